@@ -1,0 +1,1 @@
+"""autodiff: NumPy-compatible forward- and reverse-mode automatic differentiation compiled to Numba."""

@@ -1,0 +1,1 @@
+"""SciPy-named differentiable functions."""

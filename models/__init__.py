@@ -1,0 +1,1 @@
+"""numbayes models (not yet implemented)."""

@@ -1,0 +1,1 @@
+"""numbayes samplers (not yet implemented)."""
