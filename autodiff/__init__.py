@@ -1,1 +1,17 @@
-"""autodiff: NumPy-compatible forward- and reverse-mode automatic differentiation compiled to Numba."""
+"""autodiff: NumPy-compatible forward- and reverse-mode automatic differentiation compiled to Numba.
+
+    import autodiff as ad
+    import autodiff.numpy as anp
+    ad.grad(lambda x: anp.sum(anp.sin(x) ** 2))(x)
+"""
+from . import numpy  # noqa: F401  (registers the array methods' namespace)
+from .jit import jit
+from .transforms import grad, hessian, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
+from .tree import register_pytree_node, tree_flatten, tree_leaves, tree_map, tree_unflatten
+from .graph import Graph
+from .check import check_grads
+from .staging import make_graph
+
+__all__ = ["grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "jacobian", "hessian", "jit",
+           "tree_flatten", "tree_unflatten", "tree_leaves", "tree_map", "register_pytree_node", "Graph",
+           "make_graph", "check_grads"]

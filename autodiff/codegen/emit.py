@@ -1,0 +1,175 @@
+"""Walk a Graph and ask each primitive's emitter for lines of Numba source; assemble one function.
+
+Arrays are numpy arrays inside Numba; 0-d values are plain scalars. Elementwise equations are
+fused into loop nests (fuse.py); every other primitive has an emitter next to its rules.
+"""
+from contextlib import contextmanager
+
+import numpy as np
+
+from ..graph import Literal, Var
+from .fuse import FusedGroup, schedule
+
+
+def literal_code(val):
+    val = np.asarray(val)[()]
+    kind = np.asarray(val).dtype.kind
+    if kind == "b":
+        return "True" if val else "False"
+    if kind in "iu":
+        return str(int(val))
+    f = float(val)
+    if np.isnan(f):
+        return "np.nan"
+    if np.isinf(f):
+        return "np.inf" if f > 0 else "(-np.inf)"
+    code = repr(f)
+    if np.asarray(val).dtype == np.float32:
+        return f"np.float32({code})"
+    return code if f >= 0 else f"({code})"
+
+
+def dtype_code(dtype):
+    dtype = np.dtype(dtype)
+    return "np.bool_" if dtype.kind == "b" else f"np.{dtype.name}"
+
+
+def shape_code(shape):
+    return "(" + "".join(f"{int(d)}, " for d in shape).rstrip(" ") + ")" if shape else "()"
+
+
+class Context:
+    """Accumulates source lines with indentation; names Vars and literals."""
+
+    def __init__(self):
+        self.lines = []
+        self.depth = 1
+        self._tmp = 0
+
+    def name(self, atom):
+        if isinstance(atom, Literal):
+            return literal_code(atom.val)
+        return f"v{atom.id}"
+
+    def line(self, text):
+        self.lines.append("    " * self.depth + text)
+
+    @contextmanager
+    def block(self, header):
+        self.line(header)
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
+    def tmp(self, prefix="t"):
+        self._tmp += 1
+        return f"{prefix}_{self._tmp}"
+
+    def emit_eqns(self, eqns):
+        for item in schedule(eqns):
+            if isinstance(item, FusedGroup):
+                emit_group(self, item, _uses_outside(item, eqns, self.live_outs))
+            else:
+                emit_eqn(self, item)
+
+    def emit_graph_inline(self, graph, in_exprs, const_exprs=()):
+        """Emit a nested graph's equations here, binding its inputs; return its output expressions."""
+        for v, e in zip(graph.constvars, const_exprs):
+            self.line(f"{self.name(v)} = {e}")
+        for v, e in zip(graph.invars, in_exprs):
+            self.line(f"{self.name(v)} = {e}")
+        saved = self.live_outs
+        self.live_outs = set(o for o in graph.outs if isinstance(o, Var))
+        self.emit_eqns(graph.eqns)
+        self.live_outs = saved
+        return [self.name(o) for o in graph.outs]
+
+    live_outs = frozenset()
+
+
+def _uses_outside(group, eqns, live_outs):
+    """The group's values that later equations or the graph outputs read (these become arrays)."""
+    inside = set(id(e) for e in group.members) | set(id(e) for e in group.reductions)
+    used = set()
+    for e in eqns:
+        if id(e) in inside:
+            continue
+        used.update(x for x in e.inputs if isinstance(x, Var))
+    used |= set(live_outs)
+    return {v for v in group.defined if v in used}
+
+
+def emit_eqn(ctx, eqn):
+    prim = eqn.primitive
+    if prim.scalar_template is not None and eqn.outvars[0].aval.ndim == 0:
+        out = eqn.outvars[0]
+        expr = _template(eqn).format(*[ctx.name(x) for x in eqn.inputs])
+        if out.aval.dtype.kind == "f" and all(x.aval.dtype.kind != "f" for x in eqn.inputs):
+            expr = f"float({expr})"
+        ctx.line(f"{ctx.name(out)} = {expr}")
+        return
+    if prim.emitter is None:
+        raise NotImplementedError(f"no Numba code generation for primitive '{prim.name}'")
+    prim.emitter(ctx, eqn)
+
+
+def _template(eqn):
+    t = eqn.primitive.scalar_template
+    return t(**eqn.params) if callable(t) else t
+
+
+def emit_group(ctx, group, materialised):
+    shape = group.shape
+    idx = [f"i{k}" for k in range(len(shape))]
+    local = {}
+
+    def elem(x):
+        if isinstance(x, Literal):
+            return literal_code(x.val)
+        if x in local:
+            return local[x]
+        s = x.aval.shape
+        if not s:
+            return ctx.name(x)
+        lead = len(shape) - len(s)
+        subs = [idx[lead + k] if d != 1 or shape[lead + k] == 1 else "0" for k, d in enumerate(s)]
+        return f"{ctx.name(x)}[{', '.join(subs)}]"
+
+    for eqn in group.members:
+        v = eqn.outvars[0]
+        if v in materialised:
+            ctx.line(f"{ctx.name(v)} = np.empty({shape_code(shape)}, {dtype_code(v.aval.dtype)})")
+    for red in group.reductions:
+        ctx.line(f"{ctx.name(red.outvars[0])} = {red.primitive.reduction[0]}")
+        if red.outvars[0].aval.dtype.kind == "f" and red.primitive.reduction[0] == "0":
+            ctx.lines[-1] += ".0"
+    depth0 = ctx.depth
+    for k, d in enumerate(shape):
+        ctx.line(f"for {idx[k]} in range({d}):")
+        ctx.depth += 1
+    for eqn in group.members:
+        v = eqn.outvars[0]
+        expr = _template(eqn).format(*[elem(x) for x in eqn.inputs])
+        name = f"s{v.id}"
+        ctx.line(f"{name} = {expr}")
+        local[v] = name
+        if v in materialised:
+            ctx.line(f"{ctx.name(v)}[{', '.join(idx)}] = {name}")
+    for red in group.reductions:
+        acc = ctx.name(red.outvars[0])
+        ctx.line(red.primitive.reduction[1].format(acc=acc, x=elem(red.inputs[0])))
+    ctx.depth = depth0
+
+
+def generate_source(graph, fn_name):
+    """Source text of `def fn_name(*invars, *constvars): ... return (outs,)`."""
+    ctx = Context()
+    params = [ctx.name(v) for v in list(graph.invars) + list(graph.constvars)]
+    ctx.live_outs = set(o for o in graph.outs if isinstance(o, Var))
+    ctx.emit_eqns(graph.eqns)
+    outs = [ctx.name(o) for o in graph.outs]
+    ctx.line(f"return ({', '.join(outs)},)" if outs else "return ()")
+    header = f"def {fn_name}({', '.join(params)}):"
+    return "\n".join([header] + ctx.lines) + "\n"

@@ -1,0 +1,114 @@
+"""Small @njit helpers that generated code calls (scalar math with numpy semantics, BLAS-safe layouts)."""
+import math
+
+import numba
+import numpy as np
+from numba.extending import overload
+
+jit = numba.njit(cache=True, error_model="numpy", nogil=True)
+
+
+@jit
+def log(x):
+    return np.log(x)
+
+
+@jit
+def log10(x):
+    return np.log10(x)
+
+
+@jit
+def log1p(x):
+    return np.log1p(x)
+
+
+@jit
+def asin(x):
+    return np.arcsin(x)
+
+
+@jit
+def acos(x):
+    return np.arccos(x)
+
+
+@jit
+def acosh(x):
+    return np.arccosh(x)
+
+
+@jit
+def atanh(x):
+    return np.arctanh(x)
+
+
+@jit
+def cbrt(x):
+    return np.cbrt(x)
+
+
+@jit
+def rint(x):
+    return np.rint(x)
+
+
+@jit
+def sign(x):
+    if x > 0:
+        return 1.0
+    if x < 0:
+        return -1.0
+    return x * 0.0  # keeps 0.0, -0.0 -> 0.0 and nan -> nan
+
+
+@jit
+def maximum(a, b):
+    if a != a or b != b:
+        return a + b  # numpy propagates nan
+    return a if a >= b else b
+
+
+@jit
+def minimum(a, b):
+    if a != a or b != b:
+        return a + b
+    return a if a <= b else b
+
+
+@jit
+def clip(x, lo, hi):
+    return minimum(maximum(x, lo), hi)
+
+
+@jit
+def logaddexp(a, b):
+    if a == b:
+        return a + math.log(2.0)
+    m = maximum(a, b)
+    if m == -np.inf:
+        return m
+    return m + math.log1p(math.exp(-abs(a - b)))
+
+
+@jit
+def mod(a, b):
+    return np.mod(a, b)
+
+
+def as_blas(a):
+    """A BLAS-compatible (C or F contiguous) view of `a`, copying only when needed."""
+    return a
+
+
+@overload(as_blas)
+def _as_blas_impl(a):
+    if a.layout in ("C", "F"):
+        return lambda a: a
+    return lambda a: np.ascontiguousarray(a)
+
+
+@jit
+def first(a):
+    """The single element of a size-1 array, as a scalar."""
+    return np.ascontiguousarray(a).reshape(-1)[0]

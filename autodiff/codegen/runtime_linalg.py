@@ -1,0 +1,1 @@
+"""@njit helpers for generated code (runtime_linalg)."""

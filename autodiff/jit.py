@@ -1,0 +1,121 @@
+"""jit: trace once per input shapes/dtypes into a Graph, generate one @njit function, call it.
+
+Under another transform (its arguments are tracers) a jitted function is simply traced
+through, so `grad(jit(f))` and `jit(grad(f))` both work.
+"""
+import functools
+
+import numpy as np
+
+from .avals import ShapedArray, get_aval
+from .codegen.compile import compile_source
+from .codegen.emit import generate_source
+from .core import Tracer
+from .staging import make_graph
+from .tree import tree_flatten, tree_unflatten
+
+
+class Compiled:
+    """One specialisation: the graph, its captured constants, the generated source and the dispatcher.
+
+    `dispatcher(*flat_args, *consts)` is an ordinary Numba dispatcher, callable from other @njit
+    code; it returns a tuple of the flat outputs.
+    """
+
+    def __init__(self, graph, consts, out_tree, in_avals):
+        self.graph, self.out_tree, self.in_avals = graph, out_tree, in_avals
+        self.consts = [_to_numba(c) for c in consts]
+        self.dispatcher, self.module_source = compile_source(lambda name: generate_source(graph, name))
+        self.source = self.module_source.split("\n\n", 1)[-1]
+        self.out_avals = graph.out_avals
+
+    def call_flat(self, flat_args):
+        outs = self.dispatcher(*[_to_numba(a) for a in flat_args], *self.consts)
+        return [_from_numba(o, a) for o, a in zip(outs, self.out_avals)]
+
+
+def _to_numba(x):
+    if isinstance(x, np.ndarray):
+        if x.ndim == 0:
+            return x.dtype.type(x[()])
+        return x if x.flags.c_contiguous else np.ascontiguousarray(x)
+    if isinstance(x, (bool, int, float, np.generic)):
+        return x
+    return np.ascontiguousarray(x)
+
+
+def _from_numba(x, aval):
+    if not aval.shape:
+        return aval.dtype.type(x)
+    return x
+
+
+class Jitted:
+    """A function compiled per input signature. `.source` shows the last generated @njit code."""
+
+    def __init__(self, fun, static_argnums=()):
+        self.fun = fun
+        self.static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+        self.cache = {}
+        self.last = None
+        functools.update_wrapper(self, fun)
+
+    def _split(self, args, kwargs):
+        static = tuple((i, args[i]) for i in self.static_argnums)
+        dynamic = tuple(a for i, a in enumerate(args) if i not in self.static_argnums)
+        return static, dynamic
+
+    def lower(self, *args, **kwargs):
+        """Trace and compile for these argument shapes (without running); returns the Compiled."""
+        static, dynamic = self._split(args, kwargs)
+        leaves, in_tree = tree_flatten((dynamic, kwargs))
+        in_avals = tuple(ShapedArray(get_aval(x).shape, get_aval(x).dtype) for x in leaves)
+        key = (in_tree, in_avals, _hashable(static))
+        compiled = self.cache.get(key)
+        if compiled is None:
+            def flat_fun(*flat):
+                dyn, kw = tree_unflatten(in_tree, flat)
+                full, it = [], iter(dyn)
+                static_map = dict(static)
+                for i in range(len(args)):
+                    full.append(static_map[i] if i in static_map else next(it))
+                return self.fun(*full, **kw)
+            graph, consts, out_tree = make_graph(flat_fun, in_avals)
+            compiled = self.cache[key] = Compiled(graph, consts, out_tree, in_avals)
+        self.last = compiled
+        return compiled, leaves
+
+    def __call__(self, *args, **kwargs):
+        leaves = tree_flatten((args, kwargs))[0]
+        if any(isinstance(x, Tracer) for x in leaves):
+            return self.fun(*args, **kwargs)  # under another transform: trace through
+        compiled, flat = self.lower(*args, **kwargs)
+        return tree_unflatten(compiled.out_tree, compiled.call_flat(flat))
+
+    @property
+    def source(self):
+        if self.last is None:
+            raise RuntimeError("call the jitted function (or .lower(*args)) once before asking for its source")
+        return self.last.source
+
+    @property
+    def graph(self):
+        return None if self.last is None else self.last.graph
+
+
+def _hashable(x):
+    try:
+        hash(x)
+        return x
+    except TypeError:
+        return repr(x)
+
+
+def jit(fun=None, *, static_argnums=()):
+    """Compile `fun` to Numba, specialised on its arguments' shapes and dtypes (and static values)."""
+    if fun is None:
+        return lambda f: Jitted(f, static_argnums)
+    return Jitted(fun, static_argnums)
+
+
+__all__ = ["jit", "Jitted", "Compiled"]

@@ -1,0 +1,1 @@
+"""numpy.linalg names (cholesky returns the lower factor, as in numpy)."""

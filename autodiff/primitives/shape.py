@@ -1,0 +1,181 @@
+"""Shape primitives: reshape, broadcast_to, transpose, concatenate, static slicing and its padding.
+
+All are linear: the JVP applies the primitive to the tangent and the VJP is the adjoint
+shape operation.
+"""
+import numpy as np
+
+from ..avals import ShapedArray, get_aval
+from ..core import Primitive
+from ..rules import def_linear
+
+
+def _shape(x):
+    return get_aval(x).shape
+
+
+reshape_p = Primitive("reshape")
+reshape_p.def_impl(lambda x, new_shape: np.reshape(x, new_shape))
+reshape_p.def_shape(lambda x, new_shape: ShapedArray(new_shape, x.dtype))
+def_linear(reshape_p)
+reshape_p.def_vjp(lambda ct, ans, x, new_shape: reshape_p.bind(ct, new_shape=_shape(x)))
+
+broadcast_to_p = Primitive("broadcast_to")  # numpy broadcasting of x up to `shape`
+broadcast_to_p.def_impl(lambda x, shape: np.broadcast_to(x, shape))
+broadcast_to_p.def_shape(lambda x, shape: ShapedArray(shape, x.dtype))
+def_linear(broadcast_to_p)
+broadcast_to_p.scalar_template = "{0}"
+
+
+def _broadcast_to_vjp(ct, ans, x, shape):
+    from ..rules import unbroadcast
+    return unbroadcast(ct, _shape(x))
+
+
+broadcast_to_p.def_vjp(_broadcast_to_vjp)
+
+transpose_p = Primitive("transpose")
+transpose_p.def_impl(lambda x, perm: np.transpose(x, perm))
+transpose_p.def_shape(lambda x, perm: ShapedArray(tuple(x.shape[p] for p in perm), x.dtype))
+def_linear(transpose_p)
+transpose_p.def_vjp(lambda ct, ans, x, perm: transpose_p.bind(ct, perm=tuple(np.argsort(perm))))
+
+
+def _concat_shape(*xs, axis):
+    shape = list(xs[0].shape)
+    shape[axis] = sum(x.shape[axis] for x in xs)
+    return ShapedArray(shape, np.result_type(*[x.dtype for x in xs]))
+
+
+def _concat_jvp(primals, tangents, axis):
+    from .elementwise import convert_p
+    out = concatenate_p.bind(*primals, axis=axis)
+    ts = [t if t is not None else zeros_like_aval(get_aval(p)) for p, t in zip(primals, tangents)]
+    ts = [t if get_aval(t).dtype == get_aval(out).dtype else convert_p.bind(t, dtype=get_aval(out).dtype) for t in ts]
+    return out, concatenate_p.bind(*ts, axis=axis)
+
+
+def _concat_vjp(ct, ans, args, axis):
+    cts, start = [], 0
+    for x in args:
+        shape = _shape(x)
+        stop = start + shape[axis]
+        cts.append(static_slice(ct, axis, start, stop))
+        start = stop
+    return cts
+
+
+concatenate_p = Primitive("concatenate")
+concatenate_p.def_impl(lambda *xs, axis: np.concatenate(xs, axis=axis))
+concatenate_p.def_shape(_concat_shape)
+concatenate_p.def_jvp_full(_concat_jvp)
+concatenate_p.def_vjp_full(_concat_vjp)
+
+
+def zeros_like_aval(aval):
+    return np.zeros(aval.shape, aval.dtype)
+
+
+def _slice_shape(x, starts, stops, steps):
+    return ShapedArray(tuple(len(range(a, b, c)) for a, b, c in zip(starts, stops, steps)), x.dtype)
+
+
+def _slice_impl(x, starts, stops, steps):
+    return np.asarray(x)[tuple(slice(a, b, c) for a, b, c in zip(starts, stops, steps))]
+
+
+slice_p = Primitive("slice")  # x[a0:b0:c0, a1:b1:c1, ...] with static, normalised bounds (c > 0)
+slice_p.def_impl(_slice_impl)
+slice_p.def_shape(_slice_shape)
+def_linear(slice_p)
+slice_p.def_vjp(lambda ct, ans, x, starts, stops, steps:
+                pad_slice_p.bind(ct, shape=_shape(x), starts=starts, stops=stops, steps=steps))
+
+
+def _pad_slice_impl(ct, shape, starts, stops, steps):
+    out = np.zeros(shape, np.asarray(ct).dtype)
+    out[tuple(slice(a, b, c) for a, b, c in zip(starts, stops, steps))] = ct
+    return out
+
+
+pad_slice_p = Primitive("pad_slice")  # zeros of `shape` with ct written into the slice: adjoint of slice
+pad_slice_p.def_impl(_pad_slice_impl)
+pad_slice_p.def_shape(lambda ct, shape, starts, stops, steps: ShapedArray(shape, ct.dtype))
+def_linear(pad_slice_p)
+pad_slice_p.def_vjp(lambda ct, ans, x, shape, starts, stops, steps:
+                    slice_p.bind(ct, starts=starts, stops=stops, steps=steps))
+
+
+def static_slice(x, axis, start, stop, step=1):
+    shape = _shape(x)
+    starts = tuple(start if i == axis else 0 for i in range(len(shape)))
+    stops = tuple(stop if i == axis else d for i, d in enumerate(shape))
+    steps = tuple(step if i == axis else 1 for i in range(len(shape)))
+    return slice_p.bind(x, starts=starts, stops=stops, steps=steps)
+
+
+# -- Numba code generation -------------------------------------------------------------------------
+def _emit_reshape(ctx, eqn):
+    (x,), out = eqn.inputs, eqn.outvars[0]
+    src, dst = x.aval.shape, out.aval.shape
+    from ..codegen.emit import dtype_code, shape_code
+    if not dst:
+        ctx.line(f"{ctx.name(out)} = rt.first({ctx.name(x)})" if src else f"{ctx.name(out)} = {ctx.name(x)}")
+    elif not src:
+        ctx.line(f"{ctx.name(out)} = np.full({shape_code(dst)}, {ctx.name(x)}, {dtype_code(out.aval.dtype)})")
+    else:
+        ctx.line(f"{ctx.name(out)} = np.ascontiguousarray({ctx.name(x)}).reshape({shape_code(dst)})")
+
+
+reshape_p.def_emit(_emit_reshape)
+
+
+def _emit_transpose(ctx, eqn):
+    perm = eqn.params["perm"]
+    ctx.line(f"{ctx.name(eqn.outvars[0])} = np.transpose({ctx.name(eqn.inputs[0])}, {tuple(perm)!r})")
+
+
+transpose_p.def_emit(_emit_transpose)
+
+
+def slice_code(starts, stops, steps):
+    return ", ".join(f"{a}:{b}" + (f":{c}" if c != 1 else "") for a, b, c in zip(starts, stops, steps))
+
+
+def _emit_slice(ctx, eqn):
+    p = eqn.params
+    ctx.line(f"{ctx.name(eqn.outvars[0])} = {ctx.name(eqn.inputs[0])}"
+             f"[{slice_code(p['starts'], p['stops'], p['steps'])}]")
+
+
+slice_p.def_emit(_emit_slice)
+
+
+def _emit_pad_slice(ctx, eqn):
+    from ..codegen.emit import dtype_code, shape_code
+    p, out = eqn.params, eqn.outvars[0]
+    name = ctx.name(out)
+    ctx.line(f"{name} = np.zeros({shape_code(p['shape'])}, {dtype_code(out.aval.dtype)})")
+    ctx.line(f"{name}[{slice_code(p['starts'], p['stops'], p['steps'])}] = {ctx.name(eqn.inputs[0])}")
+
+
+pad_slice_p.def_emit(_emit_pad_slice)
+
+
+def _emit_concatenate(ctx, eqn):
+    from ..codegen.emit import dtype_code, shape_code
+    axis, out = eqn.params["axis"], eqn.outvars[0]
+    name = ctx.name(out)
+    ctx.line(f"{name} = np.empty({shape_code(out.aval.shape)}, {dtype_code(out.aval.dtype)})")
+    start = 0
+    for x in eqn.inputs:
+        stop = start + x.aval.shape[axis]
+        index = ", ".join([":"] * axis + [f"{start}:{stop}"])
+        src = ctx.name(x)
+        if x.aval.dtype != out.aval.dtype:
+            src = f"np.asarray({src}).astype({dtype_code(out.aval.dtype)})"
+        ctx.line(f"{name}[{index}] = {src}")
+        start = stop
+
+
+concatenate_p.def_emit(_emit_concatenate)
