@@ -111,10 +111,11 @@ def eval_graph(graph, consts, args):
     def read(x):
         return x.val if isinstance(x, Literal) else env[x]
 
-    for v, val in zip(graph.constvars, consts):
-        env[v] = val
-    for v, val in zip(graph.invars, args):
-        env[v] = val
+    flat = list(consts) + list(args)  # inputs bind to constvars then invars, in order
+    params = list(graph.constvars) + list(graph.invars)
+    if len(flat) != len(params):
+        raise TypeError(f"graph takes {len(params)} inputs, got {len(flat)}")
+    env.update(zip(params, flat))
     for eqn in graph.eqns:
         out = eqn.primitive.bind(*[read(x) for x in eqn.inputs], **eqn.params)
         if eqn.primitive.multiple_results:

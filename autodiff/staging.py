@@ -73,6 +73,8 @@ class GraphTrace(Trace):
     lift = pure
 
     def process_primitive(self, primitive, tracers, params):
+        if getattr(primitive, "inline_when_staging", False):
+            return primitive.impl(*tracers, **params)
         builder = self.main.global_data
         avals_in = [t.aval for t in tracers]
         avals_out = primitive.shape_rule(*avals_in, **params)

@@ -75,10 +75,14 @@ class Context:
                 emit_eqn(self, item)
 
     def emit_graph_inline(self, graph, in_exprs, const_exprs=()):
-        """Emit a nested graph's equations here, binding its inputs; return its output expressions."""
-        for v, e in zip(graph.constvars, const_exprs):
-            self.line(f"{self.name(v)} = {e}")
-        for v, e in zip(graph.invars, in_exprs):
+        """Emit a nested graph's equations here, binding its inputs; return its output expressions.
+
+        const_exprs followed by in_exprs bind to the graph's constvars followed by its invars.
+        """
+        exprs = list(const_exprs) + list(in_exprs)
+        params = list(graph.constvars) + list(graph.invars)
+        assert len(exprs) == len(params), (len(exprs), len(params))
+        for v, e in zip(params, exprs):
             self.line(f"{self.name(v)} = {e}")
         saved = self.live_outs
         self.live_outs = set(o for o in graph.outs if isinstance(o, Var))
