@@ -25,8 +25,9 @@ class Compiled:
     def __init__(self, graph, consts, out_tree, in_avals):
         self.graph, self.out_tree, self.in_avals = graph, out_tree, in_avals
         self.consts = [_to_numba(c) for c in consts]
-        self.dispatcher, self.module_source = compile_source(lambda name: generate_source(graph, name))
-        self.source = self.module_source.split("\n\n", 1)[-1]
+        self.dispatcher, self.module_source, self.module_name, self.function_name = compile_source(
+            lambda name: generate_source(graph, name))
+        self.source = self.module_source.split("\n\n\n", 1)[-1]
         self.out_avals = graph.out_avals
 
     def call_flat(self, flat_args):

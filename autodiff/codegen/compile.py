@@ -2,10 +2,11 @@
 
 Numba's `cache=True` only works for functions defined in real files, so each generated function
 lives in `<cache>/gen/nb_<hash>.py`, keyed by a hash of its source: a second process compiling
-the same graph loads the machine code from Numba's cache instead of recompiling.
+the same graph loads the machine code from Numba's cache instead of recompiling. The folder is
+put on sys.path so generated modules can import each other by name.
 """
 import hashlib
-import importlib.util
+import importlib
 import os
 import sys
 
@@ -17,14 +18,10 @@ from autodiff.codegen import runtime as rt
 from autodiff.codegen.runtime import as_blas
 from autodiff.codegen import runtime_linalg as rl
 from autodiff.codegen import runtime_indexing as ri
-try:
-    from autodiff.codegen import special_kernels as sk
-except ImportError:  # pragma: no cover
-    sk = None
-
+from autodiff.codegen import special_kernels as sk
 '''
 
-DECORATOR = "@numba.njit(cache=True, error_model='numpy', nogil=True)\n"
+DECORATOR = "@numba.njit(cache=True, error_model='numpy', nogil=True)"
 _loaded = {}
 
 
@@ -33,27 +30,33 @@ def cache_dir():
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "numbayes")
     path = os.path.join(root, "gen")
     os.makedirs(path, exist_ok=True)
+    if path not in sys.path:
+        sys.path.append(path)
     return path
 
 
-def compile_source(source_fn, name="f"):
-    """source_fn(fn_name) -> function source. Returns the Numba dispatcher and the module's source."""
-    digest = hashlib.sha1(source_fn("FN").encode()).hexdigest()[:20]
+def compile_source(source_fn, name="f", decorator=DECORATOR, imports=""):
+    """source_fn(fn_name) -> function source. Returns (Numba dispatcher, module text).
+
+    The module is named `nb_<hash>` and its function `<name>_<hash>`; `imports` are extra lines
+    placed after the standard header (e.g. importing another generated module).
+    """
+    body = source_fn("FN")
+    digest = hashlib.sha1((imports + decorator + body).encode()).hexdigest()[:20]
     fn_name = f"{name}_{digest}"
     if fn_name in _loaded:
         return _loaded[fn_name]
-    text = HEADER + DECORATOR + source_fn(fn_name)
-    path = os.path.join(cache_dir(), f"nb_{digest}.py")
+    text = HEADER + imports + "\n\n" + decorator + "\n" + source_fn(fn_name)
+    folder = cache_dir()
+    mod_name = f"nb_{digest}"
+    path = os.path.join(folder, mod_name + ".py")
     if not os.path.exists(path) or open(path).read() != text:
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "w") as fh:
             fh.write(text)
         os.replace(tmp, path)
-    mod_name = f"numbayes_gen_{digest}"
-    spec = importlib.util.spec_from_file_location(mod_name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[mod_name] = module
-    spec.loader.exec_module(module)
-    result = (getattr(module, fn_name), text)
+        importlib.invalidate_caches()
+    module = importlib.import_module(mod_name)
+    result = (getattr(module, fn_name), text, mod_name, fn_name)
     _loaded[fn_name] = result
     return result

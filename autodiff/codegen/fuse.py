@@ -1,9 +1,10 @@
-"""Group chains of elementwise equations (and full reductions of them) into single loop nests.
+"""Group elementwise equations (and full reductions of them) into single loop nests.
 
-A linear scan keeps one open group of elementwise equations with the same output shape. An
-equation that is not elementwise is emitted before the group unless it reads one of the
-group's values, in which case the group is closed (emitted) first. Values that leave a group
-are materialised as arrays; the rest live only as scalars inside the loop.
+A linear scan keeps one open group of elementwise equations with the same output shape.
+Equations that read the group's values but cannot join it (a matmul of a group value, a
+scalar that uses a reduction) are deferred until the group is emitted; equations independent
+of the group are emitted before it. So a forward pass and its backward pass over the same
+shape usually share one loop, and values that never leave the loop are never stored.
 """
 from ..graph import Var
 
@@ -36,26 +37,47 @@ def _reads(eqn, vars_):
 
 def schedule(eqns):
     """Order eqns into a list of Eqn | FusedGroup items."""
-    items, group = [], None
+    items, group, deferred, blocked = [], None, [], set()
+
+    def close():
+        nonlocal group, deferred, blocked
+        if group is not None:
+            items.append(group)
+        items.extend(deferred)
+        group, deferred, blocked = None, [], set()
+
     for eqn in eqns:
-        if is_elementwise(eqn):
-            shape = eqn.outvars[0].aval.shape
-            if group is not None and group.shape == shape:
+        if group is not None:
+            reads_group = _reads(eqn, group.defined)
+            reads_blocked = _reads(eqn, blocked)
+            if (is_elementwise(eqn) and eqn.outvars[0].aval.shape == group.shape and not reads_blocked):
                 group.add(eqn)
                 continue
-            if group is not None:
-                items.append(group)
-            group = FusedGroup(shape)
+            if (getattr(eqn.primitive, "reduction", None) is not None and not reads_blocked
+                    and isinstance(eqn.inputs[0], Var) and eqn.inputs[0] in group.defined
+                    and eqn.outvars[0].aval.ndim == 0):
+                group.add_reduction(eqn)
+                blocked.update(eqn.outvars)
+                continue
+            if is_elementwise(eqn):
+                if reads_group or reads_blocked:
+                    close()
+                else:  # another shape, independent of this group: emit it on its own, before the group
+                    single = FusedGroup(eqn.outvars[0].aval.shape)
+                    single.add(eqn)
+                    items.append(single)
+                    continue
+            elif reads_group or reads_blocked:
+                deferred.append(eqn)
+                blocked.update(eqn.outvars)
+                continue
+            else:
+                items.append(eqn)
+                continue
+        if is_elementwise(eqn):
+            group = FusedGroup(eqn.outvars[0].aval.shape)
             group.add(eqn)
-        elif (group is not None and getattr(eqn.primitive, "reduction", None) is not None
-              and isinstance(eqn.inputs[0], Var) and eqn.inputs[0] in group.defined
-              and eqn.outvars[0].aval.ndim == 0):
-            group.add_reduction(eqn)
         else:
-            if group is not None and _reads(eqn, group.outvars()):
-                items.append(group)
-                group = None
             items.append(eqn)
-    if group is not None:
-        items.append(group)
+    close()
     return items

@@ -1,0 +1,260 @@
+"""LogDensity: a model (or a plain function of a flat vector) compiled to logp and its gradient.
+
+    x (unconstrained, flat) --unpack--> per-site free values --bijectors--> model values
+    logp(x) = sum_sites log_prob(value) + sum_factors + sum_latents log|det J(free value)|
+
+The sum is traced once by autodiff into a Graph, differentiated, and generated as one @njit
+function. `logp_and_grad_fn` is a Numba function with the fixed signature
+    (x: float64[::1], grad_out: float64[::1], fdata: float64[::1], idata: int64[::1]) -> float64
+that compiled samplers take as a first-class argument: the model's data travel in `fdata`
+(floats) and `idata` (integers and booleans), so one compiled sampler serves every model and
+the generated code, keyed by its source, is cached on disk independently of the data.
+"""
+from collections import OrderedDict
+
+import numba
+import numpy as np
+from numba import types
+
+import autodiff as ad
+import autodiff.numpy as anp
+from autodiff.codegen.compile import compile_source
+
+from .effects import Messenger
+from .handlers import substitute, trace
+from .layout import Layout
+from .spec import discover, site_bijector
+from .validation import describe_bad_terms
+
+LPG_SIGNATURE = types.float64(types.float64[::1], types.float64[::1], types.float64[::1], types.int64[::1])
+LPG_TYPE = types.FunctionType(LPG_SIGNATURE)
+
+
+class unconstrained(Messenger):
+    """Feed latent sites from free values and collect each site's log-density term."""
+
+    def __init__(self, fn=None, free_values=None, jacobian=True):
+        super().__init__(fn)
+        self.free_values, self.jacobian = free_values, jacobian
+        self.terms = OrderedDict()
+
+    def process_message(self, msg):
+        if msg["type"] == "sample" and not msg["is_observed"]:
+            name = msg["name"]
+            if name not in self.free_values:
+                raise ValueError(f'site "{name}" did not exist when the model was first run: a model must have '
+                                 "the same sample sites on every run")
+            u = self.free_values[name]
+            bij = site_bijector(msg)
+            msg["value"] = bij.forward(u)
+            if self.jacobian:
+                self.terms[f"{name} (log|J|)"] = anp.sum(bij.log_det_jacobian(u))
+
+    def postprocess_message(self, msg):
+        if msg["type"] == "sample":
+            self.terms[msg["name"]] = anp.sum(msg["fn"].log_prob(msg["value"]))
+        elif msg["type"] == "factor":
+            self.terms[msg["name"]] = anp.sum(msg["value"])
+
+
+class LogDensity:
+    """The log density of a model over a flat unconstrained vector; see module docstring."""
+
+    def __init__(self, model, args=(), kwargs=None, *, coords=None, dim=None, seed=0):
+        self.model, self.args, self.kwargs = model, tuple(args), dict(kwargs or {})
+        self.coords = dict(coords or {})
+        self._rng = np.random.default_rng(seed)
+        if dim is not None:  # a plain function f(x) of a flat vector
+            self.spec, self.layout = None, Layout([("x", (int(dim),))])
+        else:
+            self.spec, _ = discover(model, self.args, self.kwargs, self._rng, self.coords)
+            self.layout = Layout([(s.name, s.free_shape) for s in self.spec.latent.values()])
+        self.dim = self.layout.dim
+        self.param_names = self.layout.param_names
+        self._compiled = {}
+        self.initial_point = self._find_initial_point()
+
+    # -- the traced function ----------------------------------------------------------------------
+    def site_terms(self, x, jacobian=True):
+        """OrderedDict site -> its (summed) log-density term at flat x; traceable."""
+        return self._terms(self.layout.unpack(x), jacobian)
+
+    def _terms(self, free_values, jacobian):
+        if self.spec is None:
+            return OrderedDict(x=self.model(free_values["x"]))
+        handler = unconstrained(free_values=free_values, jacobian=jacobian)
+        with handler:
+            self.model(*self.args, **self.kwargs)
+        return handler.terms
+
+    def logp_of_parts(self, parts, jacobian=True):
+        """logp from the per-site free values (a list in layout order); traceable."""
+        names = [s.name for s in self.layout.slices]
+        terms = list(self._terms(dict(zip(names, parts)), jacobian).values())
+        total = terms[0] if terms else 0.0
+        for t in terms[1:]:
+            total = anp.add(total, t)
+        return total
+
+    # -- compiled entry points --------------------------------------------------------------------
+    def _build(self, jacobian):
+        key = bool(jacobian)
+        if key not in self._compiled:
+            self._compiled[key] = _CompiledLogDensity(lambda parts: self.logp_of_parts(parts, jacobian),
+                                                      self.layout)
+        return self._compiled[key]
+
+    @property
+    def logp_and_grad_fn(self):
+        """The Numba function (x, grad_out, fdata, idata) -> logp, for compiled samplers."""
+        return self._build(True).lpg
+
+    @property
+    def data(self):
+        """(fdata, idata): the model's data, to pass to logp_and_grad_fn."""
+        c = self._build(True)
+        return c.fdata, c.idata
+
+    @property
+    def source(self):
+        """The generated Numba source of the value-and-gradient function."""
+        return self._build(True).compiled.source
+
+    def logp_and_grad(self, x, jacobian=True):
+        """(logp, gradient) at unconstrained x, as (float, float64 array)."""
+        x = self._check_x(x)
+        c = self._build(jacobian)
+        g = np.empty(self.dim)
+        return float(c.lpg(x, g, c.fdata, c.idata)), g
+
+    def logp(self, x, jacobian=True):
+        """logp at unconstrained x; jacobian=False drops the log|det J| terms (for MAP in the model's space)."""
+        return self.logp_and_grad(x, jacobian)[0]
+
+    def _check_x(self, x):
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        if x.shape != (self.dim,):
+            raise ValueError(f"expected an unconstrained vector of shape ({self.dim},), got {x.shape}")
+        return x
+
+    # -- moving between spaces --------------------------------------------------------------------
+    def constrain(self, x):
+        """dict name -> value on the model's scale for every latent and deterministic site."""
+        x = self._check_x(x)
+        if self.spec is None:
+            return {"x": x}
+        handler = unconstrained(free_values=self.layout.unpack(x), jacobian=False)
+        with trace() as tr, handler:
+            self.model(*self.args, **self.kwargs)
+        return {name: np.asarray(msg["value"]) for name, msg in tr.items()
+                if (msg["type"] == "sample" and not msg["is_observed"]) or msg["type"] == "deterministic"}
+
+    def unconstrain(self, values):
+        """Flat unconstrained vector for a dict of latent values on the model's scale."""
+        if self.spec is None:
+            return self._check_x(values["x"] if isinstance(values, dict) else values)
+        missing = [n for n in self.spec.latent if n not in values]
+        if missing:
+            raise KeyError(f"unconstrain needs a value for every latent site; missing {missing}")
+        free = {}
+
+        class _inverse(Messenger):
+            def process_message(self, msg):
+                if msg["type"] == "sample" and not msg["is_observed"]:
+                    value = np.asarray(values[msg["name"]], dtype=np.float64)
+                    expected = msg["fn"].shape()
+                    if value.shape != expected:
+                        raise ValueError(f'site "{msg["name"]}": value has shape {value.shape}, expected {expected}')
+                    free[msg["name"]] = np.asarray(site_bijector(msg).inverse(value))
+                    msg["value"] = value
+
+        with _inverse():
+            self.model(*self.args, **self.kwargs)
+        return self.layout.pack(free)
+
+    # -- initialisation -----------------------------------------------------------------------------
+    def _find_initial_point(self, tries=100):
+        """A random point with finite logp (Stan: uniform(-2, 2) unconstrained, up to 100 tries)."""
+        terms = None
+        for _ in range(tries):
+            x = self._rng.uniform(-2.0, 2.0, self.dim)
+            terms = self.site_terms(x)
+            if all(np.isfinite(float(v)) for v in terms.values()):
+                return x
+        raise ValueError(f"the log density is not finite at any of {tries} random initial points; at the last "
+                         f"one {describe_bad_terms(terms)}. Check the data and the parameter constraints.")
+
+    def __repr__(self):
+        name = getattr(self.model, "__name__", "model")
+        return f"LogDensity({name}, dim={self.dim})"
+
+
+class _CompiledLogDensity:
+    """ad.jit(value_and_grad(logp)) over the per-site free values, plus the fixed-signature wrapper
+    that slices x into sites, unpacks the data buffers and writes each site's gradient in place."""
+
+    def __init__(self, logp_of_parts, layout):
+        self.jitted = ad.jit(ad.value_and_grad(lambda parts: logp_of_parts(parts)))
+        self.compiled, _ = self.jitted.lower([np.zeros(s.free_shape) for s in layout.slices])
+        self.fdata, self.idata, unpack = _pack_consts(self.compiled.consts)
+        inner = self.compiled
+        imports = f"from {inner.module_name} import {inner.function_name} as inner"
+        n_sites = len(layout.slices)
+
+        def source(fn_name):
+            lines = [f"def {fn_name}(x, grad_out, fdata, idata):"]
+            for i, s in enumerate(layout.slices):
+                if not s.free_shape:
+                    lines.append(f"    p{i} = x[{s.offset}]")
+                else:
+                    reshape = f".reshape({s.free_shape!r})" if len(s.free_shape) > 1 else ""
+                    lines.append(f"    p{i} = x[{s.offset}:{s.offset + s.size}]{reshape}")
+            lines += ["    " + line for line in unpack]
+            args = ", ".join([f"p{i}" for i in range(n_sites)] + [f"c{i}" for i in range(len(self.compiled.consts))])
+            grads = ", ".join(f"g{i}" for i in range(n_sites))
+            lines.append(f"    lp, {grads}{',' if n_sites == 1 else ''} = inner({args})" if n_sites else
+                         f"    (lp,) = inner({args})")
+            for i, s in enumerate(layout.slices):
+                if not s.free_shape:
+                    lines.append(f"    grad_out[{s.offset}] = g{i}")
+                else:
+                    flat = f"np.ascontiguousarray(g{i}).reshape(-1)" if len(s.free_shape) > 1 else f"g{i}"
+                    lines.append(f"    grad_out[{s.offset}:{s.offset + s.size}] = {flat}")
+            lines.append("    return lp")
+            return "\n".join(lines) + "\n"
+
+        decorator = ("@numba.njit(numba.float64(numba.float64[::1], numba.float64[::1], numba.float64[::1], "
+                     "numba.int64[::1]), cache=True, error_model='numpy', nogil=True)")
+        self.lpg = compile_source(source, name="lpg", decorator=decorator, imports=imports)[0]
+
+
+def _pack_consts(consts):
+    """Lay the captured data arrays end to end in one float64 and one int64 buffer; return the
+    buffers and the source lines that cut them back into arrays inside compiled code."""
+    floats, ints, lines, fo, io = [], [], [], 0, 0
+    for i, c in enumerate(consts):
+        c = np.asarray(c)
+        shape = tuple(c.shape)
+        reshape = f".reshape({shape!r})" if len(shape) != 1 else ""
+        if c.dtype.kind == "f":
+            floats.append(c.astype(np.float64).ravel())
+            lines.append(f"c{i} = fdata[{fo}:{fo + c.size}]{reshape}")
+            fo += c.size
+        elif c.dtype.kind in "iub":
+            ints.append(c.astype(np.int64).ravel())
+            cast = " != 0" if c.dtype.kind == "b" else ""
+            lines.append(f"c{i} = idata[{io}:{io + c.size}]{reshape}{cast}")
+            io += c.size
+        else:
+            raise TypeError(f"model data of dtype {c.dtype} cannot be compiled; use float or integer arrays")
+    fdata = np.concatenate(floats) if floats else np.zeros(0)
+    idata = np.concatenate(ints) if ints else np.zeros(0, np.int64)
+    return np.ascontiguousarray(fdata), np.ascontiguousarray(idata), lines
+
+
+def log_density(model, *args, coords=None, dim=None, seed=0, **kwargs):
+    """Compile `model(*args, **kwargs)` (or a plain function of a flat vector, with dim=) to a LogDensity."""
+    return LogDensity(model, args, kwargs, coords=coords, dim=dim, seed=seed)
+
+
+__all__ = ["LogDensity", "log_density", "LPG_SIGNATURE", "LPG_TYPE", "numba"]

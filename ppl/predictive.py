@@ -1,0 +1,47 @@
+"""Prior and posterior predictive draws: the model run under seed, substitute and trace."""
+import numpy as np
+
+from . import handlers
+
+
+def _run(model, args, kwargs, rng, data=None):
+    with handlers.trace() as tr, handlers.seed(rng_seed=rng), handlers.unobserve(), \
+            handlers.substitute(data=data or {}):
+        model(*args, **kwargs)
+    return tr
+
+
+def _stack(traces, names):
+    return {n: np.stack([np.asarray(t[n]["value"]) for t in traces]) for n in names}
+
+
+def prior_predictive(model, *args, draws=500, seed=None, **kwargs):
+    """dict site -> array (draws, ...): every sample site (observed ones re-drawn) and deterministic."""
+    rng = np.random.default_rng(seed)
+    traces = [_run(model, args, kwargs, rng) for _ in range(int(draws))]
+    names = [n for n, m in traces[0].items() if m["type"] in ("sample", "deterministic")]
+    return _stack(traces, names)
+
+
+def posterior_predictive(model, posterior, *args, seed=None, **kwargs):
+    """Draw the observed sites (and deterministics) given posterior draws of the latent sites.
+
+    posterior: dict name -> array whose leading axes index draws, (draws, ...) or (chain, draw, ...).
+    Returns dict site -> array with the same leading axes.
+    """
+    rng = np.random.default_rng(seed)
+    posterior = {k: np.asarray(v) for k, v in posterior.items()}
+    probe = _run(model, args, kwargs, np.random.default_rng(0))
+    latent = [n for n in posterior if n in probe and probe[n]["type"] == "sample"]
+    if not latent:
+        raise KeyError(f"none of the posterior's names {sorted(posterior)} is a sample site of the model")
+    first = posterior[latent[0]]
+    lead = first.shape[:first.ndim - np.ndim(probe[latent[0]]["value"])]
+    n = int(np.prod(lead, dtype=np.int64))
+    flat = {k: posterior[k].reshape((n,) + posterior[k].shape[len(lead):]) for k in latent}
+    traces = [_run(model, args, kwargs, rng, {k: v[i] for k, v in flat.items()}) for i in range(n)]
+    names = [m for m, msg in probe.items() if msg["type"] in ("sample", "deterministic") and m not in flat]
+    return {k: v.reshape(tuple(lead) + v.shape[1:]) for k, v in _stack(traces, names).items()}
+
+
+__all__ = ["prior_predictive", "posterior_predictive"]

@@ -1,0 +1,84 @@
+"""Run a model once to learn its structure: latent, observed, deterministic and factor sites.
+
+Latent sites get a value by drawing uniformly in (-2, 2) on the unconstrained side and mapping
+through the site's bijector (Stan's default initialisation), so improper priors need no sampler.
+Observed data are validated here, once, with the site named in every error.
+"""
+from collections import OrderedDict
+
+import numpy as np
+
+from .bijectors import biject_to
+from .effects import Messenger
+from .handlers import trace
+from .validation import check_dims, check_observed
+
+
+def site_bijector(msg):
+    """The bijector of a latent site: its transform= or the default for its distribution's support."""
+    if msg["transform"] is not None:
+        return msg["transform"]
+    try:
+        return biject_to(msg["fn"].support)
+    except (ValueError, NotImplementedError, KeyError) as e:
+        raise ValueError(f'site "{msg["name"]}": {e}') from None
+
+
+class init_latents(Messenger):
+    """Give each latent site a random value: u ~ Uniform(-radius, radius) mapped through its bijector."""
+
+    def __init__(self, fn=None, rng=None, radius=2.0):
+        super().__init__(fn)
+        self.rng, self.radius = rng, radius
+
+    def process_message(self, msg):
+        if msg["type"] == "sample" and not msg["is_observed"] and msg["value"] is None:
+            bij = site_bijector(msg)
+            free_shape = bij.inverse_shape(msg["fn"].shape())
+            u = self.rng.uniform(-self.radius, self.radius, free_shape)
+            msg["value"] = np.asarray(bij.forward(u))
+            msg["free_value"] = u
+
+
+class LatentSite:
+    __slots__ = ("name", "shape", "free_shape", "dims", "discrete")
+
+    def __init__(self, name, shape, free_shape, dims):
+        self.name, self.shape, self.free_shape, self.dims = name, tuple(shape), tuple(free_shape), dims
+
+
+class ModelSpec:
+    """Ordered latent sites (with constrained and free shapes), and the other sites by kind."""
+
+    def __init__(self, tr, coords):
+        self.latent = OrderedDict()
+        self.observed, self.deterministic, self.factors = OrderedDict(), OrderedDict(), []
+        self.dims = {}
+        for name, msg in tr.items():
+            value_shape = np.shape(msg["value"]) if msg["type"] != "factor" else ()
+            if msg["type"] == "sample" and not msg["is_observed"]:
+                if msg["fn"].is_discrete:
+                    raise ValueError(f'site "{name}": {type(msg["fn"]).__name__} is discrete and unobserved; '
+                                     "gradient-based inference needs it observed or marginalised (e.g. with "
+                                     "MixtureSameFamily)")
+                free_shape = site_bijector(msg).inverse_shape(value_shape)
+                self.latent[name] = LatentSite(name, value_shape, free_shape, msg["dims"])
+            elif msg["type"] == "sample":
+                self.observed[name] = value_shape
+            elif msg["type"] == "deterministic":
+                self.deterministic[name] = value_shape
+            else:
+                self.factors.append(name)
+            if msg.get("dims") is not None:
+                check_dims(name, msg["dims"], value_shape, coords)
+                self.dims[name] = msg["dims"]
+
+
+def discover(model, args, kwargs, rng, coords=None):
+    """Run the model once; returns (ModelSpec, trace)."""
+    with trace() as tr, init_latents(rng=rng):
+        model(*args, **kwargs)
+    for msg in tr.values():
+        if msg["type"] == "sample" and msg["is_observed"]:
+            check_observed(msg)
+    return ModelSpec(tr, coords), tr
