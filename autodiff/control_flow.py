@@ -264,8 +264,9 @@ def _emit_scan(ctx, eqn):
                                           [ctx.name(c) for c in consts])
         for name, out, v in zip(carry_names, body_outs[:nk], outs[:nk]):
             ctx.line(f"{name} = " + (f"np.ascontiguousarray({out})" if v.aval.shape else out))
+        from .codegen.emit import emit_copy
         for v, out in zip(outs[nk:], body_outs[nk:]):
-            ctx.line(f"{ctx.name(v)}[{t}] = {out}")
+            emit_copy(ctx, ctx.name(v), lambda idx: [t] + idx, out, v.aval.shape[1:])
 
 
 scan_p = Primitive("scan", multiple_results=True)

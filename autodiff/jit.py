@@ -10,6 +10,7 @@ import numpy as np
 from .avals import ShapedArray, get_aval
 from .codegen.compile import compile_source
 from .codegen.emit import generate_source
+from .codegen.simplify import lower_safe_mul
 from .core import Tracer
 from .staging import make_graph
 from .tree import tree_flatten, tree_unflatten
@@ -23,10 +24,11 @@ class Compiled:
     """
 
     def __init__(self, graph, consts, out_tree, in_avals):
-        self.graph, self.out_tree, self.in_avals = graph, out_tree, in_avals
+        self.out_tree, self.in_avals = out_tree, in_avals
         self.consts = [_to_numba(c) for c in consts]
+        self.graph = lower_safe_mul(graph, self.consts, inputs_marked=False)
         self.dispatcher, self.module_source, self.module_name, self.function_name = compile_source(
-            lambda name: generate_source(graph, name))
+            lambda name: generate_source(self.graph, name))
         self.source = self.module_source.split("\n\n\n", 1)[-1]
         self.out_avals = graph.out_avals
 

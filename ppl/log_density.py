@@ -219,7 +219,9 @@ class _CompiledLogDensity:
                     lines.append(f"    grad_out[{s.offset}] = g{i}")
                 else:
                     flat = f"np.ascontiguousarray(g{i}).reshape(-1)" if len(s.free_shape) > 1 else f"g{i}"
-                    lines.append(f"    grad_out[{s.offset}:{s.offset + s.size}] = {flat}")
+                    lines.append(f"    f{i} = {flat}")
+                    lines.append(f"    for k in range({s.size}):")
+                    lines.append(f"        grad_out[{s.offset} + k] = f{i}[k]")
             lines.append("    return lp")
             return "\n".join(lines) + "\n"
 

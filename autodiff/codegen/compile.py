@@ -21,7 +21,9 @@ from autodiff.codegen import runtime_indexing as ri
 from autodiff.codegen import special_kernels as sk
 '''
 
-DECORATOR = "@numba.njit(cache=True, error_model='numpy', nogil=True)"
+# fastmath: reassociation (vectorised reductions), contraction (FMA) and reciprocals of loop
+# invariants, but not 'nnan'/'ninf'/'nsz': infinities and NaNs keep their IEEE meaning.
+DECORATOR = "@numba.njit(cache=True, error_model='numpy', nogil=True, fastmath={'reassoc', 'contract', 'arcp'})"
 _loaded = {}
 
 

@@ -45,11 +45,15 @@ class Context:
         self.lines = []
         self.depth = 1
         self._tmp = 0
+        self._names = {}  # Var -> name, numbered in order of appearance so equal graphs give equal source
 
     def name(self, atom):
         if isinstance(atom, Literal):
             return literal_code(atom.val)
-        return f"v{atom.id}"
+        name = self._names.get(atom)
+        if name is None:
+            name = self._names[atom] = f"v{len(self._names)}"
+        return name
 
     def line(self, text):
         self.lines.append("    " * self.depth + text)
@@ -156,7 +160,7 @@ def emit_group(ctx, group, materialised):
     for eqn in group.members:
         v = eqn.outvars[0]
         expr = _template(eqn).format(*[elem(x) for x in eqn.inputs])
-        name = f"s{v.id}"
+        name = "s" + ctx.name(v)[1:]
         ctx.line(f"{name} = {expr}")
         local[v] = name
         if v in materialised:
@@ -177,3 +181,20 @@ def generate_source(graph, fn_name):
     ctx.line(f"return ({', '.join(outs)},)" if outs else "return ()")
     header = f"def {fn_name}({', '.join(params)}):"
     return "\n".join([header] + ctx.lines) + "\n"
+
+
+def emit_copy(ctx, dst, dst_subs, src, shape):
+    """dst[dst_subs(idx)] = src[idx] for every index of `shape`, as explicit loops.
+
+    Numba's array slice assignment compiles a shape-mismatch error path that costs seconds of
+    compile time per function; plain element loops compile in milliseconds and run as fast.
+    dst_subs maps the list of loop-index names to the list of subscripts of dst.
+    """
+    idx = [ctx.tmp("j") for _ in shape]
+    depth0 = ctx.depth
+    for k, d in enumerate(shape):
+        ctx.line(f"for {idx[k]} in range({d}):")
+        ctx.depth += 1
+    value = f"{src}[{', '.join(idx)}]" if shape else src
+    ctx.line(f"{dst}[{', '.join(dst_subs(idx))}] = {value}")
+    ctx.depth = depth0

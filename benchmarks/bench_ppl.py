@@ -1,0 +1,110 @@
+"""logp_and_grad of every shared benchmark model, written in the numbayes DSL, against the
+hand-written Numba gradients measured in the same run; plus trace+compile times.
+
+Usage: python benchmarks/bench_ppl.py [MODEL ...]
+The hand-written references use NumPyro's unconstrained parameterisation, which matches ours
+for eight_schools, logistic, corr_gauss_100, iid_gauss_1000 and hier_linreg (value and gradient
+are checked before timing). "cold" compile = a fresh NUMBAYES cache directory in a new process;
+"warm" = a second process reusing it.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numba
+import numpy as np
+
+import ppl
+from common import print_table, save, shared_bench, time_calls
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ALL = ["eight_schools", "logistic", "hier_linreg", "gmm", "hmm", "corr_gauss_100", "iid_gauss_1000"]
+
+
+@numba.njit(numba.float64(ppl.LPG_TYPE, numba.float64[::1], numba.float64[::1], numba.int64[::1], numba.int64))
+def _loop(fn, x, fdata, idata, n):
+    g = np.zeros(x.shape[0])
+    acc = 0.0
+    for _ in range(n):
+        acc += fn(x, g, fdata, idata)
+        x[0] += 1e-12 * g[0]
+    return acc
+
+
+def reference(name, data, ref):
+    if name == "hier_linreg":
+        import hand_numba
+        return hand_numba.make_hier_linreg(data.load(name))
+    if name in ("eight_schools", "logistic", "corr_gauss_100", "iid_gauss_1000"):
+        return ref.make(name, data.load(name))
+    return None
+
+
+def compile_seconds(name, cache_dir):
+    code = (f"import sys, time; sys.path.insert(0, {HERE!r}); t0 = time.perf_counter(); import ppl, common, "
+            f"models_numbayes as M; data, _ = common.shared_bench(); t1 = time.perf_counter(); "
+            f"ld = ppl.log_density(*(lambda m, a: (m, *a))(*M.get({name!r}, data))); "
+            f"ld.logp_and_grad(ld.initial_point); print(time.perf_counter() - t1, t1 - t0)")
+    env = dict(os.environ, NUMBAYES_CACHE_DIR=cache_dir)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if out.returncode:
+        return None, out.stderr.strip().splitlines()[-1]
+    return float(out.stdout.split()[0]), None
+
+
+def main():
+    import models_numbayes as M
+    data, ref = shared_bench()
+    names = sys.argv[1:] or ALL
+    rows = []
+    for name in names:
+        model, args = M.get(name, data)
+        row = dict(model=name)
+        try:
+            t0 = time.perf_counter()
+            ld = ppl.log_density(model, *args)
+            x0 = ld.initial_point
+            ld.logp_and_grad(x0)
+            row["first_call_s"] = time.perf_counter() - t0
+        except Exception as e:  # noqa: BLE001  (report and continue with the other models)
+            row["error"] = f"{type(e).__name__}: {e}"[:120]
+            rows.append(row)
+            print(name, row["error"], flush=True)
+            continue
+        fn, (fdata, idata) = ld.logp_and_grad_fn, ld.data
+        g = np.zeros(ld.dim)
+        row["dim"] = ld.dim
+        row["us_python"] = time_calls(lambda: fn(x0, g, fdata, idata))
+        n = max(1000, int(0.3e6 / max(row["us_python"], 0.05)))
+        _loop(fn, x0.copy(), fdata, idata, 10)
+        t0 = time.perf_counter(); _loop(fn, x0.copy(), fdata, idata, n)
+        row["us_loop"] = (time.perf_counter() - t0) / n * 1e6
+        r = reference(name, data, ref)
+        if r is not None:
+            call, loop, _ = r
+            lp_ref, g_ref = call(x0.copy())
+            lp, g2 = ld.logp_and_grad(x0)
+            row["matches_ref"] = bool(np.isclose(lp, lp_ref, rtol=1e-9, atol=1e-8) and np.allclose(g2, g_ref, rtol=1e-7, atol=1e-8))
+            row["ref_us_python"] = time_calls(lambda: call(x0))
+            loop(x0.copy(), 10)
+            t0 = time.perf_counter(); loop(x0.copy(), n)
+            row["ref_us_loop"] = (time.perf_counter() - t0) / n * 1e6
+            row["ratio_loop"] = row["us_loop"] / row["ref_us_loop"]
+            row["ratio_python"] = row["us_python"] / row["ref_us_python"]
+        with tempfile.TemporaryDirectory() as tmp:
+            row["cold_compile_s"], err = compile_seconds(name, tmp)
+            row["warm_compile_s"], err2 = compile_seconds(name, tmp)
+            if err or err2:
+                row["error"] = err or err2
+        rows.append(row)
+        print({k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}, flush=True)
+    print()
+    print_table(rows, ["model", "dim", "matches_ref", "us_python", "ref_us_python", "ratio_python", "us_loop",
+                       "ref_us_loop", "ratio_loop", "cold_compile_s", "warm_compile_s", "error"])
+    save("bench_ppl", rows)
+
+
+if __name__ == "__main__":
+    main()
