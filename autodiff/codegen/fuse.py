@@ -60,13 +60,7 @@ def schedule(eqns):
                 blocked.update(eqn.outvars)
                 continue
             if is_elementwise(eqn):
-                if reads_group or reads_blocked:
-                    close()
-                else:  # another shape, independent of this group: emit it on its own, before the group
-                    single = FusedGroup(eqn.outvars[0].aval.shape)
-                    single.add(eqn)
-                    items.append(single)
-                    continue
+                close()  # another shape (or it needs a value only available after the loop)
             elif reads_group or reads_blocked:
                 deferred.append(eqn)
                 blocked.update(eqn.outvars)
