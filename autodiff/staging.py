@@ -89,10 +89,9 @@ def _uniform_value(val):
     if isinstance(val, Tracer) or not isinstance(val, np.ndarray) or val.ndim == 0 or val.size == 0:
         return None
     first = val.flat[0]
-    if (val.strides and 0 in val.strides and val.size > 1) or np.all(val == first):
-        if np.all(val == first) and not (isinstance(first, float) and np.isnan(first)):
-            return val.dtype.type(first)
-    return None
+    if first != first or not np.all(val == first):  # NaN, or not uniform
+        return None
+    return val.dtype.type(first)
 
 
 def make_graph(fn, in_avals):
