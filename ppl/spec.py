@@ -76,9 +76,43 @@ class ModelSpec:
 
 def discover(model, args, kwargs, rng, coords=None):
     """Run the model once; returns (ModelSpec, trace)."""
-    with trace() as tr, init_latents(rng=rng):
-        model(*args, **kwargs)
+    try:
+        with trace() as tr, init_latents(rng=rng):
+            model(*args, **kwargs)
+    except ValueError as e:
+        site = _site_with_invalid_parameters(model, args, kwargs)
+        if site is None:
+            raise
+        raise ValueError(f'site "{site}": {e}') from None
     for msg in tr.values():
         if msg["type"] == "sample" and msg["is_observed"]:
             check_observed(msg)
     return ModelSpec(tr, coords), tr
+
+
+class _FoundInvalid(Exception):
+    pass
+
+
+class _find_invalid(Messenger):
+    def process_message(self, msg):
+        fn = msg.get("fn")
+        if fn is not None and getattr(fn, "invalid_reason", None):
+            raise _FoundInvalid(msg["name"])
+
+
+def _site_with_invalid_parameters(model, args, kwargs):
+    """Re-run a model whose distribution raised, recording invalid parameters instead of raising,
+    and return the first site whose distribution is invalid (None if the error came from elsewhere)."""
+    from .distributions import base
+    base._DEFER_VALIDATION[0] = True
+    try:
+        with init_latents(rng=np.random.default_rng(0)), _find_invalid():
+            model(*args, **kwargs)
+    except _FoundInvalid as found:
+        return str(found)
+    except Exception:  # noqa: BLE001 - any other failure: report the original error
+        return None
+    finally:
+        base._DEFER_VALIDATION[0] = False
+    return None

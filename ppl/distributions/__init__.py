@@ -1,0 +1,108 @@
+"""Probability distributions with NumPyro's design and names, and log densities that can be traced.
+
+Families live in one module each: ``real``, ``positive``, ``unit``,
+``discrete``, ``categorical``, ``multivariate``, ``matrix``, ``improper``,
+``mixture``;
+``base`` holds ``Distribution`` and ``ExpandedDistribution``,
+``independent`` holds ``Independent``, ``constraints`` the supports.
+Hidden Markov model distributions belong in ``hmm.py`` (a separate task);
+re-export them here when it lands.
+"""
+
+from ppl.distributions import constraints
+from ppl.distributions.base import Distribution, ExpandedDistribution
+from ppl.distributions.categorical import (
+    Categorical,
+    CategoricalLogits,
+    CategoricalProbs,
+    Multinomial,
+    MultinomialLogits,
+    MultinomialProbs,
+)
+from ppl.distributions.discrete import (
+    Bernoulli,
+    BernoulliLogits,
+    BernoulliProbs,
+    Binomial,
+    BinomialLogits,
+    BinomialProbs,
+    Geometric,
+    GeometricLogits,
+    GeometricProbs,
+    NegativeBinomial,
+    NegativeBinomial2,
+    NegativeBinomialProbs,
+    Poisson,
+)
+from ppl.distributions.improper import Flat, HalfFlat, ImproperUniform
+from ppl.distributions.independent import Independent
+from ppl.distributions.matrix import LKJ, InverseWishart, LKJCholesky, Wishart
+from ppl.distributions.mixture import Mixture, MixtureGeneral, MixtureSameFamily
+from ppl.distributions.multivariate import Dirichlet, MultivariateNormal
+from ppl.distributions.positive import (
+    Exponential,
+    Gamma,
+    HalfCauchy,
+    HalfNormal,
+    HalfStudentT,
+    InverseGamma,
+    LogNormal,
+    Weibull,
+)
+from ppl.distributions.real import Cauchy, Laplace, Logistic, Normal, StudentT, TruncatedNormal, VonMises
+from ppl.distributions.unit import Beta, Uniform
+
+__all__ = [
+    "Bernoulli",
+    "BernoulliLogits",
+    "BernoulliProbs",
+    "Beta",
+    "Binomial",
+    "BinomialLogits",
+    "BinomialProbs",
+    "Categorical",
+    "CategoricalLogits",
+    "CategoricalProbs",
+    "Cauchy",
+    "Dirichlet",
+    "Distribution",
+    "ExpandedDistribution",
+    "Exponential",
+    "Flat",
+    "Gamma",
+    "Geometric",
+    "GeometricLogits",
+    "GeometricProbs",
+    "HalfCauchy",
+    "HalfFlat",
+    "HalfNormal",
+    "HalfStudentT",
+    "ImproperUniform",
+    "Independent",
+    "InverseGamma",
+    "InverseWishart",
+    "LKJ",
+    "LKJCholesky",
+    "Laplace",
+    "LogNormal",
+    "Logistic",
+    "Mixture",
+    "MixtureGeneral",
+    "MixtureSameFamily",
+    "Multinomial",
+    "MultinomialLogits",
+    "MultinomialProbs",
+    "MultivariateNormal",
+    "NegativeBinomial",
+    "NegativeBinomial2",
+    "NegativeBinomialProbs",
+    "Normal",
+    "Poisson",
+    "StudentT",
+    "TruncatedNormal",
+    "Uniform",
+    "VonMises",
+    "Weibull",
+    "Wishart",
+    "constraints",
+]

@@ -1,0 +1,480 @@
+"""Scalar count distributions: Bernoulli, Binomial, Poisson, NegativeBinomial, Geometric.
+
+As in NumPyro, families parametrised by probabilities come as a ``...Probs``
+and a ``...Logits`` class, and a factory of the family's name picks one:
+``Bernoulli(probs=0.3)`` is a ``BernoulliProbs``, ``Bernoulli(logits=-1.0)`` a
+``BernoulliLogits``. Log-mass functions are -inf off the support (non-integer
+or out-of-range values), as scipy's ``logpmf``. Categorical and Multinomial
+live in ``categorical.py``.
+"""
+
+import numpy as np
+
+import autodiff.numpy as anp
+from autodiff.scipy import special
+from ppl.distributions import constraints
+from ppl.distributions.base import (
+    Distribution,
+    as_generator,
+    as_param,
+    broadcast_shape,
+    concrete,
+    mask_outside,
+)
+
+__all__ = [
+    "Bernoulli",
+    "BernoulliLogits",
+    "BernoulliProbs",
+    "Binomial",
+    "BinomialLogits",
+    "BinomialProbs",
+    "Geometric",
+    "GeometricLogits",
+    "GeometricProbs",
+    "NegativeBinomial",
+    "NegativeBinomial2",
+    "NegativeBinomialProbs",
+    "Poisson",
+]
+
+
+def _softplus(x):
+    return anp.logaddexp(0.0, x)
+
+
+def _is_integer(x):
+    return anp.floor(x) == x
+
+
+def _pick(name, probs, logits):
+    if (probs is None) == (logits is None):
+        raise ValueError(f"{name}: pass exactly one of probs or logits")
+    return probs is not None
+
+
+def _enumerate(n, batch_shape, expand):
+    values = np.arange(n).reshape((n,) + (1,) * len(batch_shape))
+    return np.broadcast_to(values, (n,) + batch_shape) if expand else values
+
+
+# ---------------------------------------------------------------------------
+# Bernoulli
+
+
+class BernoulliProbs(Distribution):
+    r"""Bernoulli distribution with success probability ``probs`` :math:`p`.
+
+    .. math::
+
+        \log p(x \mid p) = x\log p + (1 - x)\log(1 - p), \qquad x \in \{0, 1\}
+    """
+
+    arg_constraints = {"probs": constraints.unit_interval}
+    support = constraints.boolean
+    has_enumerate_support = True
+
+    def __init__(self, probs, *, validate_args=True):
+        self.probs = as_param(probs)
+        super().__init__(broadcast_shape(self.probs), validate_args=validate_args)
+
+    @property
+    def logits(self):
+        return special.logit(self.probs)
+
+    def log_prob(self, value):
+        p = self.probs
+        lp = special.xlogy(value, p) + special.xlog1py(1 - value, -p)
+        return mask_outside(lp, constraints.boolean.check(value))
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        return (as_generator(rng).uniform(size=shape) < concrete(self.probs)).astype(np.int64)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self.probs, self.batch_shape)
+
+    @property
+    def variance(self):
+        return anp.broadcast_to(self.probs * (1 - self.probs), self.batch_shape)
+
+    def enumerate_support(self, expand=True):
+        return _enumerate(2, self.batch_shape, expand)
+
+
+class BernoulliLogits(Distribution):
+    r"""Bernoulli distribution with log-odds ``logits`` :math:`\ell`.
+
+    .. math::
+
+        \log p(x \mid \ell) = x\ell - \log(1 + e^{\ell}), \qquad x \in \{0, 1\}
+    """
+
+    arg_constraints = {"logits": constraints.real}
+    support = constraints.boolean
+    has_enumerate_support = True
+
+    def __init__(self, logits, *, validate_args=True):
+        self.logits = as_param(logits)
+        super().__init__(broadcast_shape(self.logits), validate_args=validate_args)
+
+    @property
+    def probs(self):
+        return special.expit(self.logits)
+
+    def log_prob(self, value):
+        lp = value * self.logits - _softplus(self.logits)
+        return mask_outside(lp, constraints.boolean.check(value))
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        p = 1 / (1 + np.exp(-concrete(self.logits)))
+        return (as_generator(rng).uniform(size=shape) < p).astype(np.int64)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self.probs, self.batch_shape)
+
+    @property
+    def variance(self):
+        p = self.probs
+        return anp.broadcast_to(p * (1 - p), self.batch_shape)
+
+    def enumerate_support(self, expand=True):
+        return _enumerate(2, self.batch_shape, expand)
+
+
+def Bernoulli(probs=None, logits=None, *, validate_args=True):
+    """Bernoulli distribution: ``BernoulliProbs`` if ``probs`` is given, ``BernoulliLogits`` if ``logits``."""
+    if _pick("Bernoulli", probs, logits):
+        return BernoulliProbs(probs, validate_args=validate_args)
+    return BernoulliLogits(logits, validate_args=validate_args)
+
+
+# ---------------------------------------------------------------------------
+# Binomial
+
+
+def _log_binom(n, k):
+    return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+
+
+class BinomialProbs(Distribution):
+    r"""Number of successes in ``total_count`` :math:`n` Bernoulli(``probs``) trials.
+
+    .. math::
+
+        \log p(k \mid n, p) = \log\binom{n}{k} + k\log p + (n - k)\log(1 - p), \qquad k \in \{0, \dots, n\}
+    """
+
+    arg_constraints = {"total_count": constraints.nonnegative_integer, "probs": constraints.unit_interval}
+
+    def __init__(self, probs, total_count=1, *, validate_args=True):
+        self.probs, self.total_count = as_param(probs), as_param(total_count)
+        super().__init__(broadcast_shape(self.probs, self.total_count), validate_args=validate_args)
+
+    @property
+    def support(self):
+        return constraints.integer_interval(0, self.total_count)
+
+    @property
+    def logits(self):
+        return special.logit(self.probs)
+
+    def log_prob(self, value):
+        n, p = self.total_count, self.probs
+        lp = _log_binom(n, value) + special.xlogy(value, p) + special.xlog1py(n - value, -p)
+        return mask_outside(lp, self.support.check(value))
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        n = np.broadcast_to(concrete(self.total_count, np.int64), shape)
+        return as_generator(rng).binomial(n, np.broadcast_to(concrete(self.probs), shape), shape)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self.total_count * self.probs, self.batch_shape)
+
+    @property
+    def variance(self):
+        p = self.probs
+        return anp.broadcast_to(self.total_count * p * (1 - p), self.batch_shape)
+
+
+class BinomialLogits(Distribution):
+    r"""Binomial distribution with log-odds ``logits`` :math:`\ell`.
+
+    .. math::
+
+        \log p(k \mid n, \ell) = \log\binom{n}{k} + k\ell - n\log(1 + e^{\ell})
+    """
+
+    arg_constraints = {"total_count": constraints.nonnegative_integer, "logits": constraints.real}
+
+    def __init__(self, logits, total_count=1, *, validate_args=True):
+        self.logits, self.total_count = as_param(logits), as_param(total_count)
+        super().__init__(broadcast_shape(self.logits, self.total_count), validate_args=validate_args)
+
+    @property
+    def support(self):
+        return constraints.integer_interval(0, self.total_count)
+
+    @property
+    def probs(self):
+        return special.expit(self.logits)
+
+    def log_prob(self, value):
+        n = self.total_count
+        lp = _log_binom(n, value) + value * self.logits - n * _softplus(self.logits)
+        return mask_outside(lp, self.support.check(value))
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        n = np.broadcast_to(concrete(self.total_count, np.int64), shape)
+        p = np.broadcast_to(1 / (1 + np.exp(-concrete(self.logits))), shape)
+        return as_generator(rng).binomial(n, p, shape)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self.total_count * self.probs, self.batch_shape)
+
+    @property
+    def variance(self):
+        p = self.probs
+        return anp.broadcast_to(self.total_count * p * (1 - p), self.batch_shape)
+
+
+def Binomial(total_count=1, probs=None, logits=None, *, validate_args=True):
+    """Binomial distribution: ``BinomialProbs`` if ``probs`` is given, ``BinomialLogits`` if ``logits``."""
+    if _pick("Binomial", probs, logits):
+        return BinomialProbs(probs, total_count, validate_args=validate_args)
+    return BinomialLogits(logits, total_count, validate_args=validate_args)
+
+
+# ---------------------------------------------------------------------------
+# Poisson and negative binomials
+
+
+class Poisson(Distribution):
+    r"""Poisson distribution with ``rate`` :math:`\lambda`.
+
+    .. math::
+
+        \log p(k \mid \lambda) = k\log\lambda - \lambda - \log k!, \qquad k \in \{0, 1, \dots\}
+
+    ``rate = 0`` is allowed (a point mass at 0), as in scipy.
+    """
+
+    arg_constraints = {"rate": constraints.nonnegative}
+    support = constraints.nonnegative_integer
+
+    def __init__(self, rate, *, validate_args=True):
+        self.rate = as_param(rate)
+        super().__init__(broadcast_shape(self.rate), validate_args=validate_args)
+
+    def log_prob(self, value):
+        lp = special.xlogy(value, self.rate) - self.rate - special.gammaln(value + 1)
+        return mask_outside(lp, constraints.nonnegative_integer.check(value))
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        return as_generator(rng).poisson(np.broadcast_to(concrete(self.rate), shape), shape)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self.rate, self.batch_shape)
+
+    @property
+    def variance(self):
+        return anp.broadcast_to(self.rate, self.batch_shape)
+
+
+class NegativeBinomial(Distribution):
+    r"""Negative binomial parametrised by its ``mean`` :math:`\mu` and ``concentration`` :math:`\phi`.
+
+    A Poisson whose rate is Gamma(:math:`\phi`, :math:`\phi/\mu`) distributed;
+    NumPyro's ``NegativeBinomial2`` (also exported under that name) and
+    Stan's ``neg_binomial_2``. Variance :math:`\mu + \mu^2/\phi`.
+
+    .. math::
+
+        \log p(k \mid \mu, \phi) = \log\Gamma(k + \phi) - \log k! - \log\Gamma(\phi)
+            + \phi\log\phi + k\log\mu - (k + \phi)\log(\mu + \phi)
+
+    Note: NumPyro's ``NegativeBinomial`` is the ``(total_count, probs)`` form;
+    here that is ``NegativeBinomialProbs``.
+    """
+
+    arg_constraints = {"mean": constraints.positive, "concentration": constraints.positive}
+    support = constraints.nonnegative_integer
+
+    def __init__(self, mean, concentration, *, validate_args=True):
+        self._mean, self.concentration = as_param(mean), as_param(concentration)
+        super().__init__(broadcast_shape(self._mean, self.concentration), validate_args=validate_args)
+
+    def log_prob(self, value):
+        mu, phi = self._mean, self.concentration
+        lp = (
+            special.gammaln(value + phi)
+            - special.gammaln(value + 1)
+            - special.gammaln(phi)
+            + phi * anp.log(phi)
+            + special.xlogy(value, mu)
+            - (value + phi) * anp.log(mu + phi)
+        )
+        return mask_outside(lp, constraints.nonnegative_integer.check(value))
+
+    def sample(self, rng, sample_shape=()):
+        rng = as_generator(rng)
+        shape = self.shape(sample_shape)
+        mu, phi = concrete(self._mean), concrete(self.concentration)
+        rate = rng.standard_gamma(np.broadcast_to(phi, shape), shape) * (mu / phi)
+        return rng.poisson(rate)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self._mean, self.batch_shape)
+
+    @property
+    def variance(self):
+        mu = self._mean
+        return anp.broadcast_to(mu + anp.square(mu) / self.concentration, self.batch_shape)
+
+
+NegativeBinomial2 = NegativeBinomial
+
+
+class NegativeBinomialProbs(Distribution):
+    r"""Number of successes before ``total_count`` :math:`n` failures, success probability ``probs``.
+
+    NumPyro's ``NegativeBinomialProbs``; scipy's ``nbinom(n, 1 - p)``.
+
+    .. math::
+
+        \log p(k \mid n, p) = \log\Gamma(k + n) - \log k! - \log\Gamma(n) + k\log p + n\log(1 - p)
+    """
+
+    arg_constraints = {"total_count": constraints.positive, "probs": constraints.unit_interval}
+    support = constraints.nonnegative_integer
+
+    def __init__(self, total_count, probs, *, validate_args=True):
+        self.total_count, self.probs = as_param(total_count), as_param(probs)
+        super().__init__(broadcast_shape(self.total_count, self.probs), validate_args=validate_args)
+
+    def log_prob(self, value):
+        n, p = self.total_count, self.probs
+        lp = (
+            special.gammaln(value + n)
+            - special.gammaln(value + 1)
+            - special.gammaln(n)
+            + special.xlogy(value, p)
+            + special.xlog1py(n, -p)
+        )
+        return mask_outside(lp, constraints.nonnegative_integer.check(value))
+
+    def sample(self, rng, sample_shape=()):
+        rng = as_generator(rng)
+        shape = self.shape(sample_shape)
+        n, p = concrete(self.total_count), concrete(self.probs)
+        rate = rng.standard_gamma(np.broadcast_to(n, shape), shape) * (p / (1 - p))
+        return rng.poisson(rate)
+
+    @property
+    def mean(self):
+        p = self.probs
+        return anp.broadcast_to(self.total_count * p / (1 - p), self.batch_shape)
+
+    @property
+    def variance(self):
+        p = self.probs
+        return anp.broadcast_to(self.total_count * p / anp.square(1 - p), self.batch_shape)
+
+
+# ---------------------------------------------------------------------------
+# Geometric
+
+
+class GeometricProbs(Distribution):
+    r"""Number of failures before the first success, success probability ``probs`` :math:`p`.
+
+    .. math::
+
+        \log p(k \mid p) = k\log(1 - p) + \log p, \qquad k \in \{0, 1, \dots\}
+
+    (scipy's ``geom`` counts trials: ``geom.logpmf(k + 1, p)``.)
+    """
+
+    arg_constraints = {"probs": constraints.unit_interval}
+    support = constraints.nonnegative_integer
+
+    def __init__(self, probs, *, validate_args=True):
+        self.probs = as_param(probs)
+        super().__init__(broadcast_shape(self.probs), validate_args=validate_args)
+
+    @property
+    def logits(self):
+        return special.logit(self.probs)
+
+    def log_prob(self, value):
+        lp = special.xlog1py(value, -self.probs) + anp.log(self.probs)
+        return mask_outside(lp, constraints.nonnegative_integer.check(value))
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        return as_generator(rng).geometric(np.broadcast_to(concrete(self.probs), shape), shape) - 1
+
+    @property
+    def mean(self):
+        p = self.probs
+        return anp.broadcast_to((1 - p) / p, self.batch_shape)
+
+    @property
+    def variance(self):
+        p = self.probs
+        return anp.broadcast_to((1 - p) / anp.square(p), self.batch_shape)
+
+
+class GeometricLogits(Distribution):
+    r"""Geometric distribution (failures before the first success) with log-odds ``logits`` :math:`\ell`.
+
+    .. math::
+
+        \log p(k \mid \ell) = -k\log(1 + e^{\ell}) - \log(1 + e^{-\ell})
+    """
+
+    arg_constraints = {"logits": constraints.real}
+    support = constraints.nonnegative_integer
+
+    def __init__(self, logits, *, validate_args=True):
+        self.logits = as_param(logits)
+        super().__init__(broadcast_shape(self.logits), validate_args=validate_args)
+
+    @property
+    def probs(self):
+        return special.expit(self.logits)
+
+    def log_prob(self, value):
+        lp = -value * _softplus(self.logits) - _softplus(-self.logits)
+        return mask_outside(lp, constraints.nonnegative_integer.check(value))
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        p = 1 / (1 + np.exp(-concrete(self.logits)))
+        return as_generator(rng).geometric(np.broadcast_to(p, shape), shape) - 1
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(anp.exp(-self.logits), self.batch_shape)
+
+    @property
+    def variance(self):
+        p = self.probs
+        return anp.broadcast_to((1 - p) / anp.square(p), self.batch_shape)
+
+
+def Geometric(probs=None, logits=None, *, validate_args=True):
+    """Geometric distribution (failures before the first success): ``GeometricProbs`` or ``GeometricLogits``."""
+    if _pick("Geometric", probs, logits):
+        return GeometricProbs(probs, validate_args=validate_args)
+    return GeometricLogits(logits, validate_args=validate_args)

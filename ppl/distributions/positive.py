@@ -1,0 +1,346 @@
+"""Distributions on the positive half-line: Half{Normal,Cauchy,StudentT}, LogNormal, Exponential, Gamma, InverseGamma, Weibull.
+
+Densities are -inf for values below 0, and use ``xlogy`` where scipy's closed
+support puts mass at 0 (e.g. ``Gamma(1, rate).log_prob(0) == log(rate)``).
+"""
+
+import math
+
+import numpy as np
+
+import autodiff.numpy as anp
+from autodiff.scipy import special
+from ppl.distributions import constraints
+from ppl.distributions.base import (
+    Distribution,
+    as_generator,
+    as_param,
+    broadcast_shape,
+    concrete,
+    mask_outside,
+)
+
+__all__ = [
+    "Exponential",
+    "Gamma",
+    "HalfCauchy",
+    "HalfNormal",
+    "HalfStudentT",
+    "InverseGamma",
+    "LogNormal",
+    "Weibull",
+]
+
+_HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
+_LOG_PI = math.log(math.pi)
+_LOG_2 = math.log(2.0)
+
+
+class HalfNormal(Distribution):
+    r"""Normal(0, scale) folded onto :math:`x \ge 0`.
+
+    .. math::
+
+        \log p(x \mid \sigma) = \log 2 - \tfrac12\log(2\pi) - \log\sigma - \frac{x^2}{2\sigma^2}
+    """
+
+    arg_constraints = {"scale": constraints.positive}
+    support = constraints.positive
+    reparametrized_params = ["scale"]
+
+    def __init__(self, scale=1.0, *, validate_args=True):
+        self.scale = as_param(scale)
+        super().__init__(broadcast_shape(self.scale), validate_args=validate_args)
+
+    def log_prob(self, value):
+        lp = _LOG_2 - _HALF_LOG_2PI - anp.log(self.scale) - 0.5 * anp.square(value / self.scale)
+        return mask_outside(lp, value >= 0)
+
+    def sample(self, rng, sample_shape=()):
+        return concrete(self.scale) * np.abs(as_generator(rng).standard_normal(self.shape(sample_shape)))
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self.scale * math.sqrt(2 / math.pi), self.batch_shape)
+
+    @property
+    def variance(self):
+        return anp.broadcast_to(anp.square(self.scale) * (1 - 2 / math.pi), self.batch_shape)
+
+
+class HalfCauchy(Distribution):
+    r"""Cauchy(0, scale) folded onto :math:`x \ge 0`.
+
+    .. math::
+
+        \log p(x \mid \sigma) = \log 2 - \log\pi - \log\sigma - \log\left(1 + (x/\sigma)^2\right)
+
+    Mean and variance are infinite.
+    """
+
+    arg_constraints = {"scale": constraints.positive}
+    support = constraints.positive
+    reparametrized_params = ["scale"]
+
+    def __init__(self, scale=1.0, *, validate_args=True):
+        self.scale = as_param(scale)
+        super().__init__(broadcast_shape(self.scale), validate_args=validate_args)
+
+    def log_prob(self, value):
+        lp = _LOG_2 - _LOG_PI - anp.log(self.scale) - anp.log1p(anp.square(value / self.scale))
+        return mask_outside(lp, value >= 0)
+
+    def sample(self, rng, sample_shape=()):
+        return concrete(self.scale) * np.abs(as_generator(rng).standard_cauchy(self.shape(sample_shape)))
+
+    @property
+    def mean(self):
+        return anp.full(self.batch_shape, math.inf)
+
+    @property
+    def variance(self):
+        return anp.full(self.batch_shape, math.inf)
+
+
+class HalfStudentT(Distribution):
+    r"""StudentT(df, 0, scale) folded onto :math:`x \ge 0`.
+
+    .. math::
+
+        \log p(x \mid \nu, \sigma) = \log 2 + \log\Gamma\left(\tfrac{\nu+1}{2}\right)
+            - \log\Gamma\left(\tfrac{\nu}{2}\right) - \tfrac12\log(\nu\pi) - \log\sigma
+            - \tfrac{\nu+1}{2}\log\left(1 + \tfrac{x^2}{\nu\sigma^2}\right)
+
+    Mean :math:`2\sigma\sqrt{\nu/\pi}\,\Gamma(\tfrac{\nu+1}{2}) / (\Gamma(\tfrac{\nu}{2})(\nu-1))`
+    for :math:`\nu > 1` (inf otherwise); variance :math:`\sigma^2\nu/(\nu-2) - \text{mean}^2`
+    for :math:`\nu > 2` (inf otherwise).
+    """
+
+    arg_constraints = {"df": constraints.positive, "scale": constraints.positive}
+    support = constraints.positive
+    reparametrized_params = ["df", "scale"]
+
+    def __init__(self, df, scale=1.0, *, validate_args=True):
+        self.df, self.scale = as_param(df), as_param(scale)
+        super().__init__(broadcast_shape(self.df, self.scale), validate_args=validate_args)
+
+    def log_prob(self, value):
+        df = self.df
+        norm = special.gammaln(0.5 * (df + 1)) - special.gammaln(0.5 * df) - 0.5 * anp.log(df) - 0.5 * _LOG_PI
+        z2 = anp.square(value / self.scale)
+        lp = _LOG_2 + norm - anp.log(self.scale) - 0.5 * (df + 1) * anp.log1p(z2 / df)
+        return mask_outside(lp, value >= 0)
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        t = as_generator(rng).standard_t(np.broadcast_to(concrete(self.df), shape), shape)
+        return concrete(self.scale) * np.abs(t)
+
+    def _mean(self):
+        df = self.df
+        safe = anp.where(df > 1, df, 2.0)  # keep the unused branch finite
+        log_m = (
+            _LOG_2
+            + 0.5 * (anp.log(safe) - _LOG_PI)
+            + special.gammaln(0.5 * (safe + 1))
+            - special.gammaln(0.5 * safe)
+            - anp.log(safe - 1)
+        )
+        return self.scale * anp.exp(log_m)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(anp.where(self.df > 1, self._mean(), math.inf), self.batch_shape)
+
+    @property
+    def variance(self):
+        df = self.df
+        safe = anp.where(df > 2, df, 3.0)
+        var = anp.square(self.scale) * safe / (safe - 2) - anp.square(self._mean())
+        return anp.broadcast_to(anp.where(df > 2, var, math.inf), self.batch_shape)
+
+
+class LogNormal(Distribution):
+    r"""Distribution of :math:`e^X` for :math:`X \sim \mathrm{Normal}(\mu, \sigma)`.
+
+    .. math::
+
+        \log p(x \mid \mu, \sigma) = -\frac{(\log x - \mu)^2}{2\sigma^2} - \log\sigma
+            - \tfrac12\log(2\pi) - \log x
+    """
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.positive
+    reparametrized_params = ["loc", "scale"]
+
+    def __init__(self, loc=0.0, scale=1.0, *, validate_args=True):
+        self.loc, self.scale = as_param(loc), as_param(scale)
+        super().__init__(broadcast_shape(self.loc, self.scale), validate_args=validate_args)
+
+    def log_prob(self, value):
+        log_x = anp.log(value)
+        z = (log_x - self.loc) / self.scale
+        lp = -0.5 * anp.square(z) - anp.log(self.scale) - _HALF_LOG_2PI - log_x
+        return mask_outside(lp, value > 0)
+
+    def sample(self, rng, sample_shape=()):
+        eps = as_generator(rng).standard_normal(self.shape(sample_shape))
+        return np.exp(concrete(self.loc) + concrete(self.scale) * eps)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(anp.exp(self.loc + 0.5 * anp.square(self.scale)), self.batch_shape)
+
+    @property
+    def variance(self):
+        s2 = anp.square(self.scale)
+        return anp.broadcast_to(anp.expm1(s2) * anp.exp(2 * self.loc + s2), self.batch_shape)
+
+
+class Exponential(Distribution):
+    r"""Exponential distribution with ``rate`` :math:`\lambda`.
+
+    .. math::
+
+        \log p(x \mid \lambda) = \log\lambda - \lambda x, \qquad x \ge 0
+    """
+
+    arg_constraints = {"rate": constraints.positive}
+    support = constraints.positive
+    reparametrized_params = ["rate"]
+
+    def __init__(self, rate=1.0, *, validate_args=True):
+        self.rate = as_param(rate)
+        super().__init__(broadcast_shape(self.rate), validate_args=validate_args)
+
+    def log_prob(self, value):
+        return mask_outside(anp.log(self.rate) - self.rate * value, value >= 0)
+
+    def sample(self, rng, sample_shape=()):
+        return as_generator(rng).standard_exponential(self.shape(sample_shape)) / concrete(self.rate)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(1 / self.rate, self.batch_shape)
+
+    @property
+    def variance(self):
+        return anp.broadcast_to(1 / anp.square(self.rate), self.batch_shape)
+
+
+class Gamma(Distribution):
+    r"""Gamma distribution with shape ``concentration`` :math:`\alpha` and ``rate`` :math:`\beta`.
+
+    .. math::
+
+        \log p(x \mid \alpha, \beta) = \alpha\log\beta + (\alpha - 1)\log x - \beta x - \log\Gamma(\alpha)
+    """
+
+    arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
+    support = constraints.positive
+    reparametrized_params = ["concentration", "rate"]
+
+    def __init__(self, concentration, rate=1.0, *, validate_args=True):
+        self.concentration, self.rate = as_param(concentration), as_param(rate)
+        super().__init__(broadcast_shape(self.concentration, self.rate), validate_args=validate_args)
+
+    def log_prob(self, value):
+        a, b = self.concentration, self.rate
+        lp = special.xlogy(a, b) + special.xlogy(a - 1, value) - b * value - special.gammaln(a)
+        return mask_outside(lp, value >= 0)
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        g = as_generator(rng).standard_gamma(np.broadcast_to(concrete(self.concentration), shape), shape)
+        return g / concrete(self.rate)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self.concentration / self.rate, self.batch_shape)
+
+    @property
+    def variance(self):
+        return anp.broadcast_to(self.concentration / anp.square(self.rate), self.batch_shape)
+
+
+class InverseGamma(Distribution):
+    r"""Distribution of :math:`1/X` for :math:`X \sim \mathrm{Gamma}(\alpha, \beta)`.
+
+    .. math::
+
+        \log p(x \mid \alpha, \beta) = \alpha\log\beta - \log\Gamma(\alpha) - (\alpha + 1)\log x - \frac{\beta}{x}
+
+    ``rate`` :math:`\beta` is the scale of the inverse gamma (scipy's ``invgamma(a, scale=rate)``).
+    """
+
+    arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
+    support = constraints.positive
+    reparametrized_params = ["concentration", "rate"]
+
+    def __init__(self, concentration, rate=1.0, *, validate_args=True):
+        self.concentration, self.rate = as_param(concentration), as_param(rate)
+        super().__init__(broadcast_shape(self.concentration, self.rate), validate_args=validate_args)
+
+    def log_prob(self, value):
+        a, b = self.concentration, self.rate
+        lp = a * anp.log(b) - special.gammaln(a) - (a + 1) * anp.log(value) - b / value
+        return mask_outside(lp, value > 0)
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        g = as_generator(rng).standard_gamma(np.broadcast_to(concrete(self.concentration), shape), shape)
+        return concrete(self.rate) / g
+
+    @property
+    def mean(self):
+        a = self.concentration
+        m = self.rate / anp.where(a > 1, a - 1, 1.0)
+        return anp.broadcast_to(anp.where(a > 1, m, math.inf), self.batch_shape)
+
+    @property
+    def variance(self):
+        a = self.concentration
+        safe = anp.where(a > 2, a, 3.0)
+        v = anp.square(self.rate) / (anp.square(safe - 1) * (safe - 2))
+        return anp.broadcast_to(anp.where(a > 2, v, math.inf), self.batch_shape)
+
+
+class Weibull(Distribution):
+    r"""Weibull distribution with ``scale`` :math:`\lambda` and shape ``concentration`` :math:`k`.
+
+    .. math::
+
+        \log p(x \mid \lambda, k) = \log k - \log\lambda + (k - 1)\log\frac{x}{\lambda}
+            - \left(\frac{x}{\lambda}\right)^k, \qquad x \ge 0
+    """
+
+    arg_constraints = {"scale": constraints.positive, "concentration": constraints.positive}
+    support = constraints.positive
+    reparametrized_params = ["scale", "concentration"]
+
+    def __init__(self, scale, concentration, *, validate_args=True):
+        self.scale, self.concentration = as_param(scale), as_param(concentration)
+        super().__init__(broadcast_shape(self.scale, self.concentration), validate_args=validate_args)
+
+    def log_prob(self, value):
+        k = self.concentration
+        z = value / self.scale
+        lp = anp.log(k) - anp.log(self.scale) + special.xlogy(k - 1, z) - anp.power(z, k)
+        return mask_outside(lp, value >= 0)
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        w = as_generator(rng).weibull(np.broadcast_to(concrete(self.concentration), shape), shape)
+        return concrete(self.scale) * w
+
+    @property
+    def mean(self):
+        k = self.concentration
+        return anp.broadcast_to(self.scale * anp.exp(special.gammaln(1 + 1 / k)), self.batch_shape)
+
+    @property
+    def variance(self):
+        k = self.concentration
+        g1 = anp.exp(special.gammaln(1 + 1 / k))
+        g2 = anp.exp(special.gammaln(1 + 2 / k))
+        return anp.broadcast_to(anp.square(self.scale) * (g2 - anp.square(g1)), self.batch_shape)
