@@ -22,11 +22,11 @@ def _zeros_like(x):
 
 
 # -- stop_gradient -------------------------------------------------------------------------------
-stop_gradient_p = Primitive("stop_gradient")
+stop_gradient_p = Primitive("stop_gradient")  # staged as an identity, so loop bodies keep it
 stop_gradient_p.def_impl(lambda x: x)
 stop_gradient_p.def_shape(lambda x: x)
 stop_gradient_p.def_nograd()
-stop_gradient_p.inline_when_staging = True
+stop_gradient_p.scalar_template = "{0}"
 
 
 def stop_gradient(x):

@@ -23,7 +23,7 @@ from autodiff.codegen.compile import compile_source
 from .effects import Messenger
 from .handlers import substitute, trace
 from .layout import Layout
-from .spec import discover, site_bijector
+from .spec import discover, site_bijector, site_with_invalid_parameters
 from .validation import describe_bad_terms
 
 LPG_SIGNATURE = types.float64(types.float64[::1], types.float64[::1], types.float64[::1], types.int64[::1])
@@ -165,24 +165,52 @@ class LogDensity:
                     expected = msg["fn"].shape()
                     if value.shape != expected:
                         raise ValueError(f'site "{msg["name"]}": value has shape {value.shape}, expected {expected}')
-                    free[msg["name"]] = np.asarray(site_bijector(msg).inverse(value))
+                    bij = site_bijector(msg)
+                    support = msg["transform"] is None and msg["fn"].support
+                    inside = support.check(value) if support else np.isfinite(np.asarray(bij.inverse(value)))
+                    if not np.all(inside):
+                        what = support.description if support else f"in the range of {bij!r}"
+                        raise ValueError(f'site "{msg["name"]}": value {value} is outside the support '
+                                         f"(must be {what})")
+                    free[msg["name"]] = np.asarray(bij.inverse(value))
                     msg["value"] = value
 
-        with _inverse():
-            self.model(*self.args, **self.kwargs)
+        try:
+            with _inverse():
+                self.model(*self.args, **self.kwargs)
+        except ValueError as e:
+            if str(e).startswith("site "):
+                raise
+            site = site_with_invalid_parameters(self.model, self.args, self.kwargs, substitute(data=values))
+            raise (ValueError(f'site "{site}": {e}') if site else e) from None
         return self.layout.pack(free)
 
     # -- initialisation -----------------------------------------------------------------------------
     def _find_initial_point(self, tries=100):
-        """A random point with finite logp (Stan: uniform(-2, 2) unconstrained, up to 100 tries)."""
-        terms = None
+        """A random point with finite logp (Stan: uniform(-2, 2) unconstrained, up to 100 tries;
+        points where a distribution's parameters are invalid are rejected too)."""
+        terms = error = None
         for _ in range(tries):
             x = self._rng.uniform(-2.0, 2.0, self.dim)
-            terms = self.site_terms(x)
+            try:
+                terms = self.site_terms(x)
+            except ValueError as e:
+                error = self._name_site(e, x)
+                continue
             if all(np.isfinite(float(v)) for v in terms.values()):
                 return x
+        if terms is None:
+            raise ValueError(f"no valid initial point in {tries} tries: {error}")
         raise ValueError(f"the log density is not finite at any of {tries} random initial points; at the last "
                          f"one {describe_bad_terms(terms)}. Check the data and the parameter constraints.")
+
+    def _name_site(self, error, x):
+        """The error with the name of the site whose distribution rejected its parameters at x."""
+        if self.spec is None or str(error).startswith("site "):
+            return error
+        handler = unconstrained(free_values=self.layout.unpack(x), jacobian=False)
+        site = site_with_invalid_parameters(self.model, self.args, self.kwargs, handler)
+        return ValueError(f'site "{site}": {error}') if site else error
 
     def __repr__(self):
         name = getattr(self.model, "__name__", "model")

@@ -17,6 +17,8 @@ def _stack(traces, names):
 
 def prior_predictive(model, *args, draws=500, seed=None, **kwargs):
     """dict site -> array (draws, ...): every sample site (observed ones re-drawn) and deterministic."""
+    if int(draws) < 1:
+        raise ValueError(f"draws must be >= 1, got {draws}")
     rng = np.random.default_rng(seed)
     traces = [_run(model, args, kwargs, rng) for _ in range(int(draws))]
     names = [n for n, m in traces[0].items() if m["type"] in ("sample", "deterministic")]

@@ -74,20 +74,39 @@ class ModelSpec:
                 self.dims[name] = msg["dims"]
 
 
-def discover(model, args, kwargs, rng, coords=None):
-    """Run the model once; returns (ModelSpec, trace)."""
-    try:
-        with trace() as tr, init_latents(rng=rng):
-            model(*args, **kwargs)
-    except ValueError as e:
-        site = _site_with_invalid_parameters(model, args, kwargs)
-        if site is None:
-            raise
-        raise ValueError(f'site "{site}": {e}') from None
-    for msg in tr.values():
-        if msg["type"] == "sample" and msg["is_observed"]:
-            check_observed(msg)
-    return ModelSpec(tr, coords), tr
+def discover(model, args, kwargs, rng, coords=None, tries=20):
+    """Run the model once; returns (ModelSpec, trace).
+
+    Latent values come from a random initial point; when it makes the model invalid (a latent
+    used as a scale is negative there, or the data fall outside a support whose bound is a
+    latent), another point is drawn, as Stan rejects initial points. After `tries` failures the
+    last error is raised, naming its site.
+    """
+    error = None
+    for _ in range(tries):
+        seed = int(rng.integers(2 ** 63))
+        try:
+            with trace() as tr, init_latents(rng=np.random.default_rng(seed)):
+                model(*args, **kwargs)
+            for msg in tr.values():
+                if msg["type"] == "sample" and msg["is_observed"]:
+                    check_observed(msg)
+            return ModelSpec(tr, coords), tr
+        except ValueError as e:
+            error = e
+            site = site_with_invalid_parameters(model, args, kwargs, init_latents(rng=np.random.default_rng(seed)))
+            if site is not None:
+                error = ValueError(f'site "{site}": {e}')
+            if _init_independent(error):
+                break
+    raise error from None
+
+
+def _init_independent(error):
+    """Errors no other initial point can fix (the model's structure or its constant inputs)."""
+    text = str(error)
+    return any(key in text for key in ("two sites named", "batch_shape", "event shape", "non-finite", "dims=",
+                                       "coords", "discrete and unobserved", "is discrete"))
 
 
 class _FoundInvalid(Exception):
@@ -101,13 +120,14 @@ class _find_invalid(Messenger):
             raise _FoundInvalid(msg["name"])
 
 
-def _site_with_invalid_parameters(model, args, kwargs):
-    """Re-run a model whose distribution raised, recording invalid parameters instead of raising,
-    and return the first site whose distribution is invalid (None if the error came from elsewhere)."""
+def site_with_invalid_parameters(model, args, kwargs, values_handler):
+    """Re-run a model whose distribution raised, with the same latent values (from values_handler),
+    recording invalid parameters instead of raising; return the first site whose distribution is
+    invalid (None if the error came from elsewhere)."""
     from .distributions import base
     base._DEFER_VALIDATION[0] = True
     try:
-        with init_latents(rng=np.random.default_rng(0)), _find_invalid():
+        with values_handler, _find_invalid():
             model(*args, **kwargs)
     except _FoundInvalid as found:
         return str(found)

@@ -13,7 +13,7 @@ def check_observed(msg):
     if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
         bad = np.argwhere(~np.isfinite(arr))
         where = f" at index {tuple(int(i) for i in bad[0])}" if arr.ndim else ""
-        raise ValueError(f'site "{name}": observed data contains {arr[tuple(bad[0])] if arr.ndim else arr} {where} '
+        raise ValueError(f'site "{name}": observed data contains {arr[tuple(bad[0])] if arr.ndim else arr}{where} '
                          f"({len(bad)} non-finite value(s)); remove or impute missing values before fitting")
     fn.check_value(arr, site=name)
     batch = arr.shape[:arr.ndim - len(fn.event_shape)]

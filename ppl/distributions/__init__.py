@@ -34,6 +34,7 @@ from ppl.distributions.discrete import (
     NegativeBinomialProbs,
     Poisson,
 )
+from ppl.distributions.hmm import DiscreteHMM, GaussianHMM, MarginalHMM, forward_log_marginal
 from ppl.distributions.improper import Flat, HalfFlat, ImproperUniform
 from ppl.distributions.independent import Independent
 from ppl.distributions.matrix import LKJ, InverseWishart, LKJCholesky, Wishart
@@ -53,6 +54,10 @@ from ppl.distributions.real import Cauchy, Laplace, Logistic, Normal, StudentT, 
 from ppl.distributions.unit import Beta, Uniform
 
 __all__ = [
+    "DiscreteHMM",
+    "GaussianHMM",
+    "MarginalHMM",
+    "forward_log_marginal",
     "Bernoulli",
     "BernoulliLogits",
     "BernoulliProbs",

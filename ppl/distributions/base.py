@@ -183,7 +183,7 @@ class Distribution:
             return
         value = np.asarray(value)
         prefix = f'site "{site}": ' if site is not None else ""
-        name = type(self).__name__
+        name = self.family_name
         ev = self.event_dim
         if value.ndim < ev or value.shape[value.ndim - ev :] != self.event_shape:
             raise ValueError(
@@ -205,6 +205,12 @@ class Distribution:
         if not ok.all():
             got = _describe_bad(value, ok, support.event_dim)
             raise ValueError(f"{prefix}{name} value must be {support.description}, got {got}")
+
+    @property
+    def family_name(self):
+        """The name users wrote: the base family of expanded and Independent wrappers."""
+        base = getattr(self, "base_dist", None)
+        return base.family_name if base is not None else type(self).__name__
 
     # -- the interface subclasses implement ------------------------------------
 
