@@ -179,7 +179,26 @@ def _scan_with_consts_graph(graph, extra_consts_count):
     return graph
 
 
-def _scan_vjp(cts, ans, args, graph, num_consts, num_carry, length, reverse):
+def _scan_vjp_fwd(*args, graph, num_consts, num_carry, length, reverse):
+    """Forward pass for reverse mode: the scan's outputs plus, as residuals, the carry entering
+    each step (so the backward pass does not run the loop forward again)."""
+    consts, carry, xs = _split_scan(list(args), num_consts, num_carry)
+    nc, nk = len(consts), len(carry)
+
+    def fwd_body(*a):
+        out = eval_graph(graph, a[:nc], a[nc:])
+        return out + list(a[nc:nc + nk])
+
+    c_avals = [_aval(c) for c in carry]
+    x_avals = [ShapedArray(get_aval(x).shape[1:], get_aval(x).dtype) for x in xs]
+    fgraph, fconsts, _ = make_graph(fwd_body, [_aval(c) for c in consts] + c_avals + x_avals)
+    fouts = scan_p.bind(*fconsts, *consts, *carry, *xs, graph=fgraph, num_consts=len(fconsts) + nc,
+                        num_carry=nk, length=length, reverse=reverse)
+    n_out = len(graph.outs)
+    return fouts[:n_out], fouts[n_out:]
+
+
+def _scan_vjp_bwd(cts, carries_in, args, graph, num_consts, num_carry, length, reverse):
     consts, carry, xs = _split_scan(list(args), num_consts, num_carry)
     nc, nk, nx = len(consts), len(carry), len(xs)
     out_avals = graph.out_avals
@@ -187,18 +206,8 @@ def _scan_vjp(cts, ans, args, graph, num_consts, num_carry, length, reverse):
     y_avals = out_avals[nk:]
     ct_ys = [c if c is not None else np.zeros((length,) + a.shape, a.dtype if is_float(a.dtype) else np.float64)
              for c, a in zip(cts[nk:], y_avals)]
-
-    # 1. forward again, keeping the carry that enters each step
-    def fwd_body(*a):
-        out = eval_graph(graph, a[:nc], a[nc:])
-        return out[:nk] + list(a[nc:nc + nk])
-
     c_avals = [_aval(c) for c in carry]
     x_avals = [ShapedArray(get_aval(x).shape[1:], get_aval(x).dtype) for x in xs]
-    fgraph, fconsts, _ = make_graph(fwd_body, [_aval(c) for c in consts] + c_avals + x_avals)
-    fouts = scan_p.bind(*fconsts, *consts, *carry, *xs, graph=fgraph, num_consts=len(fconsts) + nc,
-                        num_carry=nk, length=length, reverse=reverse)
-    carries_in = fouts[nk:]
 
     # 2. backward: a scan in the opposite direction carrying (ct_carry, accumulated ct_consts)
     float_consts = [i for i, c in enumerate(consts) if is_float(get_aval(c).dtype)]
@@ -273,7 +282,7 @@ scan_p = Primitive("scan", multiple_results=True)
 scan_p.def_impl(_scan_impl)
 scan_p.def_shape(_scan_shape)
 scan_p.def_jvp_full(_scan_jvp)
-scan_p.def_vjp_full(_scan_vjp)
+scan_p.def_vjp_residuals(_scan_vjp_fwd, _scan_vjp_bwd)
 scan_p.def_emit(_emit_scan)
 
 

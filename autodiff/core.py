@@ -32,6 +32,7 @@ class Primitive:
         self.multiple_results = multiple_results
         self.impl = self.shape_rule = self.emitter = None
         self.jvp_rules = self.jvp_full = self.vjp_rules = self.vjp_full = None
+        self.vjp_fwd = self.vjp_bwd = None
         self.nograd = False
         self.scalar_template = None  # elementwise primitives: how to compute one element
 
@@ -64,6 +65,11 @@ class Primitive:
         """fn(ct, ans, args, **params) -> list of cotangents (None where zero)."""
         self.vjp_full = fn
         return fn
+
+    def def_vjp_residuals(self, fwd, bwd):
+        """Reverse mode with saved intermediates: fwd(*args, **params) -> (outputs, residuals) runs
+        instead of the primitive on the forward pass; bwd(ct, residuals, args, **params) -> cts."""
+        self.vjp_fwd, self.vjp_bwd = fwd, bwd
 
     def def_nograd(self):
         self.nograd = True

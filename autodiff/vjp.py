@@ -16,10 +16,11 @@ _seq = itertools.count()
 class Node:
     """One recorded primitive application (or an input leaf, with primitive None)."""
 
-    __slots__ = ("primitive", "params", "args", "ans", "parents", "seq")
+    __slots__ = ("primitive", "params", "args", "ans", "parents", "seq", "residuals")
 
-    def __init__(self, primitive, params, args, ans, parents):
+    def __init__(self, primitive, params, args, ans, parents, residuals=None):
         self.primitive, self.params, self.args, self.ans, self.parents = primitive, params, args, ans, parents
+        self.residuals = residuals
         self.seq = next(_seq)
 
     def __lt__(self, other):
@@ -57,12 +58,17 @@ class VJPTrace(Trace):
     def process_primitive(self, primitive, tracers, params):
         values = [t.value for t in tracers]
         parents = [(t.node, t.index) if t.node is not None else None for t in tracers]
-        ans = primitive.bind(*values, **params)
-        if primitive.nograd or all(p is None for p in parents):
+        differentiable = not primitive.nograd and any(p is not None for p in parents)
+        residuals = None
+        if differentiable and primitive.vjp_fwd is not None:
+            ans, residuals = primitive.vjp_fwd(*values, **params)
+        else:
+            ans = primitive.bind(*values, **params)
+        if not differentiable:
             if primitive.multiple_results:
                 return [VJPTracer(self, a, None) for a in ans]
             return VJPTracer(self, ans, None)
-        node = Node(primitive, params, values, ans, parents)
+        node = Node(primitive, params, values, ans, parents, residuals)
         if primitive.multiple_results:
             return [VJPTracer(self, a, node if is_float(get_aval(a).dtype) else None, i)
                     for i, a in enumerate(ans)]
@@ -93,7 +99,9 @@ def backward_pass(out_nodes, cts):
             continue
         prim = node.primitive
         ct = slots if prim.multiple_results else slots[0]
-        if prim.vjp_full is not None:
+        if prim.vjp_bwd is not None:
+            arg_cts = prim.vjp_bwd(ct, node.residuals, node.args, **node.params)
+        elif prim.vjp_full is not None:
             arg_cts = prim.vjp_full(ct, node.ans, node.args, **node.params)
         elif prim.vjp_rules is not None:
             arg_cts = [rule(ct, node.ans, *node.args, **node.params) if rule is not None and parent is not None
