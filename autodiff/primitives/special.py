@@ -1,0 +1,229 @@
+"""Elementwise special-function primitives: log-gamma family, error functions, normal CDF, Bessel, logistic, xlogy.
+
+Each block is a primitive whose impl is the `scipy.special` function of the same name, whose
+derivative is written with primitives (so every order is traced), and whose scalar code calls
+the @njit kernel of the same name in `autodiff/codegen/special_kernels.py` (`sk` in generated
+code), so these ops fuse into loops under `jit`. `def_derivative` registers the common shape of
+rules: tangent `g * d`, cotangent `ct * d`, both with `safe_mul` because these derivatives are
+often infinite at the edge of the domain (erfinv at +-1, logit at 0) and a zero tangent must stay zero.
+
+The incomplete gamma/beta functions and Student's t CDF (`gammainc`, `gammaincc`, `betainc`,
+`stdtr`) are differentiable in their last argument only; their derivative in a shape argument has
+no closed form, and asking for it raises NotImplementedError.
+"""
+import math
+
+import numpy as np
+import scipy.special as sc
+
+from ..core import Primitive
+from ..rules import float_broadcasting_shape, unbroadcast
+from .elementwise import (add_p, binary, divide_p, equal_p, exp_p, expm1_p, log1p_p, log_p, logical_and_p, multiply_p,
+                          negative_p, reciprocal_p, safe_mul, sign_p, square_p, subtract_p, unary, where_p)
+
+SQRT_PI = math.sqrt(math.pi)
+LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
+LOG_PI = math.log(math.pi)
+
+
+def def_derivative(p, *partials):
+    """Rules from partial derivatives `d_i(ans, *args)` (None: not differentiable in argument i)."""
+    def jvp(d):
+        return None if d is None else lambda g, ans, *args, **params: safe_mul(g, d(ans, *args, **params))
+
+    def vjp(i, d):
+        if d is None:
+            return None
+        return lambda ct, ans, *args, **params: unbroadcast(safe_mul(ct, d(ans, *args, **params)), _shape(args[i]))
+
+    p.def_jvp(*[jvp(d) for d in partials])
+    p.def_vjp(*[vjp(i, d) for i, d in enumerate(partials)])
+
+
+def _shape(x):
+    from ..avals import get_aval
+    return get_aval(x).shape
+
+
+def no_closed_form(name, arg):
+    """A partial derivative that raises: `name` is not differentiable in `arg` here."""
+    def d(ans, *args):
+        raise NotImplementedError(f"the derivative of {name} with respect to {arg} is not implemented (no closed "
+                                  "form); differentiate with respect to the last argument only")
+    return d
+
+
+def mul(*xs):
+    out = xs[0]
+    for x in xs[1:]:
+        out = multiply_p.bind(out, x)
+    return out
+
+
+# -- log-gamma family --------------------------------------------------------------------------------
+gammaln_p = unary("gammaln", sc.gammaln, "sk.gammaln({0})")
+def_derivative(gammaln_p, lambda ans, x: digamma_p.bind(x))
+
+digamma_p = unary("digamma", sc.digamma, "sk.digamma({0})")
+def_derivative(digamma_p, lambda ans, x: polygamma_p.bind(x, n=1))
+
+
+def _polygamma_template(n):
+    return "sk.digamma({0})" if n == 0 else "sk.trigamma({0})" if n == 1 else "sk.polygamma(%d, {0})" % n
+
+
+polygamma_p = unary("polygamma", lambda x, n: sc.polygamma(n, x), _polygamma_template)  # n: static int >= 0
+def_derivative(polygamma_p, lambda ans, x, n: polygamma_p.bind(x, n=n + 1))
+
+# Numba's math.gamma has scipy's semantics (inf at +0, -inf at -0, nan at the negative integers)
+gamma_p = unary("gamma", sc.gamma, "math.gamma({0})")
+def_derivative(gamma_p, lambda ans, x: multiply_p.bind(ans, digamma_p.bind(x)))
+
+betaln_p = binary("betaln", sc.betaln, "sk.betaln({0}, {1})")
+def_derivative(betaln_p, lambda ans, a, b: subtract_p.bind(digamma_p.bind(a), digamma_p.bind(add_p.bind(a, b))),
+               lambda ans, a, b: subtract_p.bind(digamma_p.bind(b), digamma_p.bind(add_p.bind(a, b))))
+
+
+# -- error function and the normal distribution ----------------------------------------------------------
+def _gauss(x, scale):
+    """scale * exp(-x**2)."""
+    return multiply_p.bind(scale, exp_p.bind(negative_p.bind(square_p.bind(x))))
+
+
+erf_p = unary("erf", sc.erf, "sk.erf({0})")
+def_derivative(erf_p, lambda ans, x: _gauss(x, 2.0 / SQRT_PI))
+
+erfc_p = unary("erfc", sc.erfc, "sk.erfc({0})")
+def_derivative(erfc_p, lambda ans, x: _gauss(x, -2.0 / SQRT_PI))
+
+erfinv_p = unary("erfinv", sc.erfinv, "sk.erfinv({0})")
+def_derivative(erfinv_p, lambda ans, x: multiply_p.bind(SQRT_PI / 2.0, exp_p.bind(square_p.bind(ans))))
+
+erfcinv_p = unary("erfcinv", sc.erfcinv, "sk.erfcinv({0})")
+def_derivative(erfcinv_p, lambda ans, x: multiply_p.bind(-SQRT_PI / 2.0, exp_p.bind(square_p.bind(ans))))
+
+
+def _log_normal_pdf(x):
+    """log phi(x) = -x**2/2 - log(sqrt(2 pi))."""
+    return subtract_p.bind(multiply_p.bind(-0.5, square_p.bind(x)), LOG_SQRT_2PI)
+
+
+ndtr_p = unary("ndtr", sc.ndtr, "sk.ndtr({0})")
+def_derivative(ndtr_p, lambda ans, x: exp_p.bind(_log_normal_pdf(x)))
+
+# d/dx log Phi(x) = phi(x) / Phi(x), formed in log space: the ratio stays finite far in the left tail
+log_ndtr_p = unary("log_ndtr", sc.log_ndtr, "sk.log_ndtr({0})")
+def_derivative(log_ndtr_p, lambda ans, x: exp_p.bind(subtract_p.bind(_log_normal_pdf(x), ans)))
+
+ndtri_p = unary("ndtri", sc.ndtri, "sk.ndtri({0})")
+def_derivative(ndtri_p, lambda ans, x: exp_p.bind(negative_p.bind(_log_normal_pdf(ans))))
+
+
+# -- modified Bessel functions of orders 0 and 1 (plain and exponentially scaled) ------------------------
+def _i1_over_x(ans, x):
+    """i1(x)/x (or i1e(x)/x), with its limit 1/2 at x = 0."""
+    zero = equal_p.bind(x, 0.0)
+    return where_p.bind(zero, 0.5, divide_p.bind(ans, where_p.bind(zero, 1.0, x)))
+
+
+i0_p = unary("i0", sc.i0, "sk.i0({0})")
+def_derivative(i0_p, lambda ans, x: i1_p.bind(x))
+
+i1_p = unary("i1", sc.i1, "sk.i1({0})")
+def_derivative(i1_p, lambda ans, x: subtract_p.bind(i0_p.bind(x), _i1_over_x(ans, x)))
+
+# i0e = exp(-|x|) i0:  i0e' = i1e - sign(x) i0e
+i0e_p = unary("i0e", sc.i0e, "sk.i0e({0})")
+def_derivative(i0e_p, lambda ans, x: subtract_p.bind(i1e_p.bind(x), multiply_p.bind(sign_p.bind(x), ans)))
+
+# i1e = exp(-|x|) i1:  i1e' = i0e - i1e (sign(x) + 1/x), which is 1/2 at x = 0
+i1e_p = unary("i1e", sc.i1e, "sk.i1e({0})")
+def_derivative(i1e_p, lambda ans, x: subtract_p.bind(
+    subtract_p.bind(i0e_p.bind(x), multiply_p.bind(sign_p.bind(x), ans)), _i1_over_x(ans, x)))
+
+# -- logistic family ---------------------------------------------------------------------------------------
+# expit' = expit(x) expit(-x): no cancellation in 1 - expit(x) for large x
+expit_p = unary("expit", sc.expit, "sk.expit({0})")
+def_derivative(expit_p, lambda ans, x: multiply_p.bind(ans, expit_p.bind(negative_p.bind(x))))
+
+logit_p = unary("logit", sc.logit, "sk.logit({0})")
+def_derivative(logit_p, lambda ans, x: reciprocal_p.bind(multiply_p.bind(x, subtract_p.bind(1.0, x))))
+
+log_expit_p = unary("log_expit", sc.log_expit, "sk.log_expit({0})")
+def_derivative(log_expit_p, lambda ans, x: expit_p.bind(negative_p.bind(x)))
+
+softplus_p = unary("softplus", lambda x: sc.softplus(x), "sk.softplus({0})")
+def_derivative(softplus_p, lambda ans, x: expit_p.bind(x))
+
+
+def _log1mexp_impl(x):
+    """log(1 - exp(x)) for x <= 0 (Maechler 2012: log(-expm1(x)) near 0, log1p(-exp(x)) below -log 2)."""
+    x = np.asarray(x, np.result_type(x, 1.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(x > -math.log(2.0), np.log(-np.expm1(x)), np.log1p(-np.exp(x)))
+    return out[()] if out.ndim == 0 else out
+
+
+# log1mexp(x) = log(1 - exp(x)):  d/dx = -exp(x) / (1 - exp(x)) = -1 / expm1(-x)
+log1mexp_p = unary("log1mexp", _log1mexp_impl, "sk.log1mexp({0})")
+def_derivative(log1mexp_p, lambda ans, x: negative_p.bind(reciprocal_p.bind(expm1_p.bind(negative_p.bind(x)))))
+
+
+# -- x log y, zero where x == 0 --------------------------------------------------------------------------------
+def _x_over(x, y):
+    """x / y, with 0 / 0 = 0: xlogy(0, 0) = 0 has zero gradient in y (and the mixed derivative 1/y stays)."""
+    return divide_p.bind(x, where_p.bind(logical_and_p.bind(equal_p.bind(x, 0.0), equal_p.bind(y, 0.0)), 1.0, y))
+
+
+xlogy_p = binary("xlogy", sc.xlogy, "sk.xlogy({0}, {1})")
+def_derivative(xlogy_p, lambda ans, x, y: log_p.bind(y), lambda ans, x, y: _x_over(x, y))
+
+xlog1py_p = binary("xlog1py", sc.xlog1py, "sk.xlog1py({0}, {1})")
+def_derivative(xlog1py_p, lambda ans, x, y: log1p_p.bind(y), lambda ans, x, y: _x_over(x, add_p.bind(y, 1.0)))
+
+
+# -- regularized incomplete gamma and beta functions, Student's t CDF: differentiable in x only -------------------
+def _gamma_density(a, x):
+    """x**(a-1) exp(-x) / Gamma(a), the x-derivative of gammainc(a, x)."""
+    return exp_p.bind(subtract_p.bind(subtract_p.bind(xlogy_p.bind(subtract_p.bind(a, 1.0), x), x), gammaln_p.bind(a)))
+
+
+gammainc_p = binary("gammainc", sc.gammainc, "sk.gammainc({0}, {1})")
+def_derivative(gammainc_p, no_closed_form("gammainc", "a"), lambda ans, a, x: _gamma_density(a, x))
+
+gammaincc_p = binary("gammaincc", sc.gammaincc, "sk.gammaincc({0}, {1})")
+def_derivative(gammaincc_p, no_closed_form("gammaincc", "a"),
+               lambda ans, a, x: negative_p.bind(_gamma_density(a, x)))
+
+
+def _beta_density(a, b, x):
+    """x**(a-1) (1-x)**(b-1) / B(a, b), the x-derivative of betainc(a, b, x)."""
+    logp = add_p.bind(xlogy_p.bind(subtract_p.bind(a, 1.0), x),
+                      xlog1py_p.bind(subtract_p.bind(b, 1.0), negative_p.bind(x)))
+    return exp_p.bind(subtract_p.bind(logp, betaln_p.bind(a, b)))
+
+
+betainc_p = Primitive("betainc")
+betainc_p.def_impl(sc.betainc)
+betainc_p.def_shape(float_broadcasting_shape)
+betainc_p.scalar_template = "sk.betainc({0}, {1}, {2})"
+def_derivative(betainc_p, no_closed_form("betainc", "a"), no_closed_form("betainc", "b"),
+               lambda ans, a, b, x: _beta_density(a, b, x))
+
+
+def t_logpdf_standard(t, df):
+    """log of Student's t density with `df` degrees of freedom at t (loc 0, scale 1)."""
+    half = multiply_p.bind(0.5, df)
+    norm = subtract_p.bind(gammaln_p.bind(add_p.bind(half, 0.5)), gammaln_p.bind(half))
+    norm = subtract_p.bind(norm, multiply_p.bind(0.5, add_p.bind(log_p.bind(df), LOG_PI)))
+    tail = mul(add_p.bind(half, 0.5), log1p_p.bind(divide_p.bind(square_p.bind(t), df)))
+    return subtract_p.bind(norm, tail)
+
+
+stdtr_p = binary("stdtr", sc.stdtr, "sk.stdtr({0}, {1})")
+def_derivative(stdtr_p, no_closed_form("stdtr", "df"), lambda ans, df, t: exp_p.bind(t_logpdf_standard(t, df)))
+
+__all__ = ["gammaln_p", "digamma_p", "polygamma_p", "gamma_p", "betaln_p", "erf_p", "erfc_p", "erfinv_p",
+           "erfcinv_p", "ndtr_p", "log_ndtr_p", "ndtri_p", "i0_p", "i1_p", "i0e_p", "i1e_p", "expit_p", "logit_p",
+           "log_expit_p", "softplus_p", "log1mexp_p", "xlogy_p", "xlog1py_p", "gammainc_p", "gammaincc_p",
+           "betainc_p", "stdtr_p", "def_derivative", "t_logpdf_standard"]

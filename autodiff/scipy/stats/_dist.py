@@ -1,0 +1,159 @@
+"""scipy.stats conventions shared by every family: standardise, check arguments, place -inf/0/nan like scipy.
+
+A family module declares its standardised log-density (and log-CDF/log-SF where they are cheap)
+as a `Continuous` or `Discrete` spec, then exposes scipy-named functions that call it. The spec
+reproduces scipy's `rv_continuous`/`rv_discrete` wrappers: invalid shape parameters or scale <= 0
+give nan, points outside the support give -inf (logpdf, logcdf) or 0 (logsf below the support),
+x = nan gives nan. Those masks are applied with the double-`where` trick: the formula only ever
+sees valid parameters and a point inside the support (`inside`), so masked entries have exactly
+zero gradient and never produce nan in the branch that is thrown away.
+"""
+import numpy as np
+
+from ... import numpy as anp
+
+
+def scalar(x):
+    """numpy 0-d results as numpy scalars, as scipy.stats returns them."""
+    return x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x
+
+
+def as_float(x):
+    x = anp.asarray(x) if isinstance(x, (list, tuple)) else x
+    return x if anp.result_type(x).kind == "f" else anp.astype(x, np.float64)
+
+
+def log_prob(p, q):
+    """log(p) for a probability p = 1 - q, from whichever of p, q is below 1/2 (no cancellation).
+
+    This is scipy's generic `_logcdf` (p = cdf, q = sf) and `_logsf` (p = sf, q = cdf), which switch
+    at the median; switching at p = 1/2 is the same thing.
+    """
+    return anp.where(anp.less(p, 0.5), anp.log(p), anp.log1p(-q))
+
+
+def _all(masks):
+    out = masks[0]
+    for m in masks[1:]:
+        out = anp.logical_and(out, m)
+    return out
+
+
+class Spec:
+    """What a family declares; see Continuous and Discrete.
+
+    argcheck(*shapes) -> bool mask of valid shape parameters (None: always valid)
+    safe:     one valid value per shape parameter, substituted where argcheck fails
+    support(*shapes) -> (lo, hi) of the standardised variable
+    inside(*shapes)  -> a point inside the support, substituted outside it
+    logpdf, logcdf, logsf: functions of (z, *shapes) on valid arguments inside the support
+    """
+
+    def __init__(self, logpdf, *, argcheck=None, safe=(), support=(-np.inf, np.inf), inside=0.0, logcdf=None,
+                 logsf=None, open_support=False):
+        self.logpdf_std, self.logcdf_std, self.logsf_std = logpdf, logcdf, logsf
+        self.argcheck, self.safe, self.open_support = argcheck, tuple(safe), open_support
+        self.support = support if callable(support) else (lambda *shapes: support)
+        self.inside = inside if callable(inside) else (lambda *shapes: inside)
+
+    def _check(self, shapes, extra=()):
+        """(ok mask or None, shapes with safe values where not ok)."""
+        masks = list(extra)
+        if self.argcheck is not None:
+            masks.append(self.argcheck(*shapes))
+        if not masks:
+            return None, shapes
+        ok = _all(masks)
+        return ok, tuple(anp.where(ok, s, v) for s, v in zip(shapes, self.safe))
+
+    @staticmethod
+    def _finish(val, ok, nan_mask, top=None, nan_last=False):
+        """Place nan where the arguments are bad (or x is nan) and 0.0 where `top`, in scipy's order."""
+        bad = nan_mask if ok is None else anp.logical_or(anp.logical_not(ok), nan_mask)
+        if top is not None and nan_last:
+            val = anp.where(top, 0.0, val)
+        val = anp.where(bad, np.nan, val)
+        if top is not None and not nan_last:
+            val = anp.where(top, 0.0, val)
+        return scalar(val)
+
+    @staticmethod
+    def _masked(cond, ok, z, inside):
+        """(cond & ok, z replaced by `inside` where that fails)."""
+        good = cond if ok is None else anp.logical_and(cond, ok)
+        return good, anp.where(good, z, inside)
+
+
+class Continuous(Spec):
+    """A location-scale family: x = loc + scale * z, z from the standardised density."""
+
+    def _standardise(self, x, shapes, loc, scale):
+        x, loc, scale = as_float(x), as_float(loc), as_float(scale)
+        shapes = tuple(as_float(s) for s in shapes)
+        ok, shapes = self._check(shapes, extra=(anp.greater(scale, 0),))
+        scale = anp.where(ok, scale, 1.0)
+        return anp.divide(anp.subtract(x, loc), scale), shapes, scale, ok
+
+    def logpdf(self, x, shapes, loc, scale):
+        z, shapes, scale, ok = self._standardise(x, shapes, loc, scale)
+        lo, hi = self.support(*shapes)
+        if self.open_support:
+            ins = anp.logical_and(anp.less(lo, z), anp.less(z, hi))
+        else:
+            ins = anp.logical_and(anp.less_equal(lo, z), anp.less_equal(z, hi))
+        good, z_in = self._masked(ins, ok, z, self.inside(*shapes))
+        val = anp.where(good, anp.subtract(self.logpdf_std(z_in, *shapes), anp.log(scale)), -np.inf)
+        return self._finish(val, ok, anp.isnan(z))
+
+    def logcdf(self, x, shapes, loc, scale):
+        z, shapes, scale, ok = self._standardise(x, shapes, loc, scale)
+        lo, hi = self.support(*shapes)
+        good, z_in = self._masked(anp.logical_and(anp.less(lo, z), anp.less(z, hi)), ok, z, self.inside(*shapes))
+        val = anp.where(good, self.logcdf_std(z_in, *shapes), -np.inf)
+        return self._finish(val, ok, anp.isnan(z), top=anp.logical_and(anp.greater_equal(z, hi), ok))
+
+    def logsf(self, x, shapes, loc, scale):
+        z, shapes, scale, ok = self._standardise(x, shapes, loc, scale)
+        lo, hi = self.support(*shapes)
+        good, z_in = self._masked(anp.logical_and(anp.less(lo, z), anp.less(z, hi)), ok, z, self.inside(*shapes))
+        val = anp.where(good, self.logsf_std(z_in, *shapes), -np.inf)
+        return self._finish(val, ok, anp.isnan(z), top=anp.logical_and(anp.less_equal(z, lo), ok))
+
+
+class Discrete(Spec):
+    """A lattice family on the integers of [lo, hi], shifted by an integer `loc`."""
+
+    def _shift(self, k, shapes, loc):
+        k = anp.subtract(as_float(k), as_float(loc))
+        raw = tuple(as_float(s) for s in shapes)
+        ok, shapes = self._check(raw)
+        return k, shapes, ok, raw
+
+    def logpmf(self, k, shapes, loc):
+        k, shapes, ok, raw = self._shift(k, shapes, loc)
+        lo, hi = self.support(*shapes)
+        ins = _all([anp.less_equal(lo, k), anp.less_equal(k, hi), anp.equal(anp.floor(k), k)])
+        good, k_in = self._masked(ins, ok, k, self.inside(*shapes))
+        val = anp.where(good, self.logpdf_std(k_in, *shapes), -np.inf)
+        return self._finish(val, ok, anp.isnan(k))
+
+    def logcdf(self, k, shapes, loc, nan_last=False):
+        """nan_last=False: scipy's logcdf, where 0 for k >= hi wins over nan; True: its cdf, where nan wins."""
+        k, shapes, ok, raw = self._shift(k, shapes, loc)
+        lo, hi = self.support(*shapes)
+        good, k_in = self._masked(anp.logical_and(anp.less_equal(lo, k), anp.less(k, hi)), ok, k, self.inside(*shapes))
+        val = anp.where(good, self.logcdf_std(anp.floor(k_in), *shapes), -np.inf)
+        # scipy places 0 for k >= hi (of the raw parameters) after the nan for bad ones, so 0 wins there
+        return self._finish(val, ok, anp.isnan(k), top=anp.greater_equal(k, self.support(*raw)[1]), nan_last=nan_last)
+
+    def logsf(self, k, shapes, loc):
+        k, shapes, ok, raw = self._shift(k, shapes, loc)
+        lo, hi = self.support(*shapes)
+        good, k_in = self._masked(anp.logical_and(anp.less_equal(lo, k), anp.less(k, hi)), ok, k, self.inside(*shapes))
+        val = anp.where(good, self.logsf_std(anp.floor(k_in), *shapes), -np.inf)
+        below = anp.less(k, lo)
+        return self._finish(val, ok, anp.isnan(k), top=below if ok is None else anp.logical_and(below, ok))
+
+
+def exp(x):
+    return scalar(anp.exp(x))

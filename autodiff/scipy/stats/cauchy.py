@@ -1,0 +1,53 @@
+"""scipy.stats.cauchy: the Cauchy distribution (Student's t with one degree of freedom)."""
+import math
+
+from ... import numpy as anp
+from ._dist import Continuous, exp, log_prob
+
+LOG_PI = math.log(math.pi)
+
+
+def std_logpdf(z):
+    """-log(pi) - log1p(z**2), as -log(pi) - 2 log|z| - log1p(1/z**2) for |z| >= 1 (no overflow), like scipy."""
+    small = anp.less(anp.abs(z), 1.0)
+    z_small, z_big = anp.where(small, z, 0.0), anp.where(small, 1.0, z)
+    big = 2.0 * anp.log(anp.abs(z_big)) + anp.log1p(1.0 / (z_big * z_big))
+    return -LOG_PI - anp.where(small, anp.log1p(z_small * z_small), big)
+
+
+# cdf = arctan2(1, -z) / pi, accurate in the left tail (scipy's formula)
+def _cdf(z):
+    return anp.arctan2(1.0, -z) / math.pi
+
+
+_spec = Continuous(std_logpdf, logcdf=lambda z: log_prob(_cdf(z), _cdf(-z)),
+                   logsf=lambda z: log_prob(_cdf(-z), _cdf(z)))
+
+
+def logpdf(x, loc=0, scale=1):
+    """scipy.stats.cauchy.logpdf."""
+    return _spec.logpdf(x, (), loc, scale)
+
+
+def pdf(x, loc=0, scale=1):
+    return exp(logpdf(x, loc, scale))
+
+
+def logcdf(x, loc=0, scale=1):
+    """scipy.stats.cauchy.logcdf: log of cdf = arctan2(1, -z) / pi, or log1p(-sf) above the median."""
+    return _spec.logcdf(x, (), loc, scale)
+
+
+def cdf(x, loc=0, scale=1):
+    return exp(logcdf(x, loc, scale))
+
+
+def logsf(x, loc=0, scale=1):
+    return _spec.logsf(x, (), loc, scale)
+
+
+def sf(x, loc=0, scale=1):
+    return exp(logsf(x, loc, scale))
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]

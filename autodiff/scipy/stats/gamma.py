@@ -1,0 +1,47 @@
+"""scipy.stats.gamma: the gamma distribution with shape `a` (rate 1/scale)."""
+import numpy as np
+
+from ... import numpy as anp
+from .. import special as sc
+from ._dist import Continuous, exp, log_prob
+
+
+def std_logpdf(z, a):
+    """(a - 1) log z - z - log Gamma(a); xlogy gives the right limit at z = 0 for every a."""
+    return sc.xlogy(a - 1.0, z) - z - sc.gammaln(a)
+
+
+# CDFs via the regularized incomplete gamma function: differentiable in x, loc, scale but not in a
+_spec = Continuous(std_logpdf, argcheck=lambda a: anp.greater(a, 0), safe=(1.0,), support=(0.0, np.inf),
+                   inside=1.0, logcdf=lambda z, a: log_prob(sc.gammainc(a, z), sc.gammaincc(a, z)),
+                   logsf=lambda z, a: log_prob(sc.gammaincc(a, z), sc.gammainc(a, z)))
+
+
+def logpdf(x, a, loc=0, scale=1):
+    """scipy.stats.gamma.logpdf."""
+    return _spec.logpdf(x, (a,), loc, scale)
+
+
+def pdf(x, a, loc=0, scale=1):
+    return exp(logpdf(x, a, loc, scale))
+
+
+def logcdf(x, a, loc=0, scale=1):
+    """scipy.stats.gamma.logcdf = log(gammainc(a, z)) (log1p(-gammaincc) above 1/2); not differentiable in a."""
+    return _spec.logcdf(x, (a,), loc, scale)
+
+
+def cdf(x, a, loc=0, scale=1):
+    return exp(logcdf(x, a, loc, scale))
+
+
+def logsf(x, a, loc=0, scale=1):
+    """scipy.stats.gamma.logsf = log(gammaincc(a, z)) (log1p(-gammainc) above 1/2); not differentiable in a."""
+    return _spec.logsf(x, (a,), loc, scale)
+
+
+def sf(x, a, loc=0, scale=1):
+    return exp(logsf(x, a, loc, scale))
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]

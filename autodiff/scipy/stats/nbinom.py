@@ -1,0 +1,56 @@
+"""scipy.stats.nbinom: failures before the `n`-th success (n real > 0) with success probability `p`."""
+import numpy as np
+
+from ... import numpy as anp
+from .. import special as sc
+from ._dist import Discrete, exp
+
+
+def std_logpmf(k, n, p):
+    """log Gamma(n + k) - log k! - log Gamma(n) + n log p + k log(1 - p) (scipy's formula)."""
+    return sc.gammaln(n + k) - sc.gammaln(k + 1.0) - sc.gammaln(n) + n * anp.log(p) + sc.xlog1py(k, -p)
+
+
+def std_logcdf(k, n, p):
+    """log(betainc(n, k + 1, p)), as log1p(-betainc(k + 1, n, 1 - p)) where the CDF exceeds 1/2 (as scipy)."""
+    cdf = sc.betainc(n, k + 1.0, p)
+    return anp.where(anp.greater(cdf, 0.5), anp.log1p(-sc.betainc(k + 1.0, n, 1.0 - p)), anp.log(cdf))
+
+
+def _argcheck(n, p):
+    return anp.logical_and(anp.greater(n, 0), anp.logical_and(anp.greater(p, 0), anp.less_equal(p, 1)))
+
+
+# CDFs via the regularized incomplete beta function, differentiable in p but not in n
+_spec = Discrete(std_logpmf, argcheck=_argcheck, safe=(1.0, 0.5), support=(0.0, np.inf), logcdf=std_logcdf,
+                 logsf=lambda k, n, p: anp.log(sc.betainc(k + 1.0, n, 1.0 - p)))
+
+
+def logpmf(k, n, p, loc=0):
+    """scipy.stats.nbinom.logpmf."""
+    return _spec.logpmf(k, (n, p), loc)
+
+
+def pmf(k, n, p, loc=0):
+    return exp(logpmf(k, n, p, loc))
+
+
+def logcdf(k, n, p, loc=0):
+    """scipy.stats.nbinom.logcdf; not differentiable in n."""
+    return _spec.logcdf(k, (n, p), loc)
+
+
+def cdf(k, n, p, loc=0):
+    return exp(_spec.logcdf(k, (n, p), loc, nan_last=True))
+
+
+def logsf(k, n, p, loc=0):
+    """scipy.stats.nbinom.logsf = log(betainc(k + 1, n, 1 - p)); not differentiable in n."""
+    return _spec.logsf(k, (n, p), loc)
+
+
+def sf(k, n, p, loc=0):
+    return exp(logsf(k, n, p, loc))
+
+
+__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf"]

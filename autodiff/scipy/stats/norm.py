@@ -1,0 +1,54 @@
+"""scipy.stats.norm: the normal distribution with mean `loc` and standard deviation `scale`."""
+import math
+
+import numpy as np
+
+from ... import numpy as anp
+from .. import special as sc
+from ._dist import Continuous, exp, scalar
+
+LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
+
+
+def std_logpdf(z):
+    """log phi(z) = -z**2 / 2 - log(sqrt(2 pi))."""
+    return -0.5 * (z * z) - LOG_SQRT_2PI
+
+
+_spec = Continuous(std_logpdf, logcdf=sc.log_ndtr, logsf=lambda z: sc.log_ndtr(-z))
+
+
+def logpdf(x, loc=0, scale=1):
+    """scipy.stats.norm.logpdf: -z**2 / 2 - log(sqrt(2 pi) scale), z = (x - loc) / scale."""
+    return _spec.logpdf(x, (), loc, scale)
+
+
+def pdf(x, loc=0, scale=1):
+    return exp(logpdf(x, loc, scale))
+
+
+def logcdf(x, loc=0, scale=1):
+    """scipy.stats.norm.logcdf: log_ndtr(z), accurate far in the left tail."""
+    return _spec.logcdf(x, (), loc, scale)
+
+
+def cdf(x, loc=0, scale=1):
+    return exp(logcdf(x, loc, scale))
+
+
+def logsf(x, loc=0, scale=1):
+    """scipy.stats.norm.logsf: log_ndtr(-z)."""
+    return _spec.logsf(x, (), loc, scale)
+
+
+def sf(x, loc=0, scale=1):
+    return exp(logsf(x, loc, scale))
+
+
+def ppf(q, loc=0, scale=1):
+    """scipy.stats.norm.ppf: loc + scale * ndtri(q); nan for q outside [0, 1] or scale <= 0."""
+    out = anp.add(loc, anp.multiply(scale, sc.ndtri(q)))
+    return scalar(anp.where(anp.greater(scale, 0), out, np.nan))
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf"]

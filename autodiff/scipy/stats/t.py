@@ -1,0 +1,48 @@
+"""scipy.stats.t: Student's t distribution with `df` degrees of freedom (df = inf is the normal)."""
+from ... import numpy as anp
+from ...primitives.special import t_logpdf_standard
+from .. import special as sc
+from . import norm
+from ._dist import Continuous, exp, log_prob
+
+
+def std_logpdf(z, df):
+    """log Gamma((df+1)/2) - log Gamma(df/2) - log(df pi)/2 - (df+1)/2 log1p(z**2/df); the normal at df = inf."""
+    infinite = anp.isinf(df)
+    return anp.where(infinite, norm.std_logpdf(z), t_logpdf_standard(z, anp.where(infinite, 1.0, df)))
+
+
+# CDFs via scipy.special.stdtr, differentiable in x (and loc, scale) but not in df
+_spec = Continuous(std_logpdf, argcheck=lambda df: anp.greater(df, 0), safe=(1.0,),
+                   logcdf=lambda z, df: log_prob(sc.stdtr(df, z), sc.stdtr(df, -z)),
+                   logsf=lambda z, df: log_prob(sc.stdtr(df, -z), sc.stdtr(df, z)))
+
+
+def logpdf(x, df, loc=0, scale=1):
+    """scipy.stats.t.logpdf."""
+    return _spec.logpdf(x, (df,), loc, scale)
+
+
+def pdf(x, df, loc=0, scale=1):
+    return exp(logpdf(x, df, loc, scale))
+
+
+def logcdf(x, df, loc=0, scale=1):
+    """scipy.stats.t.logcdf = log(stdtr(df, z)) (log1p(-stdtr(df, -z)) above the median); not differentiable in df."""
+    return _spec.logcdf(x, (df,), loc, scale)
+
+
+def cdf(x, df, loc=0, scale=1):
+    return exp(logcdf(x, df, loc, scale))
+
+
+def logsf(x, df, loc=0, scale=1):
+    """scipy.stats.t.logsf = log(stdtr(df, -z)) (log1p(-stdtr(df, z)) below the median); not differentiable in df."""
+    return _spec.logsf(x, (df,), loc, scale)
+
+
+def sf(x, df, loc=0, scale=1):
+    return exp(logsf(x, df, loc, scale))
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]

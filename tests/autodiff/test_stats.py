@@ -1,0 +1,280 @@
+"""autodiff.scipy.stats against scipy.stats: values with scipy's argument conventions (broadcasting, support
+edges, outside the support, bad parameters), derivatives to order 2 in both modes, and jit == eager."""
+from collections import namedtuple
+
+import numpy as np
+import pytest
+import scipy.stats as ss
+
+import autodiff as ad
+import autodiff.numpy as anp
+from autodiff.codegen import special_kernels as sk
+from autodiff.scipy import stats as ast
+
+NAN, INF = np.nan, np.inf
+LOC, SCALE = 0.5, 2.0
+# points of a standardised grid mapped by x = LOC + SCALE * z: tails, the support edges z = 0 and z = 1, nan
+Z = np.array([-INF, -400.0, -30.0, -3.0, -1.0, -0.2, 0.0, 1e-9, 0.3, 0.5, 1.0, 1.0 + 1e-9, 1.7, 5.0, 40.0, 400.0,
+              INF, NAN])
+X = LOC + SCALE * Z
+
+# shapes: valid shape-parameter arrays; bad: invalid ones (-> nan); finite_tails: why we are finite where scipy's
+# log of an underflowed pdf/cdf is -inf (more accurate, so those entries are compared as -inf == -inf)
+Fam = namedtuple("Fam", "name shapes bad finite_tails", defaults=(None,))
+CONTINUOUS = [
+    Fam("norm", (), ()),
+    Fam("t", (np.array([0.7, 3.0, 30.0, INF]),), (np.array([0.0, -1.0, NAN]),)),
+    Fam("cauchy", (), ()),
+    Fam("laplace", (), (), finite_tails="scipy has no _logpdf/_logcdf: log(0.5 exp(-|z|)) underflows at |z| > 745"),
+    Fam("logistic", (), ()),
+    Fam("expon", (), ()),
+    Fam("gamma", (np.array([0.5, 1.0, 2.5, 40.0]),), (np.array([0.0, -1.0, NAN]),)),
+    Fam("beta", (np.array([0.5, 1.0, 2.5, 30.0]), np.array([0.7, 1.0, 4.0, 1.0])),
+        (np.array([0.0, 1.0, -1.0]), np.array([1.0, -2.0, 1.0]))),
+    Fam("lognorm", (np.array([0.3, 1.0, 2.5]),), (np.array([0.0, -1.0, NAN]),)),
+    Fam("uniform", (), ()),
+]
+CONT_FUNCS = ("logpdf", "pdf", "logcdf", "cdf", "logsf", "sf")
+
+K = np.array([-INF, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 2.5, 3.0, 5.0, 9.0, 10.0, 11.0, 40.0, INF, NAN])
+DISCRETE = [
+    Fam("poisson", (np.array([0.0, 0.4, 3.0, 25.0]),), (np.array([-1.0, NAN]),)),
+    Fam("binom", (np.array([0, 1, 5, 10, 10]), np.array([0.3, 0.0, 1.0, 0.25, 0.9])),
+        (np.array([2.5, -1.0, 5.0, 5.0]), np.array([0.3, 0.3, 1.5, -0.1]))),
+    Fam("nbinom", (np.array([0.5, 1.0, 3.0, 12.5]), np.array([0.2, 1.0, 0.5, 0.9])),
+        (np.array([0.0, -1.0, 2.0, 2.0]), np.array([0.5, 0.5, 0.0, 1.5]))),
+    Fam("bernoulli", (np.array([0.0, 0.3, 1.0]),), (np.array([-0.1, 1.5, NAN]),)),
+]
+DISC_FUNCS = ("logpmf", "pmf", "logcdf", "cdf", "logsf", "sf")
+
+
+def _compare(got, expected, rtol=1e-11, finite_tails=False):
+    assert np.shape(got) == np.shape(expected) and type(got) is type(expected)
+    if finite_tails:
+        got = np.where((expected == -INF) & (got < -700), -INF, got)
+    np.testing.assert_allclose(got, expected, rtol=rtol, atol=1e-300)
+
+
+def _cases(families, funcs):
+    return [(f, fn) for f in families for fn in funcs if hasattr(getattr(ast, f.name), fn)]
+
+
+@pytest.mark.parametrize("fam, fn", _cases(CONTINUOUS, CONT_FUNCS), ids=lambda v: getattr(v, "name", v))
+def test_continuous_values_match_scipy(fam, fn):
+    ours, theirs = getattr(getattr(ast, fam.name), fn), getattr(getattr(ss, fam.name), fn)
+    x = X[:, None] if fam.shapes else X
+    with np.errstate(all="ignore"):
+        _compare(ours(x, *fam.shapes, loc=LOC, scale=SCALE), theirs(x, *fam.shapes, loc=LOC, scale=SCALE),
+                 finite_tails=bool(fam.finite_tails))
+        _compare(ours(x, *fam.bad, loc=LOC, scale=SCALE), theirs(x, *fam.bad, loc=LOC, scale=SCALE))
+        # defaults, scalars, bad scales (and positional loc, scale)
+        args = [s[1] for s in fam.shapes]
+        _compare(ours(0.7, *args), theirs(0.7, *args))
+        scales = np.array([-1.0, 0.0, 0.5, 3.0, NAN])
+        _compare(ours(X[:, None], *args, LOC, scales), theirs(X[:, None], *args, LOC, scales),
+                 finite_tails=bool(fam.finite_tails))
+
+
+@pytest.mark.parametrize("fam, fn", _cases(DISCRETE, DISC_FUNCS), ids=lambda v: getattr(v, "name", v))
+def test_discrete_values_match_scipy(fam, fn):
+    ours, theirs = getattr(getattr(ast, fam.name), fn), getattr(getattr(ss, fam.name), fn)
+    with np.errstate(all="ignore"):
+        for params in (fam.shapes, fam.bad):
+            _compare(ours(K[:, None], *params), theirs(K[:, None], *params))
+        _compare(ours(K[:, None], *fam.shapes, loc=1), theirs(K[:, None], *fam.shapes, loc=1))
+        _compare(ours(3, *[s[-1] for s in fam.shapes]), theirs(3, *[s[-1] for s in fam.shapes]))
+
+
+def test_public_names():
+    assert sorted(ast.__all__) == sorted(set(ast.__all__))
+    for name in ast.__all__:
+        module = getattr(ast, name)
+        assert module.__all__ and all(callable(getattr(module, f)) for f in module.__all__)
+        assert all(hasattr(getattr(ss, name), f) for f in module.__all__), name
+
+
+# -- derivatives: check_grads order 2 (both modes) in the interior of each domain --------------------------------
+XR = np.array([-2.1, -0.4, 0.9, 3.5])       # z = (x - 0.3) / 1.7 anywhere on the line (never 0: laplace's kink)
+XP = np.array([0.5, 1.1, 2.9, 6.0])         # z > 0
+XU = np.array([0.45, 0.9, 1.4, 1.9])        # 0 < z < 1
+L, S = 0.3, 1.7
+COL = np.array([[0.8], [2.5]])              # a shape parameter broadcasting against x: results are (2, 4)
+KS = np.array([0.0, 1.0, 3.0, 7.0])
+A_CONST, B_CONST, DF_CONST = np.array([[0.8], [2.5]]), np.array([[1.5], [0.6]]), np.array([[1.5], [7.0]])
+
+GRAD_CASES = [
+    ("norm.logpdf", ast.norm.logpdf, (XR, L, S)),
+    ("norm.logcdf", ast.norm.logcdf, (XR, L, S)),
+    ("norm.logsf", ast.norm.logsf, (XR, L, S)),
+    ("norm.ppf", ast.norm.ppf, (np.array([0.05, 0.5, 0.9]), L, S)),
+    ("t.logpdf", ast.t.logpdf, (XR, COL, L, S)),
+    ("t.logcdf", lambda x, loc, scale: ast.t.logcdf(x, DF_CONST, loc, scale), (XR, L, S)),
+    ("t.logsf", lambda x, loc, scale: ast.t.logsf(x, DF_CONST, loc, scale), (XR, L, S)),
+    ("cauchy.logpdf", ast.cauchy.logpdf, (np.array([-9.0, -0.4, 0.9, 30.0]), L, S)),
+    ("cauchy.logcdf", ast.cauchy.logcdf, (XR, L, S)),
+    ("cauchy.logsf", ast.cauchy.logsf, (XR, L, S)),
+    ("laplace.logpdf", ast.laplace.logpdf, (XR, L, S)),
+    ("laplace.logcdf", ast.laplace.logcdf, (XR, L, S)),
+    ("laplace.logsf", ast.laplace.logsf, (XR, L, S)),
+    ("logistic.logpdf", ast.logistic.logpdf, (XR, L, S)),
+    ("logistic.logcdf", ast.logistic.logcdf, (XR, L, S)),
+    ("logistic.logsf", ast.logistic.logsf, (XR, L, S)),
+    ("expon.logpdf", ast.expon.logpdf, (XP, L, S)),
+    ("expon.logcdf", ast.expon.logcdf, (XP, L, S)),
+    ("expon.logsf", ast.expon.logsf, (XP, L, S)),
+    ("gamma.logpdf", ast.gamma.logpdf, (XP, COL, L, S)),
+    ("gamma.logcdf", lambda x, loc, scale: ast.gamma.logcdf(x, A_CONST, loc, scale), (XP, L, S)),
+    ("gamma.logsf", lambda x, loc, scale: ast.gamma.logsf(x, A_CONST, loc, scale), (XP, L, S)),
+    ("beta.logpdf", ast.beta.logpdf, (XU, COL, np.array([1.5, 0.6, 3.0, 9.0]), L, S)),
+    ("beta.logcdf", lambda x, loc, scale: ast.beta.logcdf(x, A_CONST, B_CONST, loc, scale), (XU, L, S)),
+    ("beta.logsf", lambda x, loc, scale: ast.beta.logsf(x, A_CONST, B_CONST, loc, scale), (XU, L, S)),
+    ("lognorm.logpdf", ast.lognorm.logpdf, (XP, COL, L, S)),
+    ("lognorm.logcdf", ast.lognorm.logcdf, (XP, COL, L, S)),
+    ("lognorm.logsf", ast.lognorm.logsf, (XP, COL, L, S)),
+    ("uniform.logpdf", ast.uniform.logpdf, (XU, L, S)),
+    ("uniform.logcdf", ast.uniform.logcdf, (XU, L, S)),
+    ("uniform.logsf", ast.uniform.logsf, (XU, L, S)),
+    ("poisson.logpmf", lambda mu: ast.poisson.logpmf(KS, mu), (np.array([[0.4], [6.0]]),)),
+    ("poisson.logcdf", lambda mu: ast.poisson.logcdf(KS, mu), (np.array([[0.4], [6.0]]),)),
+    ("poisson.logsf", lambda mu: ast.poisson.logsf(KS, mu), (np.array([[0.4], [6.0]]),)),
+    ("binom.logpmf", lambda p: ast.binom.logpmf(KS, 9, p), (np.array([[0.1], [0.7]]),)),
+    ("binom.logcdf", lambda p: ast.binom.logcdf(KS, 9, p), (np.array([[0.1], [0.7]]),)),
+    ("binom.logsf", lambda p: ast.binom.logsf(KS, 9, p), (np.array([[0.1], [0.7]]),)),
+    ("nbinom.logpmf", lambda n, p: ast.nbinom.logpmf(KS, n, p), (np.array([[0.7], [4.5]]), np.array([[0.2], [0.6]]))),
+    ("nbinom.logcdf", lambda p: ast.nbinom.logcdf(KS, 2.5, p), (np.array([[0.2], [0.85]]),)),
+    ("nbinom.logsf", lambda p: ast.nbinom.logsf(KS, 2.5, p), (np.array([[0.2], [0.85]]),)),
+    ("bernoulli.logpmf", lambda p: ast.bernoulli.logpmf(np.array([0, 1, 1]), p), (np.array([0.2, 0.5, 0.9]),)),
+    ("bernoulli.logcdf", lambda p: ast.bernoulli.logcdf(np.array([0.0, 0.5]), p), (np.array([0.2, 0.9]),)),
+    ("bernoulli.logsf", lambda p: ast.bernoulli.logsf(np.array([0.0, 0.5]), p), (np.array([0.2, 0.9]),)),
+]
+
+
+@pytest.mark.parametrize("name, f, args", GRAD_CASES, ids=[c[0] for c in GRAD_CASES])
+def test_grads_order_2(name, f, args):
+    ad.check_grads(f, args, order=2)
+
+
+@np.errstate(divide="ignore")
+def test_gradients_are_zero_outside_the_support_and_nan_free():
+    x = np.array([-1.0, 0.5, 0.8, 3.0, 2.5])  # support [0.5, 2.5] or [0.5, inf): below, edge, inside, (above), edge
+    for f, outside in [(lambda x, a, b: ast.beta.logpdf(x, a, b, 0.5, 2.0), [0, 3]),
+                       (lambda x, a, b: ast.gamma.logpdf(x, a, 0.5, 2.0), [0]),
+                       (lambda x, a, b: ast.lognorm.logpdf(x, a, 0.5, 2.0), [0, 1]),
+                       (lambda x, a, b: ast.uniform.logpdf(x, 0.5, 2.0 * b), [0, 3])]:
+        grads = ad.grad(lambda x, a, b: anp.sum(anp.where(anp.isfinite(f(x, a, b)), f(x, a, b), 0.0)),
+                        argnums=(0, 1, 2))(x, 2.0, 3.0)
+        assert all(np.all(np.isfinite(g)) for g in grads)
+        np.testing.assert_array_equal(grads[0][outside], 0.0)
+    # invalid parameters: nan value, zero gradient
+    g = ad.grad(lambda s: anp.sum(anp.where(anp.isnan(ast.norm.logpdf(1.0, 0.0, s)), 0.0, 1.0)))(np.array([-1.0, 2.0]))
+    np.testing.assert_array_equal(g, [0.0, 0.0])
+
+
+def test_shape_derivatives_of_incomplete_functions_raise():
+    with pytest.raises(NotImplementedError, match="with respect to a"):
+        ad.grad(lambda a: ast.gamma.logcdf(1.0, a))(2.0)
+    with pytest.raises(NotImplementedError, match="with respect to df"):
+        ad.grad(lambda df: ast.t.logcdf(1.0, df))(2.0)
+
+
+# -- multivariate_normal -------------------------------------------------------------------------------------------
+RNG = np.random.default_rng(7)
+FACTOR = RNG.standard_normal((3, 3))
+COV = FACTOR @ FACTOR.T + 0.5 * np.eye(3)
+MVN_CASES = [
+    (RNG.standard_normal((5, 3)), dict(mean=np.array([0.1, -0.3, 2.0]), cov=COV)),
+    (RNG.standard_normal((2, 4, 3)), dict(mean=[0.1, -0.3, 2.0], cov=COV)),
+    (RNG.standard_normal(3), dict(mean=np.zeros(3), cov=2.0)),
+    (RNG.standard_normal(3), dict(mean=np.ones(3), cov=np.array([0.5, 1.0, 4.0]))),
+    (RNG.standard_normal(3), dict(cov=COV)),
+    (np.array([1.0, 2.0, 3.0]), {}),
+    (0.7, dict(cov=2.0)),
+    (np.array([0.3, 1.0, -2.0, 4.0]), dict(mean=[1.0], cov=[[2.5]])),
+    (np.array([[0.3], [1.0]]), dict(mean=1.0, cov=0.5)),
+]
+
+
+@pytest.mark.parametrize("x, kw", MVN_CASES)
+def test_multivariate_normal_matches_scipy(x, kw):
+    _compare(ast.multivariate_normal.logpdf(x, **kw), ss.multivariate_normal.logpdf(x, **kw), rtol=1e-13)
+    _compare(ast.multivariate_normal.pdf(x, **kw), ss.multivariate_normal.pdf(x, **kw), rtol=1e-13)
+
+
+def test_multivariate_normal_errors_and_grads():
+    with pytest.raises(ValueError, match="mean"):
+        ast.multivariate_normal.logpdf(np.zeros(3), mean=np.zeros((3, 1)), cov=COV)
+    with pytest.raises(ValueError, match="Dimension mismatch"):
+        ast.multivariate_normal.logpdf(np.zeros(2), mean=np.zeros(2), cov=COV)
+    with pytest.raises(np.linalg.LinAlgError):
+        ast.multivariate_normal.logpdf(np.zeros(3), mean=np.zeros(3), cov=-COV)
+
+    def f(x, mean, factor):
+        return ast.multivariate_normal.logpdf(x, mean, factor @ factor.T + 0.5 * np.eye(3))
+    ad.check_grads(f, (RNG.standard_normal((4, 3)), np.array([0.1, -0.3, 2.0]), FACTOR), order=2)
+
+
+# -- jit == eager: one compiled function per group of families (values and gradients) -------------------------
+def _compiled_vs_eager(f, args):
+    program = ad.value_and_grad(f, argnums=tuple(range(len(args))))
+    with np.errstate(all="ignore"):
+        for c, e in zip(ad.tree_leaves(ad.jit(program)(*args)), ad.tree_leaves(program(*args))):
+            np.testing.assert_allclose(c, e, rtol=1e-12, atol=1e-300)
+
+
+def _finite_sum(v):
+    """Sum of the finite entries (gradients through the -inf ones must be exactly zero)."""
+    return anp.sum(anp.where(anp.isfinite(v), v, 0.0))
+
+
+@pytest.mark.parametrize("families, tail", [(("norm", "cauchy", "laplace"), "logcdf"),
+                                           (("logistic", "expon", "uniform", "lognorm"), "logsf")])
+def test_jit_location_scale_families(families, tail):
+    # logpdf and one tail per family (the eager tests cover the rest); two groups keep each function small,
+    # since Numba's compile time grows faster than linearly with its length
+    def f(x, loc, scale, s):
+        total = 0.0
+        for name in families:
+            shapes = (s,) if name == "lognorm" else ()
+            m = getattr(ast, name)
+            total = total + _finite_sum(m.logpdf(x, *shapes, loc, scale) + getattr(m, tail)(x, *shapes, loc, scale))
+        return total
+    x, s = np.array([-3.0, 0.2, 0.7, 1.4, 2.9, 8.0]), np.array([0.4, 1.2, 2.0, 0.8, 1.0, 3.0])
+    _compiled_vs_eager(f, (x, 0.3, 1.7, s))
+
+
+def test_jit_shape_families():
+    def f(x, df, a, b, loc, scale):
+        return _finite_sum(ast.t.logpdf(x, df, loc, scale) + ast.gamma.logpdf(x, a, loc, scale)
+                           + ast.beta.logpdf(x, a, b, loc, scale))
+    _compiled_vs_eager(f, (np.array([-3.0, 0.2, 0.7, 1.4, 1.9, 8.0]), np.array([0.8, 3.0, 40.0, np.inf, 2.0, 1.0]),
+                           np.array([0.5, 1.0, 2.5, 7.0, 1.5, 3.0]), 1.3, 0.3, 1.7))
+
+
+def test_jit_discrete_families():
+    k = np.array([-1.0, 0.0, 1.0, 2.5, 3.0, 7.0, 12.0])
+
+    def f(mu, p, n):
+        return _finite_sum(ast.poisson.logpmf(k, mu) + ast.binom.logpmf(k, 10, p) + ast.nbinom.logpmf(k, n, p)
+                           + ast.bernoulli.logpmf(k, p) + ast.bernoulli.logcdf(k, p) + ast.bernoulli.logsf(k, p))
+    _compiled_vs_eager(f, (np.array([0.3, 1.0, 2.0, 4.0, 0.0, 9.0, 12.0]),
+                           np.array([0.1, 0.2, 0.5, 0.7, 0.9, 1.0, 0.0]), 2.5))
+
+
+def test_jit_multivariate_normal():
+    def f(x, mean, factor):
+        return anp.sum(ast.multivariate_normal.logpdf(x, mean, factor @ factor.T + 0.5 * np.eye(3)))
+    _compiled_vs_eager(f, (RNG.standard_normal((4, 3)), np.array([0.1, -0.3, 2.0]), FACTOR))
+
+
+MISSING_KERNELS = [n for n in ("gammainc", "gammaincc", "betainc", "stdtr") if not hasattr(sk, n)]
+
+
+@pytest.mark.skipif(bool(MISSING_KERNELS), reason=f"special_kernels lacks {MISSING_KERNELS}")
+def test_jit_incomplete_gamma_beta_cdfs():
+    def f(x, k, p, mu):
+        out = ast.t.logcdf(x, 3.5) + ast.t.logsf(x, 3.5) + ast.gamma.logcdf(x, 2.5) + ast.gamma.logsf(x, 2.5)
+        out = out + ast.beta.logcdf(x, 2.0, 0.5, 0.0, 10.0) + ast.beta.logsf(x, 2.0, 0.5, 0.0, 10.0)
+        out = out + ast.poisson.logcdf(k, mu) + ast.poisson.logsf(k, mu) + ast.binom.logcdf(k, 9, p)
+        return _finite_sum(out + ast.binom.logsf(k, 9, p) + ast.nbinom.logcdf(k, 2.5, p) + ast.nbinom.logsf(k, 2.5, p))
+    _compiled_vs_eager(f, (np.array([-3.0, 0.2, 0.7, 1.4, 2.9, 8.0]), np.array([-1.0, 0.0, 1.0, 3.0, 9.0, 12.0]),
+                           np.array([0.1, 0.2, 0.5, 0.7, 0.9, 0.95]), 2.5))
