@@ -5,11 +5,12 @@ import numpy as np
 class ShapedArray:
     """The abstract value of an array: its shape and dtype, nothing else."""
 
-    __slots__ = ("shape", "dtype")
+    __slots__ = ("shape", "dtype", "weak")
 
-    def __init__(self, shape, dtype):
+    def __init__(self, shape, dtype, weak=False):
         self.shape = tuple(int(d) for d in shape)
         self.dtype = np.dtype(dtype)
+        self.weak = weak  # a Python scalar: defers to the other operand's dtype (NumPy's NEP 50)
 
     ndim = property(lambda self: len(self.shape))
     size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)))
@@ -41,11 +42,11 @@ def get_aval(x):
     if isinstance(x, np.ndarray):
         return ShapedArray(x.shape, x.dtype)
     if isinstance(x, (bool, np.bool_)):
-        return ShapedArray((), np.bool_)
+        return ShapedArray((), np.bool_, weak=isinstance(x, bool))
     if isinstance(x, (int, np.integer)):
-        return ShapedArray((), np.int64 if isinstance(x, int) else x.dtype)
+        return ShapedArray((), np.int64, weak=True) if isinstance(x, int) else ShapedArray((), x.dtype)
     if isinstance(x, (float, np.floating)):
-        return ShapedArray((), np.float64 if isinstance(x, float) else x.dtype)
+        return ShapedArray((), np.float64, weak=True) if isinstance(x, float) else ShapedArray((), x.dtype)
     arr = np.asarray(x)
     if arr.dtype == object:
         raise TypeError(f"autodiff cannot use a value of type {type(x).__name__}: {x!r}")
@@ -64,3 +65,11 @@ def float_dtype(dtype):
 
 def result_dtype(*dtypes):
     return np.result_type(*[np.dtype(d) for d in dtypes])
+
+
+_WEAK_PROTOTYPE = {"b": False, "i": 0, "u": 0, "f": 0.0}
+
+
+def promote_avals(*avals):
+    """The result dtype of a NumPy operation on these operands: Python scalars (weak) defer."""
+    return np.result_type(*[_WEAK_PROTOTYPE[a.dtype.kind] if a.weak else a.dtype for a in avals])

@@ -50,16 +50,21 @@ def scan(f, init, xs=None, length=None, reverse=False):
         length = lengths.pop()
     elif lengths and lengths != {length}:
         raise ValueError(f"scan: length={length} disagrees with the leading dimension of xs {sorted(lengths)}")
-    if not staging_active():
+    if not staging_active() and length > 0:
         carry, ys = init, []
+        c_leaves0, c_tree = tree_flatten(init)
         steps = range(length - 1, -1, -1) if reverse else range(length)
         for i in steps:
             carry, y = f(carry, tree_unflatten(x_tree, [x[i] for x in x_leaves]))
+            if not ys:  # the same contract as under jit: the carry keeps structure, shapes and dtypes
+                nc_leaves, nc_tree = tree_flatten(carry)
+                if nc_tree != c_tree:
+                    raise TypeError(f"scan: the body must return a carry with the structure of init {c_tree}, "
+                                    f"got {nc_tree}")
+                _check_carry("scan", [_aval(c) for c in c_leaves0], [_aval(c) for c in nc_leaves])
             ys.append(y)
         if reverse:
             ys.reverse()
-        if not ys:
-            return carry, None
         y_leaves0, y_tree = tree_flatten(ys[0])
         stacked = [anp.stack([tree_flatten(y)[0][k] for y in ys]) for k in range(len(y_leaves0))]
         return carry, tree_unflatten(y_tree, stacked)

@@ -208,7 +208,15 @@ class Tracer:
 
     __slots__ = ("_trace",)
     __array_priority__ = 1000
-    __array_ufunc__ = None  # numpy defers to our reflected operators (np_array @ x -> x.__rmatmul__)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """numpy ufuncs on tracers (np.sin(x), np_array @ x) run the autodiff.numpy function of the
+        same name; anything else would silently drop the derivative, so it raises."""
+        fn = getattr(_anp(), ufunc.__name__, None)
+        if method != "__call__" or fn is None or kwargs.get("out") is not None:
+            raise NumpyOnTracerError(f"numpy.{ufunc.__name__}" + (f".{method}" if method != "__call__" else ""))
+        kwargs.pop("out", None)
+        return fn(*inputs, **kwargs)
 
     @property
     def aval(self):
@@ -283,11 +291,13 @@ class Tracer:
         return IndexUpdateHelper(self)
 
     # methods
-    def sum(self, axis=None, keepdims=False, **kw):
-        return _anp().sum(self, axis=axis, keepdims=keepdims, **kw)
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
+        _no_out(out, "sum")
+        return _anp().sum(self, axis=axis, dtype=dtype, keepdims=keepdims, **kw)
 
-    def mean(self, axis=None, keepdims=False, **kw):
-        return _anp().mean(self, axis=axis, keepdims=keepdims, **kw)
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
+        _no_out(out, "mean")
+        return _anp().mean(self, axis=axis, dtype=dtype, keepdims=keepdims, **kw)
 
     def prod(self, axis=None, keepdims=False):
         return _anp().prod(self, axis=axis, keepdims=keepdims)
@@ -385,16 +395,21 @@ class Tracer:
         return complex(self._concrete("complex() of a traced value"))
 
     def item(self):
-        return self._concrete(".item() of a traced value").item()
+        return np.asarray(self._concrete(".item() of a traced value")).item()
 
     def tolist(self):
-        return self._concrete(".tolist() of a traced value").tolist()
+        return np.asarray(self._concrete(".tolist() of a traced value")).tolist()
 
     def __array__(self, dtype=None, copy=None):
         raise NumpyOnTracerError("numpy.asarray (or another plain numpy function)")
 
     def __repr__(self):
         return f"{type(self).__name__}<{self.aval}>"
+
+
+def _no_out(out, what):
+    if out is not None:
+        raise TypeError(f"{what}(out=...) cannot write into an array under a transform: arrays are not mutated")
 
 
 def _is_bool(a, b):

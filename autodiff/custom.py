@@ -86,7 +86,7 @@ class custom_jvp:
             raise NotImplementedError("nondiff_argnums: close over the value instead")
         self.fun = fun
         self.jvp_rule = None
-        functools.update_wrapper(self, fun)
+        functools.update_wrapper(self, fun, updated=())
 
     def defjvp(self, jvp):
         self.jvp_rule = jvp
@@ -157,7 +157,7 @@ class custom_vjp:
             raise NotImplementedError("nondiff_argnums: close over the value instead")
         self.fun = fun
         self.fwd = self.bwd = None
-        functools.update_wrapper(self, fun)
+        functools.update_wrapper(self, fun, updated=())
 
     def defvjp(self, fwd, bwd):
         self.fwd, self.bwd = fwd, bwd

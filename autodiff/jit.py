@@ -61,7 +61,7 @@ class Jitted:
         self.static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
         self.cache = {}
         self.last = None
-        functools.update_wrapper(self, fun)
+        functools.update_wrapper(self, fun, updated=())
 
     def _split(self, args, kwargs):
         static = tuple((i, args[i]) for i in self.static_argnums)

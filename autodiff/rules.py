@@ -1,7 +1,7 @@
 """Helpers for the common shapes of rules: shape rules, unbroadcast, linear and nograd primitives."""
 import numpy as np
 
-from .avals import ShapedArray, float_dtype, result_dtype
+from .avals import ShapedArray, float_dtype, promote_avals, result_dtype
 from .core import Primitive
 
 
@@ -22,7 +22,8 @@ def float_same_shape(x, **params):
 
 
 def broadcasting_shape(*avals, **params):
-    return ShapedArray(broadcast_shapes(*[a.shape for a in avals]), result_dtype(*[a.dtype for a in avals]))
+    return ShapedArray(broadcast_shapes(*[a.shape for a in avals]), promote_avals(*avals),
+                       weak=all(a.weak for a in avals))
 
 
 def float_broadcasting_shape(*avals, **params):

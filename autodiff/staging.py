@@ -57,7 +57,7 @@ class GraphTrace(Trace):
                 builder.const_tracers[id(val)] = tracer
                 builder.keepalive.append(val)
                 return tracer
-            tracer = GraphTracer(self, ShapedArray(aval.shape, aval.dtype))
+            tracer = GraphTracer(self, ShapedArray(aval.shape, aval.dtype, aval.weak))
             var = builder.new_var(tracer)
             if not isinstance(val, Tracer) and aval.shape == ():
                 builder.literals[var] = Literal(val)

@@ -33,32 +33,38 @@ def _zeros_like_value(x):
 
 
 def vjp(fun, *primals, has_aux=False):
-    """(out, pullback) with pullback(out_cotangent) -> tuple of cotangents, one per primal."""
+    """(out, pullback) with pullback(out_cotangent) -> tuple of cotangents, one per primal.
+
+    With has_aux, fun returns (out, aux) and aux comes back as plain values (not differentiated).
+    """
     leaves, in_tree = tree_flatten(primals)
+    box = {}
 
     def flat_fun(*flat):
         out = fun(*tree_unflatten(in_tree, flat))
+        aux = None
         if has_aux:
             out, aux = out
-            aux_box.append(aux)
-        out_leaves, out_tree = tree_flatten(out)
-        tree_box.append(out_tree)
-        return out_leaves
+        out_leaves, box["out"] = tree_flatten(out)
+        aux_leaves, box["aux"] = tree_flatten(aux)
+        box["n_out"] = len(out_leaves)
+        return list(out_leaves) + list(aux_leaves)
 
-    aux_box, tree_box = [], []
-    out_flat, pullback_flat = vjp_flat(flat_fun, leaves)
-    out_tree = tree_box[0]
+    all_flat, pullback_flat = vjp_flat(flat_fun, leaves)
+    n_out = box["n_out"]
+    out_flat, aux_flat = all_flat[:n_out], all_flat[n_out:]
+    out_tree = box["out"]
 
     def pullback(ct):
         ct_leaves, ct_tree = tree_flatten(ct)
         if ct_tree != out_tree:
             raise ValueError(f"cotangent structure {ct_tree} does not match output structure {out_tree}")
-        cts = pullback_flat(ct_leaves)
+        cts = pullback_flat(list(ct_leaves) + [None] * len(aux_flat))
         cts = [c if c is not None else _zeros_like_value(x) for c, x in zip(cts, leaves)]
         return tree_unflatten(in_tree, cts)
 
     out = tree_unflatten(out_tree, out_flat)
-    return (out, pullback, aux_box[0]) if has_aux else (out, pullback)
+    return (out, pullback, tree_unflatten(box["aux"], aux_flat)) if has_aux else (out, pullback)
 
 
 def jvp(fun, primals, tangents, has_aux=False):
@@ -70,27 +76,29 @@ def jvp(fun, primals, tangents, has_aux=False):
     for p, t in zip(p_leaves, t_leaves):
         if get_aval(p).shape != get_aval(t).shape:
             raise ValueError(f"tangent shape {get_aval(t).shape} does not match primal shape {get_aval(p).shape}")
-    box = []
+    box = {}
 
     def flat_fun(*flat):
         out = fun(*tree_unflatten(p_tree, flat))
+        aux = None
         if has_aux:
             out, aux = out
-            box.append(aux)
-        leaves, tree = tree_flatten(out)
-        box.insert(0, tree)
-        return leaves
+        out_leaves, box["out"] = tree_flatten(out)
+        aux_leaves, box["aux"] = tree_flatten(aux)
+        box["n_out"] = len(out_leaves)
+        return list(out_leaves) + list(aux_leaves)
 
-    out_flat, tan_flat = jvp_flat(flat_fun, p_leaves, t_leaves)
-    out_tree = box[0]
+    all_flat, tan_flat = jvp_flat(flat_fun, p_leaves, t_leaves)
+    n_out = box["n_out"]
+    out_flat, aux_flat, tan_flat = all_flat[:n_out], all_flat[n_out:], tan_flat[:n_out]
     tan_flat = [t if t is not None else _zeros_like_value(o) for t, o in zip(tan_flat, out_flat)]
-    res = (tree_unflatten(out_tree, out_flat), tree_unflatten(out_tree, tan_flat))
-    return res + (box[1],) if has_aux else res
+    res = (tree_unflatten(box["out"], out_flat), tree_unflatten(box["out"], tan_flat))
+    return res + (tree_unflatten(box["aux"], aux_flat),) if has_aux else res
 
 
 def value_and_grad(fun, argnums=0, has_aux=False):
     """f -> (f(x), df/dx) for a real scalar-valued f; the gradient has the structure of the argument(s)."""
-    @functools.wraps(fun)
+    @functools.wraps(fun, updated=())
     def value_and_grad_f(*args, **kwargs):
         single, nums = _argnums_tuple(argnums, len(args))
         diff_args = tuple(args[n] for n in nums)
@@ -123,7 +131,7 @@ def grad(fun, argnums=0, has_aux=False):
     """The gradient of a real scalar-valued function, as a function with the same arguments."""
     vg = value_and_grad(fun, argnums, has_aux)
 
-    @functools.wraps(fun)
+    @functools.wraps(fun, updated=())
     def grad_simple(*args, **kwargs):
         if has_aux:
             (_, aux), g = vg(*args, **kwargs)

@@ -73,6 +73,10 @@ def tree_flatten(tree):
 
 
 def tree_unflatten(treedef, leaves):
+    leaves = list(leaves)
+    if len(leaves) != treedef.num_leaves:
+        raise ValueError(f"tree_unflatten: the structure {treedef} has {treedef.num_leaves} leaves, "
+                         f"got {len(leaves)}")
     it = iter(leaves)
 
     def rec(td):

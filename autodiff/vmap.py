@@ -13,33 +13,36 @@ from .control_flow import scan
 from .tree import tree_flatten, tree_unflatten
 
 
+def _axes_for(spec, tree, where):
+    """One axis (or None) per leaf of `tree`, reading `spec` as a prefix of its structure (jax.vmap rule)."""
+    if spec is None or isinstance(spec, int):
+        return [spec] * len(tree_flatten(tree)[0])
+    if isinstance(spec, dict) and isinstance(tree, dict):
+        if set(spec) != set(tree):
+            raise ValueError(f"vmap in_axes {where} has keys {sorted(spec)} but the argument has {sorted(tree)}")
+        return [a for k in sorted(tree) for a in _axes_for(spec[k], tree[k], f"{where}[{k!r}]")]
+    if isinstance(spec, (list, tuple)) and isinstance(tree, (list, tuple)) and len(spec) == len(tree):
+        return [a for i, (s, t) in enumerate(zip(spec, tree)) for a in _axes_for(s, t, f"{where}[{i}]")]
+    raise ValueError(f"vmap in_axes {where}={spec!r} does not match the structure of its argument")
+
+
 def _broadcast_axes(in_axes, args):
     """One axis (or None) per leaf of args, following jax.vmap's in_axes prefix rule."""
     if isinstance(in_axes, list):
         in_axes = tuple(in_axes)
     if in_axes is None or isinstance(in_axes, int):
-        return [in_axes] * len(tree_flatten(args)[0])
+        return _axes_for(in_axes, args, "")
     if not isinstance(in_axes, tuple) or len(in_axes) != len(args):
         raise ValueError(f"vmap in_axes must be an int, None or a tuple with one entry per argument "
                          f"({len(args)}), got {in_axes!r}")
-    axes = []
-    for ax, a in zip(in_axes, args):
-        n = len(tree_flatten(a)[0])
-        if ax is None or isinstance(ax, int):
-            axes.extend([ax] * n)
-        else:
-            sub = tree_flatten(ax)[0]
-            if len(sub) != n:
-                raise ValueError(f"vmap in_axes {ax!r} does not match the structure of its argument")
-            axes.extend(sub)
-    return axes
+    return _axes_for(in_axes, args, "")
 
 
 def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
     """Vectorise fun over axis `in_axes` of its arguments; outputs stack the results on `out_axes`."""
     from . import numpy as anp
 
-    @functools.wraps(fun)
+    @functools.wraps(fun, updated=())
     def batched(*args):
         leaves, tree = tree_flatten(args)
         axes = _broadcast_axes(in_axes, args)

@@ -92,6 +92,16 @@ def logaddexp(a, b):
 
 
 @jit
+def logaddexp2(a, b):
+    if a == b:
+        return a + 1.0
+    m = maximum(a, b)
+    if m == -np.inf:
+        return m
+    return m + math.log1p(2.0 ** (-abs(a - b))) / math.log(2.0)
+
+
+@jit
 def mod(a, b):
     return np.mod(a, b)
 

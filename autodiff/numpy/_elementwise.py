@@ -144,12 +144,13 @@ radians, degrees = deg2rad, rad2deg
 
 
 def logaddexp2(x1, x2):
-    ln2 = np.log(2.0)
-    return divide(logaddexp(multiply(x1, ln2), multiply(x2, ln2)), ln2)  # noqa: F821
+    """numpy.logaddexp2."""
+    return ew.logaddexp2_p.bind(x1, x2)
 
 
 def signbit(x):
-    return less(x, 0)  # noqa: F821
+    """numpy.signbit (True for -0.0 too)."""
+    return ew.signbit_p.bind(x)
 
 
 def fmax(x1, x2):

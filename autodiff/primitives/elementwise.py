@@ -53,7 +53,7 @@ def _impl_safe_mul(ct, d):
 # -- safe_mul: ct * d, exactly 0 where ct == 0 (used by every nonlinear VJP) -----------------------
 safe_mul_p = binary("safe_mul", _impl_safe_mul, "(0.0 if {0} == 0.0 else {0} * {1})")
 safe_mul_p.def_jvp(lambda g, ans, a, b: safe_mul(g, b), lambda g, ans, a, b: safe_mul(a, g))
-unbroadcast_vjps(safe_mul_p, lambda ct, ans, a, b: safe_mul(ct, b), lambda ct, ans, a, b: safe_mul(ct, a))
+unbroadcast_vjps(safe_mul_p, lambda ct, ans, a, b: safe_mul(ct, b), lambda ct, ans, a, b: safe_mul(a, ct))
 
 
 def safe_mul(ct, d):
@@ -361,7 +361,10 @@ def _convert_shape(x, dtype):
 
 
 def _convert_template(dtype):
-    return {"f": "float({0})", "i": "int({0})", "u": "int({0})", "b": "bool({0})"}[np.dtype(dtype).kind]
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        return "float({0})" if dtype == np.float64 else f"np.{dtype.name}({{0}})"
+    return {"i": "int({0})", "u": "int({0})", "b": "bool({0})"}[dtype.kind]
 
 
 convert_p = Primitive("convert_element_type")
@@ -420,3 +423,18 @@ integer_pow_p.def_shape(_integer_pow_shape)
 integer_pow_p.scalar_template = _integer_pow_template
 integer_pow_p.def_jvp(lambda g, ans, x, n: multiply_p.bind(g, _integer_pow_deriv(x, n)))
 integer_pow_p.def_vjp(lambda ct, ans, x, n: safe_mul(ct, _integer_pow_deriv(x, n)))
+
+
+# -- logaddexp2 and signbit (exact numpy semantics) -------------------------------------------------
+def _logaddexp2_weight(x, ans):
+    both_inf = equal_p.bind(ans, -np.inf)
+    return where_p.bind(both_inf, 0.5, exp2_p.bind(subtract_p.bind(x, where_p.bind(both_inf, 0.0, ans))))
+
+
+logaddexp2_p = binary("logaddexp2", np.logaddexp2, "rt.logaddexp2({0}, {1})")
+logaddexp2_p.def_jvp(lambda g, ans, x, y: multiply_p.bind(g, _logaddexp2_weight(x, ans)),
+                     lambda g, ans, x, y: multiply_p.bind(g, _logaddexp2_weight(y, ans)))
+unbroadcast_vjps(logaddexp2_p, lambda ct, ans, x, y: safe_mul(ct, _logaddexp2_weight(x, ans)),
+                 lambda ct, ans, x, y: safe_mul(ct, _logaddexp2_weight(y, ans)))
+
+signbit_p = nograd_unary("signbit", np.signbit, "(math.copysign(1.0, {0}) < 0.0)", shape=lambda x: _bool(x))
