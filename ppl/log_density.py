@@ -123,13 +123,20 @@ class LogDensity:
     def logp_and_grad(self, x, jacobian=True):
         """(logp, gradient) at unconstrained x, as (float, float64 array)."""
         x = self._check_x(x)
-        c = self._build(jacobian)
+        c = self._build(jacobian or self.spec is None)
         g = np.empty(self.dim)
         return float(c.lpg(x, g, c.fdata, c.idata)), g
 
     def logp(self, x, jacobian=True):
-        """logp at unconstrained x; jacobian=False drops the log|det J| terms (for MAP in the model's space)."""
-        return self.logp_and_grad(x, jacobian)[0]
+        """logp at unconstrained x; jacobian=False drops the log|det J| terms (for MAP in the model's space).
+
+        The value without the Jacobian is computed by running the model on numpy values, so asking
+        for it costs no compilation; logp_and_grad(x, jacobian=False) compiles that variant.
+        """
+        if jacobian or self.spec is None:
+            return self.logp_and_grad(x)[0]
+        x = self._check_x(x)
+        return float(sum(float(v) for v in self.site_terms(x, jacobian=False).values()))
 
     def _check_x(self, x):
         x = np.ascontiguousarray(x, dtype=np.float64)
