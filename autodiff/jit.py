@@ -69,7 +69,11 @@ class Jitted:
         return static, dynamic
 
     def lower(self, *args, **kwargs):
-        """Trace and compile for these argument shapes (without running); returns the Compiled."""
+        """Trace and compile for these argument shapes without running; returns the Compiled, whose
+        `dispatcher(*flat_args, *consts)` can be called from other @njit code."""
+        return self._lower(*args, **kwargs)[0]
+
+    def _lower(self, *args, **kwargs):
         static, dynamic = self._split(args, kwargs)
         leaves, in_tree = tree_flatten((dynamic, kwargs))
         in_avals = tuple(ShapedArray(get_aval(x).shape, get_aval(x).dtype) for x in leaves)
@@ -92,7 +96,7 @@ class Jitted:
         leaves = tree_flatten((args, kwargs))[0]
         if any(isinstance(x, Tracer) for x in leaves):
             return self.fun(*args, **kwargs)  # under another transform: trace through
-        compiled, flat = self.lower(*args, **kwargs)
+        compiled, flat = self._lower(*args, **kwargs)
         return tree_unflatten(compiled.out_tree, compiled.call_flat(flat))
 
     @property

@@ -230,7 +230,7 @@ class _CompiledLogDensity:
 
     def __init__(self, logp_of_parts, layout):
         self.jitted = ad.jit(ad.value_and_grad(lambda parts: logp_of_parts(parts)))
-        self.compiled, _ = self.jitted.lower([np.zeros(s.free_shape) for s in layout.slices])
+        self.compiled = self.jitted.lower([np.zeros(s.free_shape) for s in layout.slices])
         self.fdata, self.idata, unpack = _pack_consts(self.compiled.consts)
         inner = self.compiled
         imports = f"from {inner.module_name} import {inner.function_name} as inner"

@@ -106,7 +106,7 @@ def test_gaussian_log_density_value_and_grad_jit_equals_eager_and_analytic():
 
 
 def test_dispatcher_is_callable_from_other_njit_code():
-    compiled, flat = LOGISTIC_VG.lower(BETA, X, Y_BIN)
+    compiled = LOGISTIC_VG.lower(BETA, X, Y_BIN)
     assert compiled.consts == []
     dispatcher = compiled.dispatcher
 
