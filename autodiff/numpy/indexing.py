@@ -6,11 +6,13 @@ from . import _util
 
 
 def _is_basic(idx):
-    return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in idx)
+    return all((isinstance(i, (int, np.integer, slice)) and not isinstance(i, (bool, np.bool_))) or i is None
+               or i is Ellipsis for i in idx)
 
 
 def getitem(x, idx):
-    """x[idx]: basic indexing (ints, slices, None, Ellipsis) via static slicing and reshape."""
+    """x[idx]: basic indexing (ints, slices, None, Ellipsis) via static slicing and reshape; anything else
+    (integer arrays, boolean masks, traced integers) via advanced_indexing's gather."""
     idx = idx if isinstance(idx, tuple) else (idx,)
     if _is_basic(idx):
         return _basic_getitem(x, idx)
@@ -71,7 +73,8 @@ def _basic_getitem(x, idx):
 
 
 class IndexUpdateHelper:
-    """x.at[idx] -> an object with .set(v), .add(v), .multiply(v), .get() (arrays are never mutated)."""
+    """x.at[idx] -> an object with .get(), .set(v), .add(v), .multiply(v), .min(v), .max(v); each returns a new
+    array (x is never mutated). See advanced_indexing.IndexUpdateRef for repeated indices."""
 
     def __init__(self, x):
         self.x = x

@@ -361,10 +361,9 @@ def _convert_shape(x, dtype):
 
 
 def _convert_template(dtype):
+    # np.<dtype>(x) accepts bool, int and float scalars in Numba (float(bool) does not compile)
     dtype = np.dtype(dtype)
-    if dtype.kind == "f":
-        return "float({0})" if dtype == np.float64 else f"np.{dtype.name}({{0}})"
-    return {"i": "int({0})", "u": "int({0})", "b": "bool({0})"}[dtype.kind]
+    return "np.bool_({0})" if dtype.kind == "b" else f"np.{dtype.name}({{0}})"
 
 
 convert_p = Primitive("convert_element_type")

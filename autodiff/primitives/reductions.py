@@ -1,7 +1,10 @@
-"""Reductions over axes: sum, max, min (with gradients) and their loop emitters.
+"""Reductions and scans along axes: sum, max, min, prod, all/any, argmax/argmin, cumsum, cumprod, sort.
 
-Primitives take `axes` as a sorted tuple of non-negative ints and drop the reduced axes;
-`keepdims` is a reshape done by the numpy-level wrapper.
+Reductions take `axes` as a sorted tuple of non-negative ints and drop the reduced axes;
+`keepdims` is a reshape done by the numpy-level wrapper. Scans and sorts act along one `axis`.
+Products never divide by the input: their derivatives use exclusive products (cumulative
+products from both ends), so zeros get exact gradients, and cumprod's rules are written with
+the linear recurrence `linrec` h_i = a_i h_{i-1} + b_i, whose own rules are linrecs again.
 """
 import numpy as np
 
@@ -40,17 +43,17 @@ reduce_sum_p.reduction = ("0", "{acc} += {x}")
 
 def _extremum_vjp(ct, ans, x, axes):
     """Cotangent split evenly among the positions that attain the max (or min)."""
-    from .elementwise import divide_p, equal_p, where_p, convert_p
+    from .elementwise import divide_p, equal_p, where_p
     shape = _shape(x)
     hit = equal_p.bind(x, expand_reduced(ans, shape, axes))
-    count = reduce_sum_p.bind(convert_p.bind(hit, dtype=np.float64), axes=axes)
+    count = reduce_sum_p.bind(where_p.bind(hit, 1.0, 0.0), axes=axes)
     share = expand_reduced(divide_p.bind(ct, count), shape, axes)
     return where_p.bind(hit, share, 0.0)
 
 
 def _extremum_jvp(g, ans, x, axes):
-    from .elementwise import convert_p, divide_p, equal_p, multiply_p
-    hit = convert_p.bind(equal_p.bind(x, expand_reduced(ans, _shape(x), axes)), dtype=np.float64)
+    from .elementwise import divide_p, equal_p, multiply_p, where_p
+    hit = where_p.bind(equal_p.bind(x, expand_reduced(ans, _shape(x), axes)), 1.0, 0.0)  # not convert: bool
     return divide_p.bind(reduce_sum_p.bind(multiply_p.bind(g, hit), axes=axes), reduce_sum_p.bind(hit, axes=axes))
 
 
@@ -69,27 +72,234 @@ reduce_min_p.def_vjp(_extremum_vjp)
 reduce_min_p.reduction = ("np.inf", "{acc} = rt.minimum({acc}, {x})")
 
 
-# -- Numba code generation: full reductions call numpy, partial ones write a loop nest ----------------
+reduce_and_p = Primitive("reduce_and")  # numpy.all
+reduce_and_p.def_impl(lambda x, axes: np.all(x, axis=axes))
+reduce_and_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape, np.bool_))
+reduce_and_p.def_nograd()
+reduce_and_p.reduction = ("True", "{acc} = {acc} and ({x} != 0)")
+
+reduce_or_p = Primitive("reduce_or")  # numpy.any
+reduce_or_p.def_impl(lambda x, axes: np.any(x, axis=axes))
+reduce_or_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape, np.bool_))
+reduce_or_p.def_nograd()
+reduce_or_p.reduction = ("False", "{acc} = {acc} or ({x} != 0)")
+
+
+# -- helpers for rules along one axis --------------------------------------------------------------------
+def shift(x, axis, reverse, fill):
+    """x moved one step along `axis` (toward higher indices; lower if reverse), `fill` entering at the edge."""
+    from .shape import concatenate_p, static_slice
+    shape = _shape(x)
+    n = shape[axis]
+    if n == 0:
+        return x
+    slab = np.full(tuple(1 if i == axis else d for i, d in enumerate(shape)), fill, _dtype(x))
+    if n == 1:
+        return slab
+    if reverse:
+        return concatenate_p.bind(static_slice(x, axis, 1, n), slab, axis=axis)
+    return concatenate_p.bind(slab, static_slice(x, axis, 0, n - 1), axis=axis)
+
+
+def _dtype(x):
+    from ..avals import get_aval
+    return get_aval(x).dtype
+
+
+def _flip_scan(fn, x, axis, reverse):
+    x = np.asarray(x)
+    return np.flip(fn(np.flip(x, axis), axis=axis), axis) if reverse else fn(x, axis=axis)
+
+
+# -- cumsum: linear; its adjoint is the cumsum in the other direction -------------------------------------
+cumsum_p = Primitive("cumsum")
+cumsum_p.def_impl(lambda x, axis, reverse: _flip_scan(np.cumsum, x, axis, reverse))
+cumsum_p.def_shape(lambda x, axis, reverse: ShapedArray(x.shape, x.dtype))
+cumsum_p.def_jvp(lambda g, ans, x, axis, reverse: cumsum_p.bind(g, axis=axis, reverse=reverse))
+cumsum_p.def_vjp(lambda ct, ans, x, axis, reverse: cumsum_p.bind(ct, axis=axis, reverse=not reverse))
+
+
+# -- linrec: h_i = a_i h_{i-1} + b_i from h_{-1} = 0 (reverse: h_i = a_i h_{i+1} + b_i) -------------------
+def _linrec_impl(a, b, axis, reverse):
+    a, b = np.moveaxis(np.asarray(a), axis, 0), np.moveaxis(np.asarray(b), axis, 0)
+    out = np.empty(b.shape, np.result_type(a, b))
+    h = np.zeros(b.shape[1:], out.dtype)
+    for i in (range(len(b) - 1, -1, -1) if reverse else range(len(b))):
+        h = a[i] * h + b[i]
+        out[i] = h
+    return np.moveaxis(out, 0, axis)
+
+
+def _linrec_shape(a, b, axis, reverse):
+    if a.shape != b.shape:
+        raise ValueError(f"linrec: a and b must have the same shape, got {a.shape} and {b.shape}")
+    return ShapedArray(b.shape, np.result_type(a.dtype, b.dtype))
+
+
+def _linrec_jvp(primals, tangents, axis, reverse):
+    from .elementwise import add_p, multiply_p
+    a, b = primals
+    ta, tb = tangents
+    h = linrec_p.bind(a, b, axis=axis, reverse=reverse)
+    t = tb
+    if ta is not None:
+        t_a = multiply_p.bind(ta, shift(h, axis, reverse, 0.0))
+        t = t_a if t is None else add_p.bind(t, t_a)
+    return h, linrec_p.bind(a, t, axis=axis, reverse=reverse)
+
+
+def _linrec_vjp(ct, h, args, axis, reverse):
+    from .elementwise import multiply_p
+    a, b = args
+    lam = linrec_p.bind(shift(a, axis, not reverse, 0.0), ct, axis=axis, reverse=not reverse)
+    return [multiply_p.bind(lam, shift(h, axis, reverse, 0.0)), lam]
+
+
+linrec_p = Primitive("linrec")
+linrec_p.def_impl(_linrec_impl)
+linrec_p.def_shape(_linrec_shape)
+linrec_p.def_jvp_full(_linrec_jvp)
+linrec_p.def_vjp_full(_linrec_vjp)
+
+
+# -- cumprod: dh_i = x_i dh_{i-1} + h_{i-1} dx_i, a linrec; no division, so zeros are exact ---------------
+def _cumprod_jvp(g, h, x, axis, reverse):
+    from .elementwise import multiply_p
+    return linrec_p.bind(x, multiply_p.bind(g, shift(h, axis, reverse, 1.0)), axis=axis, reverse=reverse)
+
+
+def _cumprod_vjp(ct, h, x, axis, reverse):
+    from .elementwise import multiply_p
+    lam = linrec_p.bind(shift(x, axis, not reverse, 0.0), ct, axis=axis, reverse=not reverse)
+    return multiply_p.bind(lam, shift(h, axis, reverse, 1.0))
+
+
+cumprod_p = Primitive("cumprod")
+cumprod_p.def_impl(lambda x, axis, reverse: _flip_scan(np.cumprod, x, axis, reverse))
+cumprod_p.def_shape(lambda x, axis, reverse: ShapedArray(x.shape, x.dtype))
+cumprod_p.def_jvp(_cumprod_jvp)
+cumprod_p.def_vjp(_cumprod_vjp)
+
+
+# -- prod: derivative = product of the other elements, from cumulative products on both sides -------------
+def exclusive_products(x, axes):
+    """Array of x's shape: the product over `axes` of all elements but the one at each position."""
+    from .elementwise import multiply_p
+    from .shape import reshape_p, transpose_p
+    shape = _shape(x)
+    keep = tuple(i for i in range(len(shape)) if i not in axes)
+    perm = keep + tuple(axes)
+    y = transpose_p.bind(x, perm=perm) if perm != tuple(range(len(shape))) else x
+    moved = tuple(shape[i] for i in perm)
+    n = int(np.prod([shape[i] for i in axes], dtype=np.int64))
+    y = reshape_p.bind(y, new_shape=moved[:len(keep)] + (n,))
+    last = len(keep)
+    before = shift(cumprod_p.bind(y, axis=last, reverse=False), last, False, 1.0)
+    after = shift(cumprod_p.bind(y, axis=last, reverse=True), last, True, 1.0)
+    excl = reshape_p.bind(multiply_p.bind(before, after), new_shape=moved)
+    if perm == tuple(range(len(shape))):
+        return excl
+    return transpose_p.bind(excl, perm=tuple(int(i) for i in np.argsort(perm)))
+
+
+def _prod_jvp(g, ans, x, axes):
+    from .elementwise import multiply_p
+    return reduce_sum_p.bind(multiply_p.bind(g, exclusive_products(x, axes)), axes=axes)
+
+
+def _prod_vjp(ct, ans, x, axes):
+    from .elementwise import multiply_p
+    return multiply_p.bind(expand_reduced(ct, _shape(x), axes), exclusive_products(x, axes))
+
+
+reduce_prod_p = Primitive("reduce_prod")
+reduce_prod_p.def_impl(lambda x, axes: np.prod(x, axis=axes))
+reduce_prod_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape,
+                                                    x.dtype if x.dtype.kind != "b" else np.int64))
+reduce_prod_p.def_jvp(_prod_jvp)
+reduce_prod_p.def_vjp(_prod_vjp)
+reduce_prod_p.loop_reduction = ("1", "{acc} *= {x}")  # not fused: an int 1 would start a float accumulator
+
+
+# -- argmax, argmin, argsort: integer results, no gradient ---------------------------------------------------
+def _arg_shape(x, axis):
+    return ShapedArray(tuple(d for i, d in enumerate(x.shape) if i != axis), np.int64)
+
+
+argmax_p = Primitive("argmax")
+argmax_p.def_impl(lambda x, axis: np.argmax(x, axis=axis))
+argmax_p.def_shape(_arg_shape)
+argmax_p.def_nograd()
+
+argmin_p = Primitive("argmin")
+argmin_p.def_impl(lambda x, axis: np.argmin(x, axis=axis))
+argmin_p.def_shape(_arg_shape)
+argmin_p.def_nograd()
+
+argsort_p = Primitive("argsort")  # stable=True: ties keep their order (numpy kind="stable")
+argsort_p.def_impl(lambda x, axis, stable: np.argsort(x, axis=axis, kind="stable" if stable else None))
+argsort_p.def_shape(lambda x, axis, stable: ShapedArray(x.shape, np.int64))
+argsort_p.def_nograd()
+
+
+# -- sort: the values gathered by argsort; the adjoint gathers by the inverse permutation -------------------
+def _sort_jvp(g, ans, x, axis):
+    from ..numpy.more import take_along_axis
+    return take_along_axis(g, argsort_p.bind(x, axis=axis, stable=True), axis=axis)
+
+
+def _sort_vjp(ct, ans, x, axis):
+    from ..numpy.more import take_along_axis
+    perm = argsort_p.bind(x, axis=axis, stable=True)
+    return take_along_axis(ct, argsort_p.bind(perm, axis=axis, stable=True), axis=axis)
+
+
+sort_p = Primitive("sort")
+sort_p.def_impl(lambda x, axis: np.sort(x, axis=axis))
+sort_p.def_shape(lambda x, axis: ShapedArray(x.shape, x.dtype))
+sort_p.def_jvp(_sort_jvp)
+sort_p.def_vjp(_sort_vjp)
+
+
+# -- Numba code generation: one call to a (P, n, Q) helper of codegen/runtime_indexing.py --------------------
 def _emit_reduction(ctx, eqn):
-    from ..codegen.emit import dtype_code, shape_code
+    from ..codegen.emit import shape_code
+    from .indexing import pnq
+    from .shape import transpose_code
     (x,), out = eqn.inputs, eqn.outvars[0]
-    axes, shape = eqn.params["axes"], x.aval.shape
-    init, update = eqn.primitive.reduction
-    name = ctx.name(out)
-    if not out.aval.shape:
-        fn = {"reduce_sum": "np.sum", "reduce_max": "np.max", "reduce_min": "np.min"}[eqn.primitive.name]
-        ctx.line(f"{name} = {fn}({ctx.name(x)})" if shape else f"{name} = {ctx.name(x)}")
+    axes, shape, code = eqn.params["axes"], x.aval.shape, ctx.name(x)
+    if not shape:
+        ctx.line(f"{ctx.name(out)} = {code}")
         return
-    ctx.line(f"{name} = np.full({shape_code(out.aval.shape)}, {init}, {dtype_code(out.aval.dtype)})")
-    idx = [f"i{k}" for k in range(len(shape))]
-    out_idx = ", ".join(i for k, i in enumerate(idx) if k not in axes)
-    depth0 = ctx.depth
-    for k, d in enumerate(shape):
-        ctx.line(f"for {idx[k]} in range({d}):")
-        ctx.depth += 1
-    ctx.line(update.format(acc=f"{name}[{out_idx}]", x=f"{ctx.name(x)}[{', '.join(idx)}]"))
-    ctx.depth = depth0
+    if axes != tuple(range(axes[0], axes[0] + len(axes))):  # not one run: a view with the reduced axes last
+        keep = tuple(i for i in range(len(shape)) if i not in axes)
+        code = transpose_code(code, shape, keep + axes)
+        shape = tuple(shape[i] for i in keep + axes)
+        axes = tuple(range(len(keep), len(shape)))
+    if x.aval.dtype.kind == "b" and eqn.primitive in (reduce_sum_p, reduce_prod_p):
+        code = f"np.asarray({code}).astype(np.int64)"
+    call = f"ri.{eqn.primitive.name}({code}, {pnq(shape, axes[0], len(axes))}, "
+    ctx.line(f"{ctx.name(out)} = " + (call + f"{shape_code(out.aval.shape)})" if out.aval.shape else call + "(1,))[0]"))
 
 
-for _p in (reduce_sum_p, reduce_max_p, reduce_min_p):
+for _p in (reduce_sum_p, reduce_max_p, reduce_min_p, reduce_prod_p, reduce_and_p, reduce_or_p):
     _p.def_emit(_emit_reduction)
+
+
+def _emit_along_axis(ctx, eqn):
+    """cumsum, cumprod, linrec, sort, argsort (same shape out) and argmax, argmin (axis removed)."""
+    from ..codegen.emit import shape_code
+    from .indexing import pnq
+    axis, out = eqn.params["axis"], eqn.outvars[0]
+    args = [ctx.name(x) for x in eqn.inputs] + [pnq(eqn.inputs[0].aval.shape, axis)]
+    if "reverse" in eqn.params:
+        args.append(str(eqn.params["reverse"]))
+    tail = ""
+    if eqn.primitive in (argmax_p, argmin_p):
+        args.append(shape_code(out.aval.shape) if out.aval.shape else "(1,)")
+        tail = "" if out.aval.shape else "[0]"
+    ctx.line(f"{ctx.name(out)} = ri.{eqn.primitive.name}({', '.join(args)}){tail}")
+
+
+for _p in (cumsum_p, cumprod_p, linrec_p, sort_p, argsort_p, argmax_p, argmin_p):
+    _p.def_emit(_emit_along_axis)

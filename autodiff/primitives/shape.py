@@ -1,4 +1,5 @@
-"""Shape primitives: reshape, broadcast_to, transpose, concatenate, static slicing and its padding.
+"""Shape primitives: reshape, broadcast_to, transpose, concatenate, static slicing and its padding, rev
+(flip).
 
 All are linear: the JVP applies the primitive to the tangent and the VJP is the adjoint
 shape operation.
@@ -38,7 +39,7 @@ transpose_p = Primitive("transpose")
 transpose_p.def_impl(lambda x, perm: np.transpose(x, perm))
 transpose_p.def_shape(lambda x, perm: ShapedArray(tuple(x.shape[p] for p in perm), x.dtype))
 def_linear(transpose_p)
-transpose_p.def_vjp(lambda ct, ans, x, perm: transpose_p.bind(ct, perm=tuple(np.argsort(perm))))
+transpose_p.def_vjp(lambda ct, ans, x, perm: transpose_p.bind(ct, perm=tuple(int(i) for i in np.argsort(perm))))
 
 
 def _concat_shape(*xs, axis):
@@ -130,9 +131,23 @@ def _emit_reshape(ctx, eqn):
 reshape_p.def_emit(_emit_reshape)
 
 
+def transpose_code(x, shape, perm):
+    """Code for a transposed view of the array named `x` of `shape`: a strided view (not
+    np.transpose(x, axes), which Numba takes about 12 s to compile)."""
+    from ..codegen.emit import shape_code
+    perm = tuple(int(p) for p in perm)
+    if perm == tuple(range(len(perm))):
+        return x
+    if perm == tuple(reversed(range(len(perm)))):
+        return f"{x}.T"
+    strides = "".join(f"{x}.strides[{p}], " for p in perm).rstrip(" ")
+    new_shape = shape_code(tuple(shape[p] for p in perm))
+    return f"np.lib.stride_tricks.as_strided({x}, shape={new_shape}, strides=({strides}))"
+
+
 def _emit_transpose(ctx, eqn):
-    perm = eqn.params["perm"]
-    ctx.line(f"{ctx.name(eqn.outvars[0])} = np.transpose({ctx.name(eqn.inputs[0])}, {tuple(perm)!r})")
+    x = eqn.inputs[0]
+    ctx.line(f"{ctx.name(eqn.outvars[0])} = {transpose_code(ctx.name(x), x.aval.shape, eqn.params['perm'])}")
 
 
 transpose_p.def_emit(_emit_transpose)
@@ -155,8 +170,12 @@ def _emit_pad_slice(ctx, eqn):
     from ..codegen.emit import dtype_code, shape_code
     p, out = eqn.params, eqn.outvars[0]
     name = ctx.name(out)
+    from ..codegen.emit import emit_copy
     ctx.line(f"{name} = np.zeros({shape_code(p['shape'])}, {dtype_code(out.aval.dtype)})")
-    ctx.line(f"{name}[{slice_code(p['starts'], p['stops'], p['steps'])}] = {ctx.name(eqn.inputs[0])}")
+    src = eqn.inputs[0]
+    emit_copy(ctx, name, lambda idx: [f"{a} + {c} * {i}" if c != 1 else f"{a} + {i}"
+                                      for a, c, i in zip(p["starts"], p["steps"], idx)],
+              ctx.name(src), src.aval.shape)
 
 
 pad_slice_p.def_emit(_emit_pad_slice)
@@ -167,15 +186,34 @@ def _emit_concatenate(ctx, eqn):
     axis, out = eqn.params["axis"], eqn.outvars[0]
     name = ctx.name(out)
     ctx.line(f"{name} = np.empty({shape_code(out.aval.shape)}, {dtype_code(out.aval.dtype)})")
+    from ..codegen.emit import emit_copy
     start = 0
     for x in eqn.inputs:
-        stop = start + x.aval.shape[axis]
-        index = ", ".join([":"] * axis + [f"{start}:{stop}"])
-        src = ctx.name(x)
-        if x.aval.dtype != out.aval.dtype:
-            src = f"np.asarray({src}).astype({dtype_code(out.aval.dtype)})"
-        ctx.line(f"{name}[{index}] = {src}")
-        start = stop
+        emit_copy(ctx, name, lambda idx, start=start: [f"{start} + {i}" if k == axis else i for k, i in enumerate(idx)],
+                  ctx.name(x), x.aval.shape)
+        start += x.aval.shape[axis]
 
 
 concatenate_p.def_emit(_emit_concatenate)
+
+
+# -- rev: reverse the order of elements along `axes` (numpy.flip) --------------------------------------
+def _rev_impl(x, axes):
+    return np.flip(x, axis=axes) if axes else np.asarray(x)
+
+
+rev_p = Primitive("rev")
+rev_p.def_impl(_rev_impl)
+rev_p.def_shape(lambda x, axes: ShapedArray(x.shape, x.dtype))
+def_linear(rev_p)
+rev_p.def_vjp(lambda ct, ans, x, axes: rev_p.bind(ct, axes=axes))
+
+
+def _emit_rev(ctx, eqn):
+    x, axes = eqn.inputs[0], eqn.params["axes"]
+    subs = ", ".join("::-1" if i in axes else ":" for i in range(x.aval.ndim))
+    ctx.line(f"{ctx.name(eqn.outvars[0])} = {ctx.name(x)}[{subs}]")
+
+
+rev_p.def_emit(_emit_rev)
+
