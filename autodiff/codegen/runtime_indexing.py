@@ -7,6 +7,8 @@ level (and 0.04 s each reshape) of a generated function, but compiles a helper o
 signature and caches it on disk.
 """
 import numba
+import math
+
 import numpy as np
 
 from .runtime import maximum, minimum
@@ -371,4 +373,27 @@ def reduce_or(x, P, n, Q, out_shape):
             for q in range(Q):
                 if x3[p, k, q] != 0:
                     out[p, q] = True
+    return out.reshape(out_shape)
+
+
+@jit
+def reduce_logsumexp(x, P, n, Q, out_shape):
+    """log(sum(exp(x))) over the middle axis of x viewed as (P, n, Q), shifted by the maximum;
+    scipy's edge cases: all -inf gives -inf, any +inf gives inf, nan gives nan."""
+    x3 = as3(x, P, n, Q)
+    out = np.empty((P, Q), np.float64)
+    for p in range(P):
+        for q in range(Q):
+            m = -np.inf
+            for k in range(n):
+                v = x3[p, k, q]
+                if v > m or v != v:
+                    m = v
+            if m != m or m == np.inf or m == -np.inf:
+                out[p, q] = m
+                continue
+            s = 0.0
+            for k in range(n):
+                s += math.exp(x3[p, k, q] - m)
+            out[p, q] = m + math.log(s)
     return out.reshape(out_shape)

@@ -303,3 +303,36 @@ def _emit_along_axis(ctx, eqn):
 
 for _p in (cumsum_p, cumprod_p, linrec_p, sort_p, argsort_p, argmax_p, argmin_p):
     _p.def_emit(_emit_along_axis)
+
+
+# -- logsumexp: one pass for max, sum of exponentials and log (mixtures, the HMM forward algorithm) --
+def _lse_weights(x, ans, axes):
+    """exp(x - logsumexp(x)): the softmax weights, 0 where the whole slice is -inf."""
+    from .elementwise import equal_p, exp_p, subtract_p, where_p
+    full = expand_reduced(ans, _shape(x), axes)
+    empty = equal_p.bind(full, -np.inf)
+    return where_p.bind(empty, 0.0, exp_p.bind(subtract_p.bind(x, where_p.bind(empty, 0.0, full))))
+
+
+def _lse_impl(x, axes):
+    from scipy.special import logsumexp
+    return np.asarray(logsumexp(x, axis=axes))[()]
+
+
+reduce_logsumexp_p = Primitive("reduce_logsumexp")
+reduce_logsumexp_p.def_impl(_lse_impl)
+reduce_logsumexp_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape, np.float64))
+reduce_logsumexp_p.def_jvp(lambda g, ans, x, axes: reduce_sum_p.bind(_mul(g, _lse_weights(x, ans, axes)), axes=axes))
+reduce_logsumexp_p.def_vjp(lambda ct, ans, x, axes: _safe_mul(expand_reduced(ct, _shape(x), axes),
+                                                              _lse_weights(x, ans, axes)))
+reduce_logsumexp_p.def_emit(_emit_reduction)
+
+
+def _mul(a, b):
+    from .elementwise import multiply_p
+    return multiply_p.bind(a, b)
+
+
+def _safe_mul(a, b):
+    from .elementwise import safe_mul
+    return safe_mul(a, b)

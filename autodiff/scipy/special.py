@@ -157,6 +157,12 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     if 0 in shape:
         out = np.full(_reduced_shape(shape, axes, keepdims), -np.inf)
         return (_scalar(out), _scalar(np.sign(out))) if return_sign else _scalar(out)
+    if b is None and not return_sign:  # the common case: one fused primitive
+        from ..primitives.reductions import keepdims_shape, reduce_logsumexp_p
+        out = reduce_logsumexp_p.bind(a, axes=axes)
+        if keepdims:
+            out = anp.reshape(out, keepdims_shape(shape, axes))
+        return _scalar(out)
     if b is None:
         m = _shift(a, axes)
         terms = anp.exp(anp.subtract(a, m))
