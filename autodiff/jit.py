@@ -76,10 +76,10 @@ class Jitted:
     def _lower(self, *args, **kwargs):
         static, dynamic = self._split(args, kwargs)
         leaves, in_tree = tree_flatten((dynamic, kwargs))
-        in_avals = tuple(ShapedArray(get_aval(x).shape, get_aval(x).dtype) for x in leaves)
-        key = (in_tree, in_avals, _hashable(static))
+        key = (in_tree, tuple(_signature(x) for x in leaves), _hashable(static))
         compiled = self.cache.get(key)
         if compiled is None:
+            in_avals = tuple(_abstract(x) for x in leaves)
             def flat_fun(*flat):
                 dyn, kw = tree_unflatten(in_tree, flat)
                 full, it = [], iter(dyn)
@@ -93,10 +93,10 @@ class Jitted:
         return compiled, leaves
 
     def __call__(self, *args, **kwargs):
-        leaves = tree_flatten((args, kwargs))[0]
-        if any(isinstance(x, Tracer) for x in leaves):
+        try:
+            compiled, flat = self._lower(*args, **kwargs)
+        except _TracedArgument:
             return self.fun(*args, **kwargs)  # under another transform: trace through
-        compiled, flat = self._lower(*args, **kwargs)
         return tree_unflatten(compiled.out_tree, compiled.call_flat(flat))
 
     @property
@@ -108,6 +108,32 @@ class Jitted:
     @property
     def graph(self):
         return None if self.last is None else self.last.graph
+
+
+class _TracedArgument(Exception):
+    pass
+
+
+_SCALAR_SIGNATURES = {float: ((), np.dtype(np.float64), True), int: ((), np.dtype(np.int64), True),
+                      bool: ((), np.dtype(np.bool_), True)}
+
+
+def _signature(x):
+    """The part of an argument a specialisation depends on: shape, dtype, weak (cheap to compute)."""
+    if type(x) is np.ndarray:
+        return x.shape, x.dtype, False
+    sig = _SCALAR_SIGNATURES.get(type(x))
+    if sig is not None:
+        return sig
+    if isinstance(x, Tracer):
+        raise _TracedArgument
+    a = get_aval(x)
+    return a.shape, a.dtype, a.weak
+
+
+def _abstract(x):
+    a = get_aval(x)
+    return ShapedArray(a.shape, a.dtype, a.weak)
 
 
 def _hashable(x):

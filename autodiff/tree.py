@@ -7,20 +7,19 @@ _registry = {}
 class TreeDef:
     """The structure of a pytree: node kind, auxiliary data and child structures."""
 
-    __slots__ = ("kind", "aux", "children", "num_leaves")
+    __slots__ = ("kind", "aux", "children", "num_leaves", "_key", "_hash")
 
     def __init__(self, kind, aux, children):
         self.kind, self.aux, self.children = kind, aux, tuple(children)
         self.num_leaves = 1 if kind == "leaf" else sum(c.num_leaves for c in self.children)
-
-    def _key(self):
-        return (self.kind, self.aux, tuple(c._key() for c in self.children))
+        self._key = (kind, aux, tuple(c._key for c in self.children))
+        self._hash = hash(self._key)
 
     def __eq__(self, other):
-        return isinstance(other, TreeDef) and self._key() == other._key()
+        return isinstance(other, TreeDef) and self._hash == other._hash and self._key == other._key
 
     def __hash__(self):
-        return hash(self._key())
+        return self._hash
 
     def __repr__(self):
         if self.kind == "leaf":
