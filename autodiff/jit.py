@@ -114,26 +114,28 @@ class _TracedArgument(Exception):
     pass
 
 
-_SCALAR_SIGNATURES = {float: ((), np.dtype(np.float64), True), int: ((), np.dtype(np.int64), True),
-                      bool: ((), np.dtype(np.bool_), True)}
+# Python scalars passed to a jitted function are traced as (strong) 0-d float64/int64/bool values,
+# so f(1.0), f(np.float64(1.0)) and f(np.array(1.0)) share one specialisation.
+_SCALAR_SIGNATURES = {float: ((), np.dtype(np.float64)), int: ((), np.dtype(np.int64)),
+                      bool: ((), np.dtype(np.bool_))}
 
 
 def _signature(x):
     """The part of an argument a specialisation depends on: shape, dtype, weak (cheap to compute)."""
     if type(x) is np.ndarray:
-        return x.shape, x.dtype, False
+        return x.shape, x.dtype
     sig = _SCALAR_SIGNATURES.get(type(x))
     if sig is not None:
         return sig
     if isinstance(x, Tracer):
         raise _TracedArgument
     a = get_aval(x)
-    return a.shape, a.dtype, a.weak
+    return a.shape, a.dtype
 
 
 def _abstract(x):
     a = get_aval(x)
-    return ShapedArray(a.shape, a.dtype, a.weak)
+    return ShapedArray(a.shape, a.dtype)
 
 
 def _hashable(x):
