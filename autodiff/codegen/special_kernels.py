@@ -40,6 +40,7 @@ import numba
 import numpy as np
 
 from .special_kernels_bessel import i0, i0e, i1, i1e
+from .special_kernels_incomplete import betainc, gammainc, gammaincc, stdtr
 from .special_kernels_normal import (
     erf, erfc, erfcinv, erfinv, log_ndtr, ndtr, ndtri,
 )
@@ -51,6 +52,8 @@ __all__ = [
     "erf", "erfc", "erfinv", "erfcinv", "ndtr", "log_ndtr", "ndtri",
     # modified Bessel functions
     "i0", "i0e", "i1", "i1e",
+    # incomplete gamma and beta functions, Student's t CDF
+    "gammainc", "gammaincc", "betainc", "stdtr",
     # elementary log/exp helpers
     "expit", "logit", "log_expit", "softplus", "log1mexp", "logaddexp",
     "xlogy", "xlog1py", "sign",
