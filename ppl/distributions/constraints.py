@@ -90,6 +90,16 @@ def _fmt(x):
     return f"<traced {type(x).__name__}>"
 
 
+def _filled_like(value, prototype, dtype=float):
+    """A writable numpy array shaped like ``prototype`` holding ``value`` (broadcast): a ``feasible_like`` point."""
+    return np.broadcast_to(np.asarray(value, dtype=dtype), np.shape(prototype)).copy()
+
+
+def _eye_like(prototype):
+    """Identity matrices shaped like ``prototype``: feasible for every matrix constraint below."""
+    return _filled_like(np.eye(np.shape(prototype)[-1]), prototype)
+
+
 def _all_last(x, n):
     """Reduce a bool array with ``all`` over its ``n`` rightmost axes."""
     for _ in range(n):
@@ -161,7 +171,7 @@ class _GreaterThan(Constraint):
         return value > self.lower_bound
 
     def feasible_like(self, prototype):
-        return np.broadcast_to(np.asarray(self.lower_bound, float) + 1.0, np.shape(prototype)).copy()
+        return _filled_like(np.asarray(self.lower_bound, float) + 1.0, prototype)
 
     def __repr__(self):
         return f"greater_than(lower_bound={_fmt(self.lower_bound)})"
@@ -209,7 +219,7 @@ class _LessThan(Constraint):
         return value < self.upper_bound
 
     def feasible_like(self, prototype):
-        return np.broadcast_to(np.asarray(self.upper_bound, float) - 1.0, np.shape(prototype)).copy()
+        return _filled_like(np.asarray(self.upper_bound, float) - 1.0, prototype)
 
     def __repr__(self):
         return f"less_than(upper_bound={_fmt(self.upper_bound)})"
@@ -231,7 +241,7 @@ class _Interval(Constraint):
 
     def feasible_like(self, prototype):
         mid = (np.asarray(self.lower_bound, float) + np.asarray(self.upper_bound, float)) / 2
-        return np.broadcast_to(mid, np.shape(prototype)).copy()
+        return _filled_like(mid, prototype)
 
     def __repr__(self):
         return f"interval(lower_bound={_fmt(self.lower_bound)}, upper_bound={_fmt(self.upper_bound)})"
@@ -311,7 +321,7 @@ class _IntegerGreaterThan(Constraint):
         return _is_integer(value) & (value >= self.lower_bound)
 
     def feasible_like(self, prototype):
-        return np.broadcast_to(np.asarray(self.lower_bound, dtype=np.int64), np.shape(prototype)).copy()
+        return _filled_like(self.lower_bound, prototype, np.int64)
 
     def __repr__(self):
         return f"integer_greater_than(lower_bound={_fmt(self.lower_bound)})"
@@ -348,7 +358,7 @@ class _IntegerInterval(Constraint):
         return _is_integer(value) & (value >= self.lower_bound) & (value <= self.upper_bound)
 
     def feasible_like(self, prototype):
-        return np.broadcast_to(np.asarray(self.lower_bound, dtype=np.int64), np.shape(prototype)).copy()
+        return _filled_like(self.lower_bound, prototype, np.int64)
 
     def __repr__(self):
         return f"integer_interval(lower_bound={_fmt(self.lower_bound)}, upper_bound={_fmt(self.upper_bound)})"
@@ -555,8 +565,7 @@ class _LowerCholesky(_SingletonConstraint):
         return _is_lower_triangular(value) & anp.all(_diag(value) > 0, axis=-1)
 
     def feasible_like(self, prototype):
-        shape = np.shape(prototype)
-        return np.broadcast_to(np.eye(shape[-1]), shape).copy()
+        return _eye_like(prototype)
 
 
 class _CorrCholesky(_SingletonConstraint):
@@ -570,8 +579,7 @@ class _CorrCholesky(_SingletonConstraint):
         return _is_lower_triangular(value) & anp.all(_diag(value) > 0, axis=-1) & unit_rows
 
     def feasible_like(self, prototype):
-        shape = np.shape(prototype)
-        return np.broadcast_to(np.eye(shape[-1]), shape).copy()
+        return _eye_like(prototype)
 
 
 class _PositiveDefinite(_SingletonConstraint):
@@ -583,8 +591,7 @@ class _PositiveDefinite(_SingletonConstraint):
         return _is_symmetric(value) & _leading_minors_positive(value)
 
     def feasible_like(self, prototype):
-        shape = np.shape(prototype)
-        return np.broadcast_to(np.eye(shape[-1]), shape).copy()
+        return _eye_like(prototype)
 
 
 class _CorrMatrix(_SingletonConstraint):
@@ -597,8 +604,7 @@ class _CorrMatrix(_SingletonConstraint):
         return _is_symmetric(value) & unit_diag & _leading_minors_positive(value)
 
     def feasible_like(self, prototype):
-        shape = np.shape(prototype)
-        return np.broadcast_to(np.eye(shape[-1]), shape).copy()
+        return _eye_like(prototype)
 
 
 class _RowStochastic(_SingletonConstraint):
@@ -612,8 +618,7 @@ class _RowStochastic(_SingletonConstraint):
         return anp.all(_Simplex().check(value), axis=-1)
 
     def feasible_like(self, prototype):
-        shape = np.shape(prototype)
-        return np.full(shape, 1.0 / shape[-1])
+        return _Simplex().feasible_like(prototype)
 
 
 # ---------------------------------------------------------------------------

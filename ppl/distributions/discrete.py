@@ -53,6 +53,13 @@ def _pick(name, probs, logits):
     return probs is not None
 
 
+def _concrete_probs(dist):
+    """The success probabilities of a ``...Probs`` or ``...Logits`` distribution as numpy, for sampling."""
+    if "probs" in dist.arg_constraints:
+        return concrete(dist.probs)
+    return 1 / (1 + np.exp(-concrete(dist.logits)))
+
+
 def _enumerate(n, batch_shape, expand):
     values = np.arange(n).reshape((n,) + (1,) * len(batch_shape))
     return np.broadcast_to(values, (n,) + batch_shape) if expand else values
@@ -62,7 +69,30 @@ def _enumerate(n, batch_shape, expand):
 # Bernoulli
 
 
-class BernoulliProbs(Distribution):
+class _BernoulliBase(Distribution):
+    """What BernoulliProbs and BernoulliLogits share: the support, sampling and moments in terms of ``probs``."""
+
+    support = constraints.boolean
+    has_enumerate_support = True
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        return (as_generator(rng).uniform(size=shape) < _concrete_probs(self)).astype(np.int64)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self.probs, self.batch_shape)
+
+    @property
+    def variance(self):
+        p = self.probs
+        return anp.broadcast_to(p * (1 - p), self.batch_shape)
+
+    def enumerate_support(self, expand=True):
+        return _enumerate(2, self.batch_shape, expand)
+
+
+class BernoulliProbs(_BernoulliBase):
     r"""Bernoulli distribution with success probability ``probs`` :math:`p`.
 
     .. math::
@@ -71,8 +101,6 @@ class BernoulliProbs(Distribution):
     """
 
     arg_constraints = {"probs": constraints.unit_interval}
-    support = constraints.boolean
-    has_enumerate_support = True
 
     def __init__(self, probs, *, validate_args=True):
         self.probs = as_param(probs)
@@ -87,23 +115,8 @@ class BernoulliProbs(Distribution):
         lp = special.xlogy(value, p) + special.xlog1py(1 - value, -p)
         return mask_outside(lp, constraints.boolean.check(value))
 
-    def sample(self, rng, sample_shape=()):
-        shape = self.shape(sample_shape)
-        return (as_generator(rng).uniform(size=shape) < concrete(self.probs)).astype(np.int64)
 
-    @property
-    def mean(self):
-        return anp.broadcast_to(self.probs, self.batch_shape)
-
-    @property
-    def variance(self):
-        return anp.broadcast_to(self.probs * (1 - self.probs), self.batch_shape)
-
-    def enumerate_support(self, expand=True):
-        return _enumerate(2, self.batch_shape, expand)
-
-
-class BernoulliLogits(Distribution):
+class BernoulliLogits(_BernoulliBase):
     r"""Bernoulli distribution with log-odds ``logits`` :math:`\ell`.
 
     .. math::
@@ -112,8 +125,6 @@ class BernoulliLogits(Distribution):
     """
 
     arg_constraints = {"logits": constraints.real}
-    support = constraints.boolean
-    has_enumerate_support = True
 
     def __init__(self, logits, *, validate_args=True):
         self.logits = as_param(logits)
@@ -126,23 +137,6 @@ class BernoulliLogits(Distribution):
     def log_prob(self, value):
         lp = value * self.logits - _softplus(self.logits)
         return mask_outside(lp, constraints.boolean.check(value))
-
-    def sample(self, rng, sample_shape=()):
-        shape = self.shape(sample_shape)
-        p = 1 / (1 + np.exp(-concrete(self.logits)))
-        return (as_generator(rng).uniform(size=shape) < p).astype(np.int64)
-
-    @property
-    def mean(self):
-        return anp.broadcast_to(self.probs, self.batch_shape)
-
-    @property
-    def variance(self):
-        p = self.probs
-        return anp.broadcast_to(p * (1 - p), self.batch_shape)
-
-    def enumerate_support(self, expand=True):
-        return _enumerate(2, self.batch_shape, expand)
 
 
 def Bernoulli(probs=None, logits=None, *, validate_args=True):
@@ -160,7 +154,29 @@ def _log_binom(n, k):
     return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
 
 
-class BinomialProbs(Distribution):
+class _BinomialBase(Distribution):
+    """What BinomialProbs and BinomialLogits share: the support, sampling and moments in terms of ``probs``."""
+
+    @property
+    def support(self):
+        return constraints.integer_interval(0, self.total_count)
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        n = np.broadcast_to(concrete(self.total_count, np.int64), shape)
+        return as_generator(rng).binomial(n, np.broadcast_to(_concrete_probs(self), shape), shape)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self.total_count * self.probs, self.batch_shape)
+
+    @property
+    def variance(self):
+        p = self.probs
+        return anp.broadcast_to(self.total_count * p * (1 - p), self.batch_shape)
+
+
+class BinomialProbs(_BinomialBase):
     r"""Number of successes in ``total_count`` :math:`n` Bernoulli(``probs``) trials.
 
     .. math::
@@ -175,10 +191,6 @@ class BinomialProbs(Distribution):
         super().__init__(broadcast_shape(self.probs, self.total_count), validate_args=validate_args)
 
     @property
-    def support(self):
-        return constraints.integer_interval(0, self.total_count)
-
-    @property
     def logits(self):
         return special.logit(self.probs)
 
@@ -187,22 +199,8 @@ class BinomialProbs(Distribution):
         lp = _log_binom(n, value) + special.xlogy(value, p) + special.xlog1py(n - value, -p)
         return mask_outside(lp, self.support.check(value))
 
-    def sample(self, rng, sample_shape=()):
-        shape = self.shape(sample_shape)
-        n = np.broadcast_to(concrete(self.total_count, np.int64), shape)
-        return as_generator(rng).binomial(n, np.broadcast_to(concrete(self.probs), shape), shape)
 
-    @property
-    def mean(self):
-        return anp.broadcast_to(self.total_count * self.probs, self.batch_shape)
-
-    @property
-    def variance(self):
-        p = self.probs
-        return anp.broadcast_to(self.total_count * p * (1 - p), self.batch_shape)
-
-
-class BinomialLogits(Distribution):
+class BinomialLogits(_BinomialBase):
     r"""Binomial distribution with log-odds ``logits`` :math:`\ell`.
 
     .. math::
@@ -217,10 +215,6 @@ class BinomialLogits(Distribution):
         super().__init__(broadcast_shape(self.logits, self.total_count), validate_args=validate_args)
 
     @property
-    def support(self):
-        return constraints.integer_interval(0, self.total_count)
-
-    @property
     def probs(self):
         return special.expit(self.logits)
 
@@ -228,21 +222,6 @@ class BinomialLogits(Distribution):
         n = self.total_count
         lp = _log_binom(n, value) + value * self.logits - n * _softplus(self.logits)
         return mask_outside(lp, self.support.check(value))
-
-    def sample(self, rng, sample_shape=()):
-        shape = self.shape(sample_shape)
-        n = np.broadcast_to(concrete(self.total_count, np.int64), shape)
-        p = np.broadcast_to(1 / (1 + np.exp(-concrete(self.logits))), shape)
-        return as_generator(rng).binomial(n, p, shape)
-
-    @property
-    def mean(self):
-        return anp.broadcast_to(self.total_count * self.probs, self.batch_shape)
-
-    @property
-    def variance(self):
-        p = self.probs
-        return anp.broadcast_to(self.total_count * p * (1 - p), self.batch_shape)
 
 
 def Binomial(total_count=1, probs=None, logits=None, *, validate_args=True):
@@ -290,6 +269,13 @@ class Poisson(Distribution):
         return anp.broadcast_to(self.rate, self.batch_shape)
 
 
+def _gamma_poisson(rng, shape, concentration, gamma_scale):
+    """Poisson draws whose rate is Gamma(``concentration``, scale ``gamma_scale``): a negative binomial."""
+    rng = as_generator(rng)
+    rate = rng.standard_gamma(np.broadcast_to(concentration, shape), shape) * gamma_scale
+    return rng.poisson(rate)
+
+
 class NegativeBinomial(Distribution):
     r"""Negative binomial parametrised by its ``mean`` :math:`\mu` and ``concentration`` :math:`\phi`.
 
@@ -326,11 +312,8 @@ class NegativeBinomial(Distribution):
         return mask_outside(lp, constraints.nonnegative_integer.check(value))
 
     def sample(self, rng, sample_shape=()):
-        rng = as_generator(rng)
-        shape = self.shape(sample_shape)
         mu, phi = concrete(self._mean), concrete(self.concentration)
-        rate = rng.standard_gamma(np.broadcast_to(phi, shape), shape) * (mu / phi)
-        return rng.poisson(rate)
+        return _gamma_poisson(rng, self.shape(sample_shape), phi, mu / phi)
 
     @property
     def mean(self):
@@ -374,11 +357,8 @@ class NegativeBinomialProbs(Distribution):
         return mask_outside(lp, constraints.nonnegative_integer.check(value))
 
     def sample(self, rng, sample_shape=()):
-        rng = as_generator(rng)
-        shape = self.shape(sample_shape)
         n, p = concrete(self.total_count), concrete(self.probs)
-        rate = rng.standard_gamma(np.broadcast_to(n, shape), shape) * (p / (1 - p))
-        return rng.poisson(rate)
+        return _gamma_poisson(rng, self.shape(sample_shape), n, p / (1 - p))
 
     @property
     def mean(self):
@@ -395,7 +375,22 @@ class NegativeBinomialProbs(Distribution):
 # Geometric
 
 
-class GeometricProbs(Distribution):
+class _GeometricBase(Distribution):
+    """What GeometricProbs and GeometricLogits share: the support, sampling and variance in terms of ``probs``."""
+
+    support = constraints.nonnegative_integer
+
+    def sample(self, rng, sample_shape=()):
+        shape = self.shape(sample_shape)
+        return as_generator(rng).geometric(np.broadcast_to(_concrete_probs(self), shape), shape) - 1
+
+    @property
+    def variance(self):
+        p = self.probs
+        return anp.broadcast_to((1 - p) / anp.square(p), self.batch_shape)
+
+
+class GeometricProbs(_GeometricBase):
     r"""Number of failures before the first success, success probability ``probs`` :math:`p`.
 
     .. math::
@@ -406,7 +401,6 @@ class GeometricProbs(Distribution):
     """
 
     arg_constraints = {"probs": constraints.unit_interval}
-    support = constraints.nonnegative_integer
 
     def __init__(self, probs, *, validate_args=True):
         self.probs = as_param(probs)
@@ -420,22 +414,13 @@ class GeometricProbs(Distribution):
         lp = special.xlog1py(value, -self.probs) + anp.log(self.probs)
         return mask_outside(lp, constraints.nonnegative_integer.check(value))
 
-    def sample(self, rng, sample_shape=()):
-        shape = self.shape(sample_shape)
-        return as_generator(rng).geometric(np.broadcast_to(concrete(self.probs), shape), shape) - 1
-
     @property
     def mean(self):
         p = self.probs
         return anp.broadcast_to((1 - p) / p, self.batch_shape)
 
-    @property
-    def variance(self):
-        p = self.probs
-        return anp.broadcast_to((1 - p) / anp.square(p), self.batch_shape)
 
-
-class GeometricLogits(Distribution):
+class GeometricLogits(_GeometricBase):
     r"""Geometric distribution (failures before the first success) with log-odds ``logits`` :math:`\ell`.
 
     .. math::
@@ -444,7 +429,6 @@ class GeometricLogits(Distribution):
     """
 
     arg_constraints = {"logits": constraints.real}
-    support = constraints.nonnegative_integer
 
     def __init__(self, logits, *, validate_args=True):
         self.logits = as_param(logits)
@@ -458,19 +442,9 @@ class GeometricLogits(Distribution):
         lp = -value * _softplus(self.logits) - _softplus(-self.logits)
         return mask_outside(lp, constraints.nonnegative_integer.check(value))
 
-    def sample(self, rng, sample_shape=()):
-        shape = self.shape(sample_shape)
-        p = 1 / (1 + np.exp(-concrete(self.logits)))
-        return as_generator(rng).geometric(np.broadcast_to(p, shape), shape) - 1
-
     @property
     def mean(self):
         return anp.broadcast_to(anp.exp(-self.logits), self.batch_shape)
-
-    @property
-    def variance(self):
-        p = self.probs
-        return anp.broadcast_to((1 - p) / anp.square(p), self.batch_shape)
 
 
 def Geometric(probs=None, logits=None, *, validate_args=True):

@@ -36,13 +36,8 @@ _LOG_PI = math.log(math.pi)
 _LOG_2 = math.log(2.0)
 
 
-class HalfNormal(Distribution):
-    r"""Normal(0, scale) folded onto :math:`x \ge 0`.
-
-    .. math::
-
-        \log p(x \mid \sigma) = \log 2 - \tfrac12\log(2\pi) - \log\sigma - \frac{x^2}{2\sigma^2}
-    """
+class _HalfScale(Distribution):
+    """A symmetric family with only ``scale``, folded onto x >= 0: ``scale * |eps|``, ``eps`` from ``_draw_standard``."""
 
     arg_constraints = {"scale": constraints.positive}
     support = constraints.positive
@@ -52,12 +47,28 @@ class HalfNormal(Distribution):
         self.scale = as_param(scale)
         super().__init__(broadcast_shape(self.scale), validate_args=validate_args)
 
+    def _draw_standard(self, rng, shape):
+        """Draws of the unfolded standard family (``scale=1``) from the generator ``rng``."""
+        raise NotImplementedError
+
+    def sample(self, rng, sample_shape=()):
+        return concrete(self.scale) * np.abs(self._draw_standard(as_generator(rng), self.shape(sample_shape)))
+
+
+class HalfNormal(_HalfScale):
+    r"""Normal(0, scale) folded onto :math:`x \ge 0`.
+
+    .. math::
+
+        \log p(x \mid \sigma) = \log 2 - \tfrac12\log(2\pi) - \log\sigma - \frac{x^2}{2\sigma^2}
+    """
+
     def log_prob(self, value):
         lp = _LOG_2 - _HALF_LOG_2PI - anp.log(self.scale) - 0.5 * anp.square(value / self.scale)
         return mask_outside(lp, value >= 0)
 
-    def sample(self, rng, sample_shape=()):
-        return concrete(self.scale) * np.abs(as_generator(rng).standard_normal(self.shape(sample_shape)))
+    def _draw_standard(self, rng, shape):
+        return rng.standard_normal(shape)
 
     @property
     def mean(self):
@@ -68,7 +79,7 @@ class HalfNormal(Distribution):
         return anp.broadcast_to(anp.square(self.scale) * (1 - 2 / math.pi), self.batch_shape)
 
 
-class HalfCauchy(Distribution):
+class HalfCauchy(_HalfScale):
     r"""Cauchy(0, scale) folded onto :math:`x \ge 0`.
 
     .. math::
@@ -78,20 +89,12 @@ class HalfCauchy(Distribution):
     Mean and variance are infinite.
     """
 
-    arg_constraints = {"scale": constraints.positive}
-    support = constraints.positive
-    reparametrized_params = ["scale"]
-
-    def __init__(self, scale=1.0, *, validate_args=True):
-        self.scale = as_param(scale)
-        super().__init__(broadcast_shape(self.scale), validate_args=validate_args)
-
     def log_prob(self, value):
         lp = _LOG_2 - _LOG_PI - anp.log(self.scale) - anp.log1p(anp.square(value / self.scale))
         return mask_outside(lp, value >= 0)
 
-    def sample(self, rng, sample_shape=()):
-        return concrete(self.scale) * np.abs(as_generator(rng).standard_cauchy(self.shape(sample_shape)))
+    def _draw_standard(self, rng, shape):
+        return rng.standard_cauchy(shape)
 
     @property
     def mean(self):
@@ -228,13 +231,8 @@ class Exponential(Distribution):
         return anp.broadcast_to(1 / anp.square(self.rate), self.batch_shape)
 
 
-class Gamma(Distribution):
-    r"""Gamma distribution with shape ``concentration`` :math:`\alpha` and ``rate`` :math:`\beta`.
-
-    .. math::
-
-        \log p(x \mid \alpha, \beta) = \alpha\log\beta + (\alpha - 1)\log x - \beta x - \log\Gamma(\alpha)
-    """
+class _ConcentrationRate(Distribution):
+    """Gamma and InverseGamma: ``concentration`` and ``rate``, sampled through a standard gamma draw."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.positive
@@ -244,15 +242,27 @@ class Gamma(Distribution):
         self.concentration, self.rate = as_param(concentration), as_param(rate)
         super().__init__(broadcast_shape(self.concentration, self.rate), validate_args=validate_args)
 
+    def _standard_gamma(self, rng, sample_shape):
+        """Gamma(``concentration``, 1) draws of shape ``self.shape(sample_shape)``."""
+        shape = self.shape(sample_shape)
+        return as_generator(rng).standard_gamma(np.broadcast_to(concrete(self.concentration), shape), shape)
+
+
+class Gamma(_ConcentrationRate):
+    r"""Gamma distribution with shape ``concentration`` :math:`\alpha` and ``rate`` :math:`\beta`.
+
+    .. math::
+
+        \log p(x \mid \alpha, \beta) = \alpha\log\beta + (\alpha - 1)\log x - \beta x - \log\Gamma(\alpha)
+    """
+
     def log_prob(self, value):
         a, b = self.concentration, self.rate
         lp = special.xlogy(a, b) + special.xlogy(a - 1, value) - b * value - special.gammaln(a)
         return mask_outside(lp, value >= 0)
 
     def sample(self, rng, sample_shape=()):
-        shape = self.shape(sample_shape)
-        g = as_generator(rng).standard_gamma(np.broadcast_to(concrete(self.concentration), shape), shape)
-        return g / concrete(self.rate)
+        return self._standard_gamma(rng, sample_shape) / concrete(self.rate)
 
     @property
     def mean(self):
@@ -263,7 +273,7 @@ class Gamma(Distribution):
         return anp.broadcast_to(self.concentration / anp.square(self.rate), self.batch_shape)
 
 
-class InverseGamma(Distribution):
+class InverseGamma(_ConcentrationRate):
     r"""Distribution of :math:`1/X` for :math:`X \sim \mathrm{Gamma}(\alpha, \beta)`.
 
     .. math::
@@ -273,23 +283,13 @@ class InverseGamma(Distribution):
     ``rate`` :math:`\beta` is the scale of the inverse gamma (scipy's ``invgamma(a, scale=rate)``).
     """
 
-    arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
-    support = constraints.positive
-    reparametrized_params = ["concentration", "rate"]
-
-    def __init__(self, concentration, rate=1.0, *, validate_args=True):
-        self.concentration, self.rate = as_param(concentration), as_param(rate)
-        super().__init__(broadcast_shape(self.concentration, self.rate), validate_args=validate_args)
-
     def log_prob(self, value):
         a, b = self.concentration, self.rate
         lp = a * anp.log(b) - special.gammaln(a) - (a + 1) * anp.log(value) - b / value
         return mask_outside(lp, value > 0)
 
     def sample(self, rng, sample_shape=()):
-        shape = self.shape(sample_shape)
-        g = as_generator(rng).standard_gamma(np.broadcast_to(concrete(self.concentration), shape), shape)
-        return concrete(self.rate) / g
+        return concrete(self.rate) / self._standard_gamma(rng, sample_shape)
 
     @property
     def mean(self):

@@ -24,13 +24,8 @@ _LOG_PI = math.log(math.pi)
 _LOG_2 = math.log(2.0)
 
 
-class Normal(Distribution):
-    r"""Normal distribution with mean ``loc`` and standard deviation ``scale``.
-
-    .. math::
-
-        \log p(x \mid \mu, \sigma) = -\frac{(x - \mu)^2}{2\sigma^2} - \log\sigma - \tfrac12\log(2\pi)
-    """
+class _LocationScale(Distribution):
+    """A family on the real line with ``loc`` and ``scale``: ``loc + scale * eps``, ``eps`` from ``_draw_standard``."""
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
@@ -40,13 +35,29 @@ class Normal(Distribution):
         self.loc, self.scale = as_param(loc), as_param(scale)
         super().__init__(broadcast_shape(self.loc, self.scale), validate_args=validate_args)
 
+    def _draw_standard(self, rng, shape):
+        """Draws of the standardised family (``loc=0, scale=1``) from the generator ``rng``."""
+        raise NotImplementedError
+
+    def sample(self, rng, sample_shape=()):
+        eps = self._draw_standard(as_generator(rng), self.shape(sample_shape))
+        return concrete(self.loc) + concrete(self.scale) * eps
+
+
+class Normal(_LocationScale):
+    r"""Normal distribution with mean ``loc`` and standard deviation ``scale``.
+
+    .. math::
+
+        \log p(x \mid \mu, \sigma) = -\frac{(x - \mu)^2}{2\sigma^2} - \log\sigma - \tfrac12\log(2\pi)
+    """
+
     def log_prob(self, value):
         z = (value - self.loc) / self.scale
         return -0.5 * anp.square(z) - anp.log(self.scale) - _HALF_LOG_2PI
 
-    def sample(self, rng, sample_shape=()):
-        eps = as_generator(rng).standard_normal(self.shape(sample_shape))
-        return concrete(self.loc) + concrete(self.scale) * eps
+    def _draw_standard(self, rng, shape):
+        return rng.standard_normal(shape)
 
     @property
     def mean(self):
@@ -102,7 +113,7 @@ class StudentT(Distribution):
         return anp.broadcast_to(var, self.batch_shape)
 
 
-class Cauchy(Distribution):
+class Cauchy(_LocationScale):
     r"""Cauchy distribution with location ``loc`` and scale ``scale``.
 
     .. math::
@@ -112,21 +123,12 @@ class Cauchy(Distribution):
     Mean and variance are undefined (nan).
     """
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    reparametrized_params = ["loc", "scale"]
-
-    def __init__(self, loc=0.0, scale=1.0, *, validate_args=True):
-        self.loc, self.scale = as_param(loc), as_param(scale)
-        super().__init__(broadcast_shape(self.loc, self.scale), validate_args=validate_args)
-
     def log_prob(self, value):
         z = (value - self.loc) / self.scale
         return -_LOG_PI - anp.log(self.scale) - anp.log1p(anp.square(z))
 
-    def sample(self, rng, sample_shape=()):
-        eps = as_generator(rng).standard_cauchy(self.shape(sample_shape))
-        return concrete(self.loc) + concrete(self.scale) * eps
+    def _draw_standard(self, rng, shape):
+        return rng.standard_cauchy(shape)
 
     @property
     def mean(self):
@@ -137,7 +139,7 @@ class Cauchy(Distribution):
         return anp.full(self.batch_shape, math.nan)
 
 
-class Laplace(Distribution):
+class Laplace(_LocationScale):
     r"""Laplace (double exponential) distribution.
 
     .. math::
@@ -145,20 +147,11 @@ class Laplace(Distribution):
         \log p(x \mid \mu, b) = -\log(2b) - \frac{|x - \mu|}{b}
     """
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    reparametrized_params = ["loc", "scale"]
-
-    def __init__(self, loc=0.0, scale=1.0, *, validate_args=True):
-        self.loc, self.scale = as_param(loc), as_param(scale)
-        super().__init__(broadcast_shape(self.loc, self.scale), validate_args=validate_args)
-
     def log_prob(self, value):
         return -anp.log(2 * self.scale) - anp.abs(value - self.loc) / self.scale
 
-    def sample(self, rng, sample_shape=()):
-        eps = as_generator(rng).laplace(0.0, 1.0, self.shape(sample_shape))
-        return concrete(self.loc) + concrete(self.scale) * eps
+    def _draw_standard(self, rng, shape):
+        return rng.laplace(0.0, 1.0, shape)
 
     @property
     def mean(self):
@@ -169,7 +162,7 @@ class Laplace(Distribution):
         return anp.broadcast_to(2 * anp.square(self.scale), self.batch_shape)
 
 
-class Logistic(Distribution):
+class Logistic(_LocationScale):
     r"""Logistic distribution.
 
     .. math::
@@ -180,21 +173,12 @@ class Logistic(Distribution):
     symmetric), which never overflows.
     """
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    reparametrized_params = ["loc", "scale"]
-
-    def __init__(self, loc=0.0, scale=1.0, *, validate_args=True):
-        self.loc, self.scale = as_param(loc), as_param(scale)
-        super().__init__(broadcast_shape(self.loc, self.scale), validate_args=validate_args)
-
     def log_prob(self, value):
         az = anp.abs((value - self.loc) / self.scale)
         return -az - 2 * anp.log1p(anp.exp(-az)) - anp.log(self.scale)
 
-    def sample(self, rng, sample_shape=()):
-        eps = as_generator(rng).logistic(0.0, 1.0, self.shape(sample_shape))
-        return concrete(self.loc) + concrete(self.scale) * eps
+    def _draw_standard(self, rng, shape):
+        return rng.logistic(0.0, 1.0, shape)
 
     @property
     def mean(self):

@@ -1,7 +1,8 @@
 """scipy.stats conventions shared by every family: standardise, check arguments, place -inf/0/nan like scipy.
 
 A family module declares its standardised log-density (and log-CDF/log-SF where they are cheap)
-as a `Continuous` or `Discrete` spec, then exposes scipy-named functions that call it. The spec
+as a `Continuous` or `Discrete` spec, then exposes scipy-named functions that call it (built by
+`location_scale` for families without shape parameters, `count_n_p` for binom and nbinom). The spec
 reproduces scipy's `rv_continuous`/`rv_discrete` wrappers: invalid shape parameters or scale <= 0
 give nan, points outside the support give -inf (logpdf, logcdf) or 0 (logsf below the support),
 x = nan gives nan. Those masks are applied with the double-`where` trick: the formula only ever
@@ -105,19 +106,19 @@ class Continuous(Spec):
         val = anp.where(good, anp.subtract(self.logpdf_std(z_in, *shapes), anp.log(scale)), -np.inf)
         return self._finish(val, ok, anp.isnan(z))
 
-    def logcdf(self, x, shapes, loc, scale):
+    def _tail(self, x, shapes, loc, scale, log_std, at_end):
+        """log_std inside the open support, -inf beyond it, 0.0 where at_end(z, lo, hi) (the far end)."""
         z, shapes, scale, ok = self._standardise(x, shapes, loc, scale)
         lo, hi = self.support(*shapes)
         good, z_in = self._masked(anp.logical_and(anp.less(lo, z), anp.less(z, hi)), ok, z, self.inside(*shapes))
-        val = anp.where(good, self.logcdf_std(z_in, *shapes), -np.inf)
-        return self._finish(val, ok, anp.isnan(z), top=anp.logical_and(anp.greater_equal(z, hi), ok))
+        val = anp.where(good, log_std(z_in, *shapes), -np.inf)
+        return self._finish(val, ok, anp.isnan(z), top=anp.logical_and(at_end(z, lo, hi), ok))
+
+    def logcdf(self, x, shapes, loc, scale):
+        return self._tail(x, shapes, loc, scale, self.logcdf_std, lambda z, lo, hi: anp.greater_equal(z, hi))
 
     def logsf(self, x, shapes, loc, scale):
-        z, shapes, scale, ok = self._standardise(x, shapes, loc, scale)
-        lo, hi = self.support(*shapes)
-        good, z_in = self._masked(anp.logical_and(anp.less(lo, z), anp.less(z, hi)), ok, z, self.inside(*shapes))
-        val = anp.where(good, self.logsf_std(z_in, *shapes), -np.inf)
-        return self._finish(val, ok, anp.isnan(z), top=anp.logical_and(anp.less_equal(z, lo), ok))
+        return self._tail(x, shapes, loc, scale, self.logsf_std, lambda z, lo, hi: anp.less_equal(z, lo))
 
 
 class Discrete(Spec):
@@ -157,3 +158,69 @@ class Discrete(Spec):
 
 def exp(x):
     return scalar(anp.exp(x))
+
+
+def _named(module, docs, *fns):
+    """Give the functions a family module builds its module, its name and a docstring (help() shows them)."""
+    family = module.rsplit(".", 1)[-1]
+    for fn in fns:
+        name = fn.__name__
+        default = f"scipy.stats.{family}.{name}" + ("." if name.startswith("log") else f" = exp(log{name}).")
+        fn.__module__, fn.__qualname__, fn.__doc__ = module, name, docs.get(name, default)
+    return fns
+
+
+def location_scale(spec, module, **docs):
+    """logpdf, pdf, logcdf, cdf, logsf, sf(x, loc=0, scale=1) of a `Continuous` spec without shape parameters.
+
+    `module` is the family module's `__name__` (its last part names the scipy family); `docs` maps a
+    function name to its docstring; the others get "scipy.stats.<family>.<name>." (or "... = exp(log<name>).").
+    """
+
+    def logpdf(x, loc=0, scale=1):
+        return spec.logpdf(x, (), loc, scale)
+
+    def pdf(x, loc=0, scale=1):
+        return exp(logpdf(x, loc, scale))
+
+    def logcdf(x, loc=0, scale=1):
+        return spec.logcdf(x, (), loc, scale)
+
+    def cdf(x, loc=0, scale=1):
+        return exp(logcdf(x, loc, scale))
+
+    def logsf(x, loc=0, scale=1):
+        return spec.logsf(x, (), loc, scale)
+
+    def sf(x, loc=0, scale=1):
+        return exp(logsf(x, loc, scale))
+
+    return _named(module, docs, logpdf, pdf, logcdf, cdf, logsf, sf)
+
+
+def count_n_p(spec, module, **docs):
+    """logpmf, pmf, logcdf, cdf, logsf, sf(k, n, p, loc=0) of a `Discrete` spec with shapes (n, p).
+
+    binom and nbinom; `module` and `docs` as for `location_scale`. cdf places nan over the 0 beyond
+    the support, as scipy's cdf does (its logcdf the other way round).
+    """
+
+    def logpmf(k, n, p, loc=0):
+        return spec.logpmf(k, (n, p), loc)
+
+    def pmf(k, n, p, loc=0):
+        return exp(logpmf(k, n, p, loc))
+
+    def logcdf(k, n, p, loc=0):
+        return spec.logcdf(k, (n, p), loc)
+
+    def cdf(k, n, p, loc=0):
+        return exp(spec.logcdf(k, (n, p), loc, nan_last=True))
+
+    def logsf(k, n, p, loc=0):
+        return spec.logsf(k, (n, p), loc)
+
+    def sf(k, n, p, loc=0):
+        return exp(logsf(k, n, p, loc))
+
+    return _named(module, docs, logpmf, pmf, logcdf, cdf, logsf, sf)

@@ -1,7 +1,7 @@
 """scipy.stats.binom: the number of successes in `n` trials with success probability `p`."""
 from ... import numpy as anp
 from .. import special as sc
-from ._dist import Discrete, exp
+from ._dist import Discrete, count_n_p
 
 
 def std_logpmf(k, n, p):
@@ -21,31 +21,11 @@ _spec = Discrete(std_logpmf, argcheck=_argcheck, safe=(1.0, 0.5), support=lambda
                  logsf=lambda k, n, p: anp.log(sc.betainc(k + 1.0, n - k, p)))
 
 
-def logpmf(k, n, p, loc=0):
-    """scipy.stats.binom.logpmf."""
-    return _spec.logpmf(k, (n, p), loc)
-
-
-def pmf(k, n, p, loc=0):
-    return exp(logpmf(k, n, p, loc))
-
-
-def logcdf(k, n, p, loc=0):
-    """scipy.stats.binom.logcdf = log(betainc(n - k, k + 1, 1 - p)), k = floor(k - loc)."""
-    return _spec.logcdf(k, (n, p), loc)
-
-
-def cdf(k, n, p, loc=0):
-    return exp(_spec.logcdf(k, (n, p), loc, nan_last=True))
-
-
-def logsf(k, n, p, loc=0):
-    """scipy.stats.binom.logsf = log(betainc(k + 1, n - k, p))."""
-    return _spec.logsf(k, (n, p), loc)
-
-
-def sf(k, n, p, loc=0):
-    return exp(logsf(k, n, p, loc))
+logpmf, pmf, logcdf, cdf, logsf, sf = count_n_p(
+    _spec, __name__,
+    logpmf="scipy.stats.binom.logpmf.",
+    logcdf="scipy.stats.binom.logcdf = log(betainc(n - k, k + 1, 1 - p)), k = floor(k - loc).",
+    logsf="scipy.stats.binom.logsf = log(betainc(k + 1, n - k, p)).")
 
 
 __all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf"]

@@ -2,7 +2,7 @@
 import math
 
 from ... import numpy as anp
-from ._dist import Continuous, exp, log_prob
+from ._dist import Continuous, location_scale, log_prob
 
 LOG_PI = math.log(math.pi)
 
@@ -24,30 +24,10 @@ _spec = Continuous(std_logpdf, logcdf=lambda z: log_prob(_cdf(z), _cdf(-z)),
                    logsf=lambda z: log_prob(_cdf(-z), _cdf(z)))
 
 
-def logpdf(x, loc=0, scale=1):
-    """scipy.stats.cauchy.logpdf."""
-    return _spec.logpdf(x, (), loc, scale)
-
-
-def pdf(x, loc=0, scale=1):
-    return exp(logpdf(x, loc, scale))
-
-
-def logcdf(x, loc=0, scale=1):
-    """scipy.stats.cauchy.logcdf: log of cdf = arctan2(1, -z) / pi, or log1p(-sf) above the median."""
-    return _spec.logcdf(x, (), loc, scale)
-
-
-def cdf(x, loc=0, scale=1):
-    return exp(logcdf(x, loc, scale))
-
-
-def logsf(x, loc=0, scale=1):
-    return _spec.logsf(x, (), loc, scale)
-
-
-def sf(x, loc=0, scale=1):
-    return exp(logsf(x, loc, scale))
+logpdf, pdf, logcdf, cdf, logsf, sf = location_scale(
+    _spec, __name__,
+    logpdf="scipy.stats.cauchy.logpdf.",
+    logcdf="scipy.stats.cauchy.logcdf: log of cdf = arctan2(1, -z) / pi, or log1p(-sf) above the median.")
 
 
 __all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]

@@ -2,7 +2,7 @@
 import math
 
 from ... import numpy as anp
-from ._dist import Continuous, exp
+from ._dist import Continuous, location_scale
 
 LN2 = math.log(2.0)
 
@@ -15,30 +15,10 @@ def std_logcdf(z):
 _spec = Continuous(lambda z: -LN2 - anp.abs(z), logcdf=std_logcdf, logsf=lambda z: std_logcdf(-z))
 
 
-def logpdf(x, loc=0, scale=1):
-    """scipy.stats.laplace.logpdf: -log(2 scale) - |z|."""
-    return _spec.logpdf(x, (), loc, scale)
-
-
-def pdf(x, loc=0, scale=1):
-    return exp(logpdf(x, loc, scale))
-
-
-def logcdf(x, loc=0, scale=1):
-    """scipy.stats.laplace.logcdf (more accurate than scipy's log(cdf) below z = -745)."""
-    return _spec.logcdf(x, (), loc, scale)
-
-
-def cdf(x, loc=0, scale=1):
-    return exp(logcdf(x, loc, scale))
-
-
-def logsf(x, loc=0, scale=1):
-    return _spec.logsf(x, (), loc, scale)
-
-
-def sf(x, loc=0, scale=1):
-    return exp(logsf(x, loc, scale))
+logpdf, pdf, logcdf, cdf, logsf, sf = location_scale(
+    _spec, __name__,
+    logpdf="scipy.stats.laplace.logpdf: -log(2 scale) - |z|.",
+    logcdf="scipy.stats.laplace.logcdf (more accurate than scipy's log(cdf) below z = -745).")
 
 
 __all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]

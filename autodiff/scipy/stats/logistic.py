@@ -1,7 +1,7 @@
 """scipy.stats.logistic: the logistic distribution (CDF expit)."""
 from ... import numpy as anp
 from .. import special as sc
-from ._dist import Continuous, exp
+from ._dist import Continuous, location_scale
 
 
 def std_logpdf(z):
@@ -13,30 +13,10 @@ def std_logpdf(z):
 _spec = Continuous(std_logpdf, logcdf=sc.log_expit, logsf=lambda z: sc.log_expit(-z))
 
 
-def logpdf(x, loc=0, scale=1):
-    """scipy.stats.logistic.logpdf."""
-    return _spec.logpdf(x, (), loc, scale)
-
-
-def pdf(x, loc=0, scale=1):
-    return exp(logpdf(x, loc, scale))
-
-
-def logcdf(x, loc=0, scale=1):
-    """scipy.stats.logistic.logcdf = log_expit(z)."""
-    return _spec.logcdf(x, (), loc, scale)
-
-
-def cdf(x, loc=0, scale=1):
-    return exp(logcdf(x, loc, scale))
-
-
-def logsf(x, loc=0, scale=1):
-    return _spec.logsf(x, (), loc, scale)
-
-
-def sf(x, loc=0, scale=1):
-    return exp(logsf(x, loc, scale))
+logpdf, pdf, logcdf, cdf, logsf, sf = location_scale(
+    _spec, __name__,
+    logpdf="scipy.stats.logistic.logpdf.",
+    logcdf="scipy.stats.logistic.logcdf = log_expit(z).")
 
 
 __all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]

@@ -3,7 +3,7 @@ import numpy as np
 
 from ... import numpy as anp
 from .. import special as sc
-from ._dist import Discrete, exp
+from ._dist import Discrete, count_n_p
 
 
 def std_logpmf(k, n, p):
@@ -26,31 +26,11 @@ _spec = Discrete(std_logpmf, argcheck=_argcheck, safe=(1.0, 0.5), support=(0.0, 
                  logsf=lambda k, n, p: anp.log(sc.betainc(k + 1.0, n, 1.0 - p)))
 
 
-def logpmf(k, n, p, loc=0):
-    """scipy.stats.nbinom.logpmf."""
-    return _spec.logpmf(k, (n, p), loc)
-
-
-def pmf(k, n, p, loc=0):
-    return exp(logpmf(k, n, p, loc))
-
-
-def logcdf(k, n, p, loc=0):
-    """scipy.stats.nbinom.logcdf; not differentiable in n."""
-    return _spec.logcdf(k, (n, p), loc)
-
-
-def cdf(k, n, p, loc=0):
-    return exp(_spec.logcdf(k, (n, p), loc, nan_last=True))
-
-
-def logsf(k, n, p, loc=0):
-    """scipy.stats.nbinom.logsf = log(betainc(k + 1, n, 1 - p)); not differentiable in n."""
-    return _spec.logsf(k, (n, p), loc)
-
-
-def sf(k, n, p, loc=0):
-    return exp(logsf(k, n, p, loc))
+logpmf, pmf, logcdf, cdf, logsf, sf = count_n_p(
+    _spec, __name__,
+    logpmf="scipy.stats.nbinom.logpmf.",
+    logcdf="scipy.stats.nbinom.logcdf; not differentiable in n.",
+    logsf="scipy.stats.nbinom.logsf = log(betainc(k + 1, n, 1 - p)); not differentiable in n.")
 
 
 __all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf"]

@@ -5,7 +5,7 @@ import numpy as np
 
 from ... import numpy as anp
 from .. import special as sc
-from ._dist import Continuous, exp, scalar
+from ._dist import Continuous, location_scale, scalar
 
 LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
@@ -18,31 +18,11 @@ def std_logpdf(z):
 _spec = Continuous(std_logpdf, logcdf=sc.log_ndtr, logsf=lambda z: sc.log_ndtr(-z))
 
 
-def logpdf(x, loc=0, scale=1):
-    """scipy.stats.norm.logpdf: -z**2 / 2 - log(sqrt(2 pi) scale), z = (x - loc) / scale."""
-    return _spec.logpdf(x, (), loc, scale)
-
-
-def pdf(x, loc=0, scale=1):
-    return exp(logpdf(x, loc, scale))
-
-
-def logcdf(x, loc=0, scale=1):
-    """scipy.stats.norm.logcdf: log_ndtr(z), accurate far in the left tail."""
-    return _spec.logcdf(x, (), loc, scale)
-
-
-def cdf(x, loc=0, scale=1):
-    return exp(logcdf(x, loc, scale))
-
-
-def logsf(x, loc=0, scale=1):
-    """scipy.stats.norm.logsf: log_ndtr(-z)."""
-    return _spec.logsf(x, (), loc, scale)
-
-
-def sf(x, loc=0, scale=1):
-    return exp(logsf(x, loc, scale))
+logpdf, pdf, logcdf, cdf, logsf, sf = location_scale(
+    _spec, __name__,
+    logpdf="scipy.stats.norm.logpdf: -z**2 / 2 - log(sqrt(2 pi) scale), z = (x - loc) / scale.",
+    logcdf="scipy.stats.norm.logcdf: log_ndtr(z), accurate far in the left tail.",
+    logsf="scipy.stats.norm.logsf: log_ndtr(-z).")
 
 
 def ppf(q, loc=0, scale=1):
