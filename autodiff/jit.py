@@ -10,7 +10,7 @@ import numpy as np
 from .avals import ShapedArray, get_aval
 from .codegen.compile import compile_source
 from .codegen.emit import generate_source
-from .codegen.simplify import lower_safe_mul
+from .codegen.simplify import lower_safe_mul, merge_padded_sums
 from .core import Tracer
 from .staging import make_graph
 from .tree import tree_flatten, tree_unflatten
@@ -26,7 +26,7 @@ class Compiled:
     def __init__(self, graph, consts, out_tree, in_avals):
         self.out_tree, self.in_avals = out_tree, in_avals
         self.consts = [_to_numba(c) for c in consts]
-        self.graph = lower_safe_mul(graph, self.consts, inputs_marked=False)
+        self.graph = merge_padded_sums(lower_safe_mul(graph, self.consts, inputs_marked=False))
         self.dispatcher, self.module_source, self.module_name, self.function_name = compile_source(
             lambda name: generate_source(self.graph, name))
         self.source = self.module_source.split("\n\n\n", 1)[-1]

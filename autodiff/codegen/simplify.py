@@ -60,3 +60,89 @@ def _lower_nested(value, marked):
 
 
 __all__ = ["lower_safe_mul", "Var"]
+
+
+# -- sums of padded slices: the gradient of a function that slices its input --------------------------
+def _assemble_shape(*pieces, shape, slices, dtype):
+    from ..avals import ShapedArray
+    return ShapedArray(shape, dtype)
+
+
+def _emit_assemble(ctx, eqn):
+    """zeros(shape), then each piece added into its slice (a scalar piece into one element)."""
+    from .emit import dtype_code, shape_code
+    p, name = eqn.params, ctx.name(eqn.outvars[0])
+    ctx.line(f"{name} = np.zeros({shape_code(p['shape'])}, {dtype_code(p['dtype'])})")
+    for piece, (starts, stops, steps) in zip(eqn.inputs, p["slices"]):
+        if not piece.aval.shape:
+            ctx.line(f"{name}[{', '.join(map(str, starts))}] += {ctx.name(piece)}")
+            continue
+        idx = [ctx.tmp("j") for _ in piece.aval.shape]
+        depth0 = ctx.depth
+        for k, d in enumerate(piece.aval.shape):
+            ctx.line(f"for {idx[k]} in range({d}):")
+            ctx.depth += 1
+        subs = [f"{a} + {c} * {i}" if c != 1 else f"{a} + {i}" for a, c, i in zip(starts, steps, idx)]
+        ctx.line(f"{name}[{', '.join(subs)}] += {ctx.name(piece)}[{', '.join(idx)}]")
+        ctx.depth = depth0
+
+
+def _make_assemble():
+    from ..core import Primitive
+    p = Primitive("assemble")  # codegen only: built after differentiation, never differentiated
+    p.def_shape(_assemble_shape)
+    p.def_emit(_emit_assemble)
+    return p
+
+
+assemble_p = _make_assemble()
+
+
+def merge_padded_sums(graph):
+    """Rewrite add(pad_slice(a), pad_slice(b), ...) chains as one `assemble`: one zero array that each
+    piece is added into, instead of a zero array per piece and an elementwise sum. Pieces that are a
+    scalar reshaped to (1,) are written as the scalar."""
+    producer, uses = {}, {}
+    for eqn in graph.eqns:
+        for v in eqn.outvars:
+            producer[v] = eqn
+        for x in eqn.inputs:
+            if isinstance(x, Var):
+                uses[x] = uses.get(x, 0) + 1
+    for o in graph.outs:
+        if isinstance(o, Var):
+            uses[o] = uses.get(o, 0) + 1
+
+    def pieces_of(v, shape):
+        eqn = producer.get(v) if isinstance(v, Var) else None
+        if eqn is None or uses.get(v, 0) != 1 or v.aval.shape != shape:
+            return None
+        if eqn.primitive.name == "pad_slice":
+            src = eqn.inputs[0]
+            src_eqn = producer.get(src) if isinstance(src, Var) else None
+            if (src_eqn is not None and src_eqn.primitive.name == "reshape" and uses.get(src, 0) == 1
+                    and src_eqn.inputs[0].aval.shape == () and src.aval.size == 1):
+                src = src_eqn.inputs[0]
+            p = eqn.params
+            return [(src, (p["starts"], p["stops"], p["steps"]))]
+        if eqn.primitive is assemble_p:
+            return list(zip(eqn.inputs, eqn.params["slices"]))
+        return None
+
+    replaced = {}
+    eqns = []
+    for eqn in graph.eqns:
+        if eqn.primitive.name == "add" and eqn.outvars[0].aval.dtype.kind == "f":
+            shape = eqn.outvars[0].aval.shape
+            a, b = (pieces_of(x, shape) for x in eqn.inputs)
+            if a is not None and b is not None:
+                pieces = a + b
+                new = Eqn(assemble_p, [x for x, _ in pieces],
+                          dict(shape=shape, slices=tuple(s for _, s in pieces), dtype=eqn.outvars[0].aval.dtype),
+                          eqn.outvars)
+                producer[eqn.outvars[0]] = new
+                eqns.append(new)
+                continue
+        eqns.append(eqn)
+    from ..staging import prune
+    return prune(Graph(graph.constvars, graph.invars, eqns, graph.outs))

@@ -53,6 +53,11 @@ def _emit_matmul(ctx, eqn):
     out = eqn.outvars[0]
     if out.aval.dtype.kind != "f":
         emit_call(ctx, eqn, (2, 2), (2,), lambda i, o: [f"rl.matmul_loops_into({i[0]}, {i[1]}, {o[0]})"])
+    elif a.aval.ndim == 2 and b.aval.ndim == 2 and b.aval.shape[1] == 1:
+        # matrix @ column: a BLAS matrix-vector product (gemv), not a matrix-matrix one
+        n, k = a.aval.shape
+        ctx.line(f"{ctx.name(out)} = np.dot(as_blas({ctx.name(a)}), "
+                 f"np.ascontiguousarray({ctx.name(b)}).reshape({k})).reshape(({n}, 1))")
     elif a.aval.ndim == 2 and b.aval.ndim == 2:
         ctx.line(f"{ctx.name(out)} = np.dot(as_blas({ctx.name(a)}), as_blas({ctx.name(b)}))")
     else:
