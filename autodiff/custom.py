@@ -35,6 +35,15 @@ def stop_gradient(x):
     return tree_unflatten(tree, [stop_gradient_p.bind(leaf) for leaf in leaves])
 
 
+def _flat(fun, in_tree, box):
+    """fun of pytrees -> function of flat leaves; appends the output structure to box."""
+    def flat_fun(*flat):
+        out_leaves, out_tree = tree_flatten(fun(*tree_unflatten(in_tree, flat)))
+        box.append(out_tree)
+        return out_leaves
+    return flat_fun
+
+
 # -- custom_jvp ------------------------------------------------------------------------------------
 def _custom_jvp_impl(*args, fun, jvp, n_out):
     return fun(*args)
@@ -97,11 +106,7 @@ class custom_jvp:
             raise AttributeError(f"custom_jvp function {self.fun.__name__} needs a rule: use @{self.fun.__name__}.defjvp")
         leaves, in_tree = tree_flatten(args)
         box = []
-
-        def flat_fun(*flat):
-            out_leaves, out_tree = tree_flatten(self.fun(*tree_unflatten(in_tree, flat)))
-            box.append(out_tree)
-            return out_leaves
+        flat_fun = _flat(self.fun, in_tree, box)
 
         def flat_jvp(primals, tangents):
             out, t_out = self.jvp_rule(tree_unflatten(in_tree, primals), tree_unflatten(in_tree, tangents))
@@ -167,11 +172,7 @@ class custom_vjp:
             raise AttributeError(f"custom_vjp function {self.fun.__name__} needs rules: use .defvjp(fwd, bwd)")
         leaves, in_tree = tree_flatten(args)
         box = []
-
-        def flat_fun(*flat):
-            out_leaves, out_tree = tree_flatten(self.fun(*tree_unflatten(in_tree, flat)))
-            box.append(out_tree)
-            return out_leaves
+        flat_fun = _flat(self.fun, in_tree, box)
 
         def flat_fwd(*flat):
             out, res = self.fwd(*tree_unflatten(in_tree, flat))

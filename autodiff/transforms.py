@@ -32,14 +32,9 @@ def _zeros_like_value(x):
     return np.zeros(aval.shape, aval.dtype) if aval.shape else aval.dtype.type(0)
 
 
-def vjp(fun, *primals, has_aux=False):
-    """(out, pullback) with pullback(out_cotangent) -> tuple of cotangents, one per primal.
-
-    With has_aux, fun returns (out, aux) and aux comes back as plain values (not differentiated).
-    """
-    leaves, in_tree = tree_flatten(primals)
-    box = {}
-
+def _flat_with_aux(fun, in_tree, has_aux, box):
+    """fun of pytrees -> function of flat leaves returning output leaves then aux leaves; the output
+    and aux structures and the number of output leaves are left in `box`."""
     def flat_fun(*flat):
         out = fun(*tree_unflatten(in_tree, flat))
         aux = None
@@ -49,6 +44,17 @@ def vjp(fun, *primals, has_aux=False):
         aux_leaves, box["aux"] = tree_flatten(aux)
         box["n_out"] = len(out_leaves)
         return list(out_leaves) + list(aux_leaves)
+    return flat_fun
+
+
+def vjp(fun, *primals, has_aux=False):
+    """(out, pullback) with pullback(out_cotangent) -> tuple of cotangents, one per primal.
+
+    With has_aux, fun returns (out, aux) and aux comes back as plain values (not differentiated).
+    """
+    leaves, in_tree = tree_flatten(primals)
+    box = {}
+    flat_fun = _flat_with_aux(fun, in_tree, has_aux, box)
 
     all_flat, pullback_flat = vjp_flat(flat_fun, leaves)
     n_out = box["n_out"]
@@ -77,16 +83,7 @@ def jvp(fun, primals, tangents, has_aux=False):
         if get_aval(p).shape != get_aval(t).shape:
             raise ValueError(f"tangent shape {get_aval(t).shape} does not match primal shape {get_aval(p).shape}")
     box = {}
-
-    def flat_fun(*flat):
-        out = fun(*tree_unflatten(p_tree, flat))
-        aux = None
-        if has_aux:
-            out, aux = out
-        out_leaves, box["out"] = tree_flatten(out)
-        aux_leaves, box["aux"] = tree_flatten(aux)
-        box["n_out"] = len(out_leaves)
-        return list(out_leaves) + list(aux_leaves)
+    flat_fun = _flat_with_aux(fun, p_tree, has_aux, box)
 
     all_flat, tan_flat = jvp_flat(flat_fun, p_leaves, t_leaves)
     n_out = box["n_out"]
