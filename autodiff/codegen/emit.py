@@ -171,16 +171,70 @@ def emit_group(ctx, group, materialised):
     ctx.depth = depth0
 
 
+# Numba's compile time grows roughly quadratically with a function's length (its SSA and
+# reaching-definition passes), so long graphs are emitted as a chain of part functions of about
+# this many lines each, called in order by the main function.
+PART_LINES = 120
+
+
+def _item_vars(item, materialised):
+    """(vars the item defines for others, vars it reads from outside itself)."""
+    if isinstance(item, FusedGroup):
+        defined = set(materialised) | {r.outvars[0] for r in item.reductions}
+        inside = set(item.defined) | defined
+        reads = [x for e in item.members + item.reductions for x in e.inputs
+                 if isinstance(x, Var) and x not in inside]
+        return defined, reads
+    return set(item.outvars), [x for x in item.inputs if isinstance(x, Var)]
+
+
 def generate_source(graph, fn_name):
-    """Source text of `def fn_name(*invars, *constvars): ... return (outs,)`."""
+    """Source text of `def fn_name(*invars, *constvars): ... return (outs,)` (plus its part functions)."""
+    from .compile import DECORATOR
     ctx = Context()
     params = [ctx.name(v) for v in list(graph.invars) + list(graph.constvars)]
     ctx.live_outs = set(o for o in graph.outs if isinstance(o, Var))
-    ctx.emit_eqns(graph.eqns)
+    items = []  # (lines, defines, reads) per scheduled item
+    for item in schedule(graph.eqns):
+        ctx.lines = []
+        ctx.__dict__.pop("linalg_stacks", None)  # temporaries may not cross items: items can land in parts
+        if isinstance(item, FusedGroup):
+            materialised = _uses_outside(item, graph.eqns, ctx.live_outs)
+            emit_group(ctx, item, materialised)
+        else:
+            materialised = ()
+            emit_eqn(ctx, item)
+        items.append((ctx.lines, *_item_vars(item, materialised)))
+    chunks, current = [], []
+    for it in items:
+        current.append(it)
+        if sum(len(i[0]) for i in current) >= PART_LINES:
+            chunks.append(current)
+            current = []
+    if current:
+        chunks.append(current)
     outs = [ctx.name(o) for o in graph.outs]
-    ctx.line(f"return ({', '.join(outs)},)" if outs else "return ()")
+    ret = f"return ({', '.join(outs)},)" if outs else "return ()"
     header = f"def {fn_name}({', '.join(params)}):"
-    return "\n".join([header] + ctx.lines) + "\n"
+    if len(chunks) <= 1:
+        return "\n".join([header] + [line for it in items for line in it[0]] + ["    " + ret]) + "\n"
+    needed_later = [set(o for o in graph.outs if isinstance(o, Var))]
+    for chunk in reversed(chunks[1:]):
+        needed_later.insert(0, needed_later[0] | {v for it in chunk for v in it[2]})
+    main, parts = [header], []
+    for k, (chunk, later) in enumerate(zip(chunks, needed_later)):
+        defined = set().union(*(it[1] for it in chunk))
+        reads = list(dict.fromkeys(v for it in chunk for v in it[2] if v not in defined))
+        results = sorted((v for v in defined if v in later), key=ctx.name)
+        if not results:
+            continue
+        ins, res = ", ".join(ctx.name(v) for v in reads), ", ".join(ctx.name(v) for v in results)
+        part = f"{fn_name}_part{k}"
+        parts += ["", "", DECORATOR, f"def {part}({ins}):"] + [line for it in chunk for line in it[0]]
+        parts.append(f"    return ({res},)")
+        main.append(f"    ({res},) = {part}({ins})")
+    main.append("    " + ret)
+    return "\n".join(main + parts) + "\n"
 
 
 def emit_copy(ctx, dst, dst_subs, src, shape):
