@@ -103,7 +103,19 @@ def main():
     print()
     print_table(rows, ["model", "dim", "matches_ref", "us_python", "ref_us_python", "ratio_python", "us_loop",
                        "ref_us_loop", "ratio_loop", "cold_compile_s", "warm_compile_s", "error"])
-    save("bench_ppl", rows)
+    save("bench_ppl", merge_previous(rows))
+
+
+def merge_previous(rows):
+    """Keep the previous run's rows for the models not measured now (runs of a subset of models)."""
+    import json
+    path = os.path.join(HERE, "results", "bench_ppl.json")
+    if not os.path.exists(path):
+        return rows
+    with open(path) as fh:
+        old = {r["model"]: r for r in json.load(fh).get("rows", [])}
+    old.update({r["model"]: r for r in rows})
+    return [old[name] for name in ALL if name in old]
 
 
 if __name__ == "__main__":
