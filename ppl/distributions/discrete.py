@@ -40,7 +40,7 @@ __all__ = [
 
 
 def _softplus(x):
-    return anp.logaddexp(0.0, x)
+    return special.softplus(x)
 
 
 def _is_integer(x):
