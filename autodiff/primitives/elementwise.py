@@ -155,14 +155,19 @@ log1p_p.def_jvp(lambda g, ans, x: divide_p.bind(g, add_p.bind(x, 1.0)))
 log1p_p.def_vjp(lambda ct, ans, x: safe_mul(ct, reciprocal_p.bind(add_p.bind(x, 1.0))))
 
 logaddexp_p = binary("logaddexp", np.logaddexp, "rt.logaddexp({0}, {1})")
-logaddexp_p.def_jvp(lambda g, ans, x, y: multiply_p.bind(g, _logaddexp_weight(x, ans)),
-                    lambda g, ans, x, y: multiply_p.bind(g, _logaddexp_weight(y, ans)))
-unbroadcast_vjps(logaddexp_p, lambda ct, ans, x, y: safe_mul(ct, _logaddexp_weight(x, ans)),
-                 lambda ct, ans, x, y: safe_mul(ct, _logaddexp_weight(y, ans)))
+logaddexp_p.def_jvp(lambda g, ans, x, y: multiply_p.bind(g, _logaddexp_weight(x, y, ans)),
+                    lambda g, ans, x, y: multiply_p.bind(g, _logaddexp_weight(y, x, ans)))
+unbroadcast_vjps(logaddexp_p, lambda ct, ans, x, y: safe_mul(ct, _logaddexp_weight(x, y, ans)),
+                 lambda ct, ans, x, y: safe_mul(ct, _logaddexp_weight(y, x, ans)))
 
 
-def _logaddexp_weight(x, ans):
-    # exp(x - ans), with both operands -inf giving weight 1/2 instead of NaN
+def _logaddexp_weight(x, other, ans):
+    """d logaddexp(x, other) / dx = exp(x - ans), with both operands -inf giving 1/2 instead of NaN;
+    softplus's derivative expit(x) when the other operand is the constant 0 (cheaper, no guards)."""
+    from ..core import Tracer
+    if not isinstance(other, Tracer) and np.ndim(other) == 0 and other == 0:
+        from .special import expit_p
+        return expit_p.bind(x)
     both_inf = equal_p.bind(ans, -np.inf)
     return where_p.bind(both_inf, 0.5, exp_p.bind(subtract_p.bind(x, where_p.bind(both_inf, 0.0, ans))))
 
