@@ -47,7 +47,19 @@ from autodiff.scipy.special import logsumexp
 from ppl.bijectors import Exp, Ordered, PositiveOrdered
 from ppl.distributions import constraints
 
-ROOT = "/work/shared/posteriordb"
+def _find_posteriordb():
+    """shared/posteriordb beside the repository (as CI lays it out), or NUMBAYES_POSTERIORDB."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates = [os.environ.get("NUMBAYES_POSTERIORDB", ""),
+                  os.path.join(here, "..", "..", "..", "shared", "posteriordb"), "/work/shared/posteriordb"]
+    for path in candidates:
+        if path and os.path.isdir(path):
+            return os.path.abspath(path)
+    raise FileNotFoundError("posteriordb not found: put shared/posteriordb beside the repository or set "
+                            "NUMBAYES_POSTERIORDB")
+
+
+ROOT = _find_posteriordb()
 
 
 # =============================================================================================
