@@ -35,6 +35,7 @@ from ppl.distributions.discrete import (
     Poisson,
 )
 from ppl.distributions.hmm import DiscreteHMM, GaussianHMM, MarginalHMM, forward_log_marginal
+from ppl.distributions.extra import BetaBinomial, Chi2, Gumbel, Kumaraswamy, Pareto, ZeroInflatedPoisson
 from ppl.distributions.improper import Flat, HalfFlat, ImproperUniform
 from ppl.distributions.independent import Independent
 from ppl.distributions.matrix import LKJ, InverseWishart, LKJCholesky, Wishart
@@ -54,6 +55,12 @@ from ppl.distributions.real import Cauchy, Laplace, Logistic, Normal, StudentT, 
 from ppl.distributions.unit import Beta, Uniform
 
 __all__ = [
+    "BetaBinomial",
+    "Chi2",
+    "Gumbel",
+    "Kumaraswamy",
+    "Pareto",
+    "ZeroInflatedPoisson",
     "DiscreteHMM",
     "GaussianHMM",
     "MarginalHMM",

@@ -903,7 +903,9 @@ def test_every_distribution_is_in_the_table():
     classes = {c for c in public if isinstance(c, type) and issubclass(c, dist.Distribution)}
     wrappers = {dist.Distribution, dist.ExpandedDistribution, dist.Independent, dist.ImproperUniform, dist.Flat,
                 dist.HalfFlat,  # tested by their own tests above
-                dist.DiscreteHMM, dist.GaussianHMM, dist.MarginalHMM}  # tests/ppl/test_hmm_distribution.py
+                dist.DiscreteHMM, dist.GaussianHMM, dist.MarginalHMM,  # tests/ppl/test_hmm_distribution.py
+                dist.Gumbel, dist.Pareto, dist.Chi2, dist.Kumaraswamy, dist.BetaBinomial,
+                dist.ZeroInflatedPoisson}  # tests/ppl/test_distributions_extra.py
     assert classes - wrappers - tested == set()
 
 
