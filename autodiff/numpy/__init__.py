@@ -17,6 +17,8 @@ pi, e, inf, nan, newaxis = _np.pi, _np.e, _np.inf, _np.nan, None
 float64, float32, int64, int32, bool_ = _np.float64, _np.float32, _np.int64, _np.int32, _np.bool_
 ndarray = _np.ndarray
 
+from .extra import *  # noqa: F401,F403,E402
+
 try:  # families added by separate modules
     from .more import *  # noqa: F401,F403
 except ImportError:  # pragma: no cover

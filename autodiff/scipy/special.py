@@ -208,3 +208,8 @@ __all__ = ["gammaln", "digamma", "psi", "polygamma", "multigammaln", "betaln", "
            "erfinv", "erfcinv", "ndtr", "log_ndtr", "ndtri", "i0", "i1", "i0e", "i1e", "expit", "logit", "log_expit",
            "softplus", "xlogy", "xlog1py", "gammainc", "gammaincc", "betainc", "stdtr", "logsumexp", "softmax",
            "log_softmax", "log1mexp", "logaddexp"]
+
+from .special_extra import *  # noqa: F401,F403,E402
+from . import special_extra as _extra  # noqa: E402
+
+__all__ += _extra.__all__
