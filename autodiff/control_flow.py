@@ -180,10 +180,6 @@ def _scan_jvp(primals, tangents, graph, num_consts, num_carry, length, reverse):
     return list(carry_out) + list(ys), tangents_out
 
 
-def _scan_with_consts_graph(graph, extra_consts_count):
-    return graph
-
-
 def _scan_vjp_fwd(*args, graph, num_consts, num_carry, length, reverse):
     """Forward pass for reverse mode: the scan's outputs plus, as residuals, the carry entering
     each step (so the backward pass does not run the loop forward again)."""
@@ -388,17 +384,12 @@ def _cond_jvp(primals, tangents, branches, const_counts):
     flat_consts = [c for _, jc in new_branches for c in jc]
     outs = cond_p.bind(index, *flat_consts, *all_consts, *[all_t[i] for i in nz_c], *ops, *[t_ops[i] for i in nz_o],
                        branches=tuple(g for g, _ in new_branches),
-                       const_counts=_nested_counts(new_branches, len(all_consts) + len(nz_c)))
+                       const_counts=tuple(len(jc) for _, jc in new_branches))
     n = len(out_avals)
     tangents_out = [None] * n
     for i, t in zip(float_out, outs[n:]):
         tangents_out[i] = t
     return outs[:n], tangents_out
-
-
-def _nested_counts(new_branches, shared):
-    """Each new branch takes its own captured constants; the shared ones are passed as operands."""
-    return tuple(len(jc) for _, jc in new_branches)
 
 
 def _cond_vjp(cts, ans, args, branches, const_counts):
