@@ -20,6 +20,14 @@ def _aval(x):
     return ShapedArray(a.shape, a.dtype)
 
 
+def _placed(n, positions, values):
+    """A list of n entries holding values at positions and None (a zero) elsewhere."""
+    out = [None] * n
+    for i, v in zip(positions, values):
+        out[i] = v
+    return out
+
+
 def _zeros(aval):
     return np.zeros(aval.shape, aval.dtype) if aval.shape else aval.dtype.type(0)
 
@@ -142,15 +150,9 @@ def _scan_jvp(primals, tangents, graph, num_consts, num_carry, length, reverse):
         dcy, k = list(args[k:k + len(float_carry)]), k + len(float_carry)
         x, k = list(args[k:k + nx]), k + nx
         dx = list(args[k:])
-        tan_c = [None] * nc
-        for i, t in zip(nz_consts, dcs):
-            tan_c[i] = t
-        tan_cy = [None] * nk
-        for i, t in zip(float_carry, dcy):
-            tan_cy[i] = t
-        tan_x = [None] * nx
-        for i, t in zip(nz_xs, dx):
-            tan_x[i] = t
+        tan_c = _placed(nc, nz_consts, dcs)
+        tan_cy = _placed(nk, float_carry, dcy)
+        tan_x = _placed(nx, nz_xs, dx)
         outs, douts = jvp_flat(lambda *a: eval_graph(graph, a[:nc], a[nc:]), cs + cy + x, tan_c + tan_cy + tan_x)
         out_avals = graph.out_avals
         d_carry = [douts[i] if douts[i] is not None else _zeros(out_avals[i]) for i in float_carry]
@@ -172,9 +174,7 @@ def _scan_jvp(primals, tangents, graph, num_consts, num_carry, length, reverse):
     carry_out, d_carry_out = outs[:nk], outs[nk:nk + len(float_carry)]
     rest = outs[nk + len(float_carry):]
     ys, d_ys = rest[:n_out_y], rest[n_out_y:]
-    tangents_out = [None] * (nk + n_out_y)
-    for i, t in zip(float_carry, d_carry_out):
-        tangents_out[i] = t
+    tangents_out = _placed(nk + n_out_y, float_carry, d_carry_out)
     for j, t in zip(jvp_body.y_float, d_ys):
         tangents_out[nk + j] = t
     return list(carry_out) + list(ys), tangents_out
@@ -246,12 +246,8 @@ def _scan_vjp_bwd(cts, carries_in, args, graph, num_consts, num_carry, length, r
     ct_init = bouts[:nk]
     ct_consts_acc = bouts[nk:nk + len(float_consts)]
     ct_xs_stacked = bouts[nk + len(float_consts):]
-    ct_consts = [None] * nc
-    for i, c in zip(float_consts, ct_consts_acc):
-        ct_consts[i] = c
-    ct_xs = [None] * nx
-    for i, c in zip(float_xs, ct_xs_stacked):
-        ct_xs[i] = c
+    ct_consts = _placed(nc, float_consts, ct_consts_acc)
+    ct_xs = _placed(nx, float_xs, ct_xs_stacked)
     ct_init = [c if i in float_carry else None for i, c in enumerate(ct_init)]
     return ct_consts + ct_init + ct_xs
 
@@ -369,12 +365,8 @@ def _cond_jvp(primals, tangents, branches, const_counts):
             cs, dcs = list(a[:nca]), list(a[nca:nca + len(nz_c)])
             os_ = list(a[nca + len(nz_c):nca + len(nz_c) + len(ops)])
             dos = list(a[nca + len(nz_c) + len(ops):])
-            tc = [None] * nca
-            for i, t in zip(nz_c, dcs):
-                tc[i] = t
-            to = [None] * len(ops)
-            for i, t in zip(nz_o, dos):
-                to[i] = t
+            tc = _placed(nca, nz_c, dcs)
+            to = _placed(len(ops), nz_o, dos)
             lo, hi = offsets[b], offsets[b + 1]
             outs, douts = jvp_flat(lambda *z: eval_graph(g, z[:hi - lo], z[hi - lo:]), cs[lo:hi] + os_,
                                    tc[lo:hi] + to)
@@ -386,9 +378,7 @@ def _cond_jvp(primals, tangents, branches, const_counts):
                        branches=tuple(g for g, _ in new_branches),
                        const_counts=tuple(len(jc) for _, jc in new_branches))
     n = len(out_avals)
-    tangents_out = [None] * n
-    for i, t in zip(float_out, outs[n:]):
-        tangents_out[i] = t
+    tangents_out = _placed(n, float_out, outs[n:])
     return outs[:n], tangents_out
 
 
@@ -409,9 +399,7 @@ def _cond_vjp(cts, ans, args, branches, const_counts):
             cs, os_, ct = list(a[:nca]), list(a[nca:nca + len(ops)]), list(a[nca + len(ops):])
             lo, hi = offsets[b], offsets[b + 1]
             _, pullback = vjp_flat(lambda *z: eval_graph(g, z[:hi - lo], z[hi - lo:]), cs[lo:hi] + os_)
-            full_ct = [None] * len(out_avals)
-            for i, c in zip(float_out, ct):
-                full_ct[i] = c
+            full_ct = _placed(len(out_avals), float_out, ct)
             grads = pullback(full_ct)
             gc = [None] * nca
             gc[lo:hi] = grads[:hi - lo]
@@ -424,12 +412,8 @@ def _cond_vjp(cts, ans, args, branches, const_counts):
     outs = cond_p.bind(index, *flat_consts, *all_consts, *ops, *[cts[i] for i in float_out],
                        branches=tuple(g for g, _ in new_branches),
                        const_counts=tuple(len(jc) for _, jc in new_branches))
-    ct_consts = [None] * len(all_consts)
-    for i, c in zip(float_c, outs[:len(float_c)]):
-        ct_consts[i] = c
-    ct_ops = [None] * len(ops)
-    for i, c in zip(float_o, outs[len(float_c):]):
-        ct_ops[i] = c
+    ct_consts = _placed(len(all_consts), float_c, outs[:len(float_c)])
+    ct_ops = _placed(len(ops), float_o, outs[len(float_c):])
     return [None] + ct_consts + ct_ops
 
 
@@ -515,12 +499,8 @@ def _while_jvp(primals, tangents, cond_graph, body_graph, num_cond_consts, num_b
     def body_fn(*a):
         bcs, dbcs = list(a[:nb]), list(a[nb:nb + len(nz_b)])
         v, dv = list(a[nb + len(nz_b):nb + len(nz_b) + nv]), list(a[nb + len(nz_b) + nv:])
-        tb = [None] * nb
-        for i, t in zip(nz_b, dbcs):
-            tb[i] = t
-        tv = [None] * nv
-        for i, t in zip(fl, dv):
-            tv[i] = t
+        tb = _placed(nb, nz_b, dbcs)
+        tv = _placed(nv, fl, dv)
         outs, douts = jvp_flat(lambda *z: eval_graph(body_graph, z[:nb], z[nb:]), bcs + v, tb + tv)
         return outs + [douts[i] if douts[i] is not None else _zeros(avals[i]) for i in fl]
 
@@ -529,9 +509,7 @@ def _while_jvp(primals, tangents, cond_graph, body_graph, num_cond_consts, num_b
     bg, bcs2, _ = make_graph(body_fn, [_aval(c) for c in bc] + [_aval(bc[i]) for i in nz_b] + state_avals)
     outs = while_p.bind(*ccs, *cc, *bcs2, *bc, *[tbc[i] for i in nz_b], *val, *tval, cond_graph=cg, body_graph=bg,
                         num_cond_consts=len(ccs) + len(cc), num_body_consts=len(bcs2) + nb + len(nz_b))
-    t_out = [None] * nv
-    for i, t in zip(fl, outs[nv:]):
-        t_out[i] = t
+    t_out = _placed(nv, fl, outs[nv:])
     return outs[:nv], t_out
 
 
