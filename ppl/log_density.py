@@ -20,6 +20,7 @@ import autodiff as ad
 import autodiff.numpy as anp
 from autodiff.codegen.compile import compile_source
 
+from .constrain import DrawConstrainer, observed_values
 from .effects import Messenger
 from .handlers import substitute, trace
 from .layout import Layout
@@ -72,6 +73,7 @@ class LogDensity:
         self.dim = self.layout.dim
         self.param_names = self.layout.param_names
         self._compiled = {}
+        self._constrainer = None
         self.initial_point = self._find_initial_point()
 
     # -- the traced function ----------------------------------------------------------------------
@@ -155,6 +157,33 @@ class LogDensity:
             self.model(*self.args, **self.kwargs)
         return {name: np.asarray(msg["value"]) for name, msg in tr.items()
                 if (msg["type"] == "sample" and not msg["is_observed"]) or msg["type"] == "deterministic"}
+
+    def constrain_draws(self, X):
+        """dict name -> (n, *site_shape): `constrain` of every row of X (n, dim), in one compiled loop."""
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.dim:
+            raise ValueError(f"expected unconstrained draws of shape (n, {self.dim}), got {X.shape}")
+        if self.spec is None:
+            return {"x": X.copy()}
+        return self.prepare_constrain(background=False)(X)
+
+    def prepare_constrain(self, background=True):
+        """Trace the model for constrain_draws now (call on the model's thread) and compile its loop,
+        in a daemon thread when background=True (e.g. while chains sample). Returns the DrawConstrainer."""
+        if self.spec is None:
+            return None
+        if self._constrainer is None:
+            self._constrainer = DrawConstrainer(self.model, self.args, self.kwargs, self.layout)
+        if background:
+            self._constrainer.compile_in_background()
+        return self._constrainer
+
+    @property
+    def observed_data(self):
+        """dict observed site -> its data, as the model received it."""
+        if self.spec is None:
+            return {}
+        return observed_values(self.model, self.args, self.kwargs, self.layout.unpack(self.initial_point))
 
     def unconstrain(self, values):
         """Flat unconstrained vector for a dict of latent values on the model's scale."""
