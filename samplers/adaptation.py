@@ -1,0 +1,135 @@
+"""Stan's warmup: step size by dual averaging, and a mass matrix from windowed, regularised
+Welford estimates of the draws' (co)variance.
+
+Warmup of N iterations is cut into an initial buffer (75), a series of slow windows (25, then
+doubling, the last one stretched to the terminal buffer) and a terminal buffer (50); when
+75 + 25 + 50 > N the three are rescaled to 15 %, 75 % and 10 % of N. At the end of each slow
+window the metric is set from the window's draws, the step size is searched anew and dual
+averaging restarts. All state lives in one float64 vector (`state`, indices below) plus the
+Welford mean and second moment, so a chain can stop and resume between blocks of iterations.
+"""
+import numba
+import numpy as np
+
+# state[...] of dual averaging and the window schedule
+(MU, S_BAR, X_BAR, COUNTER, STEP_SIZE, WINDOW_COUNTER, WINDOW_SIZE, NEXT_WINDOW,
+ INIT_BUFFER, TERM_BUFFER, NUM_WARMUP, WELFORD_N) = range(12)
+STATE_SIZE = 12
+
+
+def window_schedule(num_warmup, init_buffer=75, term_buffer=50, base_window=25):
+    """(init_buffer, term_buffer, base_window) as Stan sets them for num_warmup iterations."""
+    if num_warmup < 20:
+        return num_warmup, 0, 0  # too short to adapt the metric: step size only
+    if init_buffer + base_window + term_buffer > num_warmup:
+        init_buffer = int(0.15 * num_warmup)
+        term_buffer = int(0.1 * num_warmup)
+        base_window = num_warmup - (init_buffer + term_buffer)
+    return init_buffer, term_buffer, base_window
+
+
+def initial_state(num_warmup, step_size=1.0):
+    init_buffer, term_buffer, base_window = window_schedule(num_warmup)
+    state = np.zeros(STATE_SIZE)
+    state[STEP_SIZE] = step_size
+    state[MU] = np.log(10.0 * step_size)
+    state[WINDOW_SIZE] = base_window
+    # no slow window at all (very short warmup): a window end that is never reached
+    state[NEXT_WINDOW] = init_buffer + base_window - 1 if base_window > 0 else -1.0
+    state[INIT_BUFFER] = init_buffer
+    state[TERM_BUFFER] = term_buffer
+    state[NUM_WARMUP] = num_warmup
+    return state
+
+
+@numba.njit(cache=True, nogil=True)
+def restart_dual_averaging(state, step_size):
+    state[MU] = np.log(10.0 * step_size)
+    state[S_BAR] = 0.0
+    state[X_BAR] = 0.0
+    state[COUNTER] = 0.0
+
+
+@numba.njit(cache=True, nogil=True)
+def learn_step_size(state, accept_stat, target_accept, gamma, kappa, t0):
+    """One dual-averaging update (Hoffman & Gelman 2014, as in Stan); returns the new step size."""
+    state[COUNTER] += 1.0
+    n = state[COUNTER]
+    accept_stat = min(accept_stat, 1.0)
+    eta = 1.0 / (n + t0)
+    state[S_BAR] = (1.0 - eta) * state[S_BAR] + eta * (target_accept - accept_stat)
+    x = state[MU] - state[S_BAR] * np.sqrt(n) / gamma
+    x_eta = n ** -kappa
+    state[X_BAR] = (1.0 - x_eta) * state[X_BAR] + x_eta * x
+    state[STEP_SIZE] = np.exp(x)
+    return state[STEP_SIZE]
+
+
+@numba.njit(cache=True, nogil=True)
+def final_step_size(state):
+    """The step size for sampling: exp of the averaged log step size."""
+    return np.exp(state[X_BAR])
+
+
+@numba.njit(cache=True, nogil=True)
+def in_slow_window(state):
+    c = state[WINDOW_COUNTER]
+    n = state[NUM_WARMUP]
+    return c >= state[INIT_BUFFER] and c < n - state[TERM_BUFFER] and c != n
+
+
+@numba.njit(cache=True, nogil=True)
+def _end_of_window(state):
+    return state[WINDOW_COUNTER] == state[NEXT_WINDOW] and state[WINDOW_COUNTER] != state[NUM_WARMUP]
+
+
+@numba.njit(cache=True, nogil=True)
+def _compute_next_window(state):
+    last = state[NUM_WARMUP] - state[TERM_BUFFER] - 1
+    if state[NEXT_WINDOW] == last:
+        return
+    state[WINDOW_SIZE] *= 2.0
+    state[NEXT_WINDOW] = state[WINDOW_COUNTER] + state[WINDOW_SIZE]
+    if state[NEXT_WINDOW] != last and state[NEXT_WINDOW] + 2.0 * state[WINDOW_SIZE] >= last + 1:
+        state[NEXT_WINDOW] = last
+
+
+@numba.njit(cache=True, nogil=True)
+def learn_metric(state, q, mean, m2, dense, inv_diag, inv_dense, chol):
+    """Add draw q to the window's Welford estimate; at a window's end, set the metric from it
+    (Stan's regularisation: n/(n+5) * estimate + 1e-3 * 5/(n+5) * I). Returns True when the
+    metric changed (the caller then searches a new step size and restarts dual averaging)."""
+    dim = q.shape[0]
+    if in_slow_window(state):
+        state[WELFORD_N] += 1.0
+        n = state[WELFORD_N]
+        delta = q - mean
+        mean += delta / n
+        if dense:
+            delta2 = q - mean
+            for i in range(dim):
+                for j in range(dim):
+                    m2[i, j] += delta[i] * delta2[j]
+        else:
+            for i in range(dim):
+                m2[0, i] += delta[i] * (q[i] - mean[i])
+    updated = False
+    if _end_of_window(state):
+        _compute_next_window(state)
+        n = state[WELFORD_N]
+        shrink = n / (n + 5.0)
+        ridge = 1e-3 * 5.0 / (n + 5.0)
+        if dense:
+            for i in range(dim):
+                for j in range(dim):
+                    inv_dense[i, j] = shrink * m2[i, j] / (n - 1.0) + (ridge if i == j else 0.0)
+            chol[:, :] = np.linalg.cholesky(np.linalg.inv(inv_dense))
+        else:
+            for i in range(dim):
+                inv_diag[i] = shrink * m2[0, i] / (n - 1.0) + ridge
+        state[WELFORD_N] = 0.0
+        mean[:] = 0.0
+        m2[:, :] = 0.0
+        updated = True
+    state[WINDOW_COUNTER] += 1.0
+    return updated

@@ -1,0 +1,214 @@
+"""samplers.nuts and samplers.hmc: set up each chain (seed, initial point, metric), run them, and
+hand the draws to ArviZ.
+
+    model fn / LogDensity --> per-chain initial points --> driver.run_chains (compiled blocks)
+        --> RawChains (unconstrained) --> to_arviz (constrained, ArviZ groups) + warnings
+"""
+import contextlib
+import time
+
+import numpy as np
+
+import ppl
+
+from . import adaptation as adapt
+from . import chain as ck
+from . import driver, nuts as nuts_kernel
+from .progress import progress_bar
+from .raw import STAT_DTYPES, RawChains
+from .rng import chain_generators, chain_states
+
+_INIT_TRIES = 100
+
+
+def nuts(model, *args, draws=1000, tune=1000, chains=4, seed=None, target_accept=0.8, max_tree_depth=10,
+         mass="diag", init=None, cores=None, progressbar=True, save_warmup=False, max_energy_error=1000.0,
+         coords=None, **kwargs):
+    """Draw from a model's posterior with the no-U-turn sampler (Stan's algorithm and warmup).
+
+    model: a ppl.LogDensity, or a model function called as model(*args, **kwargs) (compiled here).
+    draws, tune: iterations per chain kept after and spent in warmup. chains run on `cores`
+    threads (default: all available); the same seed gives the same draws for any `cores`.
+    mass: "diag" (default) or "dense" metric adaptation. init: None (uniform(-2, 2) on the
+    unconstrained space), or a dict of site values on the model's scale (sites left out start at
+    random). Returns an ArviZ InferenceData (arviz < 1) or DataTree (arviz >= 1).
+    """
+    ld = _log_density(model, args, kwargs, coords)
+    _check_positive_int(max_tree_depth=max_tree_depth)
+    if not 0.0 < target_accept < 1.0:
+        raise ValueError(f"target_accept must be in (0, 1), got {target_accept}")
+    settings = _settings(target_accept, mass, max_energy_error, algorithm=ck.NUTS, max_tree_depth=max_tree_depth)
+    return _sample(ld, "nuts", settings, draws, tune, chains, seed, mass, init, cores, progressbar, save_warmup,
+                   max_tree_depth)
+
+
+def hmc(model, *args, draws=1000, tune=1000, chains=4, seed=None, path_length=2.0, target_accept=0.8,
+        max_steps=1024, mass="diag", init=None, cores=None, progressbar=True, save_warmup=False,
+        max_energy_error=1000.0, coords=None, **kwargs):
+    """Static HMC: each transition integrates for a path length drawn uniformly from
+    (0, 2 * path_length) (at most max_steps leapfrog steps), then accepts by Metropolis.
+    Warmup, arguments and output as in nuts()."""
+    ld = _log_density(model, args, kwargs, coords)
+    if not path_length > 0:
+        raise ValueError(f"path_length must be positive, got {path_length}")
+    _check_positive_int(max_steps=max_steps)
+    settings = _settings(target_accept, mass, max_energy_error, algorithm=ck.HMC, path_length=path_length,
+                         max_steps=max_steps)
+    return _sample(ld, "hmc", settings, draws, tune, chains, seed, mass, init, cores, progressbar, save_warmup, 1)
+
+
+def _log_density(model, args, kwargs, coords):
+    if isinstance(model, ppl.LogDensity):
+        if args or kwargs:
+            raise TypeError(f"model arguments {list(kwargs) or args} were given with a LogDensity; they belong in "
+                            "ppl.log_density(model, *args, **kwargs)")
+        return model
+    if not callable(model):
+        raise TypeError(f"expected a ppl.LogDensity or a model function, got {type(model).__name__}")
+    return ppl.log_density(model, *args, coords=coords, **kwargs)
+
+
+def _check_positive_int(**values):
+    for name, v in values.items():
+        if int(v) != v or v < 1:
+            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+
+
+def _settings(target_accept, mass, max_energy_error, algorithm, max_tree_depth=10, path_length=1.0,
+              max_steps=1024):
+    if mass not in ("diag", "dense"):
+        raise ValueError(f'mass must be "diag" or "dense", got {mass!r}')
+    s = np.zeros(ck.N_SETTINGS)
+    s[ck.TARGET_ACCEPT], s[ck.GAMMA], s[ck.KAPPA], s[ck.T0] = target_accept, 0.05, 0.75, 10.0
+    s[ck.MAX_TREE_DEPTH], s[ck.MAX_ENERGY_ERROR], s[ck.ALGORITHM] = max_tree_depth, max_energy_error, algorithm
+    s[ck.PATH_LENGTH], s[ck.MAX_STEPS], s[ck.DENSE], s[ck.ADAPT_STEP_SIZE] = path_length, max_steps, mass == "dense", 1
+    return s
+
+
+def _sample(ld, sampler, settings, draws, tune, chains, seed, mass, init, cores, progressbar, save_warmup,
+            max_tree_depth):
+    _check_positive_int(draws=draws, chains=chains)
+    if int(tune) != tune or tune < 0:
+        raise ValueError(f"tune must be a non-negative integer, got {tune!r}")
+    draws, tune, chains = int(draws), int(tune), int(chains)
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % (2 ** 63))
+    cores = driver.default_cores() if cores is None else int(cores)
+    t_start = time.perf_counter()
+    lpg, (fdata, idata) = ld.logp_and_grad_fn, ld.data
+    compile_s = time.perf_counter() - t_start
+    dense = mass == "dense"
+    states = []
+    for c, (gen, rng_state) in enumerate(zip(chain_generators(seed, chains), chain_states(seed, chains))):
+        x0 = _initial_point(ld, init, gen, c)
+        grad0 = np.empty(ld.dim)
+        lp0 = lpg(x0, grad0, fdata, idata)
+        dim = ld.dim
+        states.append(driver.ChainState(
+            x0, lp0, grad0, rng_state, settings.copy(), adapt.initial_state(tune), np.ones(dim),
+            np.eye(dim) if dense else np.zeros((0, 0)), np.eye(dim) if dense else np.zeros((0, 0)),
+            nuts_kernel.workspace(dim, max_tree_depth), tune + draws, dense))
+
+    bar = progress_bar(chains * (tune + draws), f"{sampler.upper()} {chains} chains", progressbar)
+    t_run = time.perf_counter()
+    with _one_blas_thread(cores > 1 and chains > 1):
+        complete = driver.run_chains(states, lpg, fdata, idata, tune, tune + draws, cores, bar)
+    run_s = time.perf_counter() - t_run
+    raw = _collect(states, tune, draws, complete, sampler, seed, settings, mass, chains)
+    raw.timing = dict(compile_s=compile_s, sampling_s=run_s, total_s=time.perf_counter() - t_start)
+    return _to_arviz(raw, ld, save_warmup)
+
+
+def _initial_point(ld, init, gen, chain):
+    """A point with finite log density and gradient: user values (others random) or uniform(-2, 2)."""
+    lpg, (fdata, idata) = ld.logp_and_grad_fn, ld.data
+    grad = np.empty(ld.dim)
+    x = None
+    for _ in range(_INIT_TRIES):
+        x = gen.uniform(-2.0, 2.0, ld.dim)
+        if init is not None:
+            x = _with_user_values(ld, x, init)
+        lp = lpg(x, grad, fdata, idata)
+        if np.isfinite(lp) and np.all(np.isfinite(grad)):
+            return x
+        if init is not None and not ld.param_names or init is not None and _covers_all(ld, init):
+            break
+    where = "at the given init" if init is not None else f"at any of {_INIT_TRIES} random initial points"
+    detail = ""
+    if ld.spec is not None:
+        from ppl.validation import describe_bad_terms
+        with contextlib.suppress(Exception):
+            detail = "; " + describe_bad_terms(ld.site_terms(x))
+    raise ValueError(f"chain {chain}: the log density or its gradient is not finite {where}{detail}. "
+                     "Check the data, the priors' support and the init values.")
+
+
+def _covers_all(ld, init):
+    return ld.spec is not None and all(name in init for name in ld.spec.latent)
+
+
+def _with_user_values(ld, x, init):
+    if ld.spec is None:
+        return ld.unconstrain(init)
+    unknown = [k for k in init if k not in ld.spec.latent]
+    if unknown:
+        raise KeyError(f"init names {unknown}, which are not latent sites of the model; latent sites: "
+                       f"{list(ld.spec.latent)}")
+    values = ld.constrain(x)
+    values = {k: values[k] for k in ld.spec.latent}
+    values.update({k: np.asarray(v, dtype=np.float64) for k, v in init.items()})
+    return ld.unconstrain(values)
+
+
+class _one_blas_thread(contextlib.ContextDecorator):
+    """Limit BLAS to one thread while chains run side by side (oversubscribed BLAS threads on
+    a busy machine slowed a GP log density 50x)."""
+
+    def __init__(self, active):
+        self.active, self.limiter = active, None
+
+    def __enter__(self):
+        if self.active:
+            from threadpoolctl import threadpool_limits
+            self.limiter = threadpool_limits(limits=1, user_api="blas")
+        return self
+
+    def __exit__(self, *exc):
+        if self.limiter is not None:
+            self.limiter.restore_original_limits()
+        return False
+
+
+def _collect(states, tune, draws, complete, sampler, seed, settings, mass, chains):
+    done = min(s.done for s in states)
+    n_tune = min(done, tune)
+    n_draws = max(0, done - tune)
+
+    def stats_of(rows):
+        return {name: np.stack([s.stats[rows, i] for s in states]).astype(dtype)
+                for i, (name, dtype) in enumerate(STAT_DTYPES.items())}
+
+    warm, post = slice(0, n_tune), slice(tune, tune + n_draws)
+    inv_mass = np.stack([s.inv_dense if mass == "dense" else s.inv_diag for s in states])
+    return RawChains(
+        draws=np.stack([s.draws[post] for s in states]), stats=stats_of(post),
+        divergence_points=np.stack([s.div_points[post] for s in states]),
+        warmup_draws=np.stack([s.draws[warm] for s in states]), warmup_stats=stats_of(warm),
+        warmup_divergence_points=np.stack([s.div_points[warm] for s in states]),
+        n_done=np.array([max(0, s.done - tune) for s in states], dtype=np.int64),
+        n_tune_done=np.array([min(s.done, tune) for s in states], dtype=np.int64),
+        complete=bool(complete and done == tune + draws), sampler=sampler,
+        settings=dict(seed=seed, draws=draws, tune=tune, chains=chains, mass=mass,
+                      target_accept=float(settings[ck.TARGET_ACCEPT]),
+                      max_tree_depth=int(settings[ck.MAX_TREE_DEPTH]),
+                      max_energy_error=float(settings[ck.MAX_ENERGY_ERROR]),
+                      **({"path_length": float(settings[ck.PATH_LENGTH])} if sampler == "hmc" else {})),
+        step_size=np.array([s.adapt_state[adapt.STEP_SIZE] for s in states]), inv_mass=inv_mass)
+
+
+def _to_arviz(raw, ld, save_warmup):
+    try:
+        from .to_arviz import to_arviz
+    except ImportError:  # the output side is not there yet: hand back the raw chains
+        return raw
+    return to_arviz(raw, ld, warmup=save_warmup)

@@ -1,0 +1,131 @@
+"""One chain's loop of warmup and sampling iterations, compiled once for every model.
+
+`run_block` runs iterations [start, stop) of a chain whose whole state lives in arrays, so the
+Python driver can call it block after block (to report progress, or stop on Ctrl-C) and the
+result does not depend on how the iterations were cut into blocks. The log density arrives as a
+first-class function of the fixed type ppl.LPG_TYPE, so this module compiles once, is cached on
+disk, and serves every model.
+"""
+import numba
+import numpy as np
+from numba import types
+
+from ppl import LPG_TYPE
+
+from . import adaptation as adapt
+from . import hmc, nuts
+from .integrator import draw_momentum, kinetic_energy, leapfrog
+
+# settings[...]
+(TARGET_ACCEPT, GAMMA, KAPPA, T0, MAX_TREE_DEPTH, MAX_ENERGY_ERROR, ALGORITHM, PATH_LENGTH, MAX_STEPS,
+ DENSE, ADAPT_STEP_SIZE) = range(11)
+N_SETTINGS = 11
+NUTS, HMC = 0, 1
+# stats[i, ...], in the order of samplers.raw.STAT_NAMES
+LP, ACCEPT, STEP, DEPTH, N_STEPS, DIVERGING, ENERGY, ENERGY_ERROR, MAX_ERROR = range(9)
+N_STATS = 9
+# status codes returned by run_block
+OK, IMPROPER, NO_STEP_SIZE = 0, 1, 2
+
+
+@numba.njit(cache=True, nogil=True)
+def find_step_size(lpg, fdata, idata, metric, eps, rng, q, grad, lp, work):
+    """Stan's initial step-size search: double or halve eps until the acceptance probability of
+    one leapfrog step from q crosses 0.8. Returns eps, or a negative status code."""
+    top = work[0]
+    q1, p, g1, scratch = top[0], top[1], top[2], top[3]
+    direction = 0
+    log_08 = np.log(0.8)
+    while True:
+        q1[:] = q
+        g1[:] = grad
+        draw_momentum(metric, rng, p)
+        H0 = -lp + kinetic_energy(metric, p)
+        lp1 = leapfrog(lpg, fdata, idata, metric, eps, q1, p, g1, scratch)
+        h = -lp1 + kinetic_energy(metric, p)
+        if np.isnan(h):
+            h = np.inf
+        delta_h = H0 - h
+        if direction == 0:
+            direction = 1 if delta_h > log_08 else -1
+            continue
+        if direction == 1 and not delta_h > log_08:
+            return eps
+        if direction == -1 and not delta_h < log_08:
+            return eps
+        eps = 2.0 * eps if direction == 1 else 0.5 * eps
+        if eps > 1e7:
+            return -float(IMPROPER)
+        if eps == 0.0:
+            return -float(NO_STEP_SIZE)
+
+
+_SIGNATURE = types.int64(
+    LPG_TYPE, types.float64[::1], types.int64[::1],           # lpg, fdata, idata
+    types.float64[::1], types.float64[::1], types.uint64[::1],  # settings, adaptation state, rng state
+    types.float64[::1], types.float64[::1], types.float64[::1],  # q, grad, [lp]
+    types.float64[::1], types.float64[:, ::1], types.float64[:, ::1],  # inv_diag, inv_dense, chol
+    types.float64[::1], types.float64[:, ::1],                 # Welford mean, m2
+    types.float64[:, ::1], types.float64[:, :, ::1], types.float64[:, ::1], types.float64[::1],  # workspace
+    types.int64, types.int64, types.int64,                     # start, stop, num_warmup
+    types.float64[:, ::1], types.float64[:, ::1], types.float64[:, ::1],  # draws, stats, divergence points
+)
+
+
+@numba.njit(_SIGNATURE, cache=True, nogil=True)
+def run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_diag, inv_dense, chol,
+              mean, m2, top, ws, wsc, acc, start, stop, num_warmup, draws, stats, div_points):
+    """Iterations [start, stop) of one chain (warmup first); rows i of draws/stats/div_points."""
+    dense = settings[DENSE] != 0.0
+    dim = q.shape[0]
+    p0 = np.empty(dim)
+    out_s = np.empty(7)
+    div_point = np.empty(dim)
+    work = (top, ws, wsc, acc)
+    lp = lp_box[0]
+    adapting_step = settings[ADAPT_STEP_SIZE] != 0.0
+    for i in range(start, stop):
+        metric = (dense, inv_diag, inv_dense, chol)
+        if i == 0 and adapting_step:
+            eps = find_step_size(lpg, fdata, idata, metric, state[adapt.STEP_SIZE], rng, q, grad, lp, work)
+            if eps < 0.0:
+                return int(-eps)
+            state[adapt.STEP_SIZE] = eps
+            adapt.restart_dual_averaging(state, eps)
+        eps = state[adapt.STEP_SIZE]
+        draw_momentum(metric, rng, p0)
+        if settings[ALGORITHM] == NUTS:
+            lp = nuts.transition(lpg, fdata, idata, metric, eps, int(settings[MAX_TREE_DEPTH]),
+                                 settings[MAX_ENERGY_ERROR], rng, q, grad, lp, p0, work, div_point, out_s)
+        else:
+            lp = hmc.transition(lpg, fdata, idata, metric, eps, settings[PATH_LENGTH], int(settings[MAX_STEPS]),
+                                settings[MAX_ENERGY_ERROR], rng, q, grad, lp, p0, work, div_point, out_s)
+        draws[i, :] = q
+        row = stats[i]
+        row[LP] = lp
+        row[ACCEPT] = out_s[0]
+        row[STEP] = eps
+        row[DEPTH] = out_s[1]
+        row[N_STEPS] = out_s[2]
+        row[DIVERGING] = out_s[3]
+        row[ENERGY] = out_s[4]
+        row[ENERGY_ERROR] = out_s[5]
+        row[MAX_ERROR] = out_s[6]
+        if out_s[3] != 0.0:
+            div_points[i, :] = div_point
+        else:
+            div_points[i, :] = np.nan
+        if i < num_warmup and adapting_step:
+            eps = adapt.learn_step_size(state, out_s[0], settings[TARGET_ACCEPT], settings[GAMMA],
+                                        settings[KAPPA], settings[T0])
+            if adapt.learn_metric(state, q, mean, m2, dense, inv_diag, inv_dense, chol):
+                metric = (dense, inv_diag, inv_dense, chol)
+                eps = find_step_size(lpg, fdata, idata, metric, eps, rng, q, grad, lp, work)
+                if eps < 0.0:
+                    return int(-eps)
+                state[adapt.STEP_SIZE] = eps
+                adapt.restart_dual_averaging(state, eps)
+            if i == num_warmup - 1:
+                state[adapt.STEP_SIZE] = adapt.final_step_size(state)
+    lp_box[0] = lp
+    return OK

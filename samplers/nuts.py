@@ -1,0 +1,205 @@
+"""The no-U-turn sampler as in Stan: multinomial sampling along the trajectory, biased progressive
+sampling between subtrees, and the generalised U-turn criterion checked across subtree boundaries.
+
+A trajectory doubles by building a subtree of the same size in a random direction (build_tree,
+recursive). A subtree is rejected whole when any of its leapfrog steps has an energy error above
+`max_energy_error` (a divergence) or when it U-turns inside. All buffers come from a workspace
+allocated once per chain: `ws[level]` holds the locals of the build_tree call at that depth.
+"""
+import numba
+import numpy as np
+
+from .integrator import kinetic_energy, leapfrog, velocity
+from .rng import uniform
+
+# slots of the per-level workspace ws[level, slot, :]
+P_INIT_END, PS_INIT_END, RHO_INIT, Q_FINAL, GRAD_FINAL, P_FINAL_BEG, PS_FINAL_BEG, RHO_FINAL = range(8)
+N_LEVEL_SLOTS = 8
+# slots of the per-transition workspace top[slot, :]
+(Z_Q, Z_P, Z_GRAD, FWD_Q, FWD_P, FWD_GRAD, BCK_Q, BCK_P, BCK_GRAD, PROP_Q, PROP_GRAD,
+ P_FWD_FWD, PS_FWD_FWD, P_FWD_BCK, PS_FWD_BCK, P_BCK_FWD, PS_BCK_FWD, P_BCK_BCK, PS_BCK_BCK,
+ RHO, RHO_FWD, RHO_BCK, SCRATCH, STEP_START) = range(24)
+N_TOP_SLOTS = 24
+# the accumulators of one transition, acc[...]
+N_LEAPFROG, SUM_METRO, DIVERGENT, MAX_ERROR, Z_LP, FWD_LP, BCK_LP = range(7)
+
+
+def workspace(dim, max_tree_depth):
+    """(top, ws, wsc, acc): every buffer a NUTS transition needs, allocated once per chain."""
+    return (np.zeros((N_TOP_SLOTS, dim)), np.zeros((max_tree_depth + 1, N_LEVEL_SLOTS, dim)),
+            np.zeros((max_tree_depth + 1, 2)), np.zeros(8))
+
+
+@numba.njit(cache=True, nogil=True)
+def _logaddexp(a, b):
+    if a == -np.inf:
+        return b
+    if b == -np.inf:
+        return a
+    m = max(a, b)
+    return m + np.log(np.exp(a - m) + np.exp(b - m))
+
+
+@numba.njit(cache=True, nogil=True)
+def _no_u_turn(ps_minus, ps_plus, rho_a, rho_b):
+    """Stan's criterion on rho = rho_a + rho_b: both ends' sharp momenta point along rho."""
+    plus = 0.0
+    minus = 0.0
+    for i in range(rho_a.shape[0]):
+        r = rho_a[i] + rho_b[i]
+        plus += ps_plus[i] * r
+        minus += ps_minus[i] * r
+    return plus > 0.0 and minus > 0.0
+
+
+@numba.njit(cache=True, nogil=True)
+def build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
+               top, ws, wsc, acc, div_point,
+               prop_q, prop_grad, prop_s, ps_beg, ps_end, rho, p_beg, p_end):
+    """Extend the trajectory by 2**depth leapfrog steps from the state in top[Z_*].
+
+    Writes the subtree's multinomial proposal into (prop_q, prop_grad, prop_s = [lp, H]), the
+    momenta and sharp momenta at its two ends, adds its summed momenta to rho, and returns
+    (valid, log of the subtree's summed weights exp(H0 - H)).
+    """
+    q, p, grad = top[Z_Q], top[Z_P], top[Z_GRAD]
+    if depth == 0:
+        top[STEP_START, :] = q
+        lp = leapfrog(lpg, fdata, idata, metric, sign * eps, q, p, grad, top[SCRATCH])
+        acc[Z_LP] = lp
+        acc[N_LEAPFROG] += 1.0
+        h = -lp + kinetic_energy(metric, p)
+        if np.isnan(h):
+            h = np.inf
+        error = h - H0
+        if not np.abs(error) <= np.abs(acc[MAX_ERROR]):
+            acc[MAX_ERROR] = error
+        divergent = error > max_energy_error
+        if divergent and acc[DIVERGENT] == 0.0:
+            acc[DIVERGENT] = 1.0
+            div_point[:] = top[STEP_START]
+        acc[SUM_METRO] += 1.0 if H0 - h > 0.0 else np.exp(H0 - h)
+        prop_q[:] = q
+        prop_grad[:] = grad
+        prop_s[0] = lp
+        prop_s[1] = h
+        velocity(metric, p, ps_beg)
+        ps_end[:] = ps_beg
+        rho += p
+        p_beg[:] = p
+        p_end[:] = p
+        return not divergent, H0 - h
+
+    w = ws[depth]
+    rho_init, rho_final = w[RHO_INIT], w[RHO_FINAL]
+    rho_init[:] = 0.0
+    valid, lsw_init = build_tree(depth - 1, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
+                                 top, ws, wsc, acc, div_point,
+                                 prop_q, prop_grad, prop_s, ps_beg, w[PS_INIT_END], rho_init, p_beg, w[P_INIT_END])
+    if not valid:
+        return False, lsw_init
+    rho_final[:] = 0.0
+    s_final = wsc[depth]
+    valid, lsw_final = build_tree(depth - 1, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
+                                  top, ws, wsc, acc, div_point,
+                                  w[Q_FINAL], w[GRAD_FINAL], s_final, w[PS_FINAL_BEG], ps_end, rho_final,
+                                  w[P_FINAL_BEG], p_end)
+    if not valid:
+        return False, lsw_final
+
+    lsw = _logaddexp(lsw_init, lsw_final)
+    if lsw_final > lsw or uniform(rng) < np.exp(lsw_final - lsw):
+        prop_q[:] = w[Q_FINAL]
+        prop_grad[:] = w[GRAD_FINAL]
+        prop_s[:] = s_final
+    rho += rho_init
+    rho += rho_final
+    # around the merged subtree, then across the boundary between its two halves
+    return (_no_u_turn(ps_beg, ps_end, rho_init, rho_final)
+            and _no_u_turn(ps_beg, w[PS_FINAL_BEG], rho_init, w[P_FINAL_BEG])
+            and _no_u_turn(w[PS_INIT_END], ps_end, rho_final, w[P_INIT_END])), lsw
+
+
+@numba.njit(cache=True, nogil=True)
+def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error, rng,
+               q, grad, lp, p0, work, div_point, out_s):
+    """One NUTS transition from (q, grad, lp) with initial momentum p0 (already drawn).
+
+    Updates q and grad in place to the selected point and returns its logp. out_s receives
+    [acceptance_rate, tree_depth, n_steps, diverging, energy, energy_error, max_energy_error].
+    div_point receives the start of the first divergent leapfrog step (left alone otherwise).
+    """
+    top, ws, wsc, acc = work
+    acc[:] = 0.0
+    for slot in (Z_Q, FWD_Q, BCK_Q, PROP_Q):
+        top[slot, :] = q
+    for slot in (Z_GRAD, FWD_GRAD, BCK_GRAD, PROP_GRAD):
+        top[slot, :] = grad
+    for slot in (Z_P, FWD_P, BCK_P, P_FWD_FWD, P_FWD_BCK, P_BCK_FWD, P_BCK_BCK, RHO):
+        top[slot, :] = p0
+    velocity(metric, p0, top[PS_FWD_FWD])
+    for slot in (PS_FWD_BCK, PS_BCK_FWD, PS_BCK_BCK):
+        top[slot, :] = top[PS_FWD_FWD]
+    acc[FWD_LP] = lp
+    acc[BCK_LP] = lp
+    H0 = -lp + kinetic_energy(metric, p0)
+    sample_lp, sample_h = lp, H0
+    prop_s = np.empty(2)
+    log_sum_weight = 0.0
+    depth = 0
+    while depth < max_tree_depth:
+        top[RHO_FWD, :] = 0.0
+        top[RHO_BCK, :] = 0.0
+        if uniform(rng) > 0.5:  # extend forward: the old trajectory becomes the backward subtree
+            top[Z_Q, :] = top[FWD_Q]
+            top[Z_P, :] = top[FWD_P]
+            top[Z_GRAD, :] = top[FWD_GRAD]
+            top[RHO_BCK, :] = top[RHO]
+            top[P_BCK_FWD, :] = top[P_FWD_FWD]
+            top[PS_BCK_FWD, :] = top[PS_FWD_FWD]
+            valid, lsw_sub = build_tree(depth, 1.0, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
+                                        top, ws, wsc, acc, div_point, top[PROP_Q], top[PROP_GRAD], prop_s,
+                                        top[PS_FWD_BCK], top[PS_FWD_FWD], top[RHO_FWD], top[P_FWD_BCK],
+                                        top[P_FWD_FWD])
+            top[FWD_Q, :] = top[Z_Q]
+            top[FWD_P, :] = top[Z_P]
+            top[FWD_GRAD, :] = top[Z_GRAD]
+        else:  # extend backward: the old trajectory becomes the forward subtree
+            top[Z_Q, :] = top[BCK_Q]
+            top[Z_P, :] = top[BCK_P]
+            top[Z_GRAD, :] = top[BCK_GRAD]
+            top[RHO_FWD, :] = top[RHO]
+            top[P_FWD_BCK, :] = top[P_BCK_BCK]
+            top[PS_FWD_BCK, :] = top[PS_BCK_BCK]
+            valid, lsw_sub = build_tree(depth, -1.0, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
+                                        top, ws, wsc, acc, div_point, top[PROP_Q], top[PROP_GRAD], prop_s,
+                                        top[PS_BCK_FWD], top[PS_BCK_BCK], top[RHO_BCK], top[P_BCK_FWD],
+                                        top[P_BCK_BCK])
+            top[BCK_Q, :] = top[Z_Q]
+            top[BCK_P, :] = top[Z_P]
+            top[BCK_GRAD, :] = top[Z_GRAD]
+        if not valid:
+            break
+        depth += 1
+        if lsw_sub > log_sum_weight or uniform(rng) < np.exp(lsw_sub - log_sum_weight):
+            q[:] = top[PROP_Q]
+            grad[:] = top[PROP_GRAD]
+            sample_lp, sample_h = prop_s[0], prop_s[1]
+        log_sum_weight = _logaddexp(log_sum_weight, lsw_sub)
+        for i in range(q.shape[0]):
+            top[RHO, i] = top[RHO_BCK, i] + top[RHO_FWD, i]
+        zero = top[SCRATCH]
+        zero[:] = 0.0
+        if not (_no_u_turn(top[PS_BCK_BCK], top[PS_FWD_FWD], top[RHO], zero)
+                and _no_u_turn(top[PS_BCK_BCK], top[PS_FWD_BCK], top[RHO_BCK], top[P_FWD_BCK])
+                and _no_u_turn(top[PS_BCK_FWD], top[PS_FWD_FWD], top[RHO_FWD], top[P_BCK_FWD])):
+            break
+    n_steps = acc[N_LEAPFROG]
+    out_s[0] = acc[SUM_METRO] / n_steps if n_steps > 0 else 0.0
+    out_s[1] = depth
+    out_s[2] = n_steps
+    out_s[3] = acc[DIVERGENT]
+    out_s[4] = sample_h
+    out_s[5] = sample_h - H0
+    out_s[6] = acc[MAX_ERROR]
+    return sample_lp
