@@ -109,6 +109,7 @@ def _sample(ld, sampler, settings, draws, tune, chains, seed, mass, init, cores,
             np.eye(dim) if dense else np.zeros((0, 0)), np.eye(dim) if dense else np.zeros((0, 0)),
             nuts_kernel.workspace(dim, max_tree_depth), tune + draws, dense))
 
+    ld.prepare_constrain(background=True)  # compiles the draws' conversion while the chains run
     bar = progress_bar(chains * (tune + draws), f"{sampler.upper()} {chains} chains", progressbar)
     t_run = time.perf_counter()
     with _one_blas_thread(cores > 1 and chains > 1):
