@@ -25,14 +25,32 @@ def prior_predictive(model, *args, draws=500, seed=None, **kwargs):
     return _stack(traces, names)
 
 
+def posterior_arrays(posterior):
+    """dict name -> array from a dict, an xarray Dataset, or the posterior group of an ArviZ result
+    (InferenceData or DataTree; recognised by their attributes, so ppl needs neither library)."""
+    if isinstance(posterior, dict):
+        return posterior
+    children = getattr(posterior, "children", None)
+    if children is not None and "posterior" in children:          # xarray.DataTree (arviz 1.x)
+        posterior = posterior["posterior"].to_dataset()
+    elif not hasattr(posterior, "data_vars") and hasattr(posterior, "posterior"):  # arviz 0.x InferenceData
+        posterior = posterior.posterior
+    if not hasattr(posterior, "data_vars"):
+        raise TypeError("posterior must be a dict of arrays, an xarray Dataset, or an ArviZ result with a "
+                        f"posterior group (InferenceData or DataTree), got {type(posterior).__name__}")
+    return {name: var.values for name, var in posterior.data_vars.items()}
+
+
 def posterior_predictive(model, posterior, *args, seed=None, **kwargs):
     """Draw the observed sites (and deterministics) given posterior draws of the latent sites.
 
-    posterior: dict name -> array whose leading axes index draws, (draws, ...) or (chain, draw, ...).
+    posterior: dict name -> array whose leading axes index draws, (draws, ...) or (chain, draw, ...);
+    or a sampler's ArviZ output (arviz 0.x InferenceData, arviz 1.x xarray.DataTree) or an xarray
+    Dataset, whose posterior values are used with their (chain, draw) axes.
     Returns dict site -> array with the same leading axes.
     """
     rng = np.random.default_rng(seed)
-    posterior = {k: np.asarray(v) for k, v in posterior.items()}
+    posterior = {k: np.asarray(v) for k, v in posterior_arrays(posterior).items()}
     probe = _run(model, args, kwargs, np.random.default_rng(0))
     latent = [n for n in posterior if n in probe and probe[n]["type"] == "sample"]
     if not latent:
@@ -46,4 +64,4 @@ def posterior_predictive(model, posterior, *args, seed=None, **kwargs):
     return {k: v.reshape(tuple(lead) + v.shape[1:]) for k, v in _stack(traces, names).items()}
 
 
-__all__ = ["prior_predictive", "posterior_predictive"]
+__all__ = ["prior_predictive", "posterior_predictive", "posterior_arrays"]

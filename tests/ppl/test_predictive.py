@@ -127,3 +127,39 @@ def test_posterior_predictive_rejects_a_posterior_without_model_sites():
 def test_prior_predictive_rejects_zero_draws():
     with pytest.raises(ValueError, match="draws"):
         ppl.prior_predictive(model, 3, draws=0, seed=0)
+
+
+# ---------------------------------------------------------------------------
+# posterior_predictive on a sampler's ArviZ output
+
+def _as_arviz(kind, post):
+    import arviz as az
+    import xarray as xr
+    coords = {"chain": np.arange(CHAINS), "draw": np.arange(N_DRAWS)}
+    ds = xr.Dataset({k: (("chain", "draw"), v) for k, v in post.items()}, coords=coords)
+    ds["mu_plus_rate"] = ds["mu"] + ds["rate"]  # deterministics in the posterior are recomputed, not fed
+    if kind == "dataset":
+        return ds
+    if kind == "datatree":  # arviz 1.x
+        if not hasattr(xr, "DataTree"):
+            pytest.skip("this xarray has no DataTree (arviz 0.x era)")
+        return xr.DataTree.from_dict({"posterior": ds, "observed_data": xr.Dataset({"y": ("y_dim_0", np.zeros(N))})})
+    if int(az.__version__.split(".")[0]) >= 1:
+        pytest.skip("arviz 1.x has no InferenceData")
+    return az.InferenceData(posterior=ds, observed_data=xr.Dataset({"y": ("y_dim_0", np.zeros(N))}))
+
+
+@pytest.mark.parametrize("kind", ["inferencedata", "datatree", "dataset"])
+def test_posterior_predictive_accepts_arviz_results(kind):
+    post = _posterior()
+    expected = ppl.posterior_predictive(model, post, N, y=np.zeros(N), seed=5)
+    got = ppl.posterior_predictive(model, _as_arviz(kind, post), N, y=np.zeros(N), seed=5)
+    assert set(got) == {"y", "mu_plus_rate"}
+    for k in expected:
+        np.testing.assert_array_equal(got[k], expected[k])
+    assert got["y"].shape == (CHAINS, N_DRAWS, N)
+
+
+def test_posterior_predictive_rejects_other_types():
+    with pytest.raises(TypeError, match="ArviZ result with a posterior group"):
+        ppl.posterior_predictive(model, [1.0, 2.0], N, seed=0)

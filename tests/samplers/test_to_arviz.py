@@ -12,7 +12,7 @@ import ppl
 import ppl.distributions as dist
 from samplers.raw import STAT_DTYPES
 from samplers.to_arviz import group, to_arviz
-from synthetic_chains import SCHOOLS, Y, diverge, eight_schools_density, synthetic_raw
+from synthetic_chains import SCHOOLS, SIGMA, Y, diverge, eight_schools, eight_schools_density, synthetic_raw
 
 CHAINS, DRAWS, TUNE = 3, 200, 40
 
@@ -118,3 +118,11 @@ def test_default_dims_for_sites_without_dims():
     assert post["L"].dims == ("chain", "draw", "L_dim_0", "L_dim_1") and post["L"].shape == (2, 20, 3, 3)
     assert obs["y"].dims == ("y_dim_0", "y_dim_1") and obs["k"].dtype.kind == "i"
     np.testing.assert_allclose(post["corr"].values[1, 7], ld.constrain(raw.draws[1, 7])["corr"], rtol=1e-12)
+
+
+def test_posterior_predictive_takes_the_result(idata):
+    pp = ppl.posterior_predictive(eight_schools, idata, SIGMA, seed=0)
+    post = group(idata, "posterior")
+    assert pp["y"].shape == (CHAINS, DRAWS, 8)
+    residual = (pp["y"] - post["theta"].values) / SIGMA   # y | theta ~ Normal(theta, sigma)
+    np.testing.assert_allclose([residual.mean(), residual.std()], [0.0, 1.0], atol=0.05)
