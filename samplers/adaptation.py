@@ -97,7 +97,8 @@ def _compute_next_window(state):
 @numba.njit(cache=True, nogil=True)
 def learn_metric(state, q, mean, m2, dense, inv_diag, inv_dense, chol):
     """Add draw q to the window's Welford estimate; at a window's end, set the metric from it
-    (Stan's regularisation: n/(n+5) * estimate + 1e-3 * 5/(n+5) * I). Returns True when the
+    (Stan's regularisation: n/(n+5) * estimate + 1e-3 * 5/(n+5) * I; a dense estimate from no more
+    draws than dimensions keeps only its diagonal, where Stan's would be near singular). Returns True when the
     metric changed (the caller then searches a new step size and restarts dual averaging)."""
     dim = q.shape[0]
     if in_slow_window(state):
@@ -120,9 +121,14 @@ def learn_metric(state, q, mean, m2, dense, inv_diag, inv_dense, chol):
         shrink = n / (n + 5.0)
         ridge = 1e-3 * 5.0 / (n + 5.0)
         if dense:
+            # fewer draws than dimensions give a singular covariance: keep its diagonal only then
+            full = n > dim
             for i in range(dim):
                 for j in range(dim):
-                    inv_dense[i, j] = shrink * m2[i, j] / (n - 1.0) + (ridge if i == j else 0.0)
+                    if i == j:
+                        inv_dense[i, j] = shrink * m2[i, j] / (n - 1.0) + ridge
+                    else:
+                        inv_dense[i, j] = shrink * m2[i, j] / (n - 1.0) if full else 0.0
             chol[:, :] = np.linalg.cholesky(np.linalg.inv(inv_dense))
         else:
             for i in range(dim):

@@ -6,6 +6,10 @@ result does not depend on how the iterations were cut into blocks. The log densi
 first-class function of the fixed type ppl.LPG_TYPE, so this module compiles once, is cached on
 disk, and serves every model.
 """
+import glob
+import hashlib
+import os
+
 import numba
 import numpy as np
 from numba import types
@@ -15,6 +19,39 @@ from ppl import LPG_TYPE
 from . import adaptation as adapt
 from . import hmc, nuts
 from .integrator import draw_momentum, kinetic_energy, leapfrog
+
+
+_KERNEL_MODULES = ("rng", "integrator", "nuts", "hmc", "adaptation", "chain")
+
+
+def _drop_stale_cache():
+    """Numba keys each function's disk cache on its own file only, but run_block links in the
+    kernels of the sibling modules: when any kernel file changed, remove all their cached code."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha256()
+    for name in _KERNEL_MODULES:
+        with open(os.path.join(here, name + ".py"), "rb") as f:
+            digest.update(f.read())
+    cache_dir = os.path.join(here, "__pycache__")
+    stamp = os.path.join(cache_dir, "chain.kernels.sha256")
+    try:
+        with open(stamp) as f:
+            if f.read() == digest.hexdigest():
+                return
+    except OSError:
+        pass
+    try:
+        for name in _KERNEL_MODULES:
+            for path in glob.glob(os.path.join(cache_dir, name + ".*.nb[ic]")):
+                os.remove(path)
+        os.makedirs(cache_dir, exist_ok=True)
+        with open(stamp, "w") as f:
+            f.write(digest.hexdigest())
+    except OSError:  # a read-only install: Numba then caches elsewhere, keyed by this file
+        pass
+
+
+_drop_stale_cache()
 
 # settings[...]
 (TARGET_ACCEPT, GAMMA, KAPPA, T0, MAX_TREE_DEPTH, MAX_ENERGY_ERROR, ALGORITHM, PATH_LENGTH, MAX_STEPS,
