@@ -6,6 +6,7 @@ hand the draws to ArviZ.
 """
 import contextlib
 import time
+import warnings
 
 import numpy as np
 
@@ -13,10 +14,11 @@ import ppl
 
 from . import adaptation as adapt
 from . import chain as ck
-from . import driver, nuts as nuts_kernel
+from . import diagnostics, driver, nuts as nuts_kernel
 from .progress import progress_bar
 from .raw import STAT_DTYPES, RawChains
 from .rng import chain_generators, chain_states
+from .to_arviz import to_arviz
 
 _INIT_TRIES = 100
 
@@ -132,8 +134,8 @@ def _initial_point(ld, init, gen, chain):
         lp = lpg(x, grad, fdata, idata)
         if np.isfinite(lp) and np.all(np.isfinite(grad)):
             return x
-        if init is not None and not ld.param_names or init is not None and _covers_all(ld, init):
-            break
+        if init is not None and _covers_all(ld, init):
+            break  # nothing random left to redraw
     where = "at the given init" if init is not None else f"at any of {_INIT_TRIES} random initial points"
     detail = ""
     if ld.spec is not None:
@@ -208,8 +210,10 @@ def _collect(states, tune, draws, complete, sampler, seed, settings, mass, chain
 
 
 def _to_arviz(raw, ld, save_warmup):
-    try:
-        from .to_arviz import to_arviz
-    except ImportError:  # the output side is not there yet: hand back the raw chains
-        return raw
-    return to_arviz(raw, ld, warmup=save_warmup)
+    idata = to_arviz(raw, ld, warmup=save_warmup)
+    if not raw.complete:
+        warnings.warn(f"sampling was interrupted: {raw.n_draws} of {raw.settings['draws']} draws per chain "
+                      f"(warmup {int(raw.n_tune_done.min())} of {raw.settings['tune']}) are returned; the result "
+                      "is marked incomplete", diagnostics.SamplerWarning, stacklevel=4)
+    diagnostics.warn(idata, stacklevel=4)
+    return idata
