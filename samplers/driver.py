@@ -57,7 +57,7 @@ _STATUS_MESSAGES = {
 def run_chains(chains, lpg, fdata, idata, num_warmup, n_iter, cores, progress=None):
     """Run every ChainState to n_iter iterations on `cores` threads.
 
-    progress: an object with update(n_iterations, n_divergent) and close(), or None.
+    progress: an object with update(n_iterations, n_divergent_after_warmup) and close(), or None.
     Returns True when all chains finished, False when interrupted by Ctrl-C.
     Raises ChainError naming the chain when one fails (the others' draws stay in their states).
     """
@@ -76,7 +76,7 @@ def run_chains(chains, lpg, fdata, idata, num_warmup, n_iter, cores, progress=No
                 c.status = status
                 raise ChainError(f"chain {index}: {_STATUS_MESSAGES.get(status, f'status {status}')}")
             elapsed = time.perf_counter() - t0
-            divergences[index] += int(np.sum(c.stats[start:stop, ck.DIVERGING]))
+            divergences[index] += int(np.sum(c.stats[max(start, num_warmup):stop, ck.DIVERGING]))
             counts[index] += stop - start
             c.done = stop
             per_iter = elapsed / (stop - start)
