@@ -2,8 +2,10 @@
 
 import math
 
+import arviz as az
 import numpy as np
 import pytest
+import xarray as xr
 
 import ppl
 import ppl.distributions as dist
@@ -133,8 +135,6 @@ def test_prior_predictive_rejects_zero_draws():
 # posterior_predictive on a sampler's ArviZ output
 
 def _as_arviz(kind, post):
-    import arviz as az
-    import xarray as xr
     coords = {"chain": np.arange(CHAINS), "draw": np.arange(N_DRAWS)}
     ds = xr.Dataset({k: (("chain", "draw"), v) for k, v in post.items()}, coords=coords)
     ds["mu_plus_rate"] = ds["mu"] + ds["rate"]  # deterministics in the posterior are recomputed, not fed
