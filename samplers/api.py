@@ -5,6 +5,8 @@ hand the draws to ArviZ.
         --> RawChains (unconstrained) --> to_arviz (constrained, ArviZ groups) + warnings
 """
 import contextlib
+import importlib
+import threading
 import time
 import warnings
 
@@ -14,11 +16,10 @@ import ppl
 
 from . import adaptation as adapt
 from . import chain as ck
-from . import diagnostics, driver, nuts as nuts_kernel
+from . import driver, nuts as nuts_kernel
 from .progress import progress_bar
 from .raw import STAT_DTYPES, RawChains
 from .rng import chain_generators, chain_states
-from .to_arviz import to_arviz
 
 _INIT_TRIES = 100
 
@@ -112,13 +113,15 @@ def _sample(ld, sampler, settings, draws, tune, chains, seed, mass, init, cores,
             nuts_kernel.workspace(dim, max_tree_depth), tune + draws, dense))
 
     ld.prepare_constrain(background=True)  # compiles the draws' conversion while the chains run
+    _import_in_background("samplers.diagnostics")  # xarray, scipy.stats and arviz take seconds to import
     bar = progress_bar(chains * (tune + draws), f"{sampler.upper()} {chains} chains", progressbar)
     t_run = time.perf_counter()
     with _one_blas_thread(cores > 1 and chains > 1):
-        complete = driver.run_chains(states, lpg, fdata, idata, tune, tune + draws, cores, bar)
+        complete, first_draw_at = driver.run_chains(states, lpg, fdata, idata, tune, tune + draws, cores, bar)
     run_s = time.perf_counter() - t_run
     raw = _collect(states, tune, draws, complete, sampler, seed, settings, mass, chains)
-    raw.timing = dict(compile_s=compile_s, sampling_s=run_s, total_s=time.perf_counter() - t_start)
+    raw.timing = dict(compile_s=compile_s, sampling_s=run_s, first_draw_s=first_draw_at - t_start,
+                      total_s=time.perf_counter() - t_start)
     return _to_arviz(raw, ld, save_warmup)
 
 
@@ -209,7 +212,13 @@ def _collect(states, tune, draws, complete, sampler, seed, settings, mass, chain
         step_size=np.array([s.adapt_state[adapt.STEP_SIZE] for s in states]), inv_mass=inv_mass)
 
 
+def _import_in_background(module):
+    threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()
+
+
 def _to_arviz(raw, ld, save_warmup):
+    from . import diagnostics
+    from .to_arviz import to_arviz
     idata = to_arviz(raw, ld, warmup=save_warmup)
     if not raw.complete:
         warnings.warn(f"sampling was interrupted: {raw.n_draws} of {raw.settings['draws']} draws per chain "

@@ -58,10 +58,12 @@ def run_chains(chains, lpg, fdata, idata, num_warmup, n_iter, cores, progress=No
     """Run every ChainState to n_iter iterations on `cores` threads.
 
     progress: an object with update(n_iterations, n_divergent_after_warmup) and close(), or None.
-    Returns True when all chains finished, False when interrupted by Ctrl-C.
+    Returns (finished, first_draw_at): finished is False when interrupted by Ctrl-C; first_draw_at
+    is the time.perf_counter() at which the first iteration of any chain was done.
     Raises ChainError naming the chain when one fails (the others' draws stay in their states).
     """
     stop_event = threading.Event()
+    first_draw_at = []
     counts = [0] * len(chains)
     divergences = [0] * len(chains)
 
@@ -75,7 +77,10 @@ def run_chains(chains, lpg, fdata, idata, num_warmup, n_iter, cores, progress=No
             if status != ck.OK:
                 c.status = status
                 raise ChainError(f"chain {index}: {_STATUS_MESSAGES.get(status, f'status {status}')}")
-            elapsed = time.perf_counter() - t0
+            now = time.perf_counter()
+            elapsed = now - t0
+            if not first_draw_at:
+                first_draw_at.append(now)
             divergences[index] += int(np.sum(c.stats[max(start, num_warmup):stop, ck.DIVERGING]))
             counts[index] += stop - start
             c.done = stop
@@ -114,7 +119,7 @@ def run_chains(chains, lpg, fdata, idata, num_warmup, n_iter, cores, progress=No
     for f in futures:
         if f.exception() is not None:
             raise f.exception()
-    return not interrupted
+    return not interrupted, (first_draw_at or [time.perf_counter()])[0]
 
 
 def default_cores():

@@ -1,0 +1,136 @@
+"""NUTS on the shared benchmark models: efficiency end to end and per gradient.
+
+For each model in ../shared/bench, in a fresh process: 4 chains x (1000 warmup + 1000 draws),
+seed 20240601, then
+  * min bulk ESS / total wall time (process start to ArviZ object: imports, compile, sampling),
+  * min bulk ESS / sampling time (warmup + draws),
+  * min bulk ESS per gradient evaluation (warmup and sampling leapfrog steps),
+  * time to first draw in a fresh process (process start to the first iteration done; the ArviZ
+    object follows after arviz's import), warm cache and cold (empty Numba and generated-code caches),
+  * max R-hat over the parameters (every chain must agree).
+The anchors (NumPyro, nutpie, PyMC on machines like this one, ../shared/bench/README.md) are quoted
+beside ours; run ../shared/bench/run_numpyro.py in the same session to refresh them.
+
+    python benchmarks/bench_samplers.py [MODEL ...] [--skip-cold]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+T_START = time.perf_counter()
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# min bulk ESS/s, (sampling only, total wall) -- ../shared/bench/README.md, best of the systems there
+ANCHORS = {
+    "eight_schools": {"NumPyro": (4974, 245), "nutpie-numba": (20500, 504), "nutpie-jax": (1248, 767),
+                      "PyMC": (1531, 1226)},
+    "logistic": {"NumPyro": (184, 94), "nutpie-numba": (125, 79), "nutpie-jax": (122, 111), "PyMC": (49, 47)},
+    "hier_linreg": {"NumPyro": (8.6, 1.9), "nutpie-numba": (172, 19), "PyMC": (10, 8.8)},
+    "gmm": {"NumPyro": (808, 147), "nutpie-numba": (287, 120), "PyMC": (137, 116)},
+    "hmm": {"NumPyro": (0.44, 0.20)},
+    "corr_gauss_100": {"NumPyro": (2849, 323), "nutpie-numba": (6056, 613), "nutpie-jax": (253, 224),
+                       "PyMC": (481, 448)},
+    "corr_gauss_100_dense": {"NumPyro": (517, 251), "nutpie-numba": (2188, 874)},
+    "iid_gauss_1000": {"NumPyro": (4135, 586), "nutpie-numba": (14646, 1819), "nutpie-jax": (712, 680),
+                       "PyMC": (2746, 2142)},
+}
+MODELS = list(ANCHORS)
+SEED = 20240601
+
+
+def one_run(name, first_draw_only):
+    """In this (fresh) process: sample `name`; print one JSON line of measurements."""
+    import numpy as np
+
+    import ppl
+    import samplers
+    sys.path.insert(0, HERE)
+    import common
+    import models_numbayes as M
+    data, _ = common.shared_bench()
+    base = name.replace("_dense", "")
+    model, args = M.get(base, data)
+    ld = ppl.log_density(model, *args)
+    mass = "dense" if name.endswith("_dense") else "diag"
+    if first_draw_only:
+        t_call = time.perf_counter()
+        idata = samplers.nuts(ld, draws=1, tune=1, chains=1, seed=SEED, mass=mass, progressbar=False)
+        first = t_call - T_START + float(idata.posterior.attrs["timing_first_draw_s"])
+        print(json.dumps({"first_draw_s": first, "result_s": time.perf_counter() - T_START}))
+        return
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        idata = samplers.nuts(ld, draws=1000, tune=1000, chains=4, seed=SEED, mass=mass, progressbar=False)
+    total = time.perf_counter() - T_START
+    from samplers.convergence import rhat_and_ess
+    post = idata.posterior
+    names = list(ld.spec.latent)
+    flat = np.concatenate([np.asarray(post[k]).reshape(4, 1000, -1) for k in names], axis=-1)
+    rhat, ess_bulk, ess_tail = rhat_and_ess(flat)
+    stats = idata.sample_stats
+    grad_evals = int(np.asarray(stats["n_steps"]).sum())
+    print(json.dumps(dict(
+        total_s=total, sampling_s=float(post.attrs["timing_sampling_s"]), min_ess_bulk=float(np.nanmin(ess_bulk)),
+        min_ess_tail=float(np.nanmin(ess_tail)), max_rhat=float(np.nanmax(rhat)), grad_evals_sampling=grad_evals,
+        divergences=int(np.asarray(stats["diverging"]).sum()),
+        mean_tree_depth=float(np.asarray(stats["tree_depth"]).mean()))))
+
+
+def _fresh(name, *flags, env=None):
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--one", name, *flags], capture_output=True,
+                         text=True, env=env, timeout=3600)
+    if out.returncode != 0:
+        raise RuntimeError(f"{name}: {out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("models", nargs="*")
+    ap.add_argument("--one")
+    ap.add_argument("--first-draw", action="store_true")
+    ap.add_argument("--skip-cold", action="store_true")
+    a = ap.parse_args()
+    if a.one:
+        return one_run(a.one, a.first_draw)
+    rows = []
+    print(f"{'model':22s} {'ESS/s total':>11s} {'best anchor':>11s} {'ESS/s sampling':>14s} {'best anchor':>11s} "
+          f"{'ESS/grad':>8s} {'R-hat':>6s} {'1st draw warm':>13s} {'cold':>6s}")
+    for name in a.models or MODELS:
+        _fresh(name, "--first-draw")  # fills the caches
+        warm = _fresh(name, "--first-draw")["first_draw_s"]
+        cold = None
+        if not a.skip_cold:
+            with tempfile.TemporaryDirectory() as tmp:
+                env = dict(os.environ, NUMBA_CACHE_DIR=os.path.join(tmp, "numba"),
+                           NUMBAYES_CACHE_DIR=os.path.join(tmp, "numbayes"))
+                cold = _fresh(name, "--first-draw", env=env)["first_draw_s"]
+        r = _fresh(name)
+        best_total = max(v[1] for v in ANCHORS[name].values())
+        best_sampling = max(v[0] for v in ANCHORS[name].values())
+        row = dict(model=name, ess_per_s_total=r["min_ess_bulk"] / r["total_s"],
+                   ess_per_s_sampling=r["min_ess_bulk"] / r["sampling_s"],
+                   ess_per_grad=r["min_ess_bulk"] / r["grad_evals_sampling"], first_draw_warm_s=warm,
+                   first_draw_cold_s=cold, best_anchor_total=best_total, best_anchor_sampling=best_sampling, **r)
+        rows.append(row)
+        print(f"{name:22s} {row['ess_per_s_total']:11.1f} {best_total:11.1f} {row['ess_per_s_sampling']:14.1f} "
+              f"{best_sampling:11.1f} {row['ess_per_grad']:8.4f} {r['max_rhat']:6.3f} {warm:13.2f} "
+              f"{cold if cold is not None else float('nan'):6.1f}", flush=True)
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    path = os.path.join(HERE, "results", "bench_samplers.json")
+    old = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            old = {r["model"]: r for r in json.load(f)["rows"]}
+    old.update({r["model"]: r for r in rows})
+    with open(path, "w") as f:
+        json.dump({"anchors": ANCHORS, "rows": list(old.values())}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
