@@ -67,14 +67,14 @@ def mcse_mean_and_sd(x):
     return sd / np.sqrt(ess_x), np.sqrt(dev2.var(ddof=1) / ess_dev2) / (2 * sd)
 
 
-def validate(row, seed):
+def validate(row, seed, chains=CHAINS, tune=TUNE, draws=DRAWS):
     raw, names, _, _ = load_raw(row.name)
     ref = reference_summary(row.name)
     adapt_delta, max_treedepth = reference_settings(row.name)
     t0 = time.perf_counter()
     ld = ppl.log_density(row.model, **row.data(raw))
     mass = MASS.get(row.name, "diag")
-    idata = samplers.nuts(ld, draws=DRAWS, tune=TUNE, chains=CHAINS, seed=seed, target_accept=adapt_delta,
+    idata = samplers.nuts(ld, draws=draws, tune=tune, chains=chains, seed=seed, target_accept=adapt_delta,
                           max_tree_depth=max_treedepth, mass=mass, progressbar=False)
     wall = time.perf_counter() - t0
     post = idata.posterior

@@ -8,7 +8,6 @@ import contextlib
 import importlib
 import threading
 import time
-import warnings
 
 import numpy as np
 
@@ -220,9 +219,5 @@ def _to_arviz(raw, ld, save_warmup):
     from . import diagnostics
     from .to_arviz import to_arviz
     idata = to_arviz(raw, ld, warmup=save_warmup)
-    if not raw.complete:
-        warnings.warn(f"sampling was interrupted: {raw.n_draws} of {raw.settings['draws']} draws per chain "
-                      f"(warmup {int(raw.n_tune_done.min())} of {raw.settings['tune']}) are returned; the result "
-                      "is marked incomplete", diagnostics.SamplerWarning, stacklevel=4)
-    diagnostics.warn(idata, stacklevel=4)
+    diagnostics.warn(idata, stacklevel=4)  # an interrupted run is reported there too
     return idata
