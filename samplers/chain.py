@@ -18,10 +18,11 @@ from ppl import LPG_TYPE
 
 from . import adaptation as adapt
 from . import hmc, nuts
+from .buffers import copy_into, fill
 from .integrator import draw_momentum, kinetic_energy, leapfrog
 
 
-_KERNEL_MODULES = ("rng", "integrator", "nuts", "hmc", "adaptation", "chain")
+_KERNEL_MODULES = ("rng", "buffers", "integrator", "nuts", "hmc", "adaptation", "chain")
 
 
 def _drop_stale_cache():
@@ -74,8 +75,8 @@ def find_step_size(lpg, fdata, idata, metric, eps, rng, q, grad, lp, work):
     direction = 0
     log_08 = np.log(0.8)
     while True:
-        q1[:] = q
-        g1[:] = grad
+        copy_into(q1, q)
+        copy_into(g1, grad)
         draw_momentum(metric, rng, p)
         H0 = -lp + kinetic_energy(metric, p)
         lp1 = leapfrog(lpg, fdata, idata, metric, eps, q1, p, g1, scratch)
@@ -137,7 +138,7 @@ def run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_diag
         else:
             lp = hmc.transition(lpg, fdata, idata, metric, eps, settings[PATH_LENGTH], int(settings[MAX_STEPS]),
                                 settings[MAX_ENERGY_ERROR], rng, q, grad, lp, p0, work, div_point, out_s)
-        draws[i, :] = q
+        copy_into(draws[i], q)
         row = stats[i]
         row[LP] = lp
         row[ACCEPT] = out_s[0]
@@ -149,9 +150,9 @@ def run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_diag
         row[ENERGY_ERROR] = out_s[5]
         row[MAX_ERROR] = out_s[6]
         if out_s[3] != 0.0:
-            div_points[i, :] = div_point
+            copy_into(div_points[i], div_point)
         else:
-            div_points[i, :] = np.nan
+            fill(div_points[i], np.nan)
         if i < num_warmup and adapting_step:
             eps = adapt.learn_step_size(state, out_s[0], settings[TARGET_ACCEPT], settings[GAMMA],
                                         settings[KAPPA], settings[T0])

@@ -3,6 +3,7 @@ Metropolis correction at the end point."""
 import numba
 import numpy as np
 
+from .buffers import copy_into
 from .integrator import kinetic_energy, leapfrog
 from .rng import uniform
 
@@ -17,9 +18,9 @@ def transition(lpg, fdata, idata, metric, eps, path_length, max_steps, max_energ
     """
     top = work[0]
     q1, p, grad1, scratch = top[0], top[1], top[2], top[3]
-    q1[:] = q
-    p[:] = p0
-    grad1[:] = grad
+    copy_into(q1, q)
+    copy_into(p, p0)
+    copy_into(grad1, grad)
     H0 = -lp + kinetic_energy(metric, p0)
     n_steps = int(np.ceil(uniform(rng) * 2.0 * path_length / eps))
     n_steps = max(1, min(n_steps, max_steps))
@@ -28,7 +29,7 @@ def transition(lpg, fdata, idata, metric, eps, path_length, max_steps, max_energ
     divergent = False
     taken = 0
     for _ in range(n_steps):
-        top[4, :] = q1
+        copy_into(top[4], q1)
         lp1 = leapfrog(lpg, fdata, idata, metric, eps, q1, p, grad1, scratch)
         taken += 1
         h = -lp1 + kinetic_energy(metric, p)
@@ -37,7 +38,7 @@ def transition(lpg, fdata, idata, metric, eps, path_length, max_steps, max_energ
             max_error = error
         if error > max_energy_error:
             divergent = True
-            div_point[:] = top[4]
+            copy_into(div_point, top[4])
             break
     h1 = -lp1 + kinetic_energy(metric, p)
     accept = 0.0 if divergent or np.isnan(h1) else min(1.0, np.exp(H0 - h1))
@@ -48,8 +49,8 @@ def transition(lpg, fdata, idata, metric, eps, path_length, max_steps, max_energ
     out_s[5] = h1 - H0 if not np.isnan(h1) else np.inf
     out_s[6] = max_error
     if uniform(rng) < accept:
-        q[:] = q1
-        grad[:] = grad1
+        copy_into(q, q1)
+        copy_into(grad, grad1)
         out_s[4] = h1
         return lp1
     out_s[4] = H0

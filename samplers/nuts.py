@@ -9,6 +9,7 @@ allocated once per chain: `ws[level]` holds the locals of the build_tree call at
 import numba
 import numpy as np
 
+from .buffers import copy_into, fill
 from .integrator import kinetic_energy, leapfrog, velocity
 from .rng import uniform
 
@@ -64,7 +65,7 @@ def build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error
     """
     q, p, grad = top[Z_Q], top[Z_P], top[Z_GRAD]
     if depth == 0:
-        top[STEP_START, :] = q
+        copy_into(top[STEP_START], q)
         lp = leapfrog(lpg, fdata, idata, metric, sign * eps, q, p, grad, top[SCRATCH])
         acc[Z_LP] = lp
         acc[N_LEAPFROG] += 1.0
@@ -77,28 +78,28 @@ def build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error
         divergent = error > max_energy_error
         if divergent and acc[DIVERGENT] == 0.0:
             acc[DIVERGENT] = 1.0
-            div_point[:] = top[STEP_START]
+            copy_into(div_point, top[STEP_START])
         acc[SUM_METRO] += 1.0 if H0 - h > 0.0 else np.exp(H0 - h)
-        prop_q[:] = q
-        prop_grad[:] = grad
+        copy_into(prop_q, q)
+        copy_into(prop_grad, grad)
         prop_s[0] = lp
         prop_s[1] = h
         velocity(metric, p, ps_beg)
-        ps_end[:] = ps_beg
+        copy_into(ps_end, ps_beg)
         rho += p
-        p_beg[:] = p
-        p_end[:] = p
+        copy_into(p_beg, p)
+        copy_into(p_end, p)
         return not divergent, H0 - h
 
     w = ws[depth]
     rho_init, rho_final = w[RHO_INIT], w[RHO_FINAL]
-    rho_init[:] = 0.0
+    fill(rho_init, 0.0)
     valid, lsw_init = build_tree(depth - 1, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
                                  top, ws, wsc, acc, div_point,
                                  prop_q, prop_grad, prop_s, ps_beg, w[PS_INIT_END], rho_init, p_beg, w[P_INIT_END])
     if not valid:
         return False, lsw_init
-    rho_final[:] = 0.0
+    fill(rho_final, 0.0)
     s_final = wsc[depth]
     valid, lsw_final = build_tree(depth - 1, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
                                   top, ws, wsc, acc, div_point,
@@ -109,9 +110,9 @@ def build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error
 
     lsw = _logaddexp(lsw_init, lsw_final)
     if lsw_final > lsw or uniform(rng) < np.exp(lsw_final - lsw):
-        prop_q[:] = w[Q_FINAL]
-        prop_grad[:] = w[GRAD_FINAL]
-        prop_s[:] = s_final
+        copy_into(prop_q, w[Q_FINAL])
+        copy_into(prop_grad, w[GRAD_FINAL])
+        copy_into(prop_s, s_final)
     rho += rho_init
     rho += rho_final
     # around the merged subtree, then across the boundary between its two halves
@@ -130,16 +131,16 @@ def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error,
     div_point receives the start of the first divergent leapfrog step (left alone otherwise).
     """
     top, ws, wsc, acc = work
-    acc[:] = 0.0
+    fill(acc, 0.0)
     for slot in (Z_Q, FWD_Q, BCK_Q, PROP_Q):
-        top[slot, :] = q
+        copy_into(top[slot], q)
     for slot in (Z_GRAD, FWD_GRAD, BCK_GRAD, PROP_GRAD):
-        top[slot, :] = grad
+        copy_into(top[slot], grad)
     for slot in (Z_P, FWD_P, BCK_P, P_FWD_FWD, P_FWD_BCK, P_BCK_FWD, P_BCK_BCK, RHO):
-        top[slot, :] = p0
+        copy_into(top[slot], p0)
     velocity(metric, p0, top[PS_FWD_FWD])
     for slot in (PS_FWD_BCK, PS_BCK_FWD, PS_BCK_BCK):
-        top[slot, :] = top[PS_FWD_FWD]
+        copy_into(top[slot], top[PS_FWD_FWD])
     acc[FWD_LP] = lp
     acc[BCK_LP] = lp
     H0 = -lp + kinetic_energy(metric, p0)
@@ -148,48 +149,48 @@ def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error,
     log_sum_weight = 0.0
     depth = 0
     while depth < max_tree_depth:
-        top[RHO_FWD, :] = 0.0
-        top[RHO_BCK, :] = 0.0
+        fill(top[RHO_FWD], 0.0)
+        fill(top[RHO_BCK], 0.0)
         if uniform(rng) > 0.5:  # extend forward: the old trajectory becomes the backward subtree
-            top[Z_Q, :] = top[FWD_Q]
-            top[Z_P, :] = top[FWD_P]
-            top[Z_GRAD, :] = top[FWD_GRAD]
-            top[RHO_BCK, :] = top[RHO]
-            top[P_BCK_FWD, :] = top[P_FWD_FWD]
-            top[PS_BCK_FWD, :] = top[PS_FWD_FWD]
+            copy_into(top[Z_Q], top[FWD_Q])
+            copy_into(top[Z_P], top[FWD_P])
+            copy_into(top[Z_GRAD], top[FWD_GRAD])
+            copy_into(top[RHO_BCK], top[RHO])
+            copy_into(top[P_BCK_FWD], top[P_FWD_FWD])
+            copy_into(top[PS_BCK_FWD], top[PS_FWD_FWD])
             valid, lsw_sub = build_tree(depth, 1.0, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
                                         top, ws, wsc, acc, div_point, top[PROP_Q], top[PROP_GRAD], prop_s,
                                         top[PS_FWD_BCK], top[PS_FWD_FWD], top[RHO_FWD], top[P_FWD_BCK],
                                         top[P_FWD_FWD])
-            top[FWD_Q, :] = top[Z_Q]
-            top[FWD_P, :] = top[Z_P]
-            top[FWD_GRAD, :] = top[Z_GRAD]
+            copy_into(top[FWD_Q], top[Z_Q])
+            copy_into(top[FWD_P], top[Z_P])
+            copy_into(top[FWD_GRAD], top[Z_GRAD])
         else:  # extend backward: the old trajectory becomes the forward subtree
-            top[Z_Q, :] = top[BCK_Q]
-            top[Z_P, :] = top[BCK_P]
-            top[Z_GRAD, :] = top[BCK_GRAD]
-            top[RHO_FWD, :] = top[RHO]
-            top[P_FWD_BCK, :] = top[P_BCK_BCK]
-            top[PS_FWD_BCK, :] = top[PS_BCK_BCK]
+            copy_into(top[Z_Q], top[BCK_Q])
+            copy_into(top[Z_P], top[BCK_P])
+            copy_into(top[Z_GRAD], top[BCK_GRAD])
+            copy_into(top[RHO_FWD], top[RHO])
+            copy_into(top[P_FWD_BCK], top[P_BCK_BCK])
+            copy_into(top[PS_FWD_BCK], top[PS_BCK_BCK])
             valid, lsw_sub = build_tree(depth, -1.0, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
                                         top, ws, wsc, acc, div_point, top[PROP_Q], top[PROP_GRAD], prop_s,
                                         top[PS_BCK_FWD], top[PS_BCK_BCK], top[RHO_BCK], top[P_BCK_FWD],
                                         top[P_BCK_BCK])
-            top[BCK_Q, :] = top[Z_Q]
-            top[BCK_P, :] = top[Z_P]
-            top[BCK_GRAD, :] = top[Z_GRAD]
+            copy_into(top[BCK_Q], top[Z_Q])
+            copy_into(top[BCK_P], top[Z_P])
+            copy_into(top[BCK_GRAD], top[Z_GRAD])
         if not valid:
             break
         depth += 1
         if lsw_sub > log_sum_weight or uniform(rng) < np.exp(lsw_sub - log_sum_weight):
-            q[:] = top[PROP_Q]
-            grad[:] = top[PROP_GRAD]
+            copy_into(q, top[PROP_Q])
+            copy_into(grad, top[PROP_GRAD])
             sample_lp, sample_h = prop_s[0], prop_s[1]
         log_sum_weight = _logaddexp(log_sum_weight, lsw_sub)
         for i in range(q.shape[0]):
             top[RHO, i] = top[RHO_BCK, i] + top[RHO_FWD, i]
         zero = top[SCRATCH]
-        zero[:] = 0.0
+        fill(zero, 0.0)
         if not (_no_u_turn(top[PS_BCK_BCK], top[PS_FWD_FWD], top[RHO], zero)
                 and _no_u_turn(top[PS_BCK_BCK], top[PS_FWD_BCK], top[RHO_BCK], top[P_FWD_BCK])
                 and _no_u_turn(top[PS_BCK_FWD], top[PS_FWD_FWD], top[RHO_FWD], top[P_BCK_FWD])):
