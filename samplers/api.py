@@ -32,8 +32,9 @@ def nuts(model, *args, draws=1000, tune=1000, chains=4, seed=None, target_accept
     draws, tune: iterations per chain kept after and spent in warmup. chains run on `cores`
     threads (default: all available); the same seed gives the same draws for any `cores`.
     mass: "diag" (default) or "dense" metric adaptation. init: None (uniform(-2, 2) on the
-    unconstrained space), or a dict of site values on the model's scale (sites left out start at
-    random). Returns an ArviZ InferenceData (arviz < 1) or DataTree (arviz >= 1).
+    unconstrained space), a dict of site values on the model's scale (sites left out start at
+    random), or "map": every chain starts at the best of several L-BFGS optima (multimodal
+    posteriors: chains then explore the same mode). Returns an ArviZ InferenceData (arviz < 1) or DataTree (arviz >= 1).
     """
     ld = _log_density(model, args, kwargs, coords)
     _check_positive_int(max_tree_depth=max_tree_depth)
@@ -101,8 +102,10 @@ def _sample(ld, sampler, settings, draws, tune, chains, seed, mass, init, cores,
     compile_s = time.perf_counter() - t_start
     dense = mass == "dense"
     states = []
-    for c, (gen, rng_state) in enumerate(zip(chain_generators(seed, chains), chain_states(seed, chains))):
-        x0 = _initial_point(ld, init, gen, c)
+    gens = chain_generators(seed, chains + 1)  # the last one is for init="map"'s starts
+    mode = _map_point(ld, gens[-1], n_starts=max(8, 2 * chains)) if _is_map(init) else None
+    for c, (gen, rng_state) in enumerate(zip(gens, chain_states(seed, chains))):
+        x0 = mode.copy() if mode is not None else _initial_point(ld, init, gen, c)
         grad0 = np.empty(ld.dim)
         lp0 = lpg(x0, grad0, fdata, idata)
         dim = ld.dim
@@ -146,6 +149,41 @@ def _initial_point(ld, init, gen, chain):
             detail = "; " + describe_bad_terms(ld.site_terms(x))
     raise ValueError(f"chain {chain}: the log density or its gradient is not finite {where}{detail}. "
                      "Check the data, the priors' support and the init values.")
+
+
+def _is_map(init):
+    if isinstance(init, str):
+        if init != "map":
+            raise ValueError(f'init must be None, "map" or a dict of site values, got {init!r}')
+        return True
+    return False
+
+
+def _map_point(ld, gen, n_starts):
+    """The highest mode of the unconstrained log density (Jacobian included) found by L-BFGS from
+    n_starts points drawn as initial points are; every chain then starts there, so chains of a
+    multimodal posterior begin in the same (best) mode."""
+    from scipy.optimize import minimize
+
+    lpg, (fdata, idata) = ld.logp_and_grad_fn, ld.data
+    grad = np.empty(ld.dim)
+
+    def objective(x):
+        lp = lpg(np.ascontiguousarray(x), grad, fdata, idata)
+        if not np.isfinite(lp) or not np.all(np.isfinite(grad)):
+            return np.inf, np.zeros(ld.dim)
+        return -lp, -grad
+
+    best, best_lp = None, -np.inf
+    for start in range(n_starts):
+        x0 = _initial_point(ld, None, gen, start)
+        with np.errstate(all="ignore"):
+            res = minimize(objective, x0, jac=True, method="L-BFGS-B", options=dict(maxiter=1000))
+        if np.isfinite(res.fun) and -res.fun > best_lp:
+            best, best_lp = res.x, -res.fun
+    if best is None:
+        raise ValueError('init="map": the optimiser found no point with a finite log density')
+    return np.ascontiguousarray(best)
 
 
 def _covers_all(ld, init):

@@ -26,3 +26,11 @@ def nan_wall(limit):
 def never_finite():
     x = ppl.sample("x", dist.Normal(0.0, 1.0))
     ppl.factor("broken", anp.log(-anp.exp(x)))
+
+
+def two_modes():
+    """0.2 N(-10, 1) + 0.8 N(10, 1): chains started in (-2, 2) fall into either mode."""
+    from autodiff.scipy.special import logsumexp
+    x = ppl.sample("x", dist.ImproperUniform(dist.constraints.real, (), ()))
+    ppl.factor("mix", logsumexp(anp.stack([np.log(0.2) + dist.Normal(-10.0, 1.0).log_prob(x),
+                                           np.log(0.8) + dist.Normal(10.0, 1.0).log_prob(x)])))

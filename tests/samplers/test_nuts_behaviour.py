@@ -13,7 +13,7 @@ import pytest
 import ppl
 import samplers
 
-from models import SIGMA, Y, eight_schools, nan_wall, never_finite
+from models import SIGMA, Y, eight_schools, nan_wall, never_finite, two_modes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -113,6 +113,16 @@ def test_init_values_and_their_errors(schools):
         samplers.nuts(schools, init={"tau": -1.0}, progressbar=False)
     with pytest.raises(KeyError, match="nope"):
         samplers.nuts(schools, init={"nope": 1.0}, progressbar=False)
+
+
+def test_init_map_starts_every_chain_in_the_best_mode():
+    ld = ppl.log_density(two_modes)
+    random = samplers.nuts(ld, draws=100, tune=100, chains=8, seed=0, progressbar=False)
+    assert np.asarray(random.posterior["x"]).mean(axis=1).min() < 0  # some chains stuck in the small mode
+    best = samplers.nuts(ld, draws=100, tune=100, chains=8, seed=0, init="map", progressbar=False)
+    np.testing.assert_allclose(np.asarray(best.posterior["x"]).mean(axis=1), 10.0, atol=1.0)
+    with pytest.raises(ValueError, match="init must be"):
+        samplers.nuts(ld, init="mode", progressbar=False)
 
 
 def test_no_valid_initial_point_names_the_site():
