@@ -71,15 +71,15 @@ def find_step_size(lpg, fdata, idata, metric, eps, rng, q, grad, lp, work):
     """Stan's initial step-size search: double or halve eps until the acceptance probability of
     one leapfrog step from q crosses 0.8. Returns eps, or a negative status code."""
     top = work[0]
-    q1, p, g1, scratch = top[0], top[1], top[2], top[3]
+    q1, p, g1, scratch, q_start = top[0], top[1], top[2], top[3], top[4]
     direction = 0
     log_08 = np.log(0.8)
     while True:
         copy_into(q1, q)
         copy_into(g1, grad)
-        draw_momentum(metric, rng, p)
+        draw_momentum(metric, rng, p, scratch)
         H0 = -lp + kinetic_energy(metric, p)
-        lp1 = leapfrog(lpg, fdata, idata, metric, eps, q1, p, g1, scratch)
+        lp1 = leapfrog(lpg, fdata, idata, metric, eps, q1, p, g1, scratch, q_start)
         h = -lp1 + kinetic_energy(metric, p)
         if np.isnan(h):
             h = np.inf
@@ -131,7 +131,7 @@ def run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_diag
             state[adapt.STEP_SIZE] = eps
             adapt.restart_dual_averaging(state, eps)
         eps = state[adapt.STEP_SIZE]
-        draw_momentum(metric, rng, p0)
+        draw_momentum(metric, rng, p0, div_point)  # div_point: scratch until a transition fills it
         if settings[ALGORITHM] == NUTS:
             lp = nuts.transition(lpg, fdata, idata, metric, eps, int(settings[MAX_TREE_DEPTH]),
                                  settings[MAX_ENERGY_ERROR], rng, q, grad, lp, p0, work, div_point, out_s)

@@ -29,8 +29,7 @@ def transition(lpg, fdata, idata, metric, eps, path_length, max_steps, max_energ
     divergent = False
     taken = 0
     for _ in range(n_steps):
-        copy_into(top[4], q1)
-        lp1 = leapfrog(lpg, fdata, idata, metric, eps, q1, p, grad1, scratch)
+        lp1 = leapfrog(lpg, fdata, idata, metric, eps, q1, p, grad1, scratch, top[4])
         taken += 1
         h = -lp1 + kinetic_energy(metric, p)
         error = h - H0 if not np.isnan(h) else np.inf

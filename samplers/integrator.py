@@ -7,7 +7,7 @@ Cholesky factor of M, used to draw momenta p ~ N(0, M).
 import numba
 import numpy as np
 
-from .rng import normal
+from .rng import fill_normal
 
 
 @numba.njit(cache=True, nogil=True)
@@ -33,40 +33,52 @@ def kinetic_energy(metric, p):
 
 
 @numba.njit(cache=True, nogil=True)
-def draw_momentum(metric, rng, p):
-    """p ~ N(0, M) in place."""
+def draw_momentum(metric, rng, p, scratch):
+    """p ~ N(0, M) in place (scratch: a work array of p's size)."""
     dense, inv_diag, _, chol = metric
-    n = p.shape[0]
     if dense:
-        z = np.empty(n)
-        for i in range(n):
-            z[i] = normal(rng)
-        p[:] = chol @ z
+        fill_normal(rng, scratch)
+        for i in range(p.shape[0]):
+            acc = 0.0
+            for j in range(i + 1):
+                acc += chol[i, j] * scratch[j]
+            p[i] = acc
     else:
-        for i in range(n):
-            p[i] = normal(rng) / np.sqrt(inv_diag[i])
+        fill_normal(rng, p)
+        for i in range(p.shape[0]):
+            p[i] /= np.sqrt(inv_diag[i])
 
 
 @numba.njit(cache=True, nogil=True)
-def leapfrog(lpg, fdata, idata, metric, eps, q, p, grad, scratch):
-    """One leapfrog step of size eps, in place on (q, p, grad); returns the new logp.
+def leapfrog(lpg, fdata, idata, metric, eps, q, p, grad, scratch, q_start):
+    """One leapfrog step of size eps, in place on (q, p, grad); returns the new logp and leaves
+    the step's starting position in q_start (where a divergence is reported).
 
     grad is the gradient of logp (not of the potential), so the momentum moves along +grad.
     A NaN logp is returned as -inf, so callers see an infinite energy error (a divergence).
     """
     n = q.shape[0]
-    for i in range(n):
-        p[i] += 0.5 * eps * grad[i]
-    velocity(metric, p, scratch)
-    for i in range(n):
-        q[i] += eps * scratch[i]
+    half = 0.5 * eps
+    dense, inv_diag, _, _ = metric
+    if dense:
+        for i in range(n):
+            p[i] += half * grad[i]
+        velocity(metric, p, scratch)
+        for i in range(n):
+            q_start[i] = q[i]
+            q[i] += eps * scratch[i]
+    else:  # one pass over the arrays
+        for i in range(n):
+            p[i] += half * grad[i]
+            q_start[i] = q[i]
+            q[i] += eps * inv_diag[i] * p[i]
     lp = lpg(q, grad, fdata, idata)
     if not np.isfinite(lp):
         return -np.inf
     for i in range(n):
         if not np.isfinite(grad[i]):
             return -np.inf
-        p[i] += 0.5 * eps * grad[i]
+        p[i] += half * grad[i]
     return lp
 
 

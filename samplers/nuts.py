@@ -22,7 +22,7 @@ N_LEVEL_SLOTS = 8
  RHO, RHO_FWD, RHO_BCK, SCRATCH, STEP_START) = range(24)
 N_TOP_SLOTS = 24
 # the accumulators of one transition, acc[...]
-N_LEAPFROG, SUM_METRO, DIVERGENT, MAX_ERROR, Z_LP, FWD_LP, BCK_LP = range(7)
+N_LEAPFROG, SUM_METRO, DIVERGENT, MAX_ERROR = range(4)
 
 
 def workspace(dim, max_tree_depth):
@@ -65,11 +65,24 @@ def build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error
     """
     q, p, grad = top[Z_Q], top[Z_P], top[Z_GRAD]
     if depth == 0:
-        copy_into(top[STEP_START], q)
-        lp = leapfrog(lpg, fdata, idata, metric, sign * eps, q, p, grad, top[SCRATCH])
-        acc[Z_LP] = lp
+        lp = leapfrog(lpg, fdata, idata, metric, sign * eps, q, p, grad, top[SCRATCH], top[STEP_START])
         acc[N_LEAPFROG] += 1.0
-        h = -lp + kinetic_energy(metric, p)
+        # the leaf is its own subtree: proposal, both ends, summed momentum, in one pass
+        dense, inv_diag, _, _ = metric
+        if dense:
+            velocity(metric, p, ps_beg)
+        kinetic = 0.0
+        for i in range(q.shape[0]):
+            v = ps_beg[i] if dense else inv_diag[i] * p[i]
+            kinetic += p[i] * v
+            ps_beg[i] = v
+            ps_end[i] = v
+            rho[i] += p[i]
+            p_beg[i] = p[i]
+            p_end[i] = p[i]
+            prop_q[i] = q[i]
+            prop_grad[i] = grad[i]
+        h = -lp + 0.5 * kinetic
         if np.isnan(h):
             h = np.inf
         error = h - H0
@@ -80,15 +93,8 @@ def build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error
             acc[DIVERGENT] = 1.0
             copy_into(div_point, top[STEP_START])
         acc[SUM_METRO] += 1.0 if H0 - h > 0.0 else np.exp(H0 - h)
-        copy_into(prop_q, q)
-        copy_into(prop_grad, grad)
         prop_s[0] = lp
         prop_s[1] = h
-        velocity(metric, p, ps_beg)
-        copy_into(ps_end, ps_beg)
-        rho += p
-        copy_into(p_beg, p)
-        copy_into(p_end, p)
         return not divergent, H0 - h
 
     w = ws[depth]
@@ -113,12 +119,24 @@ def build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error
         copy_into(prop_q, w[Q_FINAL])
         copy_into(prop_grad, w[GRAD_FINAL])
         copy_into(prop_s, s_final)
-    rho += rho_init
-    rho += rho_final
-    # around the merged subtree, then across the boundary between its two halves
-    return (_no_u_turn(ps_beg, ps_end, rho_init, rho_final)
-            and _no_u_turn(ps_beg, w[PS_FINAL_BEG], rho_init, w[P_FINAL_BEG])
-            and _no_u_turn(w[PS_INIT_END], ps_end, rho_final, w[P_INIT_END])), lsw
+    # U-turn around the merged subtree, and across the boundary between its halves (Stan's
+    # extra checks), with the six dot products in the pass that adds its momenta to rho
+    ps_init_end, ps_final_beg = w[PS_INIT_END], w[PS_FINAL_BEG]
+    p_init_end, p_final_beg = w[P_INIT_END], w[P_FINAL_BEG]
+    whole_beg = whole_end = left_beg = left_end = right_beg = right_end = 0.0
+    for i in range(rho.shape[0]):
+        merged = rho_init[i] + rho_final[i]
+        rho[i] += merged
+        whole_beg += ps_beg[i] * merged
+        whole_end += ps_end[i] * merged
+        left = rho_init[i] + p_final_beg[i]
+        left_beg += ps_beg[i] * left
+        left_end += ps_final_beg[i] * left
+        right = rho_final[i] + p_init_end[i]
+        right_beg += ps_init_end[i] * right
+        right_end += ps_end[i] * right
+    return (whole_beg > 0.0 and whole_end > 0.0 and left_beg > 0.0 and left_end > 0.0
+            and right_beg > 0.0 and right_end > 0.0), lsw
 
 
 @numba.njit(cache=True, nogil=True)
@@ -141,8 +159,6 @@ def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error,
     velocity(metric, p0, top[PS_FWD_FWD])
     for slot in (PS_FWD_BCK, PS_BCK_FWD, PS_BCK_BCK):
         copy_into(top[slot], top[PS_FWD_FWD])
-    acc[FWD_LP] = lp
-    acc[BCK_LP] = lp
     H0 = -lp + kinetic_energy(metric, p0)
     sample_lp, sample_h = lp, H0
     prop_s = np.empty(2)

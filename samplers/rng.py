@@ -65,5 +65,12 @@ def normal(state):
 
 @numba.njit(cache=True, nogil=True)
 def fill_normal(state, out):
-    for i in range(out.shape[0]):
-        out[i] = normal(state)
+    """Standard normal draws into out, two per Box-Muller pair."""
+    n = out.shape[0]
+    for i in range(0, n - 1, 2):
+        r = np.sqrt(-2.0 * np.log(1.0 - uniform(state)))
+        angle = _TWO_PI * uniform(state)
+        out[i] = r * np.cos(angle)
+        out[i + 1] = r * np.sin(angle)
+    if n % 2:
+        out[n - 1] = normal(state)
