@@ -3,8 +3,8 @@
 For each model in ../shared/bench, in a fresh process: 4 chains x (1000 warmup + 1000 draws),
 seed 20240601, then
   * min bulk ESS / total wall time (model to ArviZ object: trace, compile or cache load, warmup,
-    sampling, conversion, diagnostics; as the anchors, Python's imports are not counted; process_s
-    in the JSON counts them),
+    sampling, conversion, diagnostics; as for the anchors, imports (numba, arviz) are not counted;
+    process_s in the JSON counts them),
   * min bulk ESS / sampling time (warmup + draws),
   * min bulk ESS per gradient evaluation (warmup and sampling leapfrog steps),
   * time to first draw in a fresh process (process start to the first iteration done; the ArviZ
@@ -48,10 +48,12 @@ SEED = 20240601
 
 def one_run(name, first_draw_only):
     """In this (fresh) process: sample `name`; print one JSON line of measurements."""
+    import arviz  # noqa: F401  -- imported up front, as `import pymc` does: the anchors' totals exclude it
     import numpy as np
 
     import ppl
     import samplers
+    import samplers.diagnostics  # noqa: F401
     sys.path.insert(0, HERE)
     import common
     import models_numbayes as M
