@@ -167,34 +167,27 @@ def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error,
     while depth < max_tree_depth:
         fill(top[RHO_FWD], 0.0)
         fill(top[RHO_BCK], 0.0)
-        if uniform(rng) > 0.5:  # extend forward: the old trajectory becomes the backward subtree
-            copy_into(top[Z_Q], top[FWD_Q])
-            copy_into(top[Z_P], top[FWD_P])
-            copy_into(top[Z_GRAD], top[FWD_GRAD])
-            copy_into(top[RHO_BCK], top[RHO])
-            copy_into(top[P_BCK_FWD], top[P_FWD_FWD])
-            copy_into(top[PS_BCK_FWD], top[PS_FWD_FWD])
-            valid, lsw_sub = build_tree(depth, 1.0, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
-                                        top, ws, wsc, acc, div_point, top[PROP_Q], top[PROP_GRAD], prop_s,
-                                        top[PS_FWD_BCK], top[PS_FWD_FWD], top[RHO_FWD], top[P_FWD_BCK],
-                                        top[P_FWD_FWD])
-            copy_into(top[FWD_Q], top[Z_Q])
-            copy_into(top[FWD_P], top[Z_P])
-            copy_into(top[FWD_GRAD], top[Z_GRAD])
-        else:  # extend backward: the old trajectory becomes the forward subtree
-            copy_into(top[Z_Q], top[BCK_Q])
-            copy_into(top[Z_P], top[BCK_P])
-            copy_into(top[Z_GRAD], top[BCK_GRAD])
-            copy_into(top[RHO_FWD], top[RHO])
-            copy_into(top[P_FWD_BCK], top[P_BCK_BCK])
-            copy_into(top[PS_FWD_BCK], top[PS_BCK_BCK])
-            valid, lsw_sub = build_tree(depth, -1.0, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
-                                        top, ws, wsc, acc, div_point, top[PROP_Q], top[PROP_GRAD], prop_s,
-                                        top[PS_BCK_FWD], top[PS_BCK_BCK], top[RHO_BCK], top[P_BCK_FWD],
-                                        top[P_BCK_BCK])
-            copy_into(top[BCK_Q], top[Z_Q])
-            copy_into(top[BCK_P], top[Z_P])
-            copy_into(top[BCK_GRAD], top[Z_GRAD])
+        # extend forward or backward; the old trajectory becomes the other direction's subtree
+        if uniform(rng) > 0.5:
+            sign, end_q, end_p, end_grad = 1.0, FWD_Q, FWD_P, FWD_GRAD
+            new_p_beg, new_ps_beg, new_p_end, new_ps_end, new_rho = P_FWD_BCK, PS_FWD_BCK, P_FWD_FWD, PS_FWD_FWD, RHO_FWD
+            old_p_inner, old_ps_inner, old_rho = P_BCK_FWD, PS_BCK_FWD, RHO_BCK
+        else:
+            sign, end_q, end_p, end_grad = -1.0, BCK_Q, BCK_P, BCK_GRAD
+            new_p_beg, new_ps_beg, new_p_end, new_ps_end, new_rho = P_BCK_FWD, PS_BCK_FWD, P_BCK_BCK, PS_BCK_BCK, RHO_BCK
+            old_p_inner, old_ps_inner, old_rho = P_FWD_BCK, PS_FWD_BCK, RHO_FWD
+        copy_into(top[Z_Q], top[end_q])
+        copy_into(top[Z_P], top[end_p])
+        copy_into(top[Z_GRAD], top[end_grad])
+        copy_into(top[old_rho], top[RHO])
+        copy_into(top[old_p_inner], top[new_p_end])
+        copy_into(top[old_ps_inner], top[new_ps_end])
+        valid, lsw_sub = build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
+                                    top, ws, wsc, acc, div_point, top[PROP_Q], top[PROP_GRAD], prop_s,
+                                    top[new_ps_beg], top[new_ps_end], top[new_rho], top[new_p_beg], top[new_p_end])
+        copy_into(top[end_q], top[Z_Q])
+        copy_into(top[end_p], top[Z_P])
+        copy_into(top[end_grad], top[Z_GRAD])
         if not valid:
             break
         depth += 1
