@@ -84,7 +84,8 @@ def one_run(name, first_draw_only):
     stats = idata.sample_stats
     grad_evals = int(np.asarray(stats["n_steps"]).sum())
     print(json.dumps(dict(
-        total_s=total, process_s=process, sampling_s=float(post.attrs["timing_sampling_s"]), min_ess_bulk=float(np.nanmin(ess_bulk)),
+        total_s=total, process_s=process, sampling_s=float(post.attrs["timing_sampling_s"]),
+        min_ess_bulk=float(np.nanmin(ess_bulk)),
         min_ess_tail=float(np.nanmin(ess_tail)), max_rhat=float(np.nanmax(rhat)), grad_evals_sampling=grad_evals,
         divergences=int(np.asarray(stats["diverging"]).sum()),
         mean_tree_depth=float(np.asarray(stats["tree_depth"]).mean()))))

@@ -170,11 +170,13 @@ def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error,
         # extend forward or backward; the old trajectory becomes the other direction's subtree
         if uniform(rng) > 0.5:
             sign, end_q, end_p, end_grad = 1.0, FWD_Q, FWD_P, FWD_GRAD
-            new_p_beg, new_ps_beg, new_p_end, new_ps_end, new_rho = P_FWD_BCK, PS_FWD_BCK, P_FWD_FWD, PS_FWD_FWD, RHO_FWD
+            new_p_beg, new_ps_beg, new_rho = P_FWD_BCK, PS_FWD_BCK, RHO_FWD
+            new_p_end, new_ps_end = P_FWD_FWD, PS_FWD_FWD
             old_p_inner, old_ps_inner, old_rho = P_BCK_FWD, PS_BCK_FWD, RHO_BCK
         else:
             sign, end_q, end_p, end_grad = -1.0, BCK_Q, BCK_P, BCK_GRAD
-            new_p_beg, new_ps_beg, new_p_end, new_ps_end, new_rho = P_BCK_FWD, PS_BCK_FWD, P_BCK_BCK, PS_BCK_BCK, RHO_BCK
+            new_p_beg, new_ps_beg, new_rho = P_BCK_FWD, PS_BCK_FWD, RHO_BCK
+            new_p_end, new_ps_end = P_BCK_BCK, PS_BCK_BCK
             old_p_inner, old_ps_inner, old_rho = P_FWD_BCK, PS_FWD_BCK, RHO_FWD
         copy_into(top[Z_Q], top[end_q])
         copy_into(top[Z_P], top[end_p])

@@ -24,7 +24,8 @@ def _mcse_checks(draws, mean, var, label):
     est_var = draws.var()
     mcse_mean = np.sqrt(est_var / ess)
     mcse_var = np.sqrt(dev2.var() / ess2)
-    assert abs(draws.mean() - mean) < 4.5 * mcse_mean, f"{label}: mean {draws.mean()} vs exact {mean} (mcse {mcse_mean})"
+    assert abs(draws.mean() - mean) < 4.5 * mcse_mean, \
+        f"{label}: mean {draws.mean()} vs exact {mean} (mcse {mcse_mean})"
     assert abs(est_var - var) < 4.5 * mcse_var, f"{label}: variance {est_var} vs exact {var} (mcse {mcse_var})"
 
 
