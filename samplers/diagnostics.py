@@ -158,7 +158,7 @@ def _flatten(posterior):
     for name, var in posterior.data_vars.items():
         v = np.asarray(var.values, dtype=np.float64)
         shape = v.shape[2:]
-        columns.append(v.reshape(v.shape[:2] + (-1,)))
+        columns.append(v.reshape(v.shape[:2] + (int(np.prod(shape, dtype=np.int64)),)))
         names += [name] if not shape else [f"{name}[{','.join(map(str, i))}]" for i in np.ndindex(*shape)]
     if not columns:
         return np.zeros((0, 0, 0)), []

@@ -142,3 +142,20 @@ def test_rhat_and_ess_equal_arviz(chains, draws, phi):
     np.testing.assert_allclose(r, _arviz_columns(az.rhat, x, method="rank"), rtol=1e-10, equal_nan=True)
     np.testing.assert_allclose(bulk, _arviz_columns(az.ess, x, method="bulk"), rtol=1e-10)
     np.testing.assert_allclose(tail, _arviz_columns(az.ess, x, method="tail", prob=(0.05, 0.95)), rtol=1e-10)
+
+
+def test_a_run_interrupted_during_warmup_converts_and_reports():
+    """Ctrl-C before the first kept draw: zero draws per chain, still an ArviZ object and a report."""
+    import ppl
+    from models import SIGMA, Y, eight_schools
+    from samplers.raw import STAT_DTYPES, RawChains
+
+    ld = ppl.log_density(eight_schools, SIGMA, y=Y)
+    empty = lambda n: np.zeros((2, n, ld.dim))  # noqa: E731
+    stats = lambda n: {k: np.zeros((2, n), d) for k, d in STAT_DTYPES.items()}  # noqa: E731
+    raw = RawChains(empty(0), stats(0), empty(0), empty(5), stats(5), empty(5), np.zeros(2, np.int64),
+                    np.array([5, 5]), False, "nuts", dict(draws=10, tune=10), dict(sampling_s=0.1))
+    idata = to_arviz(raw, ld)
+    assert idata.posterior["mu"].shape == (2, 0)
+    messages = report(idata)
+    assert len(messages) == 1 and "interrupted" in messages[0]
