@@ -4,6 +4,8 @@ Without jit these run as ordinary Python loops and branches on concrete values, 
 transform sees plain primitives. While a function is being staged (under jit) they become
 primitives holding the body as a Graph, with impl, shape, JVP, VJP and emitter side by side.
 """
+import re
+
 import numpy as np
 
 from .avals import ShapedArray, get_aval, is_float
@@ -253,26 +255,67 @@ def _scan_vjp_bwd(cts, carries_in, args, graph, num_consts, num_carry, length, r
 
 
 def _emit_scan(ctx, eqn):
-    from .codegen.emit import dtype_code, shape_code
+    """A for loop over the body's inlined code. Array carries live in buffers allocated once and
+    updated by copying, so the body's own arrays can be allocated once, before the loop (an
+    allocation per step costs more than the small-array work of an HMM step)."""
+    from .codegen.emit import dtype_code, emit_copy, shape_code
     p = eqn.params
     graph, nc, nk, length = p["graph"], p["num_consts"], p["num_carry"], p["length"]
     consts, carry, xs = _split_scan(eqn.inputs, nc, nk)
     outs = eqn.outvars
     carry_names = [ctx.name(v) for v in outs[:nk]]
     for name, c in zip(carry_names, carry):
-        ctx.line(f"{name} = " + (f"np.ascontiguousarray({ctx.name(c)})" if c.aval.shape else ctx.name(c)))
+        if c.aval.shape:
+            ctx.line(f"{name} = np.empty({shape_code(c.aval.shape)}, {dtype_code(c.aval.dtype)})")
+            emit_copy(ctx, name, lambda idx: idx, ctx.name(c), c.aval.shape)
+        else:
+            ctx.line(f"{name} = {ctx.name(c)}")
     for v in outs[nk:]:
         ctx.line(f"{ctx.name(v)} = np.empty({shape_code(v.aval.shape)}, {dtype_code(v.aval.dtype)})")
     t = ctx.tmp("t")
     header = f"for {t} in range({length - 1}, -1, -1):" if p["reverse"] else f"for {t} in range({length}):"
-    with ctx.block(header):
-        body_outs = ctx.emit_graph_inline(graph, carry_names + [f"{ctx.name(x)}[{t}]" for x in xs],
-                                          [ctx.name(c) for c in consts])
-        for name, out, v in zip(carry_names, body_outs[:nk], outs[:nk]):
-            ctx.line(f"{name} = " + (f"np.ascontiguousarray({out})" if v.aval.shape else out))
-        from .codegen.emit import emit_copy
-        for v, out in zip(outs[nk:], body_outs[nk:]):
-            emit_copy(ctx, ctx.name(v), lambda idx: [t] + idx, out, v.aval.shape[1:])
+    outer_lines, depth0 = ctx.lines, ctx.depth
+    ctx.lines, ctx.depth = [], depth0 + 1
+    body_outs = ctx.emit_graph_inline(graph, carry_names + [f"{ctx.name(x)}[{t}]" for x in xs],
+                                      [ctx.name(c) for c in consts])
+    for v, out in zip(outs[nk:], body_outs[nk:]):
+        emit_copy(ctx, ctx.name(v), lambda idx: [t] + idx, out, v.aval.shape[1:])
+    _emit_carry_update(ctx, graph, carry_names, body_outs[:nk], outs[:nk])
+    body, ctx.lines, ctx.depth = ctx.lines, outer_lines, depth0
+    top = "    " * (depth0 + 1)
+    hoisted = [ln for ln in body if ln.startswith(top) and not ln.startswith(top + " ") and _ALLOC.match(ln.strip())]
+    for ln in hoisted:
+        ctx.line(ln.strip())
+    ctx.line(header)
+    ctx.lines += [ln for ln in body if ln not in hoisted]
+
+
+# `name = np.empty((3, 2,), np.float64)`: a fixed-shape allocation that can move out of a loop
+_ALLOC = re.compile(r"^\w+ = np\.empty\(\((?:\d+, ?)*\), np\.\w+\)$")
+
+
+def _emit_carry_update(ctx, graph, names, body_outs, out_vars):
+    """carry <- the body's outputs. An output that is a fresh array of this step is copied in
+    directly; any other (an input or a view that may alias a carry buffer) goes through its own
+    buffer first, so that every old carry value is read before any carry is overwritten."""
+    from .codegen.emit import dtype_code, emit_copy, shape_code
+    fresh = {v for e in graph.eqns if e.primitive.scalar_template is not None for v in e.outvars}
+    direct = []
+    for name, out, v, atom in zip(names, body_outs, out_vars, graph.outs[:len(names)]):
+        if not v.aval.shape or out == name:
+            direct.append((name, out, v))
+        elif atom in fresh:
+            direct.append((name, out, v))
+        else:
+            tmp = ctx.tmp("c")
+            ctx.line(f"{tmp} = np.empty({shape_code(v.aval.shape)}, {dtype_code(v.aval.dtype)})")
+            emit_copy(ctx, tmp, lambda idx: idx, out, v.aval.shape)
+            direct.append((name, tmp, v))
+    for name, src, v in direct:
+        if not v.aval.shape:
+            ctx.line(f"{name} = {src}")
+        elif src != name:
+            emit_copy(ctx, name, lambda idx: idx, src, v.aval.shape)
 
 
 scan_p = Primitive("scan", multiple_results=True)
