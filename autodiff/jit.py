@@ -8,9 +8,9 @@ import functools
 import numpy as np
 
 from .avals import ShapedArray, get_aval
-from .codegen.compile import compile_source
+from .codegen.compile import announce, compile_source
 from .codegen.emit import generate_source
-from .codegen.simplify import lower_safe_mul, merge_padded_sums
+from .codegen.simplify import drop_identities, lower_safe_mul, merge_padded_sums
 from .core import Tracer
 from .staging import make_graph
 from .tree import tree_flatten, tree_unflatten
@@ -23,17 +23,25 @@ class Compiled:
     code; it returns a tuple of the flat outputs.
     """
 
-    def __init__(self, graph, consts, out_tree, in_avals):
-        self.out_tree, self.in_avals = out_tree, in_avals
+    compile_seconds = None  # set by the first call (Numba compiles then, or loads its disk cache)
+
+    def __init__(self, graph, consts, out_tree, in_avals, name="f"):
+        self.out_tree, self.in_avals, self.name = out_tree, in_avals, name
         self.consts = [_to_numba(c) for c in consts]
-        self.graph = merge_padded_sums(lower_safe_mul(graph, self.consts, inputs_marked=False))
+        self.graph = merge_padded_sums(drop_identities(lower_safe_mul(graph, self.consts, inputs_marked=False)))
         self.dispatcher, self.module_source, self.module_name, self.function_name = compile_source(
             lambda name: generate_source(self.graph, name))
         self.source = self.module_source.split("\n\n\n", 1)[-1]
         self.out_avals = graph.out_avals
 
     def call_flat(self, flat_args):
-        outs = self.dispatcher(*[_to_numba(a) for a in flat_args], *self.consts)
+        args = [_to_numba(a) for a in flat_args]
+        if self.compile_seconds is None:  # Numba compiles on the first call
+            with announce(f"jit({self.name})") as timing:
+                outs = self.dispatcher(*args, *self.consts)
+            self.compile_seconds = timing["seconds"]
+        else:
+            outs = self.dispatcher(*args, *self.consts)
         return [_from_numba(o, a) for o, a in zip(outs, self.out_avals)]
 
 
@@ -88,7 +96,8 @@ class Jitted:
                     full.append(static_map[i] if i in static_map else next(it))
                 return self.fun(*full, **kw)
             graph, consts, out_tree = make_graph(flat_fun, in_avals)
-            compiled = self.cache[key] = Compiled(graph, consts, out_tree, in_avals)
+            compiled = self.cache[key] = Compiled(graph, consts, out_tree, in_avals,
+                                                       getattr(self.fun, "__name__", "f"))
         self.last = compiled
         return compiled, leaves
 
