@@ -10,7 +10,7 @@ import numpy as np
 
 from .avals import ShapedArray, get_aval, is_float
 from .core import Primitive, concrete_or_none, staging_active
-from .graph import eval_graph
+from .graph import Graph, Var, eval_graph
 from .jvp import jvp_flat
 from .staging import make_graph
 from .tree import tree_flatten, tree_unflatten
@@ -182,15 +182,28 @@ def _scan_jvp(primals, tangents, graph, num_consts, num_carry, length, reverse):
     return list(carry_out) + list(ys), tangents_out
 
 
+# A step's residuals (values of the forward pass its backward pass reads) are stored per step when
+# they hold at most this many elements; otherwise the backward pass recomputes them from the carry.
+RESIDUAL_LIMIT = 4096
+
+
 def _scan_vjp_fwd(*args, graph, num_consts, num_carry, length, reverse):
     """Forward pass for reverse mode: the scan's outputs plus, as residuals, the carry entering
-    each step (so the backward pass does not run the loop forward again)."""
+    each step and the intermediate values of each step that the backward pass reads (so the
+    backward pass neither runs the loop forward again nor recomputes those values)."""
     consts, carry, xs = _split_scan(list(args), num_consts, num_carry)
-    nc, nk = len(consts), len(carry)
+    nc, nk, nx = len(consts), len(carry), len(xs)
+    back = _BackwardStep(graph, consts, carry, xs)
+    primal, kept, saved = back.split()
+    if not saved or sum(v.aval.size for v in saved) > RESIDUAL_LIMIT:
+        primal, kept, saved = None, None, []
+    inv = back.graph.invars
+    step_graph = Graph(back.graph.constvars, inv[:nc] + back.carry_in_vars + back.x_vars, primal or [], saved)
 
     def fwd_body(*a):
         out = eval_graph(graph, a[:nc], a[nc:])
-        return out + list(a[nc:nc + nk])
+        carry_in, x = list(a[nc:nc + nk]), list(a[nc + nk:])
+        return out + carry_in + eval_graph(step_graph, back.consts, list(a[:nc]) + carry_in + x)
 
     c_avals = [_aval(c) for c in carry]
     x_avals = [ShapedArray(get_aval(x).shape[1:], get_aval(x).dtype) for x in xs]
@@ -198,53 +211,95 @@ def _scan_vjp_fwd(*args, graph, num_consts, num_carry, length, reverse):
     fouts = scan_p.bind(*fconsts, *consts, *carry, *xs, graph=fgraph, num_consts=len(fconsts) + nc,
                         num_carry=nk, length=length, reverse=reverse)
     n_out = len(graph.outs)
-    return fouts[:n_out], fouts[n_out:]
+    carries_in, stacked = fouts[n_out:n_out + nk], fouts[n_out + nk:]
+    if not saved:
+        return fouts[:n_out], (carries_in, None, back)
+    bgraph = Graph(back.graph.constvars, list(inv) + saved, kept, back.graph.outs)
+    return fouts[:n_out], (carries_in, (bgraph, stacked), back)
 
 
-def _scan_vjp_bwd(cts, carries_in, args, graph, num_consts, num_carry, length, reverse):
+class _BackwardStep:
+    """One step of the backward scan as a Graph: (consts, ct_carry, acc_ct_consts, carry_in, x, ct_y)
+    -> (ct_carry_in, acc_ct_consts + ct_consts, ct_x), recomputing the step's forward values."""
+
+    def __init__(self, graph, consts, carry, xs):
+        nc, nk, nx = len(consts), len(carry), len(xs)
+        out_avals = graph.out_avals
+        self.y_avals = y_avals = out_avals[nk:]
+        self.c_avals = c_avals = [_aval(c) for c in carry]
+        self.x_avals = x_avals = [ShapedArray(get_aval(x).shape[1:], get_aval(x).dtype) for x in xs]
+        self.float_consts = float_consts = [i for i, c in enumerate(consts) if is_float(get_aval(c).dtype)]
+        self.float_xs = float_xs = [i for i, x in enumerate(xs) if is_float(get_aval(x).dtype)]
+        self.float_carry = float_carry = [i for i, a in enumerate(c_avals) if is_float(a.dtype)]
+
+        def bwd_body(*a):
+            k = 0
+            cs, k = list(a[:nc]), nc
+            ctc, k = list(a[k:k + nk]), k + nk
+            acc, k = list(a[k:k + len(float_consts)]), k + len(float_consts)
+            c_t, k = list(a[k:k + nk]), k + nk
+            x_t, k = list(a[k:k + nx]), k + nx
+            cty = list(a[k:])
+            _, pullback = vjp_flat(lambda *z: eval_graph(graph, z[:nc], z[nc:]), cs + c_t + x_t)
+            y_cts = [c if is_float(av.dtype) else None for c, av in zip(cty, y_avals)]
+            grads = pullback([ctc[i] if i in float_carry else None for i in range(nk)] + y_cts)
+            g_consts, g_carry, g_x = grads[:nc], grads[nc:nc + nk], grads[nc + nk:]
+            new_ctc = [g_carry[i] if g_carry[i] is not None else _zeros(c_avals[i]) if i in float_carry else ctc[i]
+                       for i in range(nk)]
+            from . import numpy as anp
+            new_acc = [anp.add(acc[j], g_consts[i]) if g_consts[i] is not None else acc[j]
+                       for j, i in enumerate(float_consts)]
+            gx = [g_x[i] if g_x[i] is not None else _zeros(x_avals[i]) for i in float_xs]
+            return new_ctc + new_acc + gx
+
+        b_in_avals = ([_aval(c) for c in consts] + c_avals + [_aval(consts[i]) for i in float_consts] + c_avals
+                      + x_avals + [ShapedArray(a.shape, a.dtype if is_float(a.dtype) else np.float64) for a in y_avals])
+        self.graph, self.consts, _ = make_graph(bwd_body, b_in_avals)
+        inv = self.graph.invars
+        start = nc + nk + len(float_consts)
+        self.const_vars, self.carry_in_vars, self.x_vars = inv[:nc], inv[start:start + nk], inv[start + nk:start + nk + nx]
+
+    def split(self):
+        """(primal eqns, the other eqns, saved vars): the equations computing the step's forward
+        values from (consts, carry_in, x) alone; the rest, which read cotangents; and the values of
+        the first the second read. Equations reading only constants stay in both."""
+        step_inputs = set(self.carry_in_vars) | set(self.x_vars)
+        known = set(self.const_vars) | set(self.graph.constvars) | step_inputs
+        per_step, primal, kept = set(step_inputs), [], []
+        for e in self.graph.eqns:
+            ins = [x for x in e.inputs if isinstance(x, Var)]
+            if all(x in known for x in ins):
+                primal.append(e)
+                known.update(e.outvars)
+                if any(x in per_step for x in ins):
+                    per_step.update(e.outvars)
+                    continue
+            kept.append(e)
+        saved = []
+        for x in [x for e in kept for x in e.inputs] + list(self.graph.outs):
+            if isinstance(x, Var) and x in per_step and x not in step_inputs and x not in saved:
+                saved.append(x)
+        return primal, kept, saved
+
+
+def _scan_vjp_bwd(cts, residuals, args, graph, num_consts, num_carry, length, reverse):
     consts, carry, xs = _split_scan(list(args), num_consts, num_carry)
+    carries_in, plan, back = residuals
     nc, nk, nx = len(consts), len(carry), len(xs)
     out_avals = graph.out_avals
     ct_carry = [c if c is not None else _zeros(a) for c, a in zip(cts[:nk], out_avals[:nk])]
-    y_avals = out_avals[nk:]
     ct_ys = [c if c is not None else np.zeros((length,) + a.shape, a.dtype if is_float(a.dtype) else np.float64)
-             for c, a in zip(cts[nk:], y_avals)]
-    c_avals = [_aval(c) for c in carry]
-    x_avals = [ShapedArray(get_aval(x).shape[1:], get_aval(x).dtype) for x in xs]
+             for c, a in zip(cts[nk:], back.y_avals)]
+    float_consts, float_xs, float_carry = back.float_consts, back.float_xs, back.float_carry
+    c_avals = back.c_avals
 
-    # 2. backward: a scan in the opposite direction carrying (ct_carry, accumulated ct_consts)
-    float_consts = [i for i, c in enumerate(consts) if is_float(get_aval(c).dtype)]
-    float_xs = [i for i, x in enumerate(xs) if is_float(get_aval(x).dtype)]
-    float_carry = [i for i, a in enumerate(c_avals) if is_float(a.dtype)]
-
-    def bwd_body(*a):
-        k = 0
-        cs, k = list(a[:nc]), nc
-        ctc, k = list(a[k:k + nk]), k + nk
-        acc, k = list(a[k:k + len(float_consts)]), k + len(float_consts)
-        c_t, k = list(a[k:k + nk]), k + nk
-        x_t, k = list(a[k:k + nx]), k + nx
-        cty = list(a[k:])
-        _, pullback = vjp_flat(lambda *z: eval_graph(graph, z[:nc], z[nc:]), cs + c_t + x_t)
-        y_cts = [c if is_float(av.dtype) else None for c, av in zip(cty, y_avals)]
-        grads = pullback([ctc[i] if i in float_carry else None for i in range(nk)] + y_cts)
-        g_consts, g_carry, g_x = grads[:nc], grads[nc:nc + nk], grads[nc + nk:]
-        new_ctc = [g_carry[i] if g_carry[i] is not None else _zeros(c_avals[i]) if i in float_carry else ctc[i]
-                   for i in range(nk)]
-        from . import numpy as anp
-        new_acc = [anp.add(acc[j], g_consts[i]) if g_consts[i] is not None else acc[j]
-                   for j, i in enumerate(float_consts)]
-        gx = [g_x[i] if g_x[i] is not None else _zeros(x_avals[i]) for i in float_xs]
-        return new_ctc + new_acc + gx
-
+    # the backward pass: a scan in the opposite direction carrying (ct_carry, accumulated ct_consts)
+    bgraph, stacked = plan if plan is not None else (back.graph, [])
     ct_carry_in = [ct_carry[i] if i in float_carry else _zeros(c_avals[i]) for i in range(nk)]
     acc0 = [_zeros(_aval(consts[i])) for i in float_consts]
-    b_in_avals = ([_aval(c) for c in consts] + c_avals + [_aval(consts[i]) for i in float_consts] + c_avals + x_avals
-                  + [ShapedArray(a.shape, a.dtype if is_float(a.dtype) else np.float64) for a in y_avals])
-    bgraph, bconsts, _ = make_graph(bwd_body, b_in_avals)
-    bouts = scan_p.bind(*bconsts, *consts, *ct_carry_in, *acc0, *carries_in, *xs, *ct_ys, graph=bgraph,
-                        num_consts=len(bconsts) + nc, num_carry=nk + len(float_consts), length=length,
-                        reverse=not reverse)
+    bouts = scan_p.bind(*back.consts, *consts, *ct_carry_in, *acc0, *carries_in, *xs, *ct_ys, *stacked,
+                        graph=bgraph, num_consts=len(back.consts) + nc, num_carry=nk + len(float_consts),
+                        length=length, reverse=not reverse)
     ct_init = bouts[:nk]
     ct_consts_acc = bouts[nk:nk + len(float_consts)]
     ct_xs_stacked = bouts[nk + len(float_consts):]
