@@ -34,6 +34,19 @@ class Compiled:
         self.source = self.module_source.split("\n\n\n", 1)[-1]
         self.out_avals = graph.out_avals
 
+    def call_fast(self, args):
+        """call_flat for C-contiguous ndarray arguments: no conversion, outputs rebuilt directly."""
+        outs = self.dispatcher(*args, *self.consts)
+        leaves = [t(o) if t is not None else o for o, t in zip(outs, self._scalar_types)]
+        return tree_unflatten(self.out_tree, leaves)
+
+    @property
+    def _scalar_types(self):
+        types = self.__dict__.get("_scalar_types_")
+        if types is None:
+            types = self.__dict__["_scalar_types_"] = [None if a.shape else a.dtype.type for a in self.out_avals]
+        return types
+
     def call_flat(self, flat_args):
         args = [_to_numba(a) for a in flat_args]
         if self.compile_seconds is None:  # Numba compiles on the first call
@@ -68,6 +81,7 @@ class Jitted:
         self.fun = fun
         self.static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
         self.cache = {}
+        self._fast = {}  # (shape, dtype) of each argument -> Compiled, when all are C-contiguous ndarrays
         self.last = None
         functools.update_wrapper(self, fun, updated=())
 
@@ -102,10 +116,18 @@ class Jitted:
         return compiled, leaves
 
     def __call__(self, *args, **kwargs):
+        fast = None if kwargs or self.static_argnums else _fast_key(args)
+        if fast is not None:
+            compiled = self._fast.get(fast)
+            if compiled is not None and compiled.compile_seconds is not None:
+                self.last = compiled
+                return compiled.call_fast(args)
         try:
             compiled, flat = self._lower(*args, **kwargs)
         except _TracedArgument:
             return self.fun(*args, **kwargs)  # under another transform: trace through
+        if fast is not None:
+            self._fast[fast] = compiled
         return tree_unflatten(compiled.out_tree, compiled.call_flat(flat))
 
     @property
@@ -140,6 +162,17 @@ def _signature(x):
         raise _TracedArgument
     a = get_aval(x)
     return a.shape, a.dtype
+
+
+def _fast_key(args):
+    """The specialisation key of arguments that are all C-contiguous, non-0-d float/int ndarrays (the
+    common call: they pass to the compiled function as they are); None for anything else."""
+    key = []
+    for a in args:
+        if type(a) is not np.ndarray or not a.ndim or not a.flags.c_contiguous:
+            return None
+        key.append((a.shape, a.dtype))
+    return tuple(key)
 
 
 def _abstract(x):
