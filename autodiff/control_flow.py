@@ -338,15 +338,22 @@ def _emit_scan(ctx, eqn):
     _emit_carry_update(ctx, graph, carry_names, body_outs[:nk], outs[:nk])
     body, ctx.lines, ctx.depth = ctx.lines, outer_lines, depth0
     top = "    " * (depth0 + 1)
-    hoisted = [ln for ln in body if ln.startswith(top) and not ln.startswith(top + " ") and _ALLOC.match(ln.strip())]
-    for ln in hoisted:
-        ctx.line(ln.strip())
+    kept = []
+    for ln in body:
+        m = _ALLOC.match(ln.strip()) if ln.startswith(top) and not ln.startswith(top + " ") else None
+        if m is None:
+            kept.append(ln)
+            continue
+        name, fn, rest = m.groups()
+        ctx.line(f"{name} = np.empty{rest}")
+        if fn == "zeros":  # an accumulator: zeroed in place on every step
+            kept.append(f"{top}{name}.fill(0)")
     ctx.line(header)
-    ctx.lines += [ln for ln in body if ln not in hoisted]
+    ctx.lines += kept
 
 
-# `name = np.empty((3, 2,), np.float64)`: a fixed-shape allocation that can move out of a loop
-_ALLOC = re.compile(r"^\w+ = np\.empty\(\((?:\d+, ?)*\), np\.\w+\)$")
+# `name = np.empty((3, 2,), np.float64)` (or np.zeros): a fixed-shape allocation that can move out of a loop
+_ALLOC = re.compile(r"^(\w+) = np\.(empty|zeros)(\(\((?:\d+, ?)*\), np\.\w+\))$")
 
 
 def _emit_carry_update(ctx, graph, names, body_outs, out_vars):
