@@ -40,6 +40,13 @@ def is_partial_sum(eqn, shape):
     return eqn.outvars[0].aval.shape == tuple(d for i, d in enumerate(shape) if i not in axes)
 
 
+def _size(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
 def _reads(eqn, vars_):
     return any(isinstance(x, Var) and x in vars_ for x in eqn.inputs)
 
@@ -75,9 +82,10 @@ def schedule(eqns):
                 group.add_reduction(eqn)
                 blocked.update(eqn.outvars)
                 continue
-            if is_elementwise(eqn) and not reads_group and not reads_blocked:
-                # independent of the open loop (e.g. 1/sigma beside a loop over data points): a side
-                # loop emitted before it, so the open loop stays open for what follows
+            if (is_elementwise(eqn) and not reads_group and not reads_blocked
+                    and eqn.outvars[0].aval.size < _size(group.shape)):
+                # smaller work independent of the open loop (1/sigma beside a loop over data points):
+                # a side loop emitted before it, so the open loop stays open for what follows
                 shape = eqn.outvars[0].aval.shape
                 if side is None or side.shape != shape:
                     flush_side()
