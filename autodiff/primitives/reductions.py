@@ -302,19 +302,15 @@ _INLINE = {"reduce_sum": ("0.0", "{acc} += {x}"), "reduce_prod": ("1.0", "{acc} 
            "reduce_min": (None, "{acc} = rt.minimum({acc}, {x})"), "reduce_logsumexp": None}
 
 
-def shape_code_of(shape):
-    from ..codegen.emit import shape_code
-    return shape_code(shape)
-
-
 def _emit_inline_reduction(ctx, name, x, shape, axes, out):
     """Loops over the kept axes around accumulation loops over the reduced ones, indexing x in
     place (no reshaped or transposed views: Numba builds those through a C helper)."""
+    from ..codegen.emit import dtype_code, shape_code
     keep = [a for a in range(len(shape)) if a not in axes]
     idx = {a: ctx.tmp("p" if a in keep else "k") for a in range(len(shape))}
     acc, res = ctx.tmp("acc"), ctx.name(out)
     if out.aval.shape:
-        ctx.line(f"{res} = np.empty({shape_code_of(out.aval.shape)}, np.float64)")
+        ctx.line(f"{res} = np.empty({shape_code(out.aval.shape)}, {dtype_code(out.aval.dtype)})")
     depth0 = ctx.depth
     for a in keep:
         ctx.line(f"for {idx[a]} in range({shape[a]}):")
