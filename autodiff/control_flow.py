@@ -4,11 +4,13 @@ Without jit these run as ordinary Python loops and branches on concrete values, 
 transform sees plain primitives. While a function is being staged (under jit) they become
 primitives holding the body as a Graph, with impl, shape, JVP, VJP and emitter side by side.
 """
+import re
+
 import numpy as np
 
 from .avals import ShapedArray, get_aval, is_float
 from .core import Primitive, concrete_or_none, staging_active
-from .graph import eval_graph
+from .graph import Graph, Var, eval_graph
 from .jvp import jvp_flat
 from .staging import make_graph
 from .tree import tree_flatten, tree_unflatten
@@ -180,15 +182,28 @@ def _scan_jvp(primals, tangents, graph, num_consts, num_carry, length, reverse):
     return list(carry_out) + list(ys), tangents_out
 
 
+# A step's residuals (values of the forward pass its backward pass reads) are stored per step when
+# they hold at most this many elements; otherwise the backward pass recomputes them from the carry.
+RESIDUAL_LIMIT = 4096
+
+
 def _scan_vjp_fwd(*args, graph, num_consts, num_carry, length, reverse):
     """Forward pass for reverse mode: the scan's outputs plus, as residuals, the carry entering
-    each step (so the backward pass does not run the loop forward again)."""
+    each step and the intermediate values of each step that the backward pass reads (so the
+    backward pass neither runs the loop forward again nor recomputes those values)."""
     consts, carry, xs = _split_scan(list(args), num_consts, num_carry)
-    nc, nk = len(consts), len(carry)
+    nc, nk, nx = len(consts), len(carry), len(xs)
+    back = _BackwardStep(graph, consts, carry, xs)
+    primal, kept, saved = back.split()
+    if not saved or sum(v.aval.size for v in saved) > RESIDUAL_LIMIT:
+        primal, kept, saved = None, None, []
+    inv = back.graph.invars
+    step_graph = Graph(back.graph.constvars, inv[:nc] + back.carry_in_vars + back.x_vars, primal or [], saved)
 
     def fwd_body(*a):
         out = eval_graph(graph, a[:nc], a[nc:])
-        return out + list(a[nc:nc + nk])
+        carry_in, x = list(a[nc:nc + nk]), list(a[nc + nk:])
+        return out + carry_in + eval_graph(step_graph, back.consts, list(a[:nc]) + carry_in + x)
 
     c_avals = [_aval(c) for c in carry]
     x_avals = [ShapedArray(get_aval(x).shape[1:], get_aval(x).dtype) for x in xs]
@@ -196,53 +211,95 @@ def _scan_vjp_fwd(*args, graph, num_consts, num_carry, length, reverse):
     fouts = scan_p.bind(*fconsts, *consts, *carry, *xs, graph=fgraph, num_consts=len(fconsts) + nc,
                         num_carry=nk, length=length, reverse=reverse)
     n_out = len(graph.outs)
-    return fouts[:n_out], fouts[n_out:]
+    carries_in, stacked = fouts[n_out:n_out + nk], fouts[n_out + nk:]
+    if not saved:
+        return fouts[:n_out], (carries_in, None, back)
+    bgraph = Graph(back.graph.constvars, list(inv) + saved, kept, back.graph.outs)
+    return fouts[:n_out], (carries_in, (bgraph, stacked), back)
 
 
-def _scan_vjp_bwd(cts, carries_in, args, graph, num_consts, num_carry, length, reverse):
+class _BackwardStep:
+    """One step of the backward scan as a Graph: (consts, ct_carry, acc_ct_consts, carry_in, x, ct_y)
+    -> (ct_carry_in, acc_ct_consts + ct_consts, ct_x), recomputing the step's forward values."""
+
+    def __init__(self, graph, consts, carry, xs):
+        nc, nk, nx = len(consts), len(carry), len(xs)
+        out_avals = graph.out_avals
+        self.y_avals = y_avals = out_avals[nk:]
+        self.c_avals = c_avals = [_aval(c) for c in carry]
+        self.x_avals = x_avals = [ShapedArray(get_aval(x).shape[1:], get_aval(x).dtype) for x in xs]
+        self.float_consts = float_consts = [i for i, c in enumerate(consts) if is_float(get_aval(c).dtype)]
+        self.float_xs = float_xs = [i for i, x in enumerate(xs) if is_float(get_aval(x).dtype)]
+        self.float_carry = float_carry = [i for i, a in enumerate(c_avals) if is_float(a.dtype)]
+
+        def bwd_body(*a):
+            k = 0
+            cs, k = list(a[:nc]), nc
+            ctc, k = list(a[k:k + nk]), k + nk
+            acc, k = list(a[k:k + len(float_consts)]), k + len(float_consts)
+            c_t, k = list(a[k:k + nk]), k + nk
+            x_t, k = list(a[k:k + nx]), k + nx
+            cty = list(a[k:])
+            _, pullback = vjp_flat(lambda *z: eval_graph(graph, z[:nc], z[nc:]), cs + c_t + x_t)
+            y_cts = [c if is_float(av.dtype) else None for c, av in zip(cty, y_avals)]
+            grads = pullback([ctc[i] if i in float_carry else None for i in range(nk)] + y_cts)
+            g_consts, g_carry, g_x = grads[:nc], grads[nc:nc + nk], grads[nc + nk:]
+            new_ctc = [g_carry[i] if g_carry[i] is not None else _zeros(c_avals[i]) if i in float_carry else ctc[i]
+                       for i in range(nk)]
+            from . import numpy as anp
+            new_acc = [anp.add(acc[j], g_consts[i]) if g_consts[i] is not None else acc[j]
+                       for j, i in enumerate(float_consts)]
+            gx = [g_x[i] if g_x[i] is not None else _zeros(x_avals[i]) for i in float_xs]
+            return new_ctc + new_acc + gx
+
+        b_in_avals = ([_aval(c) for c in consts] + c_avals + [_aval(consts[i]) for i in float_consts] + c_avals
+                      + x_avals + [ShapedArray(a.shape, a.dtype if is_float(a.dtype) else np.float64) for a in y_avals])
+        self.graph, self.consts, _ = make_graph(bwd_body, b_in_avals)
+        inv = self.graph.invars
+        start = nc + nk + len(float_consts)
+        self.const_vars, self.carry_in_vars, self.x_vars = inv[:nc], inv[start:start + nk], inv[start + nk:start + nk + nx]
+
+    def split(self):
+        """(primal eqns, the other eqns, saved vars): the equations computing the step's forward
+        values from (consts, carry_in, x) alone; the rest, which read cotangents; and the values of
+        the first the second read. Equations reading only constants stay in both."""
+        step_inputs = set(self.carry_in_vars) | set(self.x_vars)
+        known = set(self.const_vars) | set(self.graph.constvars) | step_inputs
+        per_step, primal, kept = set(step_inputs), [], []
+        for e in self.graph.eqns:
+            ins = [x for x in e.inputs if isinstance(x, Var)]
+            if all(x in known for x in ins):
+                primal.append(e)
+                known.update(e.outvars)
+                if any(x in per_step for x in ins):
+                    per_step.update(e.outvars)
+                    continue
+            kept.append(e)
+        saved = []
+        for x in [x for e in kept for x in e.inputs] + list(self.graph.outs):
+            if isinstance(x, Var) and x in per_step and x not in step_inputs and x not in saved:
+                saved.append(x)
+        return primal, kept, saved
+
+
+def _scan_vjp_bwd(cts, residuals, args, graph, num_consts, num_carry, length, reverse):
     consts, carry, xs = _split_scan(list(args), num_consts, num_carry)
+    carries_in, plan, back = residuals
     nc, nk, nx = len(consts), len(carry), len(xs)
     out_avals = graph.out_avals
     ct_carry = [c if c is not None else _zeros(a) for c, a in zip(cts[:nk], out_avals[:nk])]
-    y_avals = out_avals[nk:]
     ct_ys = [c if c is not None else np.zeros((length,) + a.shape, a.dtype if is_float(a.dtype) else np.float64)
-             for c, a in zip(cts[nk:], y_avals)]
-    c_avals = [_aval(c) for c in carry]
-    x_avals = [ShapedArray(get_aval(x).shape[1:], get_aval(x).dtype) for x in xs]
+             for c, a in zip(cts[nk:], back.y_avals)]
+    float_consts, float_xs, float_carry = back.float_consts, back.float_xs, back.float_carry
+    c_avals = back.c_avals
 
-    # 2. backward: a scan in the opposite direction carrying (ct_carry, accumulated ct_consts)
-    float_consts = [i for i, c in enumerate(consts) if is_float(get_aval(c).dtype)]
-    float_xs = [i for i, x in enumerate(xs) if is_float(get_aval(x).dtype)]
-    float_carry = [i for i, a in enumerate(c_avals) if is_float(a.dtype)]
-
-    def bwd_body(*a):
-        k = 0
-        cs, k = list(a[:nc]), nc
-        ctc, k = list(a[k:k + nk]), k + nk
-        acc, k = list(a[k:k + len(float_consts)]), k + len(float_consts)
-        c_t, k = list(a[k:k + nk]), k + nk
-        x_t, k = list(a[k:k + nx]), k + nx
-        cty = list(a[k:])
-        _, pullback = vjp_flat(lambda *z: eval_graph(graph, z[:nc], z[nc:]), cs + c_t + x_t)
-        y_cts = [c if is_float(av.dtype) else None for c, av in zip(cty, y_avals)]
-        grads = pullback([ctc[i] if i in float_carry else None for i in range(nk)] + y_cts)
-        g_consts, g_carry, g_x = grads[:nc], grads[nc:nc + nk], grads[nc + nk:]
-        new_ctc = [g_carry[i] if g_carry[i] is not None else _zeros(c_avals[i]) if i in float_carry else ctc[i]
-                   for i in range(nk)]
-        from . import numpy as anp
-        new_acc = [anp.add(acc[j], g_consts[i]) if g_consts[i] is not None else acc[j]
-                   for j, i in enumerate(float_consts)]
-        gx = [g_x[i] if g_x[i] is not None else _zeros(x_avals[i]) for i in float_xs]
-        return new_ctc + new_acc + gx
-
+    # the backward pass: a scan in the opposite direction carrying (ct_carry, accumulated ct_consts)
+    bgraph, stacked = plan if plan is not None else (back.graph, [])
     ct_carry_in = [ct_carry[i] if i in float_carry else _zeros(c_avals[i]) for i in range(nk)]
     acc0 = [_zeros(_aval(consts[i])) for i in float_consts]
-    b_in_avals = ([_aval(c) for c in consts] + c_avals + [_aval(consts[i]) for i in float_consts] + c_avals + x_avals
-                  + [ShapedArray(a.shape, a.dtype if is_float(a.dtype) else np.float64) for a in y_avals])
-    bgraph, bconsts, _ = make_graph(bwd_body, b_in_avals)
-    bouts = scan_p.bind(*bconsts, *consts, *ct_carry_in, *acc0, *carries_in, *xs, *ct_ys, graph=bgraph,
-                        num_consts=len(bconsts) + nc, num_carry=nk + len(float_consts), length=length,
-                        reverse=not reverse)
+    bouts = scan_p.bind(*back.consts, *consts, *ct_carry_in, *acc0, *carries_in, *xs, *ct_ys, *stacked,
+                        graph=bgraph, num_consts=len(back.consts) + nc, num_carry=nk + len(float_consts),
+                        length=length, reverse=not reverse)
     ct_init = bouts[:nk]
     ct_consts_acc = bouts[nk:nk + len(float_consts)]
     ct_xs_stacked = bouts[nk + len(float_consts):]
@@ -253,26 +310,74 @@ def _scan_vjp_bwd(cts, carries_in, args, graph, num_consts, num_carry, length, r
 
 
 def _emit_scan(ctx, eqn):
-    from .codegen.emit import dtype_code, shape_code
+    """A for loop over the body's inlined code. Array carries live in buffers allocated once and
+    updated by copying, so the body's own arrays can be allocated once, before the loop (an
+    allocation per step costs more than the small-array work of an HMM step)."""
+    from .codegen.emit import dtype_code, emit_copy, shape_code
     p = eqn.params
     graph, nc, nk, length = p["graph"], p["num_consts"], p["num_carry"], p["length"]
     consts, carry, xs = _split_scan(eqn.inputs, nc, nk)
     outs = eqn.outvars
     carry_names = [ctx.name(v) for v in outs[:nk]]
     for name, c in zip(carry_names, carry):
-        ctx.line(f"{name} = " + (f"np.ascontiguousarray({ctx.name(c)})" if c.aval.shape else ctx.name(c)))
+        if c.aval.shape:
+            ctx.line(f"{name} = np.empty({shape_code(c.aval.shape)}, {dtype_code(c.aval.dtype)})")
+            emit_copy(ctx, name, lambda idx: idx, ctx.name(c), c.aval.shape)
+        else:
+            ctx.line(f"{name} = {ctx.name(c)}")
     for v in outs[nk:]:
         ctx.line(f"{ctx.name(v)} = np.empty({shape_code(v.aval.shape)}, {dtype_code(v.aval.dtype)})")
     t = ctx.tmp("t")
     header = f"for {t} in range({length - 1}, -1, -1):" if p["reverse"] else f"for {t} in range({length}):"
-    with ctx.block(header):
-        body_outs = ctx.emit_graph_inline(graph, carry_names + [f"{ctx.name(x)}[{t}]" for x in xs],
-                                          [ctx.name(c) for c in consts])
-        for name, out, v in zip(carry_names, body_outs[:nk], outs[:nk]):
-            ctx.line(f"{name} = " + (f"np.ascontiguousarray({out})" if v.aval.shape else out))
-        from .codegen.emit import emit_copy
-        for v, out in zip(outs[nk:], body_outs[nk:]):
-            emit_copy(ctx, ctx.name(v), lambda idx: [t] + idx, out, v.aval.shape[1:])
+    outer_lines, depth0 = ctx.lines, ctx.depth
+    ctx.lines, ctx.depth = [], depth0 + 1
+    body_outs = ctx.emit_graph_inline(graph, carry_names + [f"{ctx.name(x)}[{t}]" for x in xs],
+                                      [ctx.name(c) for c in consts])
+    for v, out in zip(outs[nk:], body_outs[nk:]):
+        emit_copy(ctx, ctx.name(v), lambda idx: [t] + idx, out, v.aval.shape[1:])
+    _emit_carry_update(ctx, graph, carry_names, body_outs[:nk], outs[:nk])
+    body, ctx.lines, ctx.depth = ctx.lines, outer_lines, depth0
+    top = "    " * (depth0 + 1)
+    kept = []
+    for ln in body:
+        m = _ALLOC.match(ln.strip()) if ln.startswith(top) and not ln.startswith(top + " ") else None
+        if m is None:
+            kept.append(ln)
+            continue
+        name, fn, rest = m.groups()
+        ctx.line(f"{name} = np.empty{rest}")
+        if fn == "zeros":  # an accumulator: zeroed in place on every step
+            kept.append(f"{top}{name}.fill(0)")
+    ctx.line(header)
+    ctx.lines += kept
+
+
+# `name = np.empty((3, 2,), np.float64)` (or np.zeros): a fixed-shape allocation that can move out of a loop
+_ALLOC = re.compile(r"^(\w+) = np\.(empty|zeros)(\(\((?:\d+, ?)*\), np\.\w+\))$")
+
+
+def _emit_carry_update(ctx, graph, names, body_outs, out_vars):
+    """carry <- the body's outputs. An output that is a fresh array of this step is copied in
+    directly; any other (an input or a view that may alias a carry buffer) goes through its own
+    buffer first, so that every old carry value is read before any carry is overwritten."""
+    from .codegen.emit import dtype_code, emit_copy, shape_code
+    fresh = {v for e in graph.eqns if e.primitive.scalar_template is not None for v in e.outvars}
+    direct = []
+    for name, out, v, atom in zip(names, body_outs, out_vars, graph.outs[:len(names)]):
+        if not v.aval.shape or out == name:
+            direct.append((name, out, v))
+        elif atom in fresh:
+            direct.append((name, out, v))
+        else:
+            tmp = ctx.tmp("c")
+            ctx.line(f"{tmp} = np.empty({shape_code(v.aval.shape)}, {dtype_code(v.aval.dtype)})")
+            emit_copy(ctx, tmp, lambda idx: idx, out, v.aval.shape)
+            direct.append((name, tmp, v))
+    for name, src, v in direct:
+        if not v.aval.shape:
+            ctx.line(f"{name} = {src}")
+        elif src != name:
+            emit_copy(ctx, name, lambda idx: idx, src, v.aval.shape)
 
 
 scan_p = Primitive("scan", multiple_results=True)

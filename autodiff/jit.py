@@ -8,9 +8,9 @@ import functools
 import numpy as np
 
 from .avals import ShapedArray, get_aval
-from .codegen.compile import compile_source
+from .codegen.compile import announce, compile_source
 from .codegen.emit import generate_source
-from .codegen.simplify import lower_safe_mul, merge_padded_sums
+from .codegen.simplify import drop_identities, lower_safe_mul, merge_padded_sums
 from .core import Tracer
 from .staging import make_graph
 from .tree import tree_flatten, tree_unflatten
@@ -23,17 +23,38 @@ class Compiled:
     code; it returns a tuple of the flat outputs.
     """
 
-    def __init__(self, graph, consts, out_tree, in_avals):
-        self.out_tree, self.in_avals = out_tree, in_avals
+    compile_seconds = None  # set by the first call (Numba compiles then, or loads its disk cache)
+
+    def __init__(self, graph, consts, out_tree, in_avals, name="f"):
+        self.out_tree, self.in_avals, self.name = out_tree, in_avals, name
         self.consts = [_to_numba(c) for c in consts]
-        self.graph = merge_padded_sums(lower_safe_mul(graph, self.consts, inputs_marked=False))
+        self.graph = merge_padded_sums(drop_identities(lower_safe_mul(graph, self.consts, inputs_marked=False)))
         self.dispatcher, self.module_source, self.module_name, self.function_name = compile_source(
             lambda name: generate_source(self.graph, name))
         self.source = self.module_source.split("\n\n\n", 1)[-1]
         self.out_avals = graph.out_avals
 
+    def call_fast(self, args):
+        """call_flat for C-contiguous ndarray arguments: no conversion, outputs rebuilt directly."""
+        outs = self.dispatcher(*args, *self.consts)
+        leaves = [t(o) if t is not None else o for o, t in zip(outs, self._scalar_types)]
+        return tree_unflatten(self.out_tree, leaves)
+
+    @property
+    def _scalar_types(self):
+        types = self.__dict__.get("_scalar_types_")
+        if types is None:
+            types = self.__dict__["_scalar_types_"] = [None if a.shape else a.dtype.type for a in self.out_avals]
+        return types
+
     def call_flat(self, flat_args):
-        outs = self.dispatcher(*[_to_numba(a) for a in flat_args], *self.consts)
+        args = [_to_numba(a) for a in flat_args]
+        if self.compile_seconds is None:  # Numba compiles on the first call
+            with announce(f"jit({self.name})") as timing:
+                outs = self.dispatcher(*args, *self.consts)
+            self.compile_seconds = timing["seconds"]
+        else:
+            outs = self.dispatcher(*args, *self.consts)
         return [_from_numba(o, a) for o, a in zip(outs, self.out_avals)]
 
 
@@ -60,6 +81,7 @@ class Jitted:
         self.fun = fun
         self.static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
         self.cache = {}
+        self._fast = {}  # (shape, dtype) of each argument -> Compiled, when all are C-contiguous ndarrays
         self.last = None
         functools.update_wrapper(self, fun, updated=())
 
@@ -88,15 +110,24 @@ class Jitted:
                     full.append(static_map[i] if i in static_map else next(it))
                 return self.fun(*full, **kw)
             graph, consts, out_tree = make_graph(flat_fun, in_avals)
-            compiled = self.cache[key] = Compiled(graph, consts, out_tree, in_avals)
+            compiled = self.cache[key] = Compiled(graph, consts, out_tree, in_avals,
+                                                       getattr(self.fun, "__name__", "f"))
         self.last = compiled
         return compiled, leaves
 
     def __call__(self, *args, **kwargs):
+        fast = None if kwargs or self.static_argnums else _fast_key(args)
+        if fast is not None:
+            compiled = self._fast.get(fast)
+            if compiled is not None and compiled.compile_seconds is not None:
+                self.last = compiled
+                return compiled.call_fast(args)
         try:
             compiled, flat = self._lower(*args, **kwargs)
         except _TracedArgument:
             return self.fun(*args, **kwargs)  # under another transform: trace through
+        if fast is not None:
+            self._fast[fast] = compiled
         return tree_unflatten(compiled.out_tree, compiled.call_flat(flat))
 
     @property
@@ -131,6 +162,17 @@ def _signature(x):
         raise _TracedArgument
     a = get_aval(x)
     return a.shape, a.dtype
+
+
+def _fast_key(args):
+    """The specialisation key of arguments that are all C-contiguous, non-0-d float/int ndarrays (the
+    common call: they pass to the compiled function as they are); None for anything else."""
+    key = []
+    for a in args:
+        if type(a) is not np.ndarray or not a.ndim or not a.flags.c_contiguous:
+            return None
+        key.append((a.shape, a.dtype))
+    return tuple(key)
 
 
 def _abstract(x):

@@ -1,10 +1,21 @@
 """GraphTrace: trace a Python function on abstract values into a Graph (make_graph)."""
+import warnings
+
 import numpy as np
 
 from .avals import ShapedArray, get_aval
 from .core import Trace, Tracer, new_main
 from .graph import Eqn, Graph, Literal, Var
 from .tree import tree_flatten, tree_unflatten
+
+
+# A traced function this long is almost always a Python loop unrolled under jit (the shared
+# benchmark models' gradients stage 40-400 operations, a few times that before simplification).
+UNROLL_WARNING = 5000
+
+
+class UnrolledLoopWarning(UserWarning):
+    """A function staged under jit is very long: a Python loop should probably be ad.scan."""
 
 
 class GraphTracer(Tracer):
@@ -76,6 +87,11 @@ class GraphTrace(Trace):
         if getattr(primitive, "inline_when_staging", False):
             return primitive.impl(*tracers, **params)
         builder = self.main.global_data
+        if len(builder.eqns) == UNROLL_WARNING:
+            warnings.warn(f"jit: tracing has staged {UNROLL_WARNING} operations into one function, probably by "
+                          "unrolling a Python loop; Numba's compile time grows faster than the function's length. "
+                          "Write the loop with ad.scan or ad.fori_loop, which compile its body once.",
+                          UnrolledLoopWarning, stacklevel=2)
         avals_in = [t.aval for t in tracers]
         avals_out = primitive.shape_rule(*avals_in, **params)
         outs = [GraphTracer(self, a) for a in (avals_out if primitive.multiple_results else [avals_out])]
@@ -178,4 +194,4 @@ def trace_to_graph(fn, args):
     return graph, consts, in_tree, out_tree
 
 
-__all__ = ["GraphTrace", "GraphTracer", "make_graph", "trace_to_graph", "prune", "np"]
+__all__ = ["GraphTrace", "GraphTracer", "UnrolledLoopWarning", "make_graph", "trace_to_graph", "prune", "np"]

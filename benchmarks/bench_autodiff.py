@@ -147,7 +147,7 @@ def main():
             row["ratio_vs_jax"] = row["us_python"] / jax_us
         rows.append(row)
     warm, imports = warm_cache_first_call()
-    print_table(rows, ["model", "dim", "matches_ref", "us_python", "ref_us_python", "ratio_python", "us_loop",
+    print_table(rows, ["model", "dim", "matches_ref", "us_python", "us_jit_wrapper", "ref_us_python", "ratio_python", "us_loop",
                        "ref_us_loop", "ratio_loop", "jax_us_python", "ratio_vs_jax", "first_call_s"])
     print(f"\nlogistic, new process with a warm Numba cache: first call {warm:.3f} s (imports {imports:.2f} s)")
     save("bench_autodiff", rows, dict(warm_cache_first_call_s=warm, warm_cache_import_s=imports))

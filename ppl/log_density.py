@@ -18,7 +18,7 @@ from numba import types
 
 import autodiff as ad
 import autodiff.numpy as anp
-from autodiff.codegen.compile import compile_source
+from autodiff.codegen.compile import announce, compile_source
 
 from .constrain import DrawConstrainer, observed_values
 from .effects import Messenger
@@ -102,9 +102,18 @@ class LogDensity:
     def _build(self, jacobian):
         key = bool(jacobian)
         if key not in self._compiled:
-            self._compiled[key] = _CompiledLogDensity(lambda parts: self.logp_of_parts(parts, jacobian),
-                                                      self.layout)
+            name = getattr(self.model, "__name__", "model")
+            with announce(f"the log density of {name} and its gradient") as timing:
+                compiled = _CompiledLogDensity(lambda parts: self.logp_of_parts(parts, jacobian), self.layout)
+            compiled.seconds = timing["seconds"]
+            self._compiled[key] = compiled
         return self._compiled[key]
+
+    @property
+    def compile_seconds(self):
+        """Seconds spent tracing and compiling logp_and_grad (compiling it now if it was not yet);
+        a few tenths of a second when Numba's disk cache already held the machine code."""
+        return self._build(True).seconds
 
     @property
     def logp_and_grad_fn(self):

@@ -150,8 +150,12 @@ def emit_group(ctx, group, materialised):
         if v in materialised:
             ctx.line(f"{ctx.name(v)} = np.empty({shape_code(shape)}, {dtype_code(v.aval.dtype)})")
     for red in group.reductions:
-        ctx.line(f"{ctx.name(red.outvars[0])} = {red.primitive.reduction[0]}")
-        if red.outvars[0].aval.dtype.kind == "f" and red.primitive.reduction[0] == "0":
+        out = red.outvars[0]
+        if out.aval.ndim:  # a partial sum: one accumulator per kept index
+            ctx.line(f"{ctx.name(out)} = np.zeros({shape_code(out.aval.shape)}, {dtype_code(out.aval.dtype)})")
+            continue
+        ctx.line(f"{ctx.name(out)} = {red.primitive.reduction[0]}")
+        if out.aval.dtype.kind == "f" and red.primitive.reduction[0] == "0":
             ctx.lines[-1] += ".0"
     depth0 = ctx.depth
     for k, d in enumerate(shape):
@@ -167,6 +171,9 @@ def emit_group(ctx, group, materialised):
             ctx.line(f"{ctx.name(v)}[{', '.join(idx)}] = {name}")
     for red in group.reductions:
         acc = ctx.name(red.outvars[0])
+        if red.outvars[0].aval.ndim:
+            axes = red.params["axes"]
+            acc += "[" + ", ".join(i for k, i in enumerate(idx) if k not in axes) + "]"
         ctx.line(red.primitive.reduction[1].format(acc=acc, x=elem(red.inputs[0])))
     ctx.depth = depth0
 

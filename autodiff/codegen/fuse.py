@@ -13,7 +13,7 @@ class FusedGroup:
     def __init__(self, shape):
         self.shape = shape
         self.members = []       # elementwise eqns, in order
-        self.reductions = []    # full reductions over a member's value
+        self.reductions = []    # reductions over a member's value: full, or sums over some axes
         self.defined = set()
 
     def add(self, eqn):
@@ -31,16 +31,39 @@ def is_elementwise(eqn):
     return eqn.primitive.scalar_template is not None and eqn.outvars[0].aval.ndim > 0
 
 
+def is_partial_sum(eqn, shape):
+    """A float sum over some axes of a value of the group's shape, keeping the others (accumulated
+    in the group's loop, e.g. a gradient summed over data points for each component)."""
+    if eqn.primitive.name != "reduce_sum" or eqn.outvars[0].aval.dtype.kind != "f":
+        return False
+    axes = eqn.params["axes"]
+    return eqn.outvars[0].aval.shape == tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+def _size(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
 def _reads(eqn, vars_):
     return any(isinstance(x, Var) and x in vars_ for x in eqn.inputs)
 
 
 def schedule(eqns):
     """Order eqns into a list of Eqn | FusedGroup items."""
-    items, group, deferred, blocked = [], None, [], set()
+    items, group, deferred, blocked, side = [], None, [], set(), None
+
+    def flush_side():
+        nonlocal side
+        if side is not None:
+            items.append(side)
+            side = None
 
     def close():
         nonlocal group, deferred, blocked
+        flush_side()
         if group is not None:
             items.append(group)
         items.extend(deferred)
@@ -55,17 +78,28 @@ def schedule(eqns):
                 continue
             if (getattr(eqn.primitive, "reduction", None) is not None and not reads_blocked
                     and isinstance(eqn.inputs[0], Var) and eqn.inputs[0] in group.defined
-                    and eqn.outvars[0].aval.ndim == 0):
+                    and (eqn.outvars[0].aval.ndim == 0 or is_partial_sum(eqn, group.shape))):
                 group.add_reduction(eqn)
                 blocked.update(eqn.outvars)
                 continue
+            if (is_elementwise(eqn) and not reads_group and not reads_blocked
+                    and eqn.outvars[0].aval.size < _size(group.shape)):
+                # smaller work independent of the open loop (1/sigma beside a loop over data points):
+                # a side loop emitted before it, so the open loop stays open for what follows
+                shape = eqn.outvars[0].aval.shape
+                if side is None or side.shape != shape:
+                    flush_side()
+                    side = FusedGroup(shape)
+                side.add(eqn)
+                continue
             if is_elementwise(eqn):
-                close()  # another shape (or it needs a value only available after the loop)
+                close()  # it needs a value only available after the loop
             elif reads_group or reads_blocked:
                 deferred.append(eqn)
                 blocked.update(eqn.outvars)
                 continue
             else:
+                flush_side()
                 items.append(eqn)
                 continue
         if is_elementwise(eqn):

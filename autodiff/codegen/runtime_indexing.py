@@ -308,92 +308,161 @@ def argmin(x, P, n, Q, out_shape):
     return out.reshape(out_shape)
 
 
+# Reductions write into an output array the caller allocates (in a loop body the generated code
+# allocates it once, before the loop); `*_all` reduce every element to a scalar without allocating.
 @jit
-def reduce_sum(x, P, n, Q, out_shape):
-    x3 = as3(x, P, n, Q)
-    out = np.zeros((P, Q), x.dtype)
+def out2(out, P, Q):
+    return out.reshape((P, Q))
+
+
+@jit
+def reduce_sum(x, P, n, Q, out):
+    x3, o = as3(x, P, n, Q), out2(out, P, Q)
     for p in range(P):
+        for q in range(Q):
+            o[p, q] = 0
         for k in range(n):
             for q in range(Q):
-                out[p, q] += x3[p, k, q]
-    return out.reshape(out_shape)
+                o[p, q] += x3[p, k, q]
 
 
 @jit
-def reduce_prod(x, P, n, Q, out_shape):
-    x3 = as3(x, P, n, Q)
-    out = np.ones((P, Q), x.dtype)
+def reduce_prod(x, P, n, Q, out):
+    x3, o = as3(x, P, n, Q), out2(out, P, Q)
     for p in range(P):
+        for q in range(Q):
+            o[p, q] = 1
         for k in range(n):
             for q in range(Q):
-                out[p, q] *= x3[p, k, q]
-    return out.reshape(out_shape)
+                o[p, q] *= x3[p, k, q]
 
 
 @jit
-def reduce_max(x, P, n, Q, out_shape):
-    x3 = as3(x, P, n, Q)
-    out = x3[:, 0, :].copy()
+def reduce_max(x, P, n, Q, out):
+    x3, o = as3(x, P, n, Q), out2(out, P, Q)
     for p in range(P):
+        for q in range(Q):
+            o[p, q] = x3[p, 0, q]
         for k in range(1, n):
             for q in range(Q):
-                out[p, q] = maximum(out[p, q], x3[p, k, q])
-    return out.reshape(out_shape)
+                o[p, q] = maximum(o[p, q], x3[p, k, q])
 
 
 @jit
-def reduce_min(x, P, n, Q, out_shape):
-    x3 = as3(x, P, n, Q)
-    out = x3[:, 0, :].copy()
+def reduce_min(x, P, n, Q, out):
+    x3, o = as3(x, P, n, Q), out2(out, P, Q)
     for p in range(P):
+        for q in range(Q):
+            o[p, q] = x3[p, 0, q]
         for k in range(1, n):
             for q in range(Q):
-                out[p, q] = minimum(out[p, q], x3[p, k, q])
-    return out.reshape(out_shape)
+                o[p, q] = minimum(o[p, q], x3[p, k, q])
 
 
 @jit
-def reduce_and(x, P, n, Q, out_shape):
-    x3 = as3(x, P, n, Q)
-    out = np.ones((P, Q), np.bool_)
+def reduce_and(x, P, n, Q, out):
+    x3, o = as3(x, P, n, Q), out2(out, P, Q)
     for p in range(P):
+        for q in range(Q):
+            o[p, q] = True
         for k in range(n):
             for q in range(Q):
                 if x3[p, k, q] == 0:
-                    out[p, q] = False
-    return out.reshape(out_shape)
+                    o[p, q] = False
 
 
 @jit
-def reduce_or(x, P, n, Q, out_shape):
-    x3 = as3(x, P, n, Q)
-    out = np.zeros((P, Q), np.bool_)
+def reduce_or(x, P, n, Q, out):
+    x3, o = as3(x, P, n, Q), out2(out, P, Q)
     for p in range(P):
+        for q in range(Q):
+            o[p, q] = False
         for k in range(n):
             for q in range(Q):
                 if x3[p, k, q] != 0:
-                    out[p, q] = True
-    return out.reshape(out_shape)
+                    o[p, q] = True
 
 
 @jit
-def reduce_logsumexp(x, P, n, Q, out_shape):
+def _lse(x3, p, n, q):
+    m = -np.inf
+    for k in range(n):
+        v = x3[p, k, q]
+        if v > m or v != v:
+            m = v
+    if m != m or m == np.inf or m == -np.inf:
+        return m
+    s = 0.0
+    for k in range(n):
+        s += math.exp(x3[p, k, q] - m)
+    return m + math.log(s)
+
+
+@jit
+def reduce_logsumexp(x, P, n, Q, out):
     """log(sum(exp(x))) over the middle axis of x viewed as (P, n, Q), shifted by the maximum;
     scipy's edge cases: all -inf gives -inf, any +inf gives inf, nan gives nan."""
-    x3 = as3(x, P, n, Q)
-    out = np.empty((P, Q), np.float64)
+    x3, o = as3(x, P, n, Q), out2(out, P, Q)
     for p in range(P):
         for q in range(Q):
-            m = -np.inf
-            for k in range(n):
-                v = x3[p, k, q]
-                if v > m or v != v:
-                    m = v
-            if m != m or m == np.inf or m == -np.inf:
-                out[p, q] = m
-                continue
-            s = 0.0
-            for k in range(n):
-                s += math.exp(x3[p, k, q] - m)
-            out[p, q] = m + math.log(s)
-    return out.reshape(out_shape)
+            o[p, q] = _lse(x3, p, n, q)
+
+
+@jit
+def reduce_sum_all(x):
+    x1 = flat(x)
+    acc = 0
+    for k in range(x1.shape[0]):
+        acc += x1[k]
+    return acc
+
+
+@jit
+def reduce_prod_all(x):
+    x1 = flat(x)
+    acc = 1
+    for k in range(x1.shape[0]):
+        acc *= x1[k]
+    return acc
+
+
+@jit
+def reduce_max_all(x):
+    x1 = flat(x)
+    acc = x1[0]
+    for k in range(1, x1.shape[0]):
+        acc = maximum(acc, x1[k])
+    return acc
+
+
+@jit
+def reduce_min_all(x):
+    x1 = flat(x)
+    acc = x1[0]
+    for k in range(1, x1.shape[0]):
+        acc = minimum(acc, x1[k])
+    return acc
+
+
+@jit
+def reduce_and_all(x):
+    x1 = flat(x)
+    for k in range(x1.shape[0]):
+        if x1[k] == 0:
+            return False
+    return True
+
+
+@jit
+def reduce_or_all(x):
+    x1 = flat(x)
+    for k in range(x1.shape[0]):
+        if x1[k] != 0:
+            return True
+    return False
+
+
+@jit
+def reduce_logsumexp_all(x):
+    x1 = flat(x)
+    return _lse(x1.reshape((1, x1.shape[0], 1)), 0, x1.shape[0], 0)

@@ -146,3 +146,61 @@ def merge_padded_sums(graph):
         eqns.append(eqn)
     from ..staging import prune
     return prune(Graph(graph.constvars, graph.invars, eqns, graph.outs))
+
+
+# -- identities: x - 0, x + 0, x * 1, x / 1, safe_mul by a finite nonzero constant ------------------------
+_IDENTITY = {"add": (0.0, (0, 1)), "subtract": (0.0, (1,)), "multiply": (1.0, (0, 1)), "divide": (1.0, (1,))}
+
+
+def _scalar_constant(x, producer):
+    """The value of a scalar literal, or of a literal broadcast to an array; None otherwise."""
+    if isinstance(x, Literal):
+        return x.val
+    eqn = producer.get(x)
+    if eqn is not None and eqn.primitive.name == "broadcast_to" and isinstance(eqn.inputs[0], Literal):
+        return eqn.inputs[0].val
+    return None
+
+
+def drop_identities(graph):
+    """A copy of graph without equations that return one of their inputs unchanged (x - 0.0,
+    x / 1.0, x * 1.0, 0.0 + x): Numba spends compile time on every line, even ones that do nothing.
+    safe_mul(ct, c) with a finite nonzero constant c is a plain multiply (ct * c is 0 when ct is)."""
+    from ..primitives.elementwise import multiply_p
+    producer, sub, eqns = {}, {}, []
+    for eqn in graph.eqns:
+        inputs = [sub.get(x, x) if isinstance(x, Var) else x for x in eqn.inputs]
+        params = {k: _drop_nested(v) for k, v in eqn.params.items()}
+        prim = eqn.primitive
+        if prim.name == "safe_mul":
+            c = _scalar_constant(inputs[1], producer)
+            if c is not None and np.isfinite(c) and c != 0:
+                prim = multiply_p
+        rule = _IDENTITY.get(prim.name)
+        if rule is not None and len(eqn.outvars) == 1:
+            unit, positions = rule
+            out = eqn.outvars[0]
+            keep = [1 - i for i in positions if _is_value(_scalar_constant(inputs[i], producer), unit)
+                    and inputs[1 - i].aval.shape == out.aval.shape and inputs[1 - i].aval.dtype == out.aval.dtype]
+            if keep:
+                sub[out] = inputs[keep[0]]
+                continue
+        new = Eqn(prim, inputs, params, eqn.outvars)
+        for v in eqn.outvars:
+            producer[v] = new
+        eqns.append(new)
+    outs = [sub.get(o, o) if isinstance(o, Var) else o for o in graph.outs]
+    from ..staging import prune
+    return prune(Graph(graph.constvars, graph.invars, eqns, outs))
+
+
+def _is_value(c, unit):
+    return c is not None and np.asarray(c).dtype.kind == "f" and c == unit
+
+
+def _drop_nested(value):
+    if isinstance(value, Graph):
+        return drop_identities(value)
+    if isinstance(value, tuple) and value and all(isinstance(g, Graph) for g in value):
+        return tuple(drop_identities(g) for g in value)
+    return value

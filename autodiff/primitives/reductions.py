@@ -263,13 +263,17 @@ sort_p.def_vjp(_sort_vjp)
 
 # -- Numba code generation: one call to a (P, n, Q) helper of codegen/runtime_indexing.py --------------------
 def _emit_reduction(ctx, eqn):
-    from ..codegen.emit import shape_code
+    from ..codegen.emit import dtype_code, shape_code
     from .indexing import pnq
     from .shape import transpose_code
     (x,), out = eqn.inputs, eqn.outvars[0]
     axes, shape, code = eqn.params["axes"], x.aval.shape, ctx.name(x)
     if not shape:
         ctx.line(f"{ctx.name(out)} = {code}")
+        return
+    if (ctx.depth > 1 and x.aval.size <= INLINE_SIZE and eqn.primitive.name in _INLINE and x.aval.dtype.kind == "f"
+            and out.aval.shape == tuple(d for a, d in enumerate(shape) if a not in axes)):
+        _emit_inline_reduction(ctx, eqn.primitive.name, code, shape, tuple(sorted(axes)), out)
         return
     if axes != tuple(range(axes[0], axes[0] + len(axes))):  # not one run: a view with the reduced axes last
         keep = tuple(i for i in range(len(shape)) if i not in axes)
@@ -278,12 +282,78 @@ def _emit_reduction(ctx, eqn):
         axes = tuple(range(len(keep), len(shape)))
     if x.aval.dtype.kind == "b" and eqn.primitive in (reduce_sum_p, reduce_prod_p):
         code = f"np.asarray({code}).astype(np.int64)"
-    call = f"ri.{eqn.primitive.name}({code}, {pnq(shape, axes[0], len(axes))}, "
-    ctx.line(f"{ctx.name(out)} = " + (call + f"{shape_code(out.aval.shape)})" if out.aval.shape else call + "(1,))[0]"))
+    name = ctx.name(out)
+    if not out.aval.shape:
+        ctx.line(f"{name} = ri.{eqn.primitive.name}_all({code})")
+        return
+    ctx.line(f"{name} = np.empty({shape_code(out.aval.shape)}, {dtype_code(out.aval.dtype)})")
+    ctx.line(f"ri.{eqn.primitive.name}({code}, {pnq(shape, axes[0], len(axes))}, {name})")
 
 
 for _p in (reduce_sum_p, reduce_max_p, reduce_min_p, reduce_prod_p, reduce_and_p, reduce_or_p):
     _p.def_emit(_emit_reduction)
+
+
+# Inside a loop (a scan body), a call to a helper costs more than a reduction of a few elements
+# (~0.15 us: the array views it builds and their reference counts), so small ones are inlined.
+INLINE_SIZE = 256
+_INLINE = {"reduce_sum": ("0.0", "{acc} += {x}"), "reduce_prod": ("1.0", "{acc} *= {x}"),
+           "reduce_max": (None, "{acc} = rt.maximum({acc}, {x})"),
+           "reduce_min": (None, "{acc} = rt.minimum({acc}, {x})"), "reduce_logsumexp": None}
+
+
+def _emit_inline_reduction(ctx, name, x, shape, axes, out):
+    """Loops over the kept axes around accumulation loops over the reduced ones, indexing x in
+    place (no reshaped or transposed views: Numba builds those through a C helper)."""
+    from ..codegen.emit import dtype_code, shape_code
+    keep = [a for a in range(len(shape)) if a not in axes]
+    idx = {a: ctx.tmp("p" if a in keep else "k") for a in range(len(shape))}
+    acc, res = ctx.tmp("acc"), ctx.name(out)
+    if out.aval.shape:
+        ctx.line(f"{res} = np.empty({shape_code(out.aval.shape)}, {dtype_code(out.aval.dtype)})")
+    depth0 = ctx.depth
+    for a in keep:
+        ctx.line(f"for {idx[a]} in range({shape[a]}):")
+        ctx.depth += 1
+
+    def loops(body, first=None):
+        """Accumulation loops over the reduced axes (the first element skipped when `first`)."""
+        d0 = ctx.depth
+        for a in axes:
+            ctx.line(f"for {idx[a]} in range({shape[a]}):")
+            ctx.depth += 1
+        if first is not None:
+            with ctx.block(f"if {' and '.join(f'{idx[a]} == 0' for a in axes)}:"):
+                ctx.line("continue")
+        body()
+        ctx.depth = d0
+
+    elem = f"{x}[{', '.join(idx[a] for a in range(len(shape)))}]"
+    first = f"{x}[{', '.join('0' if a in axes else idx[a] for a in range(len(shape)))}]"
+    if name == "reduce_logsumexp":
+        m, v, sm = ctx.tmp("m"), ctx.tmp("v"), ctx.tmp("s")
+        ctx.line(f"{m} = -np.inf")
+
+        def find_max():
+            ctx.line(f"{v} = {elem}")
+            with ctx.block(f"if {v} > {m} or {v} != {v}:"):
+                ctx.line(f"{m} = {v}")
+        loops(find_max)
+        with ctx.block(f"if {m} != {m} or {m} == np.inf or {m} == -np.inf:"):
+            ctx.line(f"{acc} = {m}")
+        with ctx.block("else:"):
+            ctx.line(f"{sm} = 0.0")
+            loops(lambda: ctx.line(f"{sm} += math.exp({elem} - {m})"))
+            ctx.line(f"{acc} = {m} + math.log({sm})")
+    else:
+        init, update = _INLINE[name]
+        ctx.line(f"{acc} = {init if init is not None else first}")
+        loops(lambda: ctx.line(update.format(acc=acc, x=elem)), first=None if init is not None else True)
+    if out.aval.shape:
+        ctx.line(f"{res}[{', '.join(idx[a] for a in keep)}] = {acc}")
+    else:
+        ctx.line(f"{res} = {acc}")
+    ctx.depth = depth0
 
 
 def _emit_along_axis(ctx, eqn):

@@ -121,11 +121,40 @@ def _emit_reshape(ctx, eqn):
     src, dst = x.aval.shape, out.aval.shape
     from ..codegen.emit import dtype_code, shape_code
     if not dst:
-        ctx.line(f"{ctx.name(out)} = rt.first({ctx.name(x)})" if src else f"{ctx.name(out)} = {ctx.name(x)}")
+        zeros = ", ".join("0" for _ in src)
+        ctx.line(f"{ctx.name(out)} = {ctx.name(x)}[{zeros}]" if src else f"{ctx.name(out)} = {ctx.name(x)}")
     elif not src:
         ctx.line(f"{ctx.name(out)} = np.full({shape_code(dst)}, {ctx.name(x)}, {dtype_code(out.aval.dtype)})")
+    elif ctx.depth > 1 and _unit_dims_subscripts(src, dst) is not None:
+        # inside a loop: Numba's reshape calls a C helper, indexing with None / 0 is inline code
+        ctx.line(f"{ctx.name(out)} = {ctx.name(x)}[{_unit_dims_subscripts(src, dst)}]")
     else:
         ctx.line(f"{ctx.name(out)} = np.ascontiguousarray({ctx.name(x)}).reshape({shape_code(dst)})")
+
+
+def _unit_dims_subscripts(src, dst):
+    """Subscripts turning shape src into dst when the two differ only by axes of length 1
+    (x[:, None] for (3,) -> (3, 1)); None when the reshape moves elements between axes."""
+    subs, i = [], 0
+    for d in dst:
+        if i < len(src) and src[i] == d:
+            subs.append(":")
+            i += 1
+        elif d == 1:
+            subs.append("None")
+        else:
+            while i < len(src) and src[i] == 1:
+                subs.append("0")
+                i += 1
+            if i < len(src) and src[i] == d:
+                subs.append(":")
+                i += 1
+            else:
+                return None
+    while i < len(src) and src[i] == 1:
+        subs.append("0")
+        i += 1
+    return ", ".join(subs) if i == len(src) else None
 
 
 reshape_p.def_emit(_emit_reshape)

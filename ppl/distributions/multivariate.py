@@ -33,6 +33,14 @@ def solve_lower(tril, x):
         z = linalg.solve_triangular(tril, cols, lower=True)
         return anp.reshape(anp.transpose(z), x.shape)
     batch = tuple(anp.broadcast_shapes(x.shape[:-1], tril.shape[:-2]))
+    lead = len(batch) - (tril.ndim - 2)
+    if lead > 0 and batch[lead:] == tuple(tril.shape[:-2]):
+        # vectors batched beyond the factors (data points x components) become the columns of one
+        # right-hand side per factor, instead of copying every factor once per data point
+        n = int(np.prod(batch[:lead], dtype=np.int64))
+        cols = anp.moveaxis(anp.reshape(anp.broadcast_to(x, batch + (d,)), (n,) + batch[lead:] + (d,)), 0, -1)
+        z = linalg.solve_triangular(tril, cols, lower=True)
+        return anp.reshape(anp.moveaxis(z, -1, 0), batch + (d,))
     tril_b = anp.broadcast_to(tril, batch + (d, d))
     x_b = anp.broadcast_to(x, batch + (d,))
     return linalg.solve_triangular(tril_b, anp.expand_dims(x_b, -1), lower=True)[..., 0]
