@@ -1,1 +1,4 @@
-"""numbayes samplers (not yet implemented)."""
+"""numbayes samplers: inference on a log density (optimisers here; NUTS/HMC arrive separately)."""
+from .optimize import ConvergenceWarning, OptimizeResult, optimize
+
+__all__ = ["optimize", "OptimizeResult", "ConvergenceWarning"]
