@@ -1,1 +1,5 @@
-"""numbayes models (not yet implemented)."""
+"""numbayes models: ready-made models as thin classes over ppl model functions (fit by optimisation, or NUTS)."""
+from .base import DataError, FitResult, NotFittedError
+from .gmm import GaussianMixture
+
+__all__ = ["GaussianMixture", "FitResult", "DataError", "NotFittedError"]
