@@ -1,5 +1,6 @@
 """numbayes models: ready-made models as thin classes over ppl model functions (fit by optimisation, or NUTS)."""
 from .base import DataError, FitResult, NotFittedError
 from .gmm import GaussianMixture
+from .hmm import ARGaussianHMM, GaussianHMM
 
-__all__ = ["GaussianMixture", "FitResult", "DataError", "NotFittedError"]
+__all__ = ["GaussianMixture", "GaussianHMM", "ARGaussianHMM", "FitResult", "DataError", "NotFittedError"]
