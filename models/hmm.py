@@ -28,7 +28,7 @@ from ppl.distributions.improper import ImproperUniform
 from .base import Model, check_lengths, check_matrix
 from .gaussian import (DataScale, check_covariance_type, covariance_matrices, log_likelihoods,
                        n_covariance_parameters, sample_components, site_values)
-from .hmm_inference import forward_backward, split_sequences, viterbi
+from .hmm_inference import forward, forward_backward, split_sequences, viterbi
 from .init import kmeans_plus_plus_start
 from .relabel import relabel_posterior
 
@@ -64,7 +64,17 @@ def gaussian_hmm(X, padding_index, lagged, n_states, covariance, data_scale):
     ll = log_likelihoods(X, means, covariance, scales, corr_chol)
     if padding_index is not None:
         ll = anp.concatenate([ll, anp.zeros((1, k))], axis=0)[padding_index]
-    ppl.factor("log_likelihood", anp.sum(forward_log_marginal(anp.log(initial), anp.log(transition), ll)))
+    ppl.factor("log_likelihood", _log_marginal(anp.log(initial), anp.log(transition), ll))
+
+
+def _log_marginal(log_initial, log_transition, ll):
+    """Sum over sequences of log p(y): traced (differentiable ad.scan) under a transform, and the
+    compiled forward pass on plain arrays (the model also runs untraced: to find its sites, its
+    initial point and the unconstrained values of each start, where a Python-level scan is slow)."""
+    if all(isinstance(a, np.ndarray) for a in (log_initial, log_transition, ll)):
+        batch = np.ascontiguousarray(ll).reshape((-1,) + ll.shape[-2:])
+        return float(sum(forward(log_initial, log_transition, seq) for seq in batch))
+    return anp.sum(forward_log_marginal(log_initial, log_transition, ll))
 
 
 class _Data(NamedTuple):

@@ -14,7 +14,7 @@ forward pass in ``ppl.distributions.hmm`` instead.
 import numba
 import numpy as np
 
-__all__ = ["forward_backward", "viterbi", "split_sequences"]
+__all__ = ["forward", "forward_backward", "viterbi", "split_sequences"]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -28,6 +28,22 @@ def _logsumexp(a):
     for v in a:
         s += np.exp(v - m)
     return m + np.log(s)
+
+
+@numba.njit(cache=True, nogil=True)
+def forward(log_initial, log_transition, ll):
+    """log p(y) of one sequence (the forward pass alone)."""
+    T, K = ll.shape
+    log_alpha = log_initial + ll[0]
+    new = np.empty(K)
+    work = np.empty(K)
+    for t in range(1, T):
+        for j in range(K):
+            for i in range(K):
+                work[i] = log_alpha[i] + log_transition[i, j]
+            new[j] = _logsumexp(work) + ll[t, j]
+        log_alpha[:] = new
+    return _logsumexp(log_alpha)
 
 
 @numba.njit(cache=True, nogil=True)
