@@ -7,7 +7,14 @@ import numpy as np
 import ppl
 import samplers
 
-__all__ = ["FitResult", "DataError", "NotFittedError", "Model", "check_matrix", "check_lengths"]
+__all__ = ["FitResult", "DataError", "NotFittedError", "Model", "check_matrix", "check_lengths", "interior"]
+
+
+def interior(probs, floor=1e-10):
+    """Probability vectors (rows on the last axis) moved off the simplex boundary, where the
+    unconstrained value is infinite: entries floored at `floor`, rows renormalised."""
+    probs = np.maximum(np.asarray(probs, dtype=np.float64), floor)
+    return probs / probs.sum(axis=-1, keepdims=True)
 
 
 class DataError(ValueError):

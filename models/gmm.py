@@ -22,7 +22,7 @@ import ppl.distributions as dist
 from ppl.distributions import constraints
 from ppl.distributions.improper import ImproperUniform
 
-from .base import Model, check_matrix
+from .base import Model, check_matrix, interior
 from .gaussian import (DataScale, check_covariance_type, covariance_matrices, log_likelihoods,
                        n_covariance_parameters, sample_components, site_values)
 from .init import kmeans_plus_plus_start
@@ -93,7 +93,7 @@ class GaussianMixture(Model):
 
     def _site_values(self, params, data):
         weights, means, covs = (np.asarray(params[k], dtype=np.float64) for k in ("weights", "means", "covs"))
-        return {"weights": weights / weights.sum(), "means": means, **site_values(self.covariance, covs)}
+        return {"weights": interior(weights), "means": means, **site_values(self.covariance, covs)}
 
     def _init_points(self, data, rng, n):
         points = []

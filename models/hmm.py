@@ -25,7 +25,7 @@ from ppl.distributions import constraints
 from ppl.distributions.hmm import forward_log_marginal
 from ppl.distributions.improper import ImproperUniform
 
-from .base import Model, check_lengths, check_matrix
+from .base import Model, check_lengths, check_matrix, interior
 from .gaussian import (DataScale, check_covariance_type, covariance_matrices, log_likelihoods,
                        n_covariance_parameters, sample_components, site_values)
 from .hmm_inference import forward, forward_backward, split_sequences, viterbi
@@ -144,7 +144,7 @@ class GaussianHMM(Model):
     def _site_values(self, params, data):
         initial, transition, means, covs = (np.asarray(params[k], dtype=np.float64)
                                             for k in ("initial", "transition", "means", "covs"))
-        values = {"initial": initial / initial.sum(), "transition": transition / transition.sum(1, keepdims=True),
+        values = {"initial": interior(initial), "transition": interior(transition),
                   "means": means, **site_values(self.covariance, covs)}
         if self.lags:
             values["ar_weights"] = np.asarray(params["ar_weights"], dtype=np.float64)
