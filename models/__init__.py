@@ -2,5 +2,7 @@
 from .base import DataError, FitResult, NotFittedError
 from .gmm import GaussianMixture
 from .hmm import ARGaussianHMM, GaussianHMM
+from .regression import HierarchicalRegression, LinearRegression, LogisticRegression
 
-__all__ = ["GaussianMixture", "GaussianHMM", "ARGaussianHMM", "FitResult", "DataError", "NotFittedError"]
+__all__ = ["GaussianMixture", "GaussianHMM", "ARGaussianHMM", "LinearRegression", "LogisticRegression",
+           "HierarchicalRegression", "FitResult", "DataError", "NotFittedError"]

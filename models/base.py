@@ -95,11 +95,6 @@ class Model:
                              f"got {priors!r}")
         return priors
 
-    def log_density(self, *data):
-        """The compiled ``ppl.LogDensity`` of the model on these data (a new trace; the generated code is cached)."""
-        model_fn, args = self._model_args(self._prepare(*data))
-        return ppl.log_density(model_fn, *args)
-
     def _fit(self, data, method, restarts, seed, init, **options):
         ld = ppl.log_density(*self._model_args_flat(data))
         rng = np.random.default_rng(seed)
