@@ -136,11 +136,11 @@ def _starts(objective, x0, restarts, rng, init_radius, target, tries=100):
     return starts
 
 
-def _run(method, objective, x, steps, learning_rate, gtol, ftol):
+def _run(method, objective, x, steps, learning_rate, gtol, ftol, precondition):
     history = np.full(steps + 1, np.nan)
     args = (objective.lpg, x, objective.fdata, objective.idata, steps)
     if method == "lbfgs":
-        loss, n_iter, status, n_evals, message = lbfgs(*args, gtol, ftol, history)
+        loss, n_iter, status, n_evals, message = lbfgs(*args, gtol, ftol, history, precondition=precondition)
     else:
         if method == "adam":
             loss, n_iter, status = adam(*args, learning_rate, 0.9, 0.999, 1e-8, gtol, ftol, history)
@@ -154,7 +154,7 @@ def _run(method, objective, x, steps, learning_rate, gtol, ftol):
 
 
 def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restarts=1, seed=0, steps=None,
-             learning_rate=None, gtol=None, ftol=None, init_radius=2.0, warn=True):
+             learning_rate=None, gtol=None, ftol=None, init_radius=2.0, precondition="auto", warn=True):
     """Maximise a log density (or minimise a function of a pytree) from one or several starts.
 
     Parameters
@@ -179,6 +179,9 @@ def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restar
         adam 1000/0.01/1e-4/1e-10, gd 1000/1e-3/1e-4/1e-12.
     seed : int
         Seeds the random starts: same seed, same result.
+    precondition : "auto", bool
+        L-BFGS only: rescale coordinates by the Hessian's diagonal at each start (``dim`` extra
+        gradient evaluations; see ``samplers.lbfgs``). "auto": when ``dim <= 200``.
 
     Returns
     -------
@@ -198,6 +201,8 @@ def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restar
     gtol = d_gtol if gtol is None else float(gtol)
     ftol = d_ftol if ftol is None else float(ftol)
     objective = _Objective(target, x0, jacobian, args)
+    if precondition == "auto":
+        precondition = objective.dim <= 200
     rng = np.random.default_rng(seed)
     runs, best = [], None
     # one BLAS thread: the vectors are small, and multithreaded BLAS on a busy machine made each
@@ -205,7 +210,7 @@ def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restar
     with threadpool_limits(limits=1, user_api="blas"):
         for x in _starts(objective, x0, restarts, rng, init_radius, target):
             loss, n_iter, status, n_evals, message, history = _run(method, objective, x, steps, learning_rate,
-                                                                   gtol, ftol)
+                                                                   gtol, ftol, precondition)
             runs.append((float(loss), status == CONVERGED, int(n_iter)))
             if np.isfinite(loss) and (best is None or loss < best[0]):
                 best = (float(loss), x, status, n_iter, n_evals, message, history)
