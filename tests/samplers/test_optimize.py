@@ -27,7 +27,7 @@ def ld():
 
 
 METHODS = [  # method, settings, tolerance on the optimum
-    ("lbfgs", {}, 1e-5),
+    ("lbfgs", {}, 2e-4),  # scipy stops on a relative loss change of 2.2e-9: ~1e-4 in mu
     ("adam", {"learning_rate": 0.05, "steps": 5000}, 1e-3),
     ("gd", {"learning_rate": 0.002, "steps": 5000}, 1e-3),
 ]
@@ -47,7 +47,7 @@ def test_map_with_flat_priors_is_the_mle(ld, method, settings, tol):
 def test_jacobian_true_finds_the_mode_of_the_unconstrained_density(ld):
     # d/d log(sigma) [-N log sigma - S / (2 sigma^2) + log sigma] = 0  =>  sigma^2 = S / (N - 1)
     res = samplers.optimize(ld, jacobian=True)
-    np.testing.assert_allclose(res.params["sigma"], Y.std(ddof=1), rtol=1e-6)
+    np.testing.assert_allclose(res.params["sigma"], Y.std(ddof=1), rtol=1e-4)  # ddof=0 is 2.5e-3 away
     np.testing.assert_allclose(res.logp, ld.logp(res.x), rtol=1e-12)
 
 
