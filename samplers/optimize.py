@@ -75,7 +75,10 @@ class OptimizeResult(NamedTuple):
 
 
 class _Objective:
-    """The compiled loss of a target: ``lpg(x, grad, fdata, idata)`` returns logp (loss = -logp)."""
+    """The compiled loss of a target: ``lpg(x, grad, fdata, idata)`` returns logp (loss = -logp).
+    ``scale``: L-BFGS's preconditioner, estimated at the first start and kept for the others."""
+
+    scale = None
 
     def __init__(self, target, x0, jacobian, args):
         if isinstance(target, LogDensity):
@@ -140,7 +143,8 @@ def _run(method, objective, x, steps, learning_rate, gtol, ftol, precondition):
     history = np.full(steps + 1, np.nan)
     args = (objective.lpg, x, objective.fdata, objective.idata, steps)
     if method == "lbfgs":
-        loss, n_iter, status, n_evals, message = lbfgs(*args, gtol, ftol, history, precondition=precondition)
+        loss, n_iter, status, n_evals, message, objective.scale = lbfgs(
+            *args, gtol, ftol, history, precondition=precondition, scale=objective.scale)
     else:
         if method == "adam":
             loss, n_iter, status = adam(*args, learning_rate, 0.9, 0.999, 1e-8, gtol, ftol, history)
