@@ -92,7 +92,21 @@ def sample_components(n, d, covariance, data_scale):
         prior = None if flat else (lkj.expand((n,)) if covariance == "full" else lkj)
         corr_chol = _site("corr_chol", prior, constraints.corr_cholesky, ((n,) if covariance == "full" else ()) + (d, d),
                           event_dim=2)
+    ppl.deterministic("covs", _traced_covariances(covariance, n, d, scales, corr_chol))
     return means, scales, corr_chol
+
+
+def _traced_covariances(covariance, n, d, scales, corr_chol):
+    """covariance_matrices for traced values (a deterministic site: in the posterior, pruned from logp)."""
+    if covariance == "diag":
+        return anp.expand_dims(scales * scales, -1) * anp.eye(d)
+    if covariance == "spherical":
+        return anp.reshape(scales * scales, (n, 1, 1)) * anp.eye(d)
+    if covariance == "tied":
+        L = anp.expand_dims(scales, -1) * corr_chol
+        return anp.broadcast_to(L @ anp.transpose(L), (n, d, d))
+    L = anp.expand_dims(scales, -1) * corr_chol
+    return L @ anp.swapaxes(L, -1, -2)
 
 
 def log_likelihoods(X, means, covariance, scales, corr_chol):
