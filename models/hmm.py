@@ -25,7 +25,7 @@ from ppl.distributions import constraints
 from ppl.distributions.hmm import forward_log_marginal
 from ppl.distributions.improper import ImproperUniform
 
-from .base import Model, check_lengths, check_matrix, interior
+from .base import DataError, Model, check_lengths, check_matrix, interior
 from .gaussian import (DataScale, check_covariance_type, covariance_matrices, log_likelihoods,
                        n_covariance_parameters, sample_components, site_values)
 from .hmm_inference import forward, forward_backward, split_sequences, viterbi
@@ -122,6 +122,11 @@ class GaussianHMM(Model):
 
     # -- data ----------------------------------------------------------------------------------
     def _data(self, X, lengths, fitting=False):
+        if isinstance(X, (list, tuple)) and X and all(np.ndim(x) == 2 for x in X):  # a list of sequences
+            if lengths is not None and list(lengths) != [len(x) for x in X]:
+                raise DataError(f"lengths {list(lengths)} do not match the {len(X)} sequences given "
+                                f"(of lengths {[len(x) for x in X]}); pass one or the other")
+            X, lengths = np.concatenate(X), [len(x) for x in X]
         n_features = None if fitting or self.params_ is None else self.params_["means"].shape[1]
         X = check_matrix(X, n_features=n_features, min_rows=self.n_states if fitting else 1,
                          why=f"n_states={self.n_states}")
@@ -199,7 +204,8 @@ class GaussianHMM(Model):
     def fit(self, X, lengths=None, method="lbfgs", restarts=5, seed=0, init=None, **options):
         """Fit by maximising the log posterior (log likelihood with ``priors=None``) from several starts.
 
-        ``lengths``: the lengths of the sequences stacked in X (hmmlearn's convention).
+        ``lengths``: the lengths of the sequences stacked in X (hmmlearn's convention); or pass X
+        as a list of (T_i, D) sequences.
         ``init``: a params dict or a list of them, used as the first starts; the others come from
         k-means++ means with a sticky transition matrix. ``options`` go to ``samplers.optimize``.
         """

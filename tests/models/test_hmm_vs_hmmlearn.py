@@ -81,6 +81,10 @@ def test_evaluation_equals_hmmlearn_given_the_same_parameters(data, fitted, leng
     np.testing.assert_allclose(fitted.score(X, lengths), h.score(X, lengths), atol=1e-8)
     np.testing.assert_allclose(fitted.predict_proba(X, lengths), h.predict_proba(X, lengths), atol=1e-8)
     np.testing.assert_array_equal(fitted.predict(X, lengths), h.predict(X, lengths))
+    if lengths is not None:  # a list of sequences is the same as X with lengths
+        pieces = np.split(X, np.cumsum(lengths)[:-1])
+        np.testing.assert_allclose(fitted.score(pieces), fitted.score(X, lengths), rtol=1e-14)
+        np.testing.assert_array_equal(fitted.predict(pieces), fitted.predict(X, lengths))
     logprob, path = fitted.decode(X, lengths)
     h_logprob, h_path = h.decode(X, lengths)
     np.testing.assert_allclose(logprob, h_logprob, atol=1e-8)
