@@ -108,8 +108,8 @@ def test_parameters_are_recovered_on_well_separated_data(data, fitted):
 
 def test_default_priors_and_sampling(data):
     X, _ = data
-    hmm = GaussianHMM(3, "diag")
-    fit = hmm.fit(X[:200], restarts=2, seed=1)
+    hmm = GaussianHMM(3, "full")  # the model and data shape of examples/fit_hmm.py --small: shared code
+    fit = hmm.fit(X, restarts=2, seed=1)
     assert fit.converged and np.isfinite(fit.log_posterior)
     Y, z = hmm.sample(2000, seed=3)
     assert Y.shape == (2000, 2) and z.shape == (2000,)

@@ -52,8 +52,9 @@ def test_use_before_fit_and_a_wrong_number_of_features():
 
 
 def test_a_fit_that_does_not_converge_warns_and_says_so():
+    data = np.random.default_rng(1).normal(size=(300, 2))  # the shape of test_gmm_vs_sklearn's: shared code
     with pytest.warns(ConvergenceWarning, match="did not converge"):
-        fit = GaussianMixture(2, "diag").fit(X, restarts=1, steps=2)
+        fit = GaussianMixture(3, "diag", priors=None).fit(data, restarts=1, steps=2)
     assert not fit.converged and fit.n_iter <= 2
 
 
