@@ -121,6 +121,8 @@ def _starts(objective, x0, restarts, rng, init_radius, target, tries=100):
     """The given starting points (rows of x0), then random ones with a finite loss, `restarts` in all."""
     if x0 is None:
         given = [objective.default_start]
+    elif isinstance(target, LogDensity) and isinstance(x0, dict):  # values on the model's scale
+        given = [target.unconstrain(x0)]
     elif isinstance(target, LogDensity):
         given = list(np.atleast_2d(np.asarray(x0, dtype=np.float64)))
     else:
@@ -167,8 +169,9 @@ def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restar
         A log density: its ``logp`` is maximised over the unconstrained vector. A callable
         ``f(params, *args) -> scalar`` written with ``autodiff.numpy``: it is minimised over
         ``params``, a pytree starting at ``x0``.
-    x0 : array (dim,) or (n, dim), or pytree
-        For a log density: unconstrained starting point(s) (default ``target.initial_point``).
+    x0 : array (dim,) or (n, dim), dict, or pytree
+        For a log density: unconstrained starting point(s) (default ``target.initial_point``), or
+        a dict of latent values on the model's scale.
         For a function: the starting parameters (required).
     method : {"lbfgs", "adam", "gd"}
     jacobian : bool

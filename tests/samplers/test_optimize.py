@@ -52,7 +52,7 @@ def test_jacobian_true_finds_the_mode_of_the_unconstrained_density(ld):
 
 
 def test_lbfgs_history_decreases(ld):
-    res = samplers.optimize(ld, x0=ld.unconstrain({"mu": -5.0, "sigma": 20.0}))
+    res = samplers.optimize(ld, x0={"mu": -5.0, "sigma": 20.0})
     assert res.n_iter > 3 and np.all(np.diff(res.history) <= 1e-9)
 
 
