@@ -96,6 +96,8 @@ class Model:
         return priors
 
     def _fit(self, data, method, restarts, seed, init, **options):
+        if isinstance(restarts, bool) or not isinstance(restarts, (int, np.integer)) or restarts < 1:
+            raise ValueError(f"restarts must be an int >= 1 (the number of starting points), got {restarts!r}")
         ld = ppl.log_density(*self._model_args_flat(data))
         rng = np.random.default_rng(seed)
         given = [] if init is None else ([init] if isinstance(init, dict) else list(init))

@@ -36,6 +36,7 @@ def test_bad_lengths_are_named(lengths, match):
     (lambda: GaussianMixture(0), "n_components must be an int >= 1"),
     (lambda: GaussianHMM(2, covariance="banded"), "covariance must be one of"),
     (lambda: GaussianMixture(2, priors="flat"), 'priors must be "default"'),
+    (lambda: GaussianMixture(2).fit(X, restarts=0), "restarts must be an int >= 1"),
 ])
 def test_bad_settings_raise(make, match):
     with pytest.raises(ValueError, match=match):
