@@ -94,3 +94,15 @@ def test_default_priors_fit_and_recover_well_separated_components():
     draws, labels = gmm.sample(3000, seed=1)
     np.testing.assert_allclose(draws.mean(axis=0), X.mean(axis=0), atol=0.25)
     np.testing.assert_array_equal(gmm.sample(5, seed=2)[0], gmm.sample(5, seed=2)[0])
+
+
+def test_adam_and_gradient_descent_reach_the_lbfgs_optimum():
+    X = DATA[2]
+    gmm = GaussianMixture(3, "full", priors=None)
+    weights, means, covs = kmeans_plus_plus_start(X, 3, np.random.default_rng(42))
+    start = {"weights": weights, "means": means, "covs": covs}
+    best = gmm.fit(X, init=start, restarts=1).log_likelihood
+    adam = gmm.fit(X, init=start, restarts=1, method="adam", learning_rate=0.02, steps=4000)
+    assert adam.converged and adam.log_likelihood >= best - 1e-2
+    gd = gmm.fit(X, init=start, restarts=1, method="gd", learning_rate=1e-3, steps=4000)
+    assert gd.converged and gd.log_likelihood >= best - 1e-2
