@@ -124,6 +124,9 @@ class Model:
         if nuts is None:
             raise NotImplementedError("samplers.nuts is not available in this build")
         ld = ppl.log_density(*self._model_args_flat(data))
+        if "init" not in kwargs:
+            # multimodal posteriors: start every chain in one mode, the fitted one if there is one
+            kwargs["init"] = "map" if getattr(self, "params_", None) is None else self._site_values(self.params_, data)
         idata = nuts(ld, draws=draws, tune=tune, chains=chains, seed=seed, **kwargs)
         return self._relabel(idata)
 

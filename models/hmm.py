@@ -213,7 +213,8 @@ class GaussianHMM(Model):
 
     def sample_posterior(self, X, lengths=None, draws=1000, tune=1000, chains=4, seed=0, **kwargs):
         """NUTS on the same model (``samplers.nuts``); states are relabelled post hoc so that in
-        every draw the means are in increasing order of their first coordinate."""
+        every draw the means are in increasing order of their first coordinate. Chains start at the
+        fitted parameters (after ``fit``) or at ``init="map"`` (``samplers.nuts``'s best L-BFGS optimum)."""
         return self._sample_posterior(self._data(X, lengths, fitting=True), draws, tune, chains, seed, **kwargs)
 
     def _relabel(self, idata):
