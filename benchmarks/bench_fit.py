@@ -75,7 +75,8 @@ def worker_hmm():
         h.fit(X)
         best, iters = max(best, h.score(X)), iters + [h.monitor_.iter]
     em = time.perf_counter() - t0
-    return dict(case="hmm K=3 D=2 T=5000 full", ours_s=ours, ours_again_s=again, em_s=em, ours_ll=fit.log_likelihood, em_ll=best,
+    return dict(case="hmm K=3 D=2 T=5000 full", ours_s=ours, ours_again_s=again, em_s=em,
+                ours_ll=fit.log_likelihood, em_ll=best,
                 ours_iters=[r[2] for r in fit.optimize_result.runs], em_iters=iters, baseline="hmmlearn EM")
 
 
@@ -99,7 +100,8 @@ def worker_gmm():
                    tol=1e-4, max_iter=1000, reg_covar=1e-10).fit(X)
         best, iters = max(best, sk.score(X) * len(X)), iters + [sk.n_iter_]
     em = time.perf_counter() - t0
-    return dict(case="gmm K=4 D=2 N=5000 full", ours_s=ours, ours_again_s=again, em_s=em, ours_ll=fit.log_likelihood, em_ll=best,
+    return dict(case="gmm K=4 D=2 N=5000 full", ours_s=ours, ours_again_s=again, em_s=em,
+                ours_ll=fit.log_likelihood, em_ll=best,
                 ours_iters=[r[2] for r in fit.optimize_result.runs], em_iters=iters, baseline="sklearn EM")
 
 

@@ -115,8 +115,7 @@ def log_likelihoods(X, means, covariance, scales, corr_chol):
     ``means`` is (K, D), or (N, K, D) when the mean varies per row (autoregressive emissions).
     Full and tied covariances use one triangular solve per component over all rows.
     """
-    n, d = X.shape[0], X.shape[-1]
-    k = means.shape[-2]
+    d, k = X.shape[-1], means.shape[-2]
     if covariance in ("diag", "spherical"):
         s = scales if covariance == "diag" else scales[:, None] * anp.ones((1, d))
         z = (anp.expand_dims(X, -2) - means) / s
