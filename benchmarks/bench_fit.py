@@ -123,7 +123,8 @@ def worker_hmm_default_init():
         h = hmm.GaussianHMM(3, "full", n_iter=1000, tol=1e-4, covars_prior=0.0, random_state=seed).fit(X)
         best, iters = max(best, h.score(X)), iters + [h.monitor_.iter]
     em = time.perf_counter() - t0
-    return dict(case="hmm K=3 D=2 T=5000 full, own inits", ours_s=ours, ours_again_s=again, em_s=em, ours_ll=fit.log_likelihood,
+    return dict(case="hmm K=3 D=2 T=5000 full, own inits", ours_s=ours, ours_again_s=again, em_s=em,
+                ours_ll=fit.log_likelihood,
                 em_ll=best, ours_iters=[r[2] for r in fit.optimize_result.runs], em_iters=iters,
                 baseline="hmmlearn EM")
 
@@ -177,7 +178,8 @@ def main(args):
             r = run_case(case, cache)
             r.update(cache=label, speedup=r["em_s"] / r["ours_s"], ll_diff=r["ours_ll"] - r["em_ll"])
             rows.append(r)
-    print_table(rows, ["case", "cache", "ours_s", "ours_again_s", "em_s", "speedup", "ours_ll", "em_ll", "ll_diff", "baseline"])
+    print_table(rows, ["case", "cache", "ours_s", "ours_again_s", "em_s", "speedup", "ours_ll", "em_ll", "ll_diff",
+                       "baseline"])
     for r in rows:
         print(f"{r['case']} ({r['cache']}): iterations per start ours {r['ours_iters']}, EM {r['em_iters']}")
     save("bench_fit", rows, extra=dict(n_starts=N_STARTS))

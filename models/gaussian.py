@@ -90,8 +90,8 @@ def sample_components(n, d, covariance, data_scale):
     if covariance in ("full", "tied"):
         lkj = dist.LKJCholesky(d, 1.0)
         prior = None if flat else (lkj.expand((n,)) if covariance == "full" else lkj)
-        corr_chol = _site("corr_chol", prior, constraints.corr_cholesky, ((n,) if covariance == "full" else ()) + (d, d),
-                          event_dim=2)
+        shape = ((n,) if covariance == "full" else ()) + (d, d)
+        corr_chol = _site("corr_chol", prior, constraints.corr_cholesky, shape, event_dim=2)
     ppl.deterministic("covs", _traced_covariances(covariance, n, d, scales, corr_chol))
     return means, scales, corr_chol
 

@@ -96,7 +96,8 @@ class _Objective:
             self.dim, self.default_start, self.random_centre = flat.size, flat, flat
             self.to_params = lambda x: ad.tree_map(np.asarray, unravel(x))
         else:
-            raise TypeError(f"optimize needs a ppl.LogDensity or a differentiable function, got {type(target).__name__}")
+            raise TypeError("optimize needs a ppl.LogDensity or a differentiable function, "
+                            f"got {type(target).__name__}")
 
     def loss_and_grad(self, x):
         g = np.empty(self.dim)

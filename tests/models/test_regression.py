@@ -48,6 +48,7 @@ def test_hierarchical_regression_recovers_group_intercepts():
     fit = model.fit(Xh, y, groups)
     np.testing.assert_allclose(fit.params["group_intercepts"], intercepts, atol=0.15)
     np.testing.assert_allclose(fit.params["coef"], [0.5, -1.0], atol=0.05)
-    np.testing.assert_allclose(model.predict(Xh, groups), Xh @ fit.params["coef"] + fit.params["group_intercepts"][groups])
+    expected = Xh @ fit.params["coef"] + fit.params["group_intercepts"][groups]
+    np.testing.assert_allclose(model.predict(Xh, groups), expected)
     with pytest.raises(DataError, match="groups must be non-negative int labels"):
         model.fit(Xh, y, groups.astype(float))
