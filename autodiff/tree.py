@@ -1,6 +1,8 @@
 """Pytrees: flatten and unflatten nested dicts, lists, tuples and None (and registered types)."""
 from collections import namedtuple
 
+import numpy as np
+
 _registry = {}
 
 
@@ -107,5 +109,41 @@ def treedef_flatten_like(treedef, tree):
     return leaves
 
 
-__all__ = ["tree_flatten", "tree_unflatten", "tree_leaves", "tree_map", "register_pytree_node", "TreeDef"]
+def ravel_pytree(tree):
+    """(flat, unravel): the leaves of ``tree`` as one float64 vector, and the inverse, as ``jax.flatten_util``.
+
+    Leaves are raveled in ``tree_flatten`` order and concatenated; ``unravel(flat)`` cuts a vector
+    of the same length back into the tree, each leaf reshaped to its original shape (as float64).
+    ``unravel`` only slices and reshapes, so it traces: optimise any pytree through a flat vector.
+
+    Examples
+    --------
+    >>> flat, unravel = ravel_pytree({"w": np.ones((2, 2)), "b": 0.5})
+    >>> flat
+    array([0.5, 1. , 1. , 1. , 1. ])
+    >>> unravel(flat)["w"].shape
+    (2, 2)
+    """
+    leaves, treedef = tree_flatten(tree)
+    arrays = [np.asarray(leaf, dtype=np.float64) for leaf in leaves]
+    shapes = [a.shape for a in arrays]
+    offsets = np.cumsum([0] + [a.size for a in arrays])
+    flat = np.concatenate([a.ravel() for a in arrays]) if arrays else np.zeros(0)
+    size = int(offsets[-1])
+
+    def unravel(flat):
+        if tuple(np.shape(flat)) != (size,):
+            raise ValueError(f"unravel: expected a flat vector of shape ({size},) for {treedef}, "
+                             f"got shape {tuple(np.shape(flat))}")
+        parts = []
+        for start, stop, shape in zip(offsets[:-1], offsets[1:], shapes):
+            part = flat[int(start):int(stop)]
+            parts.append(part.reshape(shape) if shape != (stop - start,) else part)
+        return tree_unflatten(treedef, parts)
+
+    return flat, unravel
+
+
+__all__ = ["tree_flatten", "tree_unflatten", "tree_leaves", "tree_map", "register_pytree_node", "TreeDef",
+           "ravel_pytree"]
 _ = namedtuple  # namedtuples are handled structurally

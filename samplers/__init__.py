@@ -1,4 +1,5 @@
-"""numbayes samplers: Numba-compiled NUTS and static HMC with Stan's warmup, over any ppl.LogDensity.
+"""numbayes samplers: inference on any ppl.LogDensity. Numba-compiled NUTS and static HMC with Stan's
+warmup; optimisers (L-BFGS, Adam, gradient descent) for MAP and maximum likelihood.
 
 The output side (to_arviz, diagnostics, convergence) imports xarray, scipy.stats and arviz, which
 take seconds: it loads on first use (and in the background while chains run), not with samplers.
@@ -6,6 +7,7 @@ take seconds: it loads on first use (and in the background while chains run), no
 import importlib
 
 from .api import hmc, nuts
+from .optimize import ConvergenceWarning, OptimizeResult, optimize
 from .raw import RawChains
 
 _LAZY = ("to_arviz", "diagnostics", "convergence")
@@ -19,4 +21,4 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["nuts", "hmc", "RawChains", "SamplerWarning"]
+__all__ = ["nuts", "hmc", "optimize", "OptimizeResult", "ConvergenceWarning", "RawChains", "SamplerWarning"]

@@ -147,7 +147,7 @@ def test_rhat_and_ess_equal_arviz(chains, draws, phi):
 def test_a_run_interrupted_during_warmup_converts_and_reports():
     """Ctrl-C before the first kept draw: zero draws per chain, still an ArviZ object and a report."""
     import ppl
-    from models import SIGMA, Y, eight_schools
+    from sampler_models import SIGMA, Y, eight_schools
     from samplers.raw import STAT_DTYPES, RawChains
 
     ld = ppl.log_density(eight_schools, SIGMA, y=Y)

@@ -13,7 +13,7 @@ import pytest
 import ppl
 import samplers
 
-from models import SIGMA, Y, eight_schools, nan_wall, never_finite, two_modes
+from sampler_models import SIGMA, Y, eight_schools, nan_wall, never_finite, two_modes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -43,7 +43,7 @@ def test_same_draws_in_a_second_process(schools):
     script = textwrap.dedent(f"""
         import sys; sys.path.insert(0, {HERE!r})
         import numpy as np, ppl, samplers
-        from models import SIGMA, Y, eight_schools
+        from sampler_models import SIGMA, Y, eight_schools
         ld = ppl.log_density(eight_schools, SIGMA, y=Y)
         idata = samplers.nuts(ld, draws=200, tune=200, chains=4, seed=11, progressbar=False)
         np.save(sys.argv[1], np.asarray(idata.posterior["z"]))
@@ -151,7 +151,7 @@ def test_ctrl_c_returns_the_draws_so_far():
     script = textwrap.dedent(f"""
         import os, signal, sys, threading, warnings; sys.path.insert(0, {HERE!r})
         import numpy as np, ppl, samplers
-        from models import SIGMA, Y, eight_schools
+        from sampler_models import SIGMA, Y, eight_schools
         ld = ppl.log_density(eight_schools, SIGMA, y=Y)
         samplers.nuts(ld, draws=10, tune=10, chains=2, seed=0, progressbar=False)  # compiled and warm
         threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()

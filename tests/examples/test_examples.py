@@ -1,0 +1,57 @@
+"""The examples run end to end at small sizes and write their figures (smoke tests with sanity checks)."""
+import importlib.util
+import pathlib
+import sys
+
+import numpy as np
+import pytest
+
+import samplers
+
+pytest.importorskip("matplotlib")
+
+EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
+
+
+def load(name):
+    sys.path.insert(0, str(EXAMPLES))  # the examples import their shared _plotting helper
+    try:
+        spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(EXAMPLES))
+
+
+def run(name, tmp_path):
+    out = load(name).main(small=True, out_dir=str(tmp_path))
+    assert pathlib.Path(out["figure"]).stat().st_size > 10_000
+    return out
+
+
+def test_fit_hmm(tmp_path):
+    out = run("fit_hmm", tmp_path)
+    assert out["fit"].converged
+    # each true state is decoded mostly as one fitted state
+    for k in range(3):
+        assert np.bincount(out["decoded"][out["states"] == k], minlength=3).max() > 0.9 * np.sum(out["states"] == k)
+
+
+def test_fit_gmm(tmp_path):
+    assert run("fit_gmm", tmp_path)["fit"].converged
+
+
+def test_logistic_regression(tmp_path):
+    assert run("logistic_regression", tmp_path)["fit"].converged
+
+
+def test_input_design(tmp_path):
+    out = run("input_design", tmp_path)
+    np.testing.assert_allclose(out["designed"], out["exact"], atol=1e-3)
+    np.testing.assert_allclose(out["probability"], 0.95, atol=1e-3)
+
+
+@pytest.mark.skipif(not hasattr(samplers, "nuts"), reason="samplers.nuts is not on this branch yet")
+def test_hmm_posterior(tmp_path):
+    run("hmm_posterior", tmp_path)
