@@ -80,6 +80,7 @@ def one_run(name, first_draw_only):
     post = idata.posterior
     names = list(ld.spec.latent)
     flat = np.concatenate([np.asarray(post[k]).reshape(4, 1000, -1) for k in names], axis=-1)
+    flat = flat[..., np.ptp(flat.reshape(-1, flat.shape[-1]), axis=0) > 0]  # fixed entries (a Cholesky's 1s)
     rhat, ess_bulk, ess_tail = rhat_and_ess(flat)
     stats = idata.sample_stats
     grad_evals = int(np.asarray(stats["n_steps"]).sum())
