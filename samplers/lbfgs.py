@@ -13,7 +13,6 @@ of the gradient (``dim`` extra evaluations) and L-BFGS runs on ``y = s * x`` wit
 HMM (dim 23) this cut the iterations from ~90 to ~22. Restarts reuse the first start's scale.
 """
 import numpy as np
-from scipy.optimize import minimize
 
 from .descent import CONVERGED, MAX_STEPS, NONFINITE_START
 
@@ -38,6 +37,7 @@ def lbfgs(lpg, x, fdata, idata, steps, gtol, ftol, history, memory=10, precondit
     after each iteration (``history[0]``: at the start). ``gtol`` applies to the preconditioned
     gradient. ``scale``: a preconditioner from an earlier start (estimated here when None).
     """
+    from scipy.optimize import minimize  # ~0.2 s to import: paid by the first fit, not by `import samplers`
     g = np.empty(x.size)
     evals = [0]
 
