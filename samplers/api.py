@@ -163,27 +163,13 @@ def _map_point(ld, gen, n_starts):
     """The highest mode of the unconstrained log density (Jacobian included) found by L-BFGS from
     n_starts points drawn as initial points are; every chain then starts there, so chains of a
     multimodal posterior begin in the same (best) mode."""
-    from scipy.optimize import minimize
+    from .optimize import optimize
 
-    lpg, (fdata, idata) = ld.logp_and_grad_fn, ld.data
-    grad = np.empty(ld.dim)
-
-    def objective(x):
-        lp = lpg(np.ascontiguousarray(x), grad, fdata, idata)
-        if not np.isfinite(lp) or not np.all(np.isfinite(grad)):
-            return np.inf, np.zeros(ld.dim)
-        return -lp, -grad
-
-    best, best_lp = None, -np.inf
-    for start in range(n_starts):
-        x0 = _initial_point(ld, None, gen, start)
-        with np.errstate(all="ignore"):
-            res = minimize(objective, x0, jac=True, method="L-BFGS-B", options=dict(maxiter=1000))
-        if np.isfinite(res.fun) and -res.fun > best_lp:
-            best, best_lp = res.x, -res.fun
-    if best is None:
+    starts = np.stack([_initial_point(ld, None, gen, i) for i in range(n_starts)])
+    best = optimize(ld, x0=starts, jacobian=True, restarts=n_starts, warn=False)
+    if not np.isfinite(best.fun):
         raise ValueError('init="map": the optimiser found no point with a finite log density')
-    return np.ascontiguousarray(best)
+    return np.ascontiguousarray(best.x)
 
 
 def _covers_all(ld, init):
