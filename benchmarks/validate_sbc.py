@@ -17,7 +17,7 @@ import numpy as np
 
 import ppl
 import ppl.distributions as dist
-from samplers.sbc import sbc
+from samplers import sbc
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

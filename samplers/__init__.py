@@ -7,10 +7,12 @@ take seconds: it loads on first use (and in the background while chains run), no
 import importlib
 
 from .api import hmc, nuts
+from .calibration import SBCResult, sbc
 from .optimize import ConvergenceWarning, OptimizeResult, optimize
 from .raw import RawChains
 
 _LAZY = ("to_arviz", "diagnostics", "convergence")
+
 
 
 def __getattr__(name):
@@ -21,4 +23,4 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["nuts", "hmc", "optimize", "OptimizeResult", "ConvergenceWarning", "RawChains", "SamplerWarning"]
+__all__ = ["nuts", "hmc", "sbc", "SBCResult", "optimize", "OptimizeResult", "ConvergenceWarning", "RawChains", "SamplerWarning"]

@@ -6,7 +6,7 @@ import pytest
 
 import ppl
 import ppl.distributions as dist
-from samplers.sbc import sbc
+from samplers import sbc
 
 
 def normal_model(n, y=None, penalty=0.0):
