@@ -6,6 +6,7 @@ operands, lifts the other operands into it, and lets that trace process the prim
 trace in turn binds primitives on the values one level down. Outside every transform a
 primitive is just its numpy implementation.
 """
+import threading
 from contextlib import contextmanager
 
 import numpy as np
@@ -122,11 +123,19 @@ class EvalTrace(Trace):
         return primitive.impl(*values, **params)
 
 
-trace_stack = [MainTrace(0, EvalTrace)]
+class _TraceStack(threading.local):
+    """The trace stack, one per thread: functions transformed in parallel threads do not share levels."""
+
+    def __init__(self):
+        self.mains = [MainTrace(0, EvalTrace)]
+
+
+_LOCAL = _TraceStack()
 
 
 @contextmanager
 def new_main(trace_type, global_data=None):
+    trace_stack = _LOCAL.mains
     main = MainTrace(len(trace_stack), trace_type, global_data)
     trace_stack.append(main)
     try:
@@ -138,7 +147,7 @@ def new_main(trace_type, global_data=None):
 def staging_active():
     """True while some function is being staged into a Graph (under jit, or a control-flow body)."""
     from .staging import GraphTrace
-    return any(m.trace_type is GraphTrace for m in trace_stack)
+    return any(m.trace_type is GraphTrace for m in _LOCAL.mains)
 
 
 def bind(primitive, *args, **params):

@@ -8,9 +8,24 @@ Message keys: type ("sample" | "deterministic" | "factor"), name, fn (the distri
 value, is_observed, transform (a bijector or None), dims, rng (a numpy Generator or None),
 stop (handlers further out do not see the message).
 """
+import threading
+
 import numpy as np
 
-_STACK = []
+
+class _HandlerStack(threading.local):
+    """The active handlers, one stack per thread: models traced in parallel threads (chains,
+    servers) never see each other's handlers."""
+
+    def __init__(self):
+        self.handlers = []
+
+
+_LOCAL = _HandlerStack()
+
+
+def _stack():
+    return _LOCAL.handlers
 
 
 class Messenger:
@@ -20,12 +35,13 @@ class Messenger:
         self.fn = fn
 
     def __enter__(self):
-        _STACK.append(self)
+        _stack().append(self)
         return self
 
     def __exit__(self, *exc):
-        assert _STACK[-1] is self, "effect handlers exited out of order"
-        _STACK.pop()
+        stack = _stack()
+        assert stack[-1] is self, "effect handlers exited out of order"
+        stack.pop()
 
     def process_message(self, msg):
         pass
@@ -40,8 +56,9 @@ class Messenger:
 
 def apply_stack(msg):
     """Send msg through the handlers (innermost first), fill in a value, then post-process outwards."""
-    stopped_at = len(_STACK)
-    for i, handler in enumerate(reversed(_STACK)):
+    stack = _stack()
+    stopped_at = len(stack)
+    for i, handler in enumerate(reversed(stack)):
         handler.process_message(msg)
         if msg["stop"]:
             stopped_at = i + 1
@@ -49,7 +66,7 @@ def apply_stack(msg):
     if msg["value"] is None and msg["type"] == "sample":
         rng = msg["rng"] if msg["rng"] is not None else np.random.default_rng()
         msg["value"] = msg["fn"].sample(rng)
-    for handler in list(reversed(_STACK))[:stopped_at][::-1]:
+    for handler in list(reversed(stack))[:stopped_at][::-1]:
         handler.postprocess_message(msg)
     return msg
 
@@ -76,20 +93,20 @@ def sample(name, fn, obs=None, *, transform=None, dims=None):
         raise ValueError(f'site "{name}": transform= only applies to latent (unobserved) sites')
     msg = _message("sample", name, fn=fn, value=obs, is_observed=obs is not None, transform=transform,
                    dims=tuple(dims) if dims is not None else None)
-    if not _STACK:
+    if not _stack():
         return msg["value"] if obs is not None else fn.sample(np.random.default_rng())
     return apply_stack(msg)["value"]
 
 
 def deterministic(name, value, *, dims=None):
     """Record a derived quantity under `name` (returned unchanged)."""
-    if not _STACK:
+    if not _stack():
         return value
     return apply_stack(_message("deterministic", name, value=value, dims=tuple(dims) if dims else None))["value"]
 
 
 def factor(name, log_factor):
     """Add an arbitrary term (summed) to the model's log density."""
-    if not _STACK:
+    if not _stack():
         return
     apply_stack(_message("factor", name, value=log_factor))

@@ -6,7 +6,7 @@ import pytest
 import ppl
 import ppl.distributions as dist
 from ppl import handlers
-from ppl.effects import _STACK
+from ppl.effects import _stack
 
 
 def model(y=None):
@@ -24,7 +24,7 @@ Y = np.array([0.5, -0.2, 1.0])
 @pytest.fixture(autouse=True)
 def _no_leftover_handlers():
     yield
-    assert not _STACK, "a handler was left on the stack"
+    assert not _stack(), "a handler was left on the stack"
 
 
 def test_trace_records_every_site_in_program_order():
@@ -118,7 +118,7 @@ def test_an_exception_in_the_model_leaves_no_handler_on_the_stack():
 
     with pytest.raises(RuntimeError):
         handlers.trace(handlers.seed(boom, 0)).get_trace()
-    assert not _STACK
+    assert not _stack()
 
 
 def test_statements_outside_any_handler():
