@@ -71,7 +71,10 @@ def main():
         import matplotlib.pyplot as plt
         fig, axes = plt.subplots(len(results), 5, figsize=(15, 2.6 * len(results)), squeeze=False)
         for row, r in zip(axes, results.values()):
-            r.plot(names=list(r.ranks)[:5], axes=row)
+            names = list(r.ranks)[:5]
+            r.plot(names=names, axes=row)
+            for ax in row[len(names):]:
+                ax.axis("off")
         fig.tight_layout()
         fig.savefig(os.path.join(HERE, "results", "validate_sbc.png"), dpi=70)
     except ImportError:

@@ -50,8 +50,8 @@ class SBCResult:
         expected = n / self.bins
         lo, hi = stats.binom(n, 1 / self.bins).ppf([0.005, 0.995])
         for ax, name in zip(axes, names):
-            ax.bar(np.arange(self.bins), self.histograms()[name], width=1.0, color="C0", alpha=0.7)
-            ax.axhspan(lo, hi, color="grey", alpha=0.25)
+            ax.axhspan(lo, hi, color="grey", alpha=0.25, zorder=0)
+            ax.bar(np.arange(self.bins), self.histograms()[name], width=1.0, color="C0", alpha=0.8, zorder=1)
             ax.axhline(expected, color="k", lw=1)
             ax.set_title(f"{name}  p={self.p_values[name]:.2f}", fontsize=9)
             ax.set_xticks([])
