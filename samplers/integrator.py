@@ -80,7 +80,3 @@ def leapfrog(lpg, fdata, idata, metric, eps, q, p, grad, scratch, q_start):
             return -np.inf
         p[i] += half * grad[i]
     return lp
-
-
-def diagonal_metric(inv_diag):
-    return (False, np.ascontiguousarray(inv_diag, dtype=np.float64), np.zeros((0, 0)), np.zeros((0, 0)))

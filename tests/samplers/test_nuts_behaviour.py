@@ -1,11 +1,9 @@
 """What users rely on besides correctness: reproducible draws, divergences instead of crashes,
 initial values, named errors for bad arguments, warmup groups, and Ctrl-C."""
 import os
-import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
