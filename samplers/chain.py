@@ -14,6 +14,7 @@ import numba
 import numpy as np
 from numba import types
 
+from autodiff.codegen.compile import announce
 from ppl import LPG_TYPE
 
 from . import adaptation as adapt
@@ -110,8 +111,7 @@ _SIGNATURE = types.int64(
 )
 
 
-@numba.njit(_SIGNATURE, cache=True, nogil=True)
-def run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_diag, inv_dense, chol,
+def _run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_diag, inv_dense, chol,
               mean, m2, top, ws, wsc, acc, start, stop, num_warmup, draws, stats, div_points):
     """Iterations [start, stop) of one chain (warmup first); rows i of draws/stats/div_points."""
     dense = settings[DENSE] != 0.0
@@ -167,3 +167,9 @@ def run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_diag
                 state[adapt.STEP_SIZE] = adapt.final_step_size(state)
     lp_box[0] = lp
     return OK
+
+
+# compiled here, with the explicit signature, so one machine-code version serves every model
+with announce("the NUTS and HMC kernels", where=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                              "__pycache__")):
+    run_block = numba.njit(_SIGNATURE, cache=True, nogil=True)(_run_block)

@@ -72,16 +72,17 @@ ANNOUNCE_AFTER = 1.0
 
 
 @contextmanager
-def announce(what, stream=None):
+def announce(what, stream=None, where=None):
     """Time the block; if it runs longer than ANNOUNCE_AFTER seconds, print one line saying what is
-    compiling (and, when it finishes, how long it took). Yields a dict whose 'seconds' is set on exit."""
+    compiling (and, when it finishes, how long it took). Yields a dict whose 'seconds' is set on exit.
+    where: the folder the compiled code is cached in (default: the generated-code cache)."""
     stream = stream or sys.stderr
     result, printed = {}, []
 
     def say():
         printed.append(True)
         print(f"numbayes: compiling {what} with Numba (once: the machine code is cached in "
-              f"{os.path.dirname(cache_dir())})...", file=stream, flush=True)
+              f"{where or os.path.dirname(cache_dir())})...", file=stream, flush=True)
 
     timer = threading.Timer(ANNOUNCE_AFTER, say)
     timer.daemon = True
