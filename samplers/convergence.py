@@ -8,8 +8,9 @@ Arrays are (chain, draw, param). References: Vehtari, Gelman, Simpson, Carpenter
 "Rank-normalization, folding, and localization: an improved R-hat", Bayesian Analysis; Geyer (1992)
 for the initial positive and monotone sequences.
 """
+import numba
 import numpy as np
-from scipy import fft, special, stats
+from scipy import fft, special
 
 
 def split_chains(x):
@@ -21,8 +22,29 @@ def split_chains(x):
 def z_scale(x):
     """Normal scores of the ranks over all chains and draws, per parameter (Blom's offset 3/8)."""
     flat = x.reshape(-1, x.shape[-1])
-    ranks = stats.rankdata(flat, axis=0, method="average")
+    ranks = _average_ranks(np.ascontiguousarray(flat.T)).T
     return special.ndtri((ranks - 0.375) / (flat.shape[0] + 0.25)).reshape(x.shape)
+
+
+@numba.njit(cache=True, nogil=True)
+def _average_ranks(rows):
+    """Ranks (1-based, ties averaged, as scipy.stats.rankdata's "average") within each row; one
+    sort per row, where rankdata's axis-0 path took most of report()'s time on 1000 parameters."""
+    p, n = rows.shape
+    out = np.empty((p, n))
+    for j in range(p):
+        row = rows[j]
+        order = np.argsort(row)
+        start = 0
+        while start < n:
+            end = start
+            while end + 1 < n and row[order[end + 1]] == row[order[start]]:
+                end += 1
+            rank = 0.5 * (start + end) + 1.0
+            for m in range(start, end + 1):
+                out[j, order[m]] = rank
+            start = end + 1
+    return out
 
 
 def _basic_rhat(x):
