@@ -217,6 +217,7 @@ class Tracer:
 
     __slots__ = ("_trace",)
     __array_priority__ = 1000
+    differentiated = False  # True for the tracers of grad/jvp/vjp, whose values carry derivatives
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """numpy ufuncs on tracers (np.sin(x), np_array @ x) run the autodiff.numpy function of the
@@ -391,8 +392,16 @@ class Tracer:
     def __bool__(self):
         return bool(self._concrete("bool() of a traced value (e.g. `if x > 0:`)"))
 
+    def _number(self, what):
+        """A Python number from a traced value: refused for a differentiated float, whose
+        derivative would be dropped silently (math.exp(x) under grad gave zeros)."""
+        if self.differentiated and np.issubdtype(self.aval.dtype, np.inexact):
+            from .errors import DerivativeDroppedError
+            raise DerivativeDroppedError(what)
+        return self._concrete(what)
+
     def __float__(self):
-        return float(self._concrete("float() of a traced value"))
+        return float(self._number("float() of a traced value"))
 
     def __int__(self):
         return int(self._concrete("int() of a traced value"))
@@ -401,13 +410,13 @@ class Tracer:
         return int(self._concrete("using a traced value as a Python index"))
 
     def __complex__(self):
-        return complex(self._concrete("complex() of a traced value"))
+        return complex(self._number("complex() of a traced value"))
 
     def item(self):
-        return np.asarray(self._concrete(".item() of a traced value")).item()
+        return np.asarray(self._number(".item() of a traced value")).item()
 
     def tolist(self):
-        return np.asarray(self._concrete(".tolist() of a traced value")).tolist()
+        return np.asarray(self._number(".tolist() of a traced value")).tolist()
 
     def __array__(self, dtype=None, copy=None):
         raise NumpyOnTracerError("numpy.asarray (or another plain numpy function)")

@@ -15,6 +15,17 @@ class ConcretizationError(TypeError):
             "argument static with ad.jit(f, static_argnums=...).")
 
 
+class DerivativeDroppedError(TypeError):
+    """A differentiated value was turned into a Python number, which would silently drop its derivative."""
+
+    def __init__(self, what):
+        super().__init__(
+            f"{what}: the value is being differentiated (under grad/jvp/vjp), and a Python float "
+            "carries no derivative, so the result would silently be wrong. Use autodiff.numpy "
+            "functions (anp.exp instead of math.exp, anp.asarray instead of float/.item/.tolist), "
+            "or ad.stop_gradient(x) if the value is meant as a constant.")
+
+
 class NumpyOnTracerError(TypeError):
     """Plain numpy was applied to a traced value, which would silently drop its derivative."""
 

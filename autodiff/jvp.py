@@ -7,6 +7,7 @@ class JVPTracer(Tracer):
     """A primal value with its tangent; a tangent of None is a symbolic zero."""
 
     __slots__ = ("primal", "tangent")
+    differentiated = True
 
     def __init__(self, trace, primal, tangent):
         self._trace, self.primal, self.tangent = trace, primal, tangent

@@ -31,6 +31,7 @@ class VJPTracer(Tracer):
     """A value plus the tape node (and output index) that produced it."""
 
     __slots__ = ("value", "node", "index")
+    differentiated = True
 
     def __init__(self, trace, value, node, index=0):
         self._trace, self.value, self.node, self.index = trace, value, node, index
