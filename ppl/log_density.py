@@ -147,7 +147,8 @@ class LogDensity:
         if jacobian or self.spec is None:
             return self.logp_and_grad(x)[0]
         x = self._check_x(x)
-        return float(sum(float(v) for v in self.site_terms(x, jacobian=False).values()))
+        total = float(sum(float(v) for v in self.site_terms(x, jacobian=False).values()))
+        return total if np.isfinite(total) else -np.inf  # undefined or infinite: rejected, as compiled
 
     def _check_x(self, x):
         x = np.ascontiguousarray(x, dtype=np.float64)
@@ -295,6 +296,10 @@ class _CompiledLogDensity:
                     lines.append(f"    f{i} = {flat}")
                     lines.append(f"    for k in range({s.size}):")
                     lines.append(f"        grad_out[{s.offset} + k] = f{i}[k]")
+            # a point where the density is undefined (NaN: e.g. an invalid distribution parameter) or
+            # infinite is rejected, as Stan does: -inf with a zero gradient, never NaN
+            lines += ["    if not np.isfinite(lp):", "        lp = -np.inf",
+                      "        for k in range(grad_out.shape[0]):", "            grad_out[k] = 0.0"]
             lines.append("    return lp")
             return "\n".join(lines) + "\n"
 
