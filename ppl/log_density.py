@@ -62,7 +62,7 @@ class LogDensity:
     """The log density of a model over a flat unconstrained vector; see module docstring."""
 
     def __init__(self, model, args=(), kwargs=None, *, coords=None, dim=None, seed=0):
-        self.model, self.args, self.kwargs = model, tuple(args), dict(kwargs or {})
+        self.model, self.args, self.kwargs = model, plain_data(args), plain_data(kwargs or {})
         self.coords = dict(coords or {})
         self._rng = np.random.default_rng(seed)
         if dim is not None:  # a plain function f(x) of a flat vector
@@ -332,9 +332,19 @@ def _pack_consts(consts):
     return np.ascontiguousarray(fdata), np.ascontiguousarray(idata), lines
 
 
+def plain_data(data):
+    """Model arguments with pandas objects (Series, DataFrame, Index) as numpy arrays: converted at
+    the model boundary, so model code and the tracer only ever see numpy. data: a tuple or dict."""
+    def plain(v):
+        return v.to_numpy() if type(v).__module__.startswith("pandas") and hasattr(v, "to_numpy") else v
+    if isinstance(data, dict):
+        return {k: plain(v) for k, v in data.items()}
+    return tuple(plain(v) for v in data)
+
+
 def log_density(model, *args, coords=None, dim=None, seed=0, **kwargs):
     """Compile `model(*args, **kwargs)` (or a plain function of a flat vector, with dim=) to a LogDensity."""
     return LogDensity(model, args, kwargs, coords=coords, dim=dim, seed=seed)
 
 
-__all__ = ["LogDensity", "log_density", "LPG_SIGNATURE", "LPG_TYPE", "numba"]
+__all__ = ["LogDensity", "log_density", "plain_data", "LPG_SIGNATURE", "LPG_TYPE", "numba"]

@@ -2,9 +2,11 @@
 import numpy as np
 
 from . import handlers
+from .log_density import plain_data
 
 
 def _run(model, args, kwargs, rng, data=None):
+    args, kwargs = plain_data(args), plain_data(kwargs)
     with handlers.trace() as tr, handlers.seed(rng_seed=rng), handlers.unobserve(), \
             handlers.substitute(data=data or {}):
         model(*args, **kwargs)
