@@ -275,8 +275,15 @@ class _CompiledLogDensity:
         imports = f"from {inner.module_name} import {inner.function_name} as inner"
         n_sites = len(layout.slices)
 
+        dim, n_float, n_int = layout.dim, self.fdata.shape[0], self.idata.shape[0]
+
         def source(fn_name):
-            lines = [f"def {fn_name}(x, grad_out, fdata, idata):"]
+            lines = [f"def {fn_name}(x, grad_out, fdata, idata):",
+                     f"    if x.shape[0] != {dim} or grad_out.shape[0] != {dim} or fdata.shape[0] != {n_float} "
+                     f"or idata.shape[0] != {n_int}:",
+                     f"        raise ValueError('logp_and_grad_fn(x, grad_out, fdata, idata): x and grad_out must "
+                     f"have length {dim}, and (fdata, idata) must be the LogDensity.data of this model "
+                     f"(lengths {n_float} and {n_int})')"]
             for i, s in enumerate(layout.slices):
                 if not s.free_shape:
                     lines.append(f"    p{i} = x[{s.offset}]")

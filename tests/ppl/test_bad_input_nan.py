@@ -33,3 +33,16 @@ def test_nan_factor_gives_minus_inf_in_both_paths():
     with np.errstate(invalid="ignore"):
         assert ld.logp(np.array([-2.0]), jacobian=False) == -np.inf
     assert np.isfinite(ld.logp(np.array([2.0]), jacobian=False))
+
+
+def test_compiled_handle_checks_lengths():
+    """logp_and_grad_fn (what samplers call) read past x's end or wrote past grad_out's (item 6)."""
+    import pytest
+    ld = ppl.log_density(latent_scale)
+    fdata, idata = ld.data
+    good = np.zeros(1)
+    for args in ((np.zeros(2), good, fdata, idata), (good, np.zeros(0), fdata, idata),
+                 (good, good, np.zeros(fdata.size + 3), idata)):
+        with pytest.raises(ValueError, match="must have length 1"):
+            ld.logp_and_grad_fn(*args)
+    assert np.isfinite(ld.logp_and_grad_fn(np.array([0.5]), good, fdata, idata))
