@@ -48,18 +48,19 @@ SEED = 20240601
 
 def one_run(name, first_draw_only):
     """In this (fresh) process: sample `name`; print one JSON line of measurements."""
-    import arviz  # noqa: F401  -- imported up front, as `import pymc` does: the anchors' totals exclude it
     import numpy as np
 
     import ppl
     import samplers
-    import samplers.diagnostics  # noqa: F401
     sys.path.insert(0, HERE)
     import common
     import models_numbayes as M
     data, _ = common.shared_bench()
     base = name.replace("_dense", "")
     model, args = M.get(base, data)
+    if not first_draw_only:  # imported up front, as `import pymc` does: the anchors' totals exclude it
+        import arviz  # noqa: F401
+        import samplers.diagnostics  # noqa: F401
     t_model = time.perf_counter()
     ld = ppl.log_density(model, *args)
     mass = "dense" if name.endswith("_dense") else "diag"
