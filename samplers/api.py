@@ -91,6 +91,9 @@ def _settings(target_accept, mass, max_energy_error, algorithm, max_tree_depth=1
 def _sample(ld, sampler, settings, draws, tune, chains, seed, mass, init, cores, progressbar, save_warmup,
             max_tree_depth):
     _check_positive_int(draws=draws, chains=chains)
+    if ld.dim == 0:
+        raise ValueError(f"{ld!r} has no latent parameters to sample: every site is observed. Add a "
+                         "parameter (ppl.sample without obs=), or evaluate the log density directly.")
     if int(tune) != tune or tune < 0:
         raise ValueError(f"tune must be a non-negative integer, got {tune!r}")
     draws, tune, chains = int(draws), int(tune), int(chains)

@@ -139,6 +139,14 @@ def test_bad_arguments_are_named(schools, kwargs, match):
         samplers.nuts(schools, progressbar=False, **kwargs)
 
 
+def test_a_model_without_parameters_is_refused():
+    def no_parameters(y=None):
+        ppl.sample("y", ppl.distributions.Normal(0.0, 1.0), obs=y)
+
+    with pytest.raises(ValueError, match="no latent parameters"):
+        samplers.nuts(no_parameters, y=1.0, progressbar=False)
+
+
 def test_model_arguments_with_a_log_density_are_refused(schools):
     with pytest.raises(TypeError, match="ppl.log_density"):
         samplers.nuts(schools, SIGMA, progressbar=False)
