@@ -19,110 +19,209 @@ def split_chains(x):
     return np.concatenate([x[:, :half], x[:, x.shape[1] - half:]], axis=0)
 
 
+def _param_major(x):
+    """(chain, draw, p) -> contiguous (p, chain, draw): every per-parameter pass reads memory in order."""
+    return np.ascontiguousarray(np.moveaxis(x, -1, 0))
+
+
+def _normal_scores(ranks, n):
+    """Normal scores of 1-based ranks among n values (Blom's offset 3/8)."""
+    return special.ndtri((ranks - 0.375) / (n + 0.25))
+
+
 def z_scale(x):
     """Normal scores of the ranks over all chains and draws, per parameter (Blom's offset 3/8)."""
     flat = x.reshape(-1, x.shape[-1])
     ranks = _average_ranks(np.ascontiguousarray(flat.T)).T
-    return special.ndtri((ranks - 0.375) / (flat.shape[0] + 0.25)).reshape(x.shape)
+    return _normal_scores(ranks, flat.shape[0]).reshape(x.shape)
+
+
+@numba.njit(cache=True, nogil=True)
+def _tie_averaged_ranks(values, order, out):
+    """out[i] = 1-based rank of values[i], ties averaged (scipy.stats.rankdata's "average"), given
+    an order that sorts values."""
+    n = values.shape[0]
+    start = 0
+    while start < n:
+        end = start
+        while end + 1 < n and values[order[end + 1]] == values[order[start]]:
+            end += 1
+        rank = 0.5 * (start + end) + 1.0
+        for m in range(start, end + 1):
+            out[order[m]] = rank
+        start = end + 1
 
 
 @numba.njit(cache=True, nogil=True)
 def _average_ranks(rows):
-    """Ranks (1-based, ties averaged, as scipy.stats.rankdata's "average") within each row; one
-    sort per row, where rankdata's axis-0 path took most of report()'s time on 1000 parameters."""
-    p, n = rows.shape
-    out = np.empty((p, n))
-    for j in range(p):
-        row = rows[j]
-        order = np.argsort(row)
-        start = 0
-        while start < n:
-            end = start
-            while end + 1 < n and row[order[end + 1]] == row[order[start]]:
-                end += 1
-            rank = 0.5 * (start + end) + 1.0
-            for m in range(start, end + 1):
-                out[j, order[m]] = rank
-            start = end + 1
+    """Ranks (1-based, ties averaged) within each row, one sort per row."""
+    out = np.empty(rows.shape)
+    for j in range(rows.shape[0]):
+        _tie_averaged_ranks(rows[j], np.argsort(rows[j]), out[j])
     return out
 
 
+@numba.njit(cache=True, nogil=True)
+def _ranks_and_folded_ranks(rows):
+    """Per row: the ranks of the values and of their distances to the row's median (np.median).
+
+    One sort per row serves both: walking outwards from the median through the sorted values
+    visits the distances in increasing order, so the folded ranking is a merge, not a second sort.
+    """
+    p, n = rows.shape
+    ranks = np.empty((p, n))
+    folded = np.empty((p, n))
+    by_distance = np.empty(n, np.int64)
+    distance = np.empty(n)
+    for j in range(p):
+        row = rows[j]
+        order = np.argsort(row)
+        _tie_averaged_ranks(row, order, ranks[j])
+        half = n // 2
+        median = row[order[half]] if n % 2 else (row[order[half - 1]] + row[order[half]]) / 2.0
+        above = 0
+        while above < n and row[order[above]] < median:
+            above += 1
+        below = above - 1
+        for m in range(n):
+            if above < n and (below < 0 or row[order[above]] - median <= median - row[order[below]]):
+                by_distance[m] = order[above]
+                above += 1
+            else:
+                by_distance[m] = order[below]
+                below -= 1
+        for i in range(n):
+            distance[i] = abs(row[i] - median)
+        _tie_averaged_ranks(distance, by_distance, folded[j])
+    return ranks, folded
+
+
 def _basic_rhat(x):
-    n = x.shape[1]
-    between = n * np.var(np.mean(x, axis=1), axis=0, ddof=1)
-    within = np.mean(np.var(x, axis=1, ddof=1), axis=0)
+    """Split R-hat per parameter of param-major (p, chain, draw) values."""
+    n = x.shape[2]
+    between = n * np.var(np.mean(x, axis=2), axis=1, ddof=1)
+    within = np.mean(np.var(x, axis=2, ddof=1), axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.sqrt((between / within + n - 1) / n)
 
 
+def _has_nan(x):
+    return np.isnan(x).any(axis=(0, 1))
+
+
 def rhat(x):
     """max(bulk, tail) rank-normalised split R-hat per parameter; NaN with < 2 chains, < 4 draws or NaNs."""
-    return _rhat(np.asarray(x, dtype=np.float64))
-
-
-def _rhat(x, z_split=None):
-    if x.shape[0] < 2 or x.shape[1] < 4:
-        return np.full(x.shape[-1], np.nan)
-    split = split_chains(x)
-    bulk = _basic_rhat(z_scale(split) if z_split is None else z_split)
-    folded = np.abs(split - np.median(split.reshape(-1, x.shape[-1]), axis=0))
-    tail = _basic_rhat(z_scale(folded))
-    return np.where(np.isnan(x).any(axis=(0, 1)), np.nan, np.maximum(bulk, tail))
+    return rhat_and_ess(x)[0]
 
 
 def rhat_and_ess(x):
-    """(rhat, ess_bulk, ess_tail) per parameter, sharing the ranking the first two need."""
+    """(rhat, ess_bulk, ess_tail) per parameter of (chain, draw, param) values, from one ranking."""
     x = np.asarray(x, dtype=np.float64)
-    if x.shape[1] < 4:
-        nan = np.full(x.shape[-1], np.nan)
-        return nan, nan, nan.copy()
-    z_split = z_scale(split_chains(x))
-    bulk = np.where(np.isnan(x).any(axis=(0, 1)), np.nan, _ess(z_split))
-    return _rhat(x, z_split), bulk, ess_tail(x)
+    chains, draws, p = x.shape
+    nan = np.full(p, np.nan)
+    if draws < 4:
+        return nan, nan.copy(), nan.copy()
+    split = _param_major(split_chains(x))                      # (p, 2 chain, draw // 2)
+    n_split = split.shape[1] * split.shape[2]
+    ranks, folded = _ranks_and_folded_ranks(split.reshape(p, n_split))
+    z = _normal_scores(ranks, n_split).reshape(split.shape)
+    has_nan = _has_nan(x)
+    ess_b = np.where(has_nan, np.nan, _ess(z))
+    if chains < 2:
+        r = nan
+    else:
+        z_folded = _normal_scores(folded, n_split).reshape(split.shape)
+        r = np.where(has_nan, np.nan, np.maximum(_basic_rhat(z), _basic_rhat(z_folded)))
+    return r, ess_b, _ess_tail(x, split, has_nan)
 
 
 def _autocov(x):
-    """Biased autocovariance of each chain along the draw axis, by FFT."""
-    n = x.shape[1]
-    centred = x - x.mean(axis=1, keepdims=True)
-    f = np.fft.rfft(centred, n=fft.next_fast_len(2 * n), axis=1)
-    return np.fft.irfft(f * np.conjugate(f), n=fft.next_fast_len(2 * n), axis=1)[:, :n] / n
+    """Biased autocovariance along the last (draw) axis of each chain, by FFT."""
+    n = x.shape[-1]
+    size = fft.next_fast_len(2 * n)
+    f = fft.rfft(x - x.mean(axis=-1, keepdims=True), n=size, axis=-1)
+    return fft.irfft(f.real ** 2 + f.imag ** 2, n=size, axis=-1)[..., :n] / n
+
+
+@numba.njit(cache=True, nogil=True)
+def _autocov_head(x, lags):
+    """The first `lags` lags of _autocov, summed directly: cheaper than an FFT when few are needed."""
+    p, chains, n = x.shape
+    out = np.zeros((p, chains, lags))
+    centred = np.empty(n)
+    for j in range(p):
+        for c in range(chains):
+            mean = 0.0
+            for t in range(n):
+                mean += x[j, c, t]
+            mean /= n
+            for t in range(n):
+                centred[t] = x[j, c, t] - mean
+            for k in range(lags):
+                total = 0.0
+                for t in range(n - k):
+                    total += centred[t] * centred[t + k]
+                out[j, c, k] = total / n
+    return out
+
+
+HEAD_LAGS = 16   # well-mixed chains end Geyer's sequence within these lags; the rest take the FFT
 
 
 def _ess(x):
-    """ESS per parameter from the multi-chain autocorrelation, truncated by Geyer's initial positive
-    sequence and made monotone (Stan's and ArviZ's estimator)."""
-    chains, n, p = x.shape
+    """ESS per parameter of param-major (p, chain, draw) values, from the multi-chain autocorrelation
+    truncated by Geyer's initial positive sequence and made monotone (Stan's and ArviZ's estimator)."""
+    p, chains, n = x.shape
     total = chains * n
-    constant = (x.max(axis=(0, 1)) - x.min(axis=(0, 1))) < np.finfo(float).resolution
-    acov = _autocov(x)
-    mean_var = acov[:, 0].mean(axis=0) * n / (n - 1.0)
-    var_plus = mean_var * (n - 1.0) / n
-    if chains > 1:
-        var_plus = var_plus + np.var(x.mean(axis=1), axis=0, ddof=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rho = 1.0 - (mean_var - acov.mean(axis=0)) / var_plus      # (lag, p)
-    rho[0] = 1.0
-    kmax = max((n - 3) // 2, 0)                                   # last pair of lags (2k, 2k+1) examined
-    pair = rho[0:2 * kmax + 2:2] + rho[1:2 * kmax + 2:2]          # (kmax + 1, p)
-    stop = pair <= 0.0
-    K = np.where(stop.any(axis=0), stop.argmax(axis=0), kmax)     # first non-positive pair
-    monotone = np.minimum.accumulate(pair, axis=0)
-    used = np.arange(kmax + 1)[:, None] < K[None, :]
-    cols = np.arange(p)
-    even = rho[2 * K, cols]
-    extra = np.where((pair[K, cols] >= 0.0) | (even > 0.0), even, 0.0)
-    tau = -1.0 + 2.0 * np.sum(np.where(used, monotone, 0.0), axis=0) + extra
+    constant = (x.max(axis=(1, 2)) - x.min(axis=(1, 2))) < np.finfo(float).resolution
+    var_between = np.var(x.mean(axis=2), axis=1, ddof=1) if chains > 1 else np.zeros(p)
+    tau, complete = _geyer_tau(_autocorrelation(_autocov_head(x, min(HEAD_LAGS, n)), n, var_between), n)
+    rest = np.flatnonzero(~complete)
+    if rest.size:
+        tau[rest] = _geyer_tau(_autocorrelation(_autocov(x[rest]), n, var_between[rest]), n)[0]
     tau = np.maximum(tau, 1.0 / np.log10(total))
     return np.where(constant, float(total), total / tau)
 
 
+def _autocorrelation(acov, n, var_between):
+    """Multi-chain autocorrelation (p, lag) from per-chain autocovariances (p, chain, lag)."""
+    mean_var = acov[:, :, 0].mean(axis=1) * n / (n - 1.0)
+    var_plus = mean_var * (n - 1.0) / n + var_between
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.ascontiguousarray(1.0 - (mean_var[:, None] - acov.mean(axis=1)) / var_plus[:, None])
+
+
+@numba.njit(cache=True, nogil=True)
+def _geyer_tau(rho, n):
+    """Integrated autocorrelation time per row of autocorrelations (lags 0, 1, ...): sums of lag
+    pairs up to the first non-positive pair, made monotone (Geyer 1992, as Stan and ArviZ).
+    Returns (tau, complete): complete is False where the rows hold too few lags to decide."""
+    p, lags = rho.shape
+    tau = np.empty(p)
+    complete = np.ones(p, np.bool_)
+    kmax = max((n - 3) // 2, 0)                           # the last pair of lags (2k, 2k + 1) examined
+    for j in range(p):
+        r = rho[j]
+        total = 0.0
+        smallest = np.inf
+        k = 0
+        pair = 1.0 + r[1]                                  # rho[0] is 1 by definition
+        while k < kmax and pair > 0.0:
+            if 2 * k + 3 >= lags:
+                complete[j] = False
+                break
+            smallest = min(smallest, pair)
+            total += smallest
+            k += 1
+            pair = r[2 * k] + r[2 * k + 1]
+        even = 1.0 if k == 0 else r[2 * k]
+        tau[j] = -1.0 + 2.0 * total + (even if pair >= 0.0 or even > 0.0 else 0.0)
+    return tau, complete
+
+
 def ess_bulk(x):
     """Bulk ESS: ESS of the rank-normalised split chains, per parameter (NaN with < 4 draws or NaNs)."""
-    x = np.asarray(x, dtype=np.float64)
-    if x.shape[1] < 4:
-        return np.full(x.shape[-1], np.nan)
-    return np.where(np.isnan(x).any(axis=(0, 1)), np.nan, _ess(z_scale(split_chains(x))))
+    return rhat_and_ess(x)[1]
 
 
 def ess_tail(x, prob=0.05):
@@ -130,12 +229,15 @@ def ess_tail(x, prob=0.05):
     x = np.asarray(x, dtype=np.float64)
     if x.shape[1] < 4:
         return np.full(x.shape[-1], np.nan)
-    flat = x.reshape(-1, x.shape[-1])
+    return _ess_tail(x, _param_major(split_chains(x)), _has_nan(x), prob)
+
+
+def _ess_tail(x, split, has_nan, prob=0.05):
+    quantiles = np.quantile(x.reshape(-1, x.shape[-1]), (prob, 1.0 - prob), axis=0)     # (2, p)
     out = np.full(x.shape[-1], np.inf)
-    for q in (prob, 1.0 - prob):
-        below = (x <= np.quantile(flat, q, axis=0)).astype(np.float64)
-        out = np.minimum(out, _ess(split_chains(below)))
-    return np.where(np.isnan(x).any(axis=(0, 1)), np.nan, out)
+    for q in quantiles:
+        out = np.minimum(out, _ess((split <= q[:, None, None]).astype(np.float64)))
+    return np.where(has_nan, np.nan, out)
 
 
 __all__ = ["rhat_and_ess", "rhat", "ess_bulk", "ess_tail", "split_chains", "z_scale"]
