@@ -7,10 +7,11 @@ Cholesky factor of M, used to draw momenta p ~ N(0, M).
 import numba
 import numpy as np
 
+from .buffers import VECTORISE_SUMS
 from .rng import fill_normal
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
 def velocity(metric, p, out):
     """out = M^-1 p (Stan's dtau_dp, the 'sharp' momentum)."""
     dense, inv_diag, inv_dense, _ = metric
@@ -21,7 +22,7 @@ def velocity(metric, p, out):
             out[i] = inv_diag[i] * p[i]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
 def kinetic_energy(metric, p):
     dense, inv_diag, inv_dense, _ = metric
     if dense:
@@ -49,7 +50,7 @@ def draw_momentum(metric, rng, p, scratch):
             p[i] /= np.sqrt(inv_diag[i])
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
 def leapfrog(lpg, fdata, idata, metric, eps, q, p, grad, scratch, q_start):
     """One leapfrog step of size eps, in place on (q, p, grad); returns the new logp and leaves
     the step's starting position in q_start (where a divergence is reported).
@@ -75,8 +76,8 @@ def leapfrog(lpg, fdata, idata, metric, eps, q, p, grad, scratch, q_start):
     lp = lpg(q, grad, fdata, idata)
     if not np.isfinite(lp):
         return -np.inf
+    checksum = 0.0   # NaN or infinite if any component is: one vectorised pass instead of a test each
     for i in range(n):
-        if not np.isfinite(grad[i]):
-            return -np.inf
+        checksum += 0.0 * grad[i]
         p[i] += half * grad[i]
-    return lp
+    return lp if checksum == 0.0 else -np.inf

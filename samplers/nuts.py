@@ -9,7 +9,7 @@ allocated once per chain: `ws[level]` holds the locals of the build_tree call at
 import numba
 import numpy as np
 
-from .buffers import copy_into, fill
+from .buffers import VECTORISE_SUMS, copy_into, fill
 from .integrator import kinetic_energy, leapfrog, velocity
 from .rng import uniform
 
@@ -41,7 +41,7 @@ def _logaddexp(a, b):
     return m + np.log(np.exp(a - m) + np.exp(b - m))
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
 def _no_u_turn(ps_minus, ps_plus, rho_a, rho_b):
     """Stan's criterion on rho = rho_a + rho_b: both ends' sharp momenta point along rho."""
     plus = 0.0
@@ -53,7 +53,7 @@ def _no_u_turn(ps_minus, ps_plus, rho_a, rho_b):
     return plus > 0.0 and minus > 0.0
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
 def build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
                top, ws, wsc, acc, div_point,
                prop_q, prop_grad, prop_s, ps_beg, ps_end, rho, p_beg, p_end):
@@ -139,7 +139,7 @@ def build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error
             and right_beg > 0.0 and right_end > 0.0), lsw
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
 def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error, rng,
                q, grad, lp, p0, work, div_point, out_s):
     """One NUTS transition from (q, grad, lp) with initial momentum p0 (already drawn).
