@@ -120,8 +120,8 @@ def _init_independent(error):
     """Errors no other initial point can fix (the model's structure or its constant inputs)."""
     text = str(error)
     return any(key in text for key in ("two sites named", "batch_shape", "event shape", "non-finite", "dims=",
-                                       "coords", "discrete and unobserved", "is discrete", "plate", "mask",
-                                       "scale"))
+                                       "coords", "discrete and unobserved", "is discrete", 'plate "', "mask of shape",
+                                       "scale of shape"))
 
 
 class _FoundInvalid(Exception):

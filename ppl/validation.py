@@ -11,7 +11,7 @@ def check_observed(msg):
     if not (is_concrete(value) or isinstance(value, (list, tuple))):
         return
     arr = np.asarray(value)
-    counted = fn.included(arr) if isinstance(fn, MaskedDistribution) else True  # masked-out entries may hold NaN
+    counted = fn.included(arr) if isinstance(fn, MaskedDistribution) else np.ones(arr.shape, bool)  # NaN if masked
     if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr) | ~counted):
         bad = np.argwhere(~np.isfinite(arr) & counted)
         where = f" at index {tuple(int(i) for i in bad[0])}" if arr.ndim else ""
