@@ -44,10 +44,13 @@ class Messenger:
         _stack().append(self)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
         stack = _stack()
-        assert stack[-1] is self, "effect handlers exited out of order"
-        stack.pop()
+        if exc_type is None:
+            assert stack[-1] is self, "effect handlers exited out of order"
+            stack.pop()
+        elif self in stack:  # an error inside: drop this handler and any left above it (as NumPyro does)
+            del stack[stack.index(self):]
 
     def process_message(self, msg):
         pass
