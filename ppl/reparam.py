@@ -73,20 +73,27 @@ class LocScaleReparam(Reparam):
             prior = Uniform(0.0, 1.0).expand(event_shape).to_event(len(event_shape))
             centered = sample(f"{name}_centered", prior)
         params = {key: getattr(base, key) for key in self.shape_params}
-        params["loc"] = base.loc * centered
+        params["loc"] = _times(base.loc, centered)
         params["scale"] = _power(base.scale, centered)
         decentered = sample(f"{name}_decentered", self._wrap(type(base)(**params), expand_shape, event_dim))
-        delta = decentered - centered * base.loc
+        delta = decentered - _times(base.loc, centered)
         return None, base.loc + _power(base.scale, 1 - centered) * delta
+
+
+def _is(c, number):
+    return isinstance(c, (int, float)) and c == number
+
+
+def _times(x, c):
+    """x * c, exactly 0.0 (no graph node) for the non-centred c = 0; the batch shape is restored by expand."""
+    return 0.0 if _is(c, 0) else x * c
 
 
 def _power(x, p):
     """x ** p, without a power node for the common exponents 0 and 1."""
-    if isinstance(p, (int, float)) and p == 0:
-        return anp.ones_like(x) if hasattr(x, "shape") else 1.0
-    if isinstance(p, (int, float)) and p == 1:
-        return x
-    return x ** p
+    if _is(p, 0):
+        return 1.0
+    return x if _is(p, 1) else x ** p
 
 
 __all__ = ["Reparam", "LocScaleReparam"]
