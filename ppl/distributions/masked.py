@@ -60,6 +60,14 @@ class MaskedDistribution(Distribution):
     def enumerate_support(self, expand=True):
         return self.base_dist.enumerate_support(expand)
 
+    def expand(self, batch_shape):
+        """Expand the base distribution and keep the mask outermost (so observations stay checked
+        through the mask, and masked-out placeholders stay allowed)."""
+        batch_shape = tuple(batch_shape)
+        if batch_shape == self.batch_shape:
+            return self
+        return MaskedDistribution(self.base_dist.expand(batch_shape), self._mask)
+
     def _event_mask(self):
         return anp.reshape(self._mask, shape_of(self._mask) + (1,) * self.event_dim)
 

@@ -222,3 +222,16 @@ def test_reparam_errors():
         handlers.trace(handlers.reparam(observed, config={"x": LocScaleReparam(0)})).get_trace()
     with pytest.raises(ValueError, match="centered must be None or a number in"):
         LocScaleReparam(1.5)
+
+
+def test_a_mask_inside_a_wider_plate_keeps_nan_placeholders_allowed():
+    def model(y, keep):
+        mu = ppl.sample("mu", dist.Normal(0.0, 1.0))
+        with ppl.plate("rep", 2, dim=-2), handlers.mask(mask=keep):
+            ppl.sample("y", dist.Normal(mu, 2.0), obs=y)
+    y = np.stack([Y, Y[::-1]])
+    ld = ppl.log_density(model, y, OBSERVED)   # mask (6,) broadcast over the plate's (2, 1)
+    u = ld.unconstrain({"mu": 0.3})
+    keep = np.broadcast_to(OBSERVED, y.shape)
+    expected = stats.norm(0, 1).logpdf(0.3) + stats.norm(0.3, 2).logpdf(y[keep]).sum()
+    assert ld.logp_and_grad(u)[0] == pytest.approx(expected, rel=1e-12)
