@@ -235,3 +235,15 @@ def test_a_mask_inside_a_wider_plate_keeps_nan_placeholders_allowed():
     keep = np.broadcast_to(OBSERVED, y.shape)
     expected = stats.norm(0, 1).logpdf(0.3) + stats.norm(0.3, 2).logpdf(y[keep]).sum()
     assert ld.logp_and_grad(u)[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_predictives_run_reparametrised_and_intervened_models():
+    rng = np.random.default_rng(5)
+    post = {"mu": rng.normal(size=(2, 3)), "tau": rng.uniform(1, 2, size=(2, 3)),
+            "theta_decentered": rng.normal(size=(2, 3, 8))}
+    pp = ppl.posterior_predictive(REPARAMETRISED, post, SIGMA, seed=0)
+    np.testing.assert_allclose(pp["theta"], post["mu"][..., None] + post["tau"][..., None] * post["theta_decentered"])
+    assert pp["y"].shape == (2, 3, 8)
+    prior = ppl.prior_predictive(handlers.do(causal, data={"z": 5.0}), draws=400, seed=0)
+    assert abs(prior["y"].mean() - 5.0) < 4 / np.sqrt(400)     # y ~ Normal(5, 1): it sees the intervention
+    assert abs(prior["z"].mean()) < 1.0                          # the fresh z keeps its own prior
