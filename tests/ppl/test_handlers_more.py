@@ -247,3 +247,18 @@ def test_predictives_run_reparametrised_and_intervened_models():
     prior = ppl.prior_predictive(handlers.do(causal, data={"z": 5.0}), draws=400, seed=0)
     assert abs(prior["y"].mean() - 5.0) < 4 / np.sqrt(400)     # y ~ Normal(5, 1): it sees the intervention
     assert abs(prior["z"].mean()) < 1.0                          # the fresh z keeps its own prior
+
+
+def test_learned_centring_log_density_matches_the_formula():
+    loc, scale = np.array([1.0, 2.0, 3.0]), np.array([2.0, 1.0, 0.5])
+
+    def model():
+        with ppl.plate("g", 3):
+            ppl.sample("x", dist.Normal(loc, scale))
+    ld = ppl.log_density(handlers.reparam(model, config={"x": LocScaleReparam(None)}))
+    assert ld.param_names == ["x_centered", "x_decentered[0]", "x_decentered[1]", "x_decentered[2]"]
+    x = np.array([0.3, 0.1, -0.2, 0.5])
+    c, dec = 1 / (1 + np.exp(-0.3)), x[1:]
+    expected = np.log(c * (1 - c)) + stats.norm(c * loc, scale ** c).logpdf(dec).sum()  # Uniform prior + log|J|
+    assert ld.logp_and_grad(x)[0] == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(ld.constrain(x)["x"], loc + scale ** (1 - c) * (dec - c * loc), rtol=1e-12)
