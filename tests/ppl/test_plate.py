@@ -218,3 +218,16 @@ def test_subsampled_plate_coords_are_its_indices_and_predictives_run_plates():
     pp = ppl.posterior_predictive(schools, {"mu": np.zeros(4), "tau": np.ones(4), "z": np.zeros((4, 8))}, SIGMA,
                                   seed=0)
     assert pp["y"].shape == (4, 8)
+
+
+@pytest.mark.parametrize("build", [
+    lambda: ppl.log_density(subsampled, Y, indices=np.array([0, 5, 9])),
+    lambda: ppl.log_density(plated_regression, np.linspace(-1, 1, 10), Y),
+])
+def test_compiled_gradient_matches_central_differences(build):
+    ld = build()
+    x = np.random.default_rng(2).normal(size=ld.dim) * 0.5
+    _, grad = ld.logp_and_grad(x)
+    h = 1e-6
+    fd = [(ld.logp(x + h * e) - ld.logp(x - h * e)) / (2 * h) for e in np.eye(ld.dim)]
+    np.testing.assert_allclose(grad, fd, rtol=1e-6, atol=1e-6)
