@@ -4,13 +4,18 @@ As in NumPyro, a model statement builds a message (a dict) and sends it through 
 active handlers, innermost first; each handler may read or change it (substitute a value,
 record it, stop it). Handlers run while a model is traced, never inside compiled code.
 
-Message keys: type ("sample" | "deterministic" | "factor"), name, fn (the distribution),
+Message keys: type ("sample" | "deterministic" | "factor" | "plate"), name, fn (the distribution),
 value, is_observed, transform (a bijector or None), dims, rng (a numpy Generator or None),
-stop (handlers further out do not see the message).
+scale (None or a factor on the site's log density: `handlers.scale`, subsampled plates),
+cond_indep_stack (the frames of the enclosing plates, innermost first), stop (handlers further
+out do not see the message).
 """
 import threading
+from contextlib import contextmanager
 
 import numpy as np
+
+import autodiff.numpy as anp
 
 
 class _HandlerStack(threading.local):
@@ -19,6 +24,7 @@ class _HandlerStack(threading.local):
 
     def __init__(self):
         self.handlers = []
+        self.parent = None  # (handler, message) while a handler creates sites standing in for a message
 
 
 _LOCAL = _HandlerStack()
@@ -38,10 +44,13 @@ class Messenger:
         _stack().append(self)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
         stack = _stack()
-        assert stack[-1] is self, "effect handlers exited out of order"
-        stack.pop()
+        if exc_type is None:
+            assert stack[-1] is self, "effect handlers exited out of order"
+            stack.pop()
+        elif self in stack:  # an error inside: drop this handler and any left above it (as NumPyro does)
+            del stack[stack.index(self):]
 
     def process_message(self, msg):
         pass
@@ -54,9 +63,15 @@ class Messenger:
             return self.fn(*args, **kwargs)
 
 
-def apply_stack(msg):
-    """Send msg through the handlers (innermost first), fill in a value, then post-process outwards."""
+def apply_stack(msg, outside=None):
+    """Send msg through the handlers (innermost first), fill in a value, then post-process outwards.
+
+    outside: a handler on the stack; only the handlers further out than it see msg (for sites a
+    handler creates while processing another message, which the handlers inside it have seen).
+    """
     stack = _stack()
+    if outside is not None:
+        stack = stack[:next(i for i, h in enumerate(stack) if h is outside)]
     stopped_at = len(stack)
     for i, handler in enumerate(reversed(stack)):
         handler.process_message(msg)
@@ -66,16 +81,59 @@ def apply_stack(msg):
     if msg["value"] is None and msg["type"] == "sample":
         rng = msg["rng"] if msg["rng"] is not None else np.random.default_rng()
         msg["value"] = msg["fn"].sample(rng)
+    elif msg["value"] is None and msg["type"] == "plate":
+        msg["value"] = msg["fn"].sample(msg["rng"])  # subsample indices; the plate says what to do without rng
     for handler in list(reversed(stack))[:stopped_at][::-1]:
         handler.postprocess_message(msg)
     return msg
+
+
+@contextmanager
+def sites_standing_in_for(handler, msg):
+    """Sample statements run inside this block (by `handler` while it processes `msg`, e.g. a
+    reparametrisation) stand in for msg: they inherit its plates, scale and dims (when shaped
+    alike) and are sent only to the handlers outside `handler`, as the ones inside have seen msg."""
+    previous, _LOCAL.parent = _LOCAL.parent, (handler, msg)
+    try:
+        yield
+    finally:
+        _LOCAL.parent = previous
+
+
+def _apply_standing_in(msg, parent):
+    handler, original = parent
+    msg["cond_indep_stack"] = list(original.get("cond_indep_stack", ()))
+    msg["scale"] = original.get("scale")
+    if msg["dims"] is None and original.get("dims") is not None and original.get("fn") is not None \
+            and msg["fn"].shape() == original["fn"].shape():
+        msg["dims"] = original["dims"]
+    _LOCAL.parent = None  # sites the outer handlers create are their own
+    try:
+        return apply_stack(msg, outside=handler)
+    finally:
+        _LOCAL.parent = parent
+
+
+def site_log_prob(msg):
+    """The elementwise log-density contribution of a sample or factor message: log_prob(value)
+    (masks live in the distribution: `Distribution.mask`) or the factor, times the message's scale."""
+    name = msg["name"]
+    lp = msg["fn"].log_prob(msg["value"]) if msg["type"] == "sample" else msg["value"]
+    if msg.get("scale") is None:
+        return lp
+    try:
+        anp.broadcast_shapes(anp.shape(msg["scale"]), anp.shape(lp))
+    except ValueError:
+        raise ValueError(f'site "{name}": scale of shape {anp.shape(msg["scale"])} does not broadcast with '
+                         f"its log-density terms of shape {anp.shape(lp)}") from None
+    return msg["scale"] * lp
 
 
 def _message(type_, name, **kw):
     if not isinstance(name, str) or not name:
         raise TypeError(f"site names must be non-empty strings, got {name!r}")
     msg = dict(type=type_, name=name, fn=None, value=None, is_observed=False, transform=None, dims=None,
-               rng=None, stop=False)
+               rng=None, scale=None, cond_indep_stack=[], stop=False)
     msg.update(kw)
     return msg
 
@@ -95,6 +153,8 @@ def sample(name, fn, obs=None, *, transform=None, dims=None):
                    dims=tuple(dims) if dims is not None else None)
     if not _stack():
         return msg["value"] if obs is not None else fn.sample(np.random.default_rng())
+    if _LOCAL.parent is not None:
+        return _apply_standing_in(msg, _LOCAL.parent)["value"]
     return apply_stack(msg)["value"]
 
 

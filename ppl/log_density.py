@@ -21,7 +21,7 @@ import autodiff.numpy as anp
 from autodiff.codegen.compile import announce, compile_source
 
 from .constrain import DrawConstrainer, observed_values
-from .effects import Messenger
+from .effects import Messenger, site_log_prob
 from .handlers import substitute, trace
 from .layout import Layout
 from .spec import discover, site_bijector, site_with_invalid_parameters
@@ -52,10 +52,8 @@ class unconstrained(Messenger):
                 self.terms[f"{name} (log|J|)"] = anp.sum(bij.log_det_jacobian(u))
 
     def postprocess_message(self, msg):
-        if msg["type"] == "sample":
-            self.terms[msg["name"]] = anp.sum(msg["fn"].log_prob(msg["value"]))
-        elif msg["type"] == "factor":
-            self.terms[msg["name"]] = anp.sum(msg["value"])
+        if msg["type"] in ("sample", "factor"):
+            self.terms[msg["name"]] = anp.sum(site_log_prob(msg))
 
 
 class LogDensity:

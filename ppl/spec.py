@@ -11,6 +11,7 @@ import numpy as np
 from .bijectors import biject_to
 from .effects import Messenger
 from .handlers import trace
+from .plate import plate_dims
 from .validation import check_dims, check_observed
 
 
@@ -48,13 +49,24 @@ class LatentSite:
 
 
 class ModelSpec:
-    """Ordered latent sites (with constrained and free shapes), and the other sites by kind."""
+    """Ordered latent sites (with constrained and free shapes), and the other sites by kind.
+
+    dims: site -> the names of its value's axes: its dims= or the plates it sits in (None for an
+    axis neither names). plates: plate name -> (size, indices) (indices: the subsample, or None).
+    """
 
     def __init__(self, tr, coords):
         self.latent = OrderedDict()
         self.observed, self.deterministic, self.factors = OrderedDict(), OrderedDict(), []
-        self.dims = {}
+        self.dims, self.plates = {}, OrderedDict()
         for name, msg in tr.items():
+            if msg["type"] == "plate":
+                size, indices = msg["args"][0], np.asarray(msg["value"])
+                if coords and name in coords and len(coords[name]) != size:
+                    raise ValueError(f'plate "{name}" has size {size} but coords["{name}"] has '
+                                     f"{len(coords[name])} labels")
+                self.plates[name] = (size, None if len(indices) == size else indices)
+                continue
             value_shape = np.shape(msg["value"]) if msg["type"] != "factor" else ()
             if msg["type"] == "sample" and not msg["is_observed"]:
                 if msg["fn"].is_discrete:
@@ -72,6 +84,8 @@ class ModelSpec:
             if msg.get("dims") is not None:
                 check_dims(name, msg["dims"], value_shape, coords)
                 self.dims[name] = msg["dims"]
+            elif msg["type"] != "factor" and plate_dims(msg, value_shape) is not None:
+                self.dims[name] = plate_dims(msg, value_shape)
 
 
 def discover(model, args, kwargs, rng, coords=None, tries=20):
@@ -106,7 +120,8 @@ def _init_independent(error):
     """Errors no other initial point can fix (the model's structure or its constant inputs)."""
     text = str(error)
     return any(key in text for key in ("two sites named", "batch_shape", "event shape", "non-finite", "dims=",
-                                       "coords", "discrete and unobserved", "is discrete"))
+                                       "coords", "discrete and unobserved", "is discrete", 'plate "', "mask of shape",
+                                       "scale of shape"))
 
 
 class _FoundInvalid(Exception):

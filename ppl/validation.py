@@ -2,6 +2,7 @@
 import numpy as np
 
 from .distributions.base import is_concrete
+from .distributions.masked import MaskedDistribution
 
 
 def check_observed(msg):
@@ -10,11 +11,13 @@ def check_observed(msg):
     if not (is_concrete(value) or isinstance(value, (list, tuple))):
         return
     arr = np.asarray(value)
-    if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
-        bad = np.argwhere(~np.isfinite(arr))
+    counted = fn.included(arr) if isinstance(fn, MaskedDistribution) else np.ones(arr.shape, bool)  # NaN if masked
+    if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr) | ~counted):
+        bad = np.argwhere(~np.isfinite(arr) & counted)
         where = f" at index {tuple(int(i) for i in bad[0])}" if arr.ndim else ""
         raise ValueError(f'site "{name}": observed data contains {arr[tuple(bad[0])] if arr.ndim else arr}{where} '
-                         f"({len(bad)} non-finite value(s)); remove or impute missing values before fitting")
+                         f"({len(bad)} non-finite value(s)); remove or impute missing values before fitting, or "
+                         "mask them out: with ppl.handlers.mask(mask=~np.isnan(y)): ppl.sample(...)")
     fn.check_value(arr, site=name)
     batch = arr.shape[:arr.ndim - len(fn.event_shape)]
     full = tuple(np.broadcast_shapes(batch, fn.batch_shape))

@@ -102,12 +102,16 @@ def _stats(ld, stats, points):
 
 
 class _Labels:
-    """Dims and coords of each variable: the site's dims= (for divergence points too), ld.coords, or
-    ArviZ's default names `<var>_dim_<i>` with integer coords."""
+    """Dims and coords of each variable: the site's dims= or its plates' names (for divergence points
+    too), ld.coords, or ArviZ's default names `<var>_dim_<i>` with integer coords. A subsampled
+    plate's coords are its indices (or the user's coords at them)."""
 
     def __init__(self, ld):
         self.dims = dict(ld.spec.dims) if ld.spec is not None else {}
         self.coords = dict(ld.coords)
+        for name, (_, indices) in (ld.spec.plates.items() if ld.spec is not None else ()):
+            if indices is not None:
+                self.coords[name] = np.asarray(self.coords[name])[indices] if name in self.coords else indices
 
     def dataset(self, values, attrs, sample_dims=("chain", "draw")):
         data_vars, coords = {}, {}
@@ -117,7 +121,8 @@ class _Labels:
             shape = v.shape[len(sample_dims):]
             dims = self.dims.get(site)
             if dims is None or len(dims) != len(shape):
-                dims = tuple(f"{name}_dim_{i}" for i in range(len(shape)))
+                dims = (None,) * len(shape)
+            dims = tuple(d if d is not None else f"{name}_dim_{i}" for i, d in enumerate(dims))
             for d, size in zip(dims, shape):
                 if d not in coords:
                     coords[d] = np.asarray(self.coords[d]) if d in self.coords else np.arange(size)

@@ -29,11 +29,15 @@ from ppl.distributions.discrete import (
     Geometric,
     GeometricLogits,
     GeometricProbs,
-    NegativeBinomial,
-    NegativeBinomial2,
-    NegativeBinomialProbs,
     Poisson,
 )
+from ppl.distributions.negative_binomial import (
+    NegativeBinomial,
+    NegativeBinomial2,
+    NegativeBinomialLogits,
+    NegativeBinomialProbs,
+)
+from ppl.distributions.masked import MaskedDistribution
 from ppl.distributions.hmm import DiscreteHMM, GaussianHMM, MarginalHMM, forward_log_marginal
 from ppl.distributions.extra import BetaBinomial, Chi2, Gumbel, Kumaraswamy, Pareto, ZeroInflatedPoisson
 from ppl.distributions.improper import Flat, HalfFlat, ImproperUniform
@@ -107,7 +111,9 @@ __all__ = [
     "MultivariateNormal",
     "NegativeBinomial",
     "NegativeBinomial2",
+    "NegativeBinomialLogits",
     "NegativeBinomialProbs",
+    "MaskedDistribution",
     "Normal",
     "Poisson",
     "StudentT",

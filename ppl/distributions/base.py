@@ -259,6 +259,15 @@ class Distribution:
             return self
         return Independent(self, reinterpreted_batch_ndims)
 
+    def mask(self, mask):
+        """This distribution with log_prob set to 0 where the bool array `mask` is False (NumPyro's
+        ``Distribution.mask``): ``MaskedDistribution``; ``mask=True`` returns self."""
+        from ppl.distributions.masked import MaskedDistribution
+
+        if mask is True:
+            return self
+        return MaskedDistribution(self, mask)
+
     def __repr__(self):
         return f"{type(self).__name__}(batch_shape={self.batch_shape}, event_shape={self.event_shape})"
 

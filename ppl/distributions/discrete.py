@@ -1,11 +1,11 @@
-"""Scalar count distributions: Bernoulli, Binomial, Poisson, NegativeBinomial, Geometric.
+"""Scalar count distributions: Bernoulli, Binomial, Poisson, Geometric.
 
 As in NumPyro, families parametrised by probabilities come as a ``...Probs``
 and a ``...Logits`` class, and a factory of the family's name picks one:
 ``Bernoulli(probs=0.3)`` is a ``BernoulliProbs``, ``Bernoulli(logits=-1.0)`` a
 ``BernoulliLogits``. Log-mass functions are -inf off the support (non-integer
 or out-of-range values), as scipy's ``logpmf``. Categorical and Multinomial
-live in ``categorical.py``.
+live in ``categorical.py``, the negative binomials in ``negative_binomial.py``.
 """
 
 import numpy as np
@@ -32,9 +32,6 @@ __all__ = [
     "Geometric",
     "GeometricLogits",
     "GeometricProbs",
-    "NegativeBinomial",
-    "NegativeBinomial2",
-    "NegativeBinomialProbs",
     "Poisson",
 ]
 
@@ -232,7 +229,7 @@ def Binomial(total_count=1, probs=None, logits=None, *, validate_args=True):
 
 
 # ---------------------------------------------------------------------------
-# Poisson and negative binomials
+# Poisson
 
 
 class Poisson(Distribution):
@@ -267,108 +264,6 @@ class Poisson(Distribution):
     @property
     def variance(self):
         return anp.broadcast_to(self.rate, self.batch_shape)
-
-
-def _gamma_poisson(rng, shape, concentration, gamma_scale):
-    """Poisson draws whose rate is Gamma(``concentration``, scale ``gamma_scale``): a negative binomial."""
-    rng = as_generator(rng)
-    rate = rng.standard_gamma(np.broadcast_to(concentration, shape), shape) * gamma_scale
-    return rng.poisson(rate)
-
-
-class NegativeBinomial(Distribution):
-    r"""Negative binomial parametrised by its ``mean`` :math:`\mu` and ``concentration`` :math:`\phi`.
-
-    A Poisson whose rate is Gamma(:math:`\phi`, :math:`\phi/\mu`) distributed;
-    NumPyro's ``NegativeBinomial2`` (also exported under that name) and
-    Stan's ``neg_binomial_2``. Variance :math:`\mu + \mu^2/\phi`.
-
-    .. math::
-
-        \log p(k \mid \mu, \phi) = \log\Gamma(k + \phi) - \log k! - \log\Gamma(\phi)
-            + \phi\log\phi + k\log\mu - (k + \phi)\log(\mu + \phi)
-
-    Note: NumPyro's ``NegativeBinomial`` is the ``(total_count, probs)`` form;
-    here that is ``NegativeBinomialProbs``.
-    """
-
-    arg_constraints = {"mean": constraints.positive, "concentration": constraints.positive}
-    support = constraints.nonnegative_integer
-
-    def __init__(self, mean, concentration, *, validate_args=True):
-        self._mean, self.concentration = as_param(mean), as_param(concentration)
-        super().__init__(broadcast_shape(self._mean, self.concentration), validate_args=validate_args)
-
-    def log_prob(self, value):
-        mu, phi = self._mean, self.concentration
-        lp = (
-            special.gammaln(value + phi)
-            - special.gammaln(value + 1)
-            - special.gammaln(phi)
-            + phi * anp.log(phi)
-            + special.xlogy(value, mu)
-            - (value + phi) * anp.log(mu + phi)
-        )
-        return mask_outside(lp, constraints.nonnegative_integer.check(value))
-
-    def sample(self, rng, sample_shape=()):
-        mu, phi = concrete(self._mean), concrete(self.concentration)
-        return _gamma_poisson(rng, self.shape(sample_shape), phi, mu / phi)
-
-    @property
-    def mean(self):
-        return anp.broadcast_to(self._mean, self.batch_shape)
-
-    @property
-    def variance(self):
-        mu = self._mean
-        return anp.broadcast_to(mu + anp.square(mu) / self.concentration, self.batch_shape)
-
-
-NegativeBinomial2 = NegativeBinomial
-
-
-class NegativeBinomialProbs(Distribution):
-    r"""Number of successes before ``total_count`` :math:`n` failures, success probability ``probs``.
-
-    NumPyro's ``NegativeBinomialProbs``; scipy's ``nbinom(n, 1 - p)``.
-
-    .. math::
-
-        \log p(k \mid n, p) = \log\Gamma(k + n) - \log k! - \log\Gamma(n) + k\log p + n\log(1 - p)
-    """
-
-    arg_constraints = {"total_count": constraints.positive, "probs": constraints.unit_interval}
-    support = constraints.nonnegative_integer
-
-    def __init__(self, total_count, probs, *, validate_args=True):
-        self.total_count, self.probs = as_param(total_count), as_param(probs)
-        super().__init__(broadcast_shape(self.total_count, self.probs), validate_args=validate_args)
-
-    def log_prob(self, value):
-        n, p = self.total_count, self.probs
-        lp = (
-            special.gammaln(value + n)
-            - special.gammaln(value + 1)
-            - special.gammaln(n)
-            + special.xlogy(value, p)
-            + special.xlog1py(n, -p)
-        )
-        return mask_outside(lp, constraints.nonnegative_integer.check(value))
-
-    def sample(self, rng, sample_shape=()):
-        n, p = concrete(self.total_count), concrete(self.probs)
-        return _gamma_poisson(rng, self.shape(sample_shape), n, p / (1 - p))
-
-    @property
-    def mean(self):
-        p = self.probs
-        return anp.broadcast_to(self.total_count * p / (1 - p), self.batch_shape)
-
-    @property
-    def variance(self):
-        p = self.probs
-        return anp.broadcast_to(self.total_count * p / anp.square(1 - p), self.batch_shape)
 
 
 # ---------------------------------------------------------------------------

@@ -185,10 +185,11 @@ ORACLE = {
     dist.BinomialProbs: lambda d: stats.binom(d.total_count, d.probs),
     dist.BinomialLogits: lambda d: stats.binom(d.total_count, sp.expit(d.logits)),
     dist.Poisson: lambda d: stats.poisson(d.rate),
-    dist.NegativeBinomial: lambda d: stats.nbinom(
+    dist.NegativeBinomial2: lambda d: stats.nbinom(
         d.concentration, d.concentration / (d.concentration + np.asarray(d.mean))
     ),
     dist.NegativeBinomialProbs: lambda d: stats.nbinom(d.total_count, 1 - d.probs),
+    dist.NegativeBinomialLogits: lambda d: stats.nbinom(d.total_count, sp.expit(-np.asarray(d.logits))),
     dist.GeometricProbs: lambda d: stats.geom(d.probs, loc=-1),
     dist.GeometricLogits: lambda d: stats.geom(sp.expit(d.logits), loc=-1),
     dist.CategoricalProbs: lambda d: Looped(d, lambda d, i: _OneHot(_b(d, d.probs, (d.num_categories,))[i])),
@@ -337,6 +338,7 @@ ROWS = [
     T(dist.NegativeBinomial, dict(mean=[1.0, 10.0], concentration=[[0.5], [5.0]]), "negbinom2-broadcast"),
     T(dist.NegativeBinomialProbs, dict(total_count=5.0, probs=0.3), "negbinom-probs"),
     T(dist.NegativeBinomialProbs, dict(total_count=[2.0, 10.0], probs=[0.5, 0.2]), "negbinom-probs-vector"),
+    T(dist.NegativeBinomialLogits, dict(total_count=[2.5, 10.0], logits=[-0.5, 1.2]), "negbinom-logits-vector"),
     T(dist.Geometric, dict(probs=0.3), "geometric-probs"),
     T(dist.Geometric, dict(probs=[0.1, 0.9]), "geometric-probs-vector"),
     T(dist.Geometric, dict(logits=[-1.0, 2.0]), "geometric-logits"),
@@ -758,7 +760,7 @@ BAD = [
     (lambda: dist.Bernoulli(probs=0.5, logits=0.0), "Bernoulli: pass exactly one of probs or logits"),
     (lambda: dist.Binomial(total_count=2.5, probs=0.5), "BinomialProbs: total_count must be an integer >= 0"),
     (lambda: dist.Poisson(-1.0), "Poisson: rate must be >= 0, got -1.0"),
-    (lambda: dist.NegativeBinomial(mean=-1.0, concentration=1.0), "NegativeBinomial: mean must be > 0"),
+    (lambda: dist.NegativeBinomial(mean=-1.0, concentration=1.0), "NegativeBinomial2: mean must be > 0"),
     (lambda: dist.Categorical(probs=np.array([0.5, 0.6])), "CategoricalProbs: probs must be a simplex"),
     (lambda: dist.Dirichlet(np.array([1.0, 0.0])), "Dirichlet: concentration must be > 0"),
     (lambda: dist.MultivariateNormal(np.zeros(2), np.array([[1.0, 2.0], [2.0, 1.0]])),
@@ -905,7 +907,8 @@ def test_every_distribution_is_in_the_table():
                 dist.HalfFlat,  # tested by their own tests above
                 dist.DiscreteHMM, dist.GaussianHMM, dist.MarginalHMM,  # tests/ppl/test_hmm_distribution.py
                 dist.Gumbel, dist.Pareto, dist.Chi2, dist.Kumaraswamy, dist.BetaBinomial,
-                dist.ZeroInflatedPoisson}  # tests/ppl/test_distributions_extra.py
+                dist.ZeroInflatedPoisson,  # tests/ppl/test_distributions_extra.py
+                dist.MaskedDistribution}  # tests/ppl/test_handlers_more.py
     assert classes - wrappers - tested == set()
 
 
