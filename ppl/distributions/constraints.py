@@ -658,7 +658,8 @@ class _TransformedSupport(Constraint):
         return f"in the image of {self.base_constraint!r} under {self.transform!r}"
 
     def check(self, value):
-        return self.base_constraint.check(self.transform.inverse(value))
+        with np.errstate(invalid="ignore", divide="ignore"):  # points outside the image invert to nan
+            return self.base_constraint.check(self.transform.inverse(value))
 
     def feasible_like(self, prototype):
         x = self.base_constraint.feasible_like(np.zeros(self.transform.inverse_shape(np.shape(prototype))))
