@@ -614,7 +614,7 @@ def counts_model(y_ord, y_probit, y_dm, y_gp, y_zip, y_zil, y_zinb, y_du):
 
 
 COUNTS_DATA = (np.array([0, 2, 3]), np.array([1, 1, 0]), np.array([[1, 2, 3], [0, 0, 6]]), np.array([0, 4]),
-               np.array([0, 3, 0, 1]), np.array([2, 0]), np.array([0, 7, 1]), np.array([0, 4, 2]))
+               np.array([[0, 3], [0, 1]]), np.array([2, 0]), np.array([0, 7]), np.array([0, 4, 2]))
 
 
 def vector_model(y_mvt, y_lr, y_car, y_car_sparse):
