@@ -632,6 +632,11 @@ def vector_model(y_mvt, y_lr, y_car, y_car_sparse):
     ppl.sample("z_mvt", dist.MultivariateStudentT(df, loc, L2))
     ppl.sample("z_car", dist.CAR(0.0, rho, 1.0, RING))
     ppl.sample("L_w", dist.WishartCholesky(df + 2.0, scale_tril=tril))
+    # the matrix bijectors of test_bijectors_more.py, as defaults and as transform=
+    Z = ppl.sample("Z", dist.ImproperUniform(C.zero_sum(2), (), (3, 4)))
+    P = ppl.sample("P", dist.ImproperUniform(C.column_stochastic, (), (3, 2)))
+    Lr = ppl.sample("Lr", dist.Normal(0.0, 1.0).expand((4, 2)).to_event(2), transform=bij.CholeskyFactorCov(4, 2))
+    ppl.sample("y_mat", dist.Normal(Z[:, :2] + P + Lr[1:], 1.0), obs=np.zeros((3, 2)))
 
 
 VECTOR_DATA = (np.array([[0.5, -1.0], [2.0, 0.1]]), np.arange(4.0) - 1.5, np.linspace(-1, 1, 5),
@@ -660,7 +665,8 @@ UNIVARIATE_DATA = (np.array([0.5, 2.0, -0.3]), np.array([-1.0, 0.2]), np.array([
 COMPILED = [
     ("counts: ordinal, DirichletMultinomial, GammaPoisson, zero-inflated, DiscreteUniform, Delta",
      counts_model, COUNTS_DATA),
-    ("vectors: MultivariateStudentT, LowRankMVN, CAR, GaussianRandomWalk, WishartCholesky", vector_model,
+    ("vectors: MultivariateStudentT, LowRankMVN, CAR, GaussianRandomWalk, WishartCholesky, matrix bijectors",
+     vector_model,
      VECTOR_DATA),
     ("univariate: SkewNormal, AsymmetricLaplace, LogUniform, Transformed, Truncated", univariate_model,
      UNIVARIATE_DATA),
