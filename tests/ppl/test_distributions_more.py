@@ -567,6 +567,14 @@ def test_bad_input_raises_a_named_error(make, message):
     assert message in str(err.value)
 
 
+def test_every_new_family_is_in_the_table():
+    modules = {"ordinal", "random_walk", "elliptical", "conjugate", "zero_inflated", "delta", "skewed", "uniforms",
+               "wishart_cholesky", "car", "transformed", "truncated"}
+    public = [getattr(dist, n) for n in dist.__all__]
+    new = {c for c in public if isinstance(c, type) and c.__module__.rsplit(".", 1)[-1] in modules}
+    assert new - {type(build(r)) for r in ROWS} == set()
+
+
 # ---------------------------------------------------------------------------
 # the coverage table
 
