@@ -4,7 +4,8 @@ Families live in one module each: ``real``, ``positive``, ``unit``,
 ``discrete``, ``categorical``, ``multivariate``, ``matrix``, ``improper``,
 ``mixture``, ``ordinal``, ``random_walk``, ``elliptical``, ``conjugate``,
 ``zero_inflated``, ``delta``, ``skewed``, ``uniforms``, ``wishart_cholesky``,
-``car``; the wrappers ``transformed`` and ``truncated``;
+``car``; the wrappers ``transformed`` and ``truncated``; ``coverage`` lists
+which classes define ``cdf``, ``icdf``, ``mean`` and ``variance`` (for the docs);
 ``base`` holds ``Distribution`` and ``ExpandedDistribution``,
 ``independent`` holds ``Independent``, ``constraints`` the supports.
 Hidden Markov model distributions belong in ``hmm.py`` (a separate task);
@@ -62,7 +63,13 @@ from ppl.distributions.real import Cauchy, Laplace, Logistic, Normal, StudentT, 
 from ppl.distributions.random_walk import GaussianRandomWalk
 from ppl.distributions.skewed import AsymmetricLaplace, SkewNormal
 from ppl.distributions.transformed import TransformedDistribution
-from ppl.distributions.truncated import TruncatedDistribution
+from ppl.distributions.truncated import (
+    LeftTruncatedDistribution,
+    RightTruncatedDistribution,
+    TruncatedCauchy,
+    TruncatedDistribution,
+    TwoSidedTruncatedDistribution,
+)
 from ppl.distributions.uniforms import DiscreteUniform, LogUniform
 from ppl.distributions.unit import Beta, Uniform
 from ppl.distributions.wishart_cholesky import WishartCholesky
@@ -152,6 +159,10 @@ __all__ = [
     "SkewNormal",
     "TransformedDistribution",
     "TruncatedDistribution",
+    "LeftTruncatedDistribution",
+    "RightTruncatedDistribution",
+    "TwoSidedTruncatedDistribution",
+    "TruncatedCauchy",
     "WishartCholesky",
     "ZeroInflatedDistribution",
     "ZeroInflatedLogits",

@@ -21,8 +21,15 @@ from scipy import integrate
 import autodiff.numpy as anp
 from ppl.distributions import constraints
 from ppl.distributions.base import Distribution, as_generator, as_param, broadcast_shape, concrete, is_concrete
+from ppl.distributions.real import Cauchy
 
-__all__ = ["TruncatedDistribution"]
+__all__ = [
+    "LeftTruncatedDistribution",
+    "RightTruncatedDistribution",
+    "TruncatedCauchy",
+    "TruncatedDistribution",
+    "TwoSidedTruncatedDistribution",
+]
 
 
 def _support_bounds(support):
@@ -135,3 +142,25 @@ class TruncatedDistribution(Distribution):
     @property
     def variance(self):
         return self._moment(2) - np.square(self._moment(1))
+
+
+def LeftTruncatedDistribution(base_dist, low=0.0, *, validate_args=True):
+    """NumPyro's name for ``TruncatedDistribution(base_dist, low=low)``."""
+    return TruncatedDistribution(base_dist, low=low, validate_args=validate_args)
+
+
+def RightTruncatedDistribution(base_dist, high=0.0, *, validate_args=True):
+    """NumPyro's name for ``TruncatedDistribution(base_dist, high=high)``."""
+    return TruncatedDistribution(base_dist, high=high, validate_args=validate_args)
+
+
+def TwoSidedTruncatedDistribution(base_dist, low=0.0, high=1.0, *, validate_args=True):
+    """NumPyro's name for ``TruncatedDistribution(base_dist, low=low, high=high)``."""
+    return TruncatedDistribution(base_dist, low=low, high=high, validate_args=validate_args)
+
+
+def TruncatedCauchy(loc=0.0, scale=1.0, *, low=None, high=None, validate_args=True):
+    """NumPyro's ``TruncatedCauchy``: ``TruncatedDistribution(Cauchy(loc, scale), low, high)``."""
+
+
+    return TruncatedDistribution(Cauchy(loc, scale), low=low, high=high, validate_args=validate_args)

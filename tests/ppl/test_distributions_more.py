@@ -510,6 +510,24 @@ def test_cdf_gradients(row):
                        order=1, eps=1e-7, atol=1e-5, rtol=1e-5)
 
 
+def test_discrete_uniform_cdf_and_enumeration():
+    d = dist.DiscreteUniform(np.array([0, -3]), np.array([3, 7]))
+    k = np.arange(-5.0, 9.0)[:, None]
+    np.testing.assert_allclose(d.cdf(k), stats.randint(np.array([0, -3]), np.array([4, 8])).cdf(k), rtol=1e-12)
+    np.testing.assert_array_equal(dist.DiscreteUniform(2, 5).enumerate_support(), [2, 3, 4, 5])
+
+
+def test_numpyro_truncation_names():
+    x = np.array([0.5, 1.0, 2.5])
+    ref = TRUNC_CAUCHY[0](x)
+    for d in [dist.TruncatedCauchy(1.0, 2.0, low=0.0), dist.LeftTruncatedDistribution(dist.Cauchy(1.0, 2.0), 0.0)]:
+        np.testing.assert_allclose(d.log_prob(x), ref, rtol=1e-12)
+    np.testing.assert_allclose(dist.RightTruncatedDistribution(dist.Logistic(0.0, 1.5), 1.0).log_prob(x),
+                               TRUNC_LOGISTIC[0](x), rtol=1e-12)
+    two = dist.TwoSidedTruncatedDistribution(dist.Gamma(2.0, 1.5), 0.5, 3.0)
+    np.testing.assert_allclose(two.log_prob(x), TRUNC_GAMMA[0](x), rtol=1e-12)
+
+
 def test_scipy_only_quantiles_refuse_traced_arguments():
     with pytest.raises(TypeError, match=r"Gamma.icdf needs concrete.*gammaincinv"):
         ad.grad(lambda q: dist.Gamma(2.0, 1.0).icdf(q))(0.3)
