@@ -510,6 +510,24 @@ def test_cdf_gradients(row):
                        order=1, eps=1e-7, atol=1e-5, rtol=1e-5)
 
 
+DISCRETE_CDF = [
+    ("poisson", lambda r: dist.Poisson(r), np.array([0.5, 4.0]), lambda r: stats.poisson(r)),
+    ("binomial-probs", lambda p: dist.Binomial(10, probs=p), np.array([0.2, 0.7]), lambda p: stats.binom(10, p)),
+    ("binomial-logits", lambda l: dist.Binomial(10, logits=l), np.array([-1.0, 1.0]),
+     lambda l: stats.binom(10, sp.expit(l))),
+    ("geometric", lambda p: dist.Geometric(probs=p), np.array([0.2, 0.7]), lambda p: stats.geom(p, loc=-1)),
+    ("bernoulli", lambda p: dist.Bernoulli(probs=p), np.array([0.2, 0.7]), lambda p: stats.bernoulli(p)),
+]
+
+
+@pytest.mark.parametrize("make, param, twin", [r[1:] for r in DISCRETE_CDF], ids=[r[0] for r in DISCRETE_CDF])
+def test_discrete_cdf_matches_scipy(make, param, twin):
+    k = np.arange(-2.0, 13.0, 0.5)[:, None]  # integers, half-integers and points off the support
+    np.testing.assert_allclose(make(param).cdf(k), twin(param).cdf(k), rtol=1e-10, atol=1e-14)
+    ad.check_grads(lambda p: anp.sum(make(p).cdf(np.array([[0.0], [1.0], [3.5]]))), (param,), order=1,
+                   eps=1e-6, atol=1e-6, rtol=1e-5)
+
+
 def test_discrete_uniform_cdf_and_enumeration():
     d = dist.DiscreteUniform(np.array([0, -3]), np.array([3, 7]))
     k = np.arange(-5.0, 9.0)[:, None]
