@@ -351,6 +351,20 @@ def test_zero_inflated_probs_and_logits_agree():
                                dist.ZeroInflatedPoisson(0.3, 2.0).log_prob(k[:, 0]), rtol=1e-12)
 
 
+def test_wishart_takes_numpyro_arguments():
+    X = dist.Wishart(df=5.0, scale_matrix=S3).sample(np.random.default_rng(10), (4,))
+    ref = stats.wishart(5.0, S3).logpdf(np.moveaxis(X, 0, -1))
+    for d in [dist.Wishart(5.0, S3), dist.Wishart(concentration=5.0, rate_matrix=np.linalg.inv(S3)),
+              dist.Wishart(5.0, None, np.linalg.inv(S3)), dist.Wishart(5.0, scale_tril=L3)]:
+        np.testing.assert_allclose(d.log_prob(X), ref, rtol=1e-10)
+        np.testing.assert_allclose(d.concentration, 5.0)
+    np.testing.assert_allclose(dist.Wishart(5.0, scale_tril=L3).rate_matrix, np.linalg.inv(S3), rtol=1e-10)
+    with pytest.raises(ValueError, match="once, as concentration"):
+        dist.Wishart(5.0, S3, df=5.0)
+    with pytest.raises(ValueError, match="exactly one of scale_matrix, rate_matrix or scale_tril"):
+        dist.Wishart(5.0, S3, np.eye(3))
+
+
 def test_wishart_cholesky_matches_wishart_draws():
     """L L^T of WishartCholesky draws has the Wishart mean df * scale."""
     L = dist.WishartCholesky(6.0, scale_tril=L3).sample(np.random.default_rng(4), (20000,))
