@@ -1,7 +1,10 @@
 """Bijectors from unconstrained reals onto constraint supports, and biject_to, the default per constraint."""
 from .base import Bijector, Chain, Independent
+from .cholesky_factor import CholeskyFactorCov
 from .matrix import CholeskyCorr, CholeskyCov, CorrMatrix, CovMatrix, StochasticMatrix
 from .registry import ConstraintRegistry, biject_to
+from .stochastic import ColumnStochasticMatrix
+from .sum_to_zero import SumToZeroMatrix
 from .scalar import Affine, Exp, Identity, Interval, LowerBound, Sigmoid, Softplus, UpperBound
 from .vector import Ordered, PositiveOrdered, Simplex, SumToZero, UnitVector
 
@@ -11,6 +14,8 @@ __all__ = [
     "Chain",
     "CholeskyCorr",
     "CholeskyCov",
+    "CholeskyFactorCov",
+    "ColumnStochasticMatrix",
     "ConstraintRegistry",
     "CorrMatrix",
     "CovMatrix",
@@ -26,6 +31,7 @@ __all__ = [
     "Softplus",
     "StochasticMatrix",
     "SumToZero",
+    "SumToZeroMatrix",
     "UnitVector",
     "UpperBound",
     "biject_to",

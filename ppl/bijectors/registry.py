@@ -11,8 +11,10 @@ constraint types plug in with a decorator::
 """
 from ppl.distributions import constraints
 
-from .base import Independent
+from .base import Chain, Independent
 from .matrix import CholeskyCorr, CholeskyCov, CorrMatrix, CovMatrix, StochasticMatrix
+from .stochastic import ColumnStochasticMatrix
+from .sum_to_zero import SumToZeroMatrix
 from .scalar import Exp, Identity, Interval, LowerBound, UpperBound
 from .vector import Ordered, PositiveOrdered, Simplex, SumToZero, UnitVector
 
@@ -104,9 +106,11 @@ def _unit_vector(constraint):
 
 @biject_to.register(constraints.sum_to_zero)
 def _sum_to_zero(constraint):
+    if constraint.event_dim == 2:
+        return SumToZeroMatrix()
     if constraint.event_dim != 1:
         raise NotImplementedError(
-            f"biject_to: {constraint!r} has no bijector yet; only sum_to_zero (event_dim=1) is supported"
+            f"biject_to: {constraint!r} has no bijector yet; only zero_sum with event_dim 1 or 2 is supported"
         )
     return SumToZero()
 
@@ -134,6 +138,16 @@ def _positive_definite(constraint):
 @biject_to.register(constraints.row_stochastic)
 def _row_stochastic(constraint):
     return StochasticMatrix()
+
+
+@biject_to.register(constraints._TransformedSupport)
+def _transformed(constraint):
+    return Chain([biject_to(constraint.base_constraint), constraint.transform])
+
+
+@biject_to.register(constraints.column_stochastic)
+def _column_stochastic(constraint):
+    return ColumnStochasticMatrix()
 
 
 @biject_to.register(constraints.dependent)

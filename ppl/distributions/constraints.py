@@ -22,7 +22,8 @@ Every constraint has
 Singletons and factories carry NumPyro's names (``positive``, ``interval``,
 ``corr_cholesky``, ...). Additions: ``unit_vector`` (alias ``sphere``),
 ``sum_to_zero`` (``zero_sum`` is the factory taking ``event_dim``),
-``row_stochastic`` (each row of a matrix is a simplex: HMM transition matrices)
+``row_stochastic`` (each row of a matrix is a simplex: HMM transition matrices),
+``column_stochastic`` (each column a simplex)
 and ``integer``.
 
 Examples
@@ -43,6 +44,7 @@ __all__ = [
     "Constraint",
     "boolean",
     "circular",
+    "column_stochastic",
     "corr_cholesky",
     "corr_matrix",
     "dependent",
@@ -621,6 +623,52 @@ class _RowStochastic(_SingletonConstraint):
         return _Simplex().feasible_like(prototype)
 
 
+class _ColumnStochastic(_SingletonConstraint):
+    """Matrices whose every column is a simplex (Stan's ``column_stochastic_matrix``)."""
+
+    _name = "column_stochastic"
+    event_dim = 2
+    description = "column-stochastic (every column >= 0 and summing to 1)"
+
+    def check(self, value):
+        return anp.all(_Simplex().check(anp.swapaxes(value, -1, -2)), axis=-1)
+
+    def feasible_like(self, prototype):
+        shape = np.shape(prototype)
+        return np.full(shape, 1.0 / shape[-2])
+
+
+# ---------------------------------------------------------------------------
+# The image of a constraint under a bijector: the support of TransformedDistribution
+
+
+class _TransformedSupport(Constraint):
+    """``{transform.forward(x) : x in base_constraint}``; ``biject_to`` composes the base's bijector with ``transform``.
+
+    ``base_constraint.event_dim`` must be at least ``transform.domain_event_dim``.
+    """
+
+    def __init__(self, base_constraint, transform):
+        self.base_constraint, self.transform = base_constraint, transform
+        self.event_dim = transform.event_dim + base_constraint.event_dim - transform.domain_event_dim
+        self.is_discrete = base_constraint.is_discrete
+
+    @property
+    def description(self):
+        return f"in the image of {self.base_constraint!r} under {self.transform!r}"
+
+    def check(self, value):
+        with np.errstate(invalid="ignore", divide="ignore"):  # points outside the image invert to nan
+            return self.base_constraint.check(self.transform.inverse(value))
+
+    def feasible_like(self, prototype):
+        x = self.base_constraint.feasible_like(np.zeros(self.transform.inverse_shape(np.shape(prototype))))
+        return np.asarray(self.transform.forward(x))
+
+    def __repr__(self):
+        return f"transformed({self.base_constraint!r}, {self.transform!r})"
+
+
 # ---------------------------------------------------------------------------
 # Dependent: the set depends on other parameters; only for arg_constraints
 
@@ -649,6 +697,7 @@ def is_dependent(constraint):
 
 boolean = _Boolean()
 circular = _Circular()
+column_stochastic = _ColumnStochastic()
 corr_cholesky = _CorrCholesky()
 corr_matrix = _CorrMatrix()
 dependent = _Dependent()

@@ -76,6 +76,9 @@ class _BernoulliBase(Distribution):
         shape = self.shape(sample_shape)
         return (as_generator(rng).uniform(size=shape) < _concrete_probs(self)).astype(np.int64)
 
+    def cdf(self, value):
+        return anp.where(value < 0, 0.0, anp.where(value < 1, 1 - self.probs, 1.0))
+
     @property
     def mean(self):
         return anp.broadcast_to(self.probs, self.batch_shape)
@@ -162,6 +165,14 @@ class _BinomialBase(Distribution):
         shape = self.shape(sample_shape)
         n = np.broadcast_to(concrete(self.total_count, np.int64), shape)
         return as_generator(rng).binomial(n, np.broadcast_to(_concrete_probs(self), shape), shape)
+
+    def cdf(self, value):
+        """``betainc(n - k, k + 1, 1 - p)`` at ``k = floor(value)``; differentiable in ``probs``/``logits``."""
+        n = self.total_count
+        inside = (value >= 0) & (value < n)
+        k = anp.where(inside, anp.floor(value), 0.0)
+        below = special.betainc(anp.where(inside, n - k, 1.0), k + 1, 1 - self.probs)
+        return anp.where(inside, below, anp.where(value < 0, 0.0, 1.0))
 
     @property
     def mean(self):
@@ -257,6 +268,11 @@ class Poisson(Distribution):
         shape = self.shape(sample_shape)
         return as_generator(rng).poisson(np.broadcast_to(concrete(self.rate), shape), shape)
 
+    def cdf(self, value):
+        """``gammaincc(floor(k) + 1, rate)``; differentiable in ``rate``."""
+        k = anp.floor(anp.maximum(value, 0.0))
+        return anp.where(value < 0, 0.0, special.gammaincc(k + 1, self.rate))
+
     @property
     def mean(self):
         return anp.broadcast_to(self.rate, self.batch_shape)
@@ -278,6 +294,10 @@ class _GeometricBase(Distribution):
     def sample(self, rng, sample_shape=()):
         shape = self.shape(sample_shape)
         return as_generator(rng).geometric(np.broadcast_to(_concrete_probs(self), shape), shape) - 1
+
+    def cdf(self, value):
+        k = anp.floor(anp.maximum(value, 0.0))
+        return anp.where(value < 0, 0.0, -anp.expm1((k + 1) * anp.log1p(-self.probs)))
 
     @property
     def variance(self):

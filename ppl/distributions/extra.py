@@ -5,11 +5,13 @@ Each log_prob is fully normalised and matches scipy.stats (see tests/ppl/test_di
 import math
 
 import numpy as np
+from scipy import special as np_special  # scipy-only quantiles (concrete)
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
 from ppl.distributions import constraints
 from ppl.distributions.base import Distribution, as_generator, as_param, broadcast_shape, concrete, mask_outside
+from ppl.distributions.quantiles import concrete_quantile
 
 __all__ = ["BetaBinomial", "Chi2", "Gumbel", "Kumaraswamy", "Pareto", "ZeroInflatedPoisson"]
 
@@ -38,6 +40,12 @@ class Gumbel(Distribution):
 
     def sample(self, rng, sample_shape=()):
         return concrete(self.loc) + concrete(self.scale) * as_generator(rng).gumbel(size=self.shape(sample_shape))
+
+    def cdf(self, value):
+        return anp.exp(-anp.exp(-(value - self.loc) / self.scale))
+
+    def icdf(self, q):
+        return self.loc - self.scale * anp.log(-anp.log(q))
 
     @property
     def mean(self):
@@ -74,6 +82,14 @@ class Pareto(Distribution):
     def sample(self, rng, sample_shape=()):
         u = as_generator(rng).random(self.shape(sample_shape))
         return concrete(self.scale) * (1.0 - u) ** (-1.0 / concrete(self.alpha))
+
+    def cdf(self, value):
+        inside = value >= self.scale
+        x = anp.where(inside, value, self.scale)
+        return anp.where(inside, -anp.expm1(self.alpha * anp.log(self.scale / x)), 0.0)
+
+    def icdf(self, q):
+        return self.scale * anp.power(1 - q, -1 / self.alpha)
 
     @property
     def mean(self):
@@ -113,6 +129,14 @@ class Chi2(Distribution):
     def sample(self, rng, sample_shape=()):
         return as_generator(rng).chisquare(np.broadcast_to(concrete(self.df), self.shape(sample_shape)))
 
+    def cdf(self, value):
+        """Differentiable in ``value``; not in ``df`` (``gammainc``)."""
+        return special.gammainc(0.5 * self.df, 0.5 * anp.maximum(value, 0.0))
+
+    def icdf(self, q):
+        """Concrete arguments only (scipy's ``gammaincinv``)."""
+        return 2 * concrete_quantile("Chi2", np_special.gammaincinv, 0.5 * concrete(self.df), q)
+
     @property
     def mean(self):
         return anp.broadcast_to(self.df, self.batch_shape)
@@ -148,6 +172,13 @@ class Kumaraswamy(Distribution):
     def sample(self, rng, sample_shape=()):
         u = as_generator(rng).random(self.shape(sample_shape))
         return (1.0 - (1.0 - u) ** (1.0 / concrete(self.concentration0))) ** (1.0 / concrete(self.concentration1))
+
+    def cdf(self, value):
+        x = anp.clip(value, 0.0, 1.0)
+        return -anp.expm1(self.concentration0 * anp.log1p(-anp.power(x, self.concentration1)))
+
+    def icdf(self, q):
+        return anp.power(-anp.expm1(anp.log1p(-q) / self.concentration0), 1 / self.concentration1)
 
     @property
     def mean(self):

@@ -244,9 +244,11 @@ class _WishartBase(Distribution):
 class Wishart(_WishartBase):
     r"""Wishart distribution over :math:`d \times d` positive definite matrices.
 
-    ``df`` :math:`\nu > d - 1` and the scale :math:`\Sigma` as ``scale_matrix`` or
-    its Cholesky factor ``scale_tril`` :math:`L` (scipy's ``wishart(df, scale)``).
-    (NumPyro calls ``df`` ``concentration``.)
+    NumPyro's signature ``Wishart(concentration, scale_matrix=None, rate_matrix=None,
+    scale_tril=None)``: the degrees of freedom ``concentration`` :math:`\nu > d - 1`
+    (also accepted as ``df=``, scipy's name, and stored as ``.df``) and the scale
+    :math:`\Sigma` as ``scale_matrix``, its inverse ``rate_matrix`` or its Cholesky
+    factor ``scale_tril`` :math:`L` (scipy's ``wishart(df, scale)``).
 
     .. math::
 
@@ -257,8 +259,27 @@ class Wishart(_WishartBase):
     the parameters, so the data term is an elementwise product.
     """
 
-    def __init__(self, df, scale_matrix=None, scale_tril=None, *, validate_args=True):
-        super().__init__(df, scale_matrix, scale_tril, validate_args)
+    def __init__(self, concentration=None, scale_matrix=None, rate_matrix=None, scale_tril=None, *, df=None,
+                 validate_args=True):
+        if (concentration is None) == (df is None):
+            raise ValueError("Wishart: pass the degrees of freedom once, as concentration (NumPyro) or df (scipy)")
+        if rate_matrix is not None:
+            if scale_matrix is not None or scale_tril is not None:
+                raise ValueError("Wishart: pass exactly one of scale_matrix, rate_matrix or scale_tril")
+            rate_matrix = as_param(rate_matrix)
+            if validate_args and is_concrete(rate_matrix) and not np.all(constraints.positive_definite.check(rate_matrix)):
+                raise ValueError("Wishart: rate_matrix must be a symmetric positive definite matrix")
+            scale_tril = anp.linalg.cholesky(anp.linalg.inv(rate_matrix))
+        super().__init__(df if df is not None else concentration, scale_matrix, scale_tril, validate_args)
+
+    @property
+    def concentration(self):
+        """NumPyro's name for ``df``."""
+        return self.df
+
+    @property
+    def rate_matrix(self):
+        return anp.linalg.inv(self.scale_matrix)
 
     def log_prob(self, value):
         d = self.event_shape[-1]
@@ -307,8 +328,27 @@ class InverseWishart(_WishartBase):
     the variance :math:`\nu > d + 3`.
     """
 
-    def __init__(self, df, scale_matrix=None, scale_tril=None, *, validate_args=True):
-        super().__init__(df, scale_matrix, scale_tril, validate_args)
+    def __init__(self, concentration=None, scale_matrix=None, rate_matrix=None, scale_tril=None, *, df=None,
+                 validate_args=True):
+        if (concentration is None) == (df is None):
+            raise ValueError("Wishart: pass the degrees of freedom once, as concentration (NumPyro) or df (scipy)")
+        if rate_matrix is not None:
+            if scale_matrix is not None or scale_tril is not None:
+                raise ValueError("Wishart: pass exactly one of scale_matrix, rate_matrix or scale_tril")
+            rate_matrix = as_param(rate_matrix)
+            if validate_args and is_concrete(rate_matrix) and not np.all(constraints.positive_definite.check(rate_matrix)):
+                raise ValueError("Wishart: rate_matrix must be a symmetric positive definite matrix")
+            scale_tril = anp.linalg.cholesky(anp.linalg.inv(rate_matrix))
+        super().__init__(df if df is not None else concentration, scale_matrix, scale_tril, validate_args)
+
+    @property
+    def concentration(self):
+        """NumPyro's name for ``df``."""
+        return self.df
+
+    @property
+    def rate_matrix(self):
+        return anp.linalg.inv(self.scale_matrix)
 
     def log_prob(self, value):
         d = self.event_shape[-1]

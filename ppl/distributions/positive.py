@@ -7,6 +7,7 @@ support puts mass at 0 (e.g. ``Gamma(1, rate).log_prob(0) == log(rate)``).
 import math
 
 import numpy as np
+from scipy import special as np_special  # scipy-only quantiles (concrete)
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
@@ -19,6 +20,7 @@ from ppl.distributions.base import (
     concrete,
     mask_outside,
 )
+from ppl.distributions.quantiles import concrete_quantile
 
 __all__ = [
     "Exponential",
@@ -70,6 +72,12 @@ class HalfNormal(_HalfScale):
     def _draw_standard(self, rng, shape):
         return rng.standard_normal(shape)
 
+    def cdf(self, value):
+        return special.erf(anp.maximum(value, 0.0) / (self.scale * math.sqrt(2.0)))
+
+    def icdf(self, q):
+        return self.scale * special.ndtri((q + 1) / 2)
+
     @property
     def mean(self):
         return anp.broadcast_to(self.scale * math.sqrt(2 / math.pi), self.batch_shape)
@@ -95,6 +103,12 @@ class HalfCauchy(_HalfScale):
 
     def _draw_standard(self, rng, shape):
         return rng.standard_cauchy(shape)
+
+    def cdf(self, value):
+        return anp.arctan(anp.maximum(value, 0.0) / self.scale) * (2 / math.pi)
+
+    def icdf(self, q):
+        return self.scale * anp.tan(q * (math.pi / 2))
 
     @property
     def mean(self):
@@ -138,6 +152,15 @@ class HalfStudentT(Distribution):
         shape = self.shape(sample_shape)
         t = as_generator(rng).standard_t(np.broadcast_to(concrete(self.df), shape), shape)
         return concrete(self.scale) * np.abs(t)
+
+    def cdf(self, value):
+        """Differentiable in ``value`` and ``scale``; not in ``df`` (``stdtr``)."""
+        return 2 * special.stdtr(self.df, anp.maximum(value, 0.0) / self.scale) - 1
+
+    def icdf(self, q):
+        """Concrete arguments only (scipy's ``stdtrit``)."""
+        t = concrete_quantile("HalfStudentT", np_special.stdtrit, self.df, (np.asarray(q, dtype=float) + 1) / 2)
+        return concrete(self.scale) * t
 
     def _mean(self):
         df = self.df
@@ -190,6 +213,14 @@ class LogNormal(Distribution):
         eps = as_generator(rng).standard_normal(self.shape(sample_shape))
         return np.exp(concrete(self.loc) + concrete(self.scale) * eps)
 
+    def cdf(self, value):
+        positive = value > 0
+        log_x = anp.log(anp.where(positive, value, 1.0))
+        return anp.where(positive, special.ndtr((log_x - self.loc) / self.scale), 0.0)
+
+    def icdf(self, q):
+        return anp.exp(self.loc + self.scale * special.ndtri(q))
+
     @property
     def mean(self):
         return anp.broadcast_to(anp.exp(self.loc + 0.5 * anp.square(self.scale)), self.batch_shape)
@@ -221,6 +252,12 @@ class Exponential(Distribution):
 
     def sample(self, rng, sample_shape=()):
         return as_generator(rng).standard_exponential(self.shape(sample_shape)) / concrete(self.rate)
+
+    def cdf(self, value):
+        return -anp.expm1(-self.rate * anp.maximum(value, 0.0))
+
+    def icdf(self, q):
+        return -anp.log1p(-q) / self.rate
 
     @property
     def mean(self):
@@ -264,6 +301,14 @@ class Gamma(_ConcentrationRate):
     def sample(self, rng, sample_shape=()):
         return self._standard_gamma(rng, sample_shape) / concrete(self.rate)
 
+    def cdf(self, value):
+        """Differentiable in ``value`` and ``rate``; not in ``concentration`` (``gammainc``)."""
+        return special.gammainc(self.concentration, self.rate * anp.maximum(value, 0.0))
+
+    def icdf(self, q):
+        """Concrete arguments only (scipy's ``gammaincinv``)."""
+        return concrete_quantile("Gamma", np_special.gammaincinv, self.concentration, q) / concrete(self.rate)
+
     @property
     def mean(self):
         return anp.broadcast_to(self.concentration / self.rate, self.batch_shape)
@@ -290,6 +335,16 @@ class InverseGamma(_ConcentrationRate):
 
     def sample(self, rng, sample_shape=()):
         return concrete(self.rate) / self._standard_gamma(rng, sample_shape)
+
+    def cdf(self, value):
+        """Differentiable in ``value`` and ``rate``; not in ``concentration`` (``gammaincc``)."""
+        positive = value > 0
+        inv = self.rate / anp.where(positive, value, 1.0)
+        return anp.where(positive, special.gammaincc(self.concentration, inv), 0.0)
+
+    def icdf(self, q):
+        """Concrete arguments only (scipy's ``gammainccinv``)."""
+        return concrete(self.rate) / concrete_quantile("InverseGamma", np_special.gammainccinv, self.concentration, q)
 
     @property
     def mean(self):
@@ -332,6 +387,12 @@ class Weibull(Distribution):
         shape = self.shape(sample_shape)
         w = as_generator(rng).weibull(np.broadcast_to(concrete(self.concentration), shape), shape)
         return concrete(self.scale) * w
+
+    def cdf(self, value):
+        return -anp.expm1(-anp.power(anp.maximum(value, 0.0) / self.scale, self.concentration))
+
+    def icdf(self, q):
+        return self.scale * anp.power(-anp.log1p(-q), 1 / self.concentration)
 
     @property
     def mean(self):

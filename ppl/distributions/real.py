@@ -3,7 +3,7 @@
 import math
 
 import numpy as np
-from scipy import special as np_special  # concrete sampling only
+from scipy import special as np_special  # concrete sampling and scipy-only quantiles
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
@@ -16,6 +16,7 @@ from ppl.distributions.base import (
     concrete,
     mask_outside,
 )
+from ppl.distributions.quantiles import concrete_quantile
 
 __all__ = ["Cauchy", "Laplace", "Logistic", "Normal", "StudentT", "TruncatedNormal", "VonMises"]
 
@@ -59,6 +60,12 @@ class Normal(_LocationScale):
     def _draw_standard(self, rng, shape):
         return rng.standard_normal(shape)
 
+    def cdf(self, value):
+        return special.ndtr((value - self.loc) / self.scale)
+
+    def icdf(self, q):
+        return self.loc + self.scale * special.ndtri(q)
+
     @property
     def mean(self):
         return anp.broadcast_to(self.loc, self.batch_shape)
@@ -100,6 +107,14 @@ class StudentT(Distribution):
         t = as_generator(rng).standard_t(np.broadcast_to(concrete(self.df), shape), shape)
         return concrete(self.loc) + concrete(self.scale) * t
 
+    def cdf(self, value):
+        """Differentiable in ``value``, ``loc`` and ``scale``; not in ``df`` (``stdtr``)."""
+        return special.stdtr(self.df, (value - self.loc) / self.scale)
+
+    def icdf(self, q):
+        """Concrete arguments only (scipy's ``stdtrit``)."""
+        return concrete(self.loc) + concrete(self.scale) * concrete_quantile("StudentT", np_special.stdtrit, self.df, q)
+
     @property
     def mean(self):
         loc = anp.broadcast_to(self.loc, self.batch_shape)
@@ -130,6 +145,12 @@ class Cauchy(_LocationScale):
     def _draw_standard(self, rng, shape):
         return rng.standard_cauchy(shape)
 
+    def cdf(self, value):
+        return anp.arctan((value - self.loc) / self.scale) / math.pi + 0.5
+
+    def icdf(self, q):
+        return self.loc + self.scale * anp.tan(math.pi * (q - 0.5))
+
     @property
     def mean(self):
         return anp.full(self.batch_shape, math.nan)
@@ -152,6 +173,14 @@ class Laplace(_LocationScale):
 
     def _draw_standard(self, rng, shape):
         return rng.laplace(0.0, 1.0, shape)
+
+    def cdf(self, value):
+        z = (value - self.loc) / self.scale
+        return 0.5 - 0.5 * anp.sign(z) * anp.expm1(-anp.abs(z))
+
+    def icdf(self, q):
+        a = q - 0.5
+        return self.loc - self.scale * anp.sign(a) * anp.log1p(-2 * anp.abs(a))
 
     @property
     def mean(self):
@@ -179,6 +208,12 @@ class Logistic(_LocationScale):
 
     def _draw_standard(self, rng, shape):
         return rng.logistic(0.0, 1.0, shape)
+
+    def cdf(self, value):
+        return special.expit((value - self.loc) / self.scale)
+
+    def icdf(self, q):
+        return self.loc + self.scale * special.logit(q)
 
     @property
     def mean(self):
@@ -279,6 +314,18 @@ class TruncatedNormal(Distribution):
         if self.high is not None:
             ok = value <= self.high if ok is None else ok & (value <= self.high)
         return mask_outside(lp, ok)
+
+    def _standard_cdf_bounds(self):
+        a, b = self._standardised_bounds()
+        return (0.0 if a is None else special.ndtr(a)), (1.0 if b is None else special.ndtr(b))
+
+    def cdf(self, value):
+        lo, hi = self._standard_cdf_bounds()
+        return anp.clip((special.ndtr((value - self.loc) / self.scale) - lo) / (hi - lo), 0.0, 1.0)
+
+    def icdf(self, q):
+        lo, hi = self._standard_cdf_bounds()
+        return self.loc + self.scale * special.ndtri(lo + q * (hi - lo))
 
     def sample(self, rng, sample_shape=()):
         # Inverse CDF, reflected so that it always works in the lower tail, where

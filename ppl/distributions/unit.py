@@ -1,6 +1,7 @@
 """Distributions on bounded intervals: Beta on [0, 1], Uniform on [low, high]."""
 
 import numpy as np
+from scipy import special as np_special  # scipy-only quantiles (concrete)
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
@@ -14,6 +15,7 @@ from ppl.distributions.base import (
     is_concrete,
     mask_outside,
 )
+from ppl.distributions.quantiles import concrete_quantile
 
 __all__ = ["Beta", "Uniform"]
 
@@ -47,6 +49,14 @@ class Beta(Distribution):
         a = np.broadcast_to(concrete(self.concentration1), shape)
         b = np.broadcast_to(concrete(self.concentration0), shape)
         return as_generator(rng).beta(a, b, shape)
+
+    def cdf(self, value):
+        """Differentiable in ``value``; not in the concentrations (``betainc``)."""
+        return special.betainc(self.concentration1, self.concentration0, anp.clip(value, 0.0, 1.0))
+
+    def icdf(self, q):
+        """Concrete arguments only (scipy's ``betaincinv``)."""
+        return concrete_quantile("Beta", np_special.betaincinv, self.concentration1, self.concentration0, q)
 
     @property
     def mean(self):
@@ -98,6 +108,12 @@ class Uniform(Distribution):
     def sample(self, rng, sample_shape=()):
         low, high = concrete(self.low), concrete(self.high)
         return low + (high - low) * as_generator(rng).uniform(size=self.shape(sample_shape))
+
+    def cdf(self, value):
+        return anp.clip((value - self.low) / (self.high - self.low), 0.0, 1.0)
+
+    def icdf(self, q):
+        return self.low + q * (self.high - self.low)
 
     @property
     def mean(self):

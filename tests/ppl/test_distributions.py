@@ -908,7 +908,12 @@ def test_every_distribution_is_in_the_table():
                 dist.DiscreteHMM, dist.GaussianHMM, dist.MarginalHMM,  # tests/ppl/test_hmm_distribution.py
                 dist.Gumbel, dist.Pareto, dist.Chi2, dist.Kumaraswamy, dist.BetaBinomial,
                 dist.ZeroInflatedPoisson,  # tests/ppl/test_distributions_extra.py
-                dist.MaskedDistribution}  # tests/ppl/test_handlers_more.py
+                dist.MaskedDistribution,  # tests/ppl/test_handlers_more.py
+                dist.OrderedLogistic, dist.OrderedProbit, dist.GaussianRandomWalk, dist.MultivariateStudentT,
+                dist.LowRankMultivariateNormal, dist.DirichletMultinomial, dist.GammaPoisson, dist.ZeroInflatedProbs,
+                dist.ZeroInflatedLogits, dist.Delta, dist.SkewNormal, dist.AsymmetricLaplace, dist.LogUniform,
+                dist.DiscreteUniform, dist.WishartCholesky, dist.CAR, dist.TransformedDistribution,
+                dist.TruncatedDistribution}  # tests/ppl/test_distributions_more.py
     assert classes - wrappers - tested == set()
 
 

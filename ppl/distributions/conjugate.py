@@ -1,0 +1,120 @@
+"""Compound (conjugate) count families: DirichletMultinomial and GammaPoisson (NumPyro's ``conjugate.py``)."""
+
+import numpy as np
+
+import autodiff.numpy as anp
+from autodiff.scipy import special
+from ppl.distributions import constraints
+from ppl.distributions.base import (
+    Distribution,
+    as_generator,
+    as_param,
+    broadcast_shape,
+    concrete,
+    mask_outside,
+    shape_of,
+)
+
+__all__ = ["DirichletMultinomial", "GammaPoisson"]
+
+
+class DirichletMultinomial(Distribution):
+    r"""Counts of ``total_count`` :math:`n` draws whose category probabilities are Dirichlet(``concentration`` :math:`\alpha`).
+
+    .. math::
+
+        \log p(x) = \log n! + \log\Gamma(\alpha_0) - \log\Gamma(n + \alpha_0)
+            + \sum_k \left[\log\Gamma(x_k + \alpha_k) - \log\Gamma(\alpha_k) - \log x_k!\right],
+        \qquad \alpha_0 = \sum_k \alpha_k, \; \sum_k x_k = n
+
+    (scipy's ``dirichlet_multinomial(alpha, n)``). Mean :math:`n\alpha/\alpha_0`,
+    variance :math:`n p_k (1 - p_k)(n + \alpha_0)/(1 + \alpha_0)`, :math:`p = \alpha/\alpha_0`.
+    """
+
+    arg_constraints = {"concentration": constraints.independent(constraints.positive, 1),
+                       "total_count": constraints.nonnegative_integer}
+
+    def __init__(self, concentration, total_count=1, *, validate_args=True):
+        self.concentration, self.total_count = as_param(concentration), as_param(total_count)
+        shape = shape_of(self.concentration)
+        if len(shape) < 1:
+            raise ValueError(f"DirichletMultinomial: concentration must have at least one dimension, got shape {shape}")
+        batch = tuple(anp.broadcast_shapes(shape[:-1], shape_of(self.total_count)))
+        super().__init__(batch, shape[-1:], validate_args=validate_args)
+
+    @property
+    def support(self):
+        return constraints.multinomial(self.total_count)
+
+    def log_prob(self, value):
+        a, n = self.concentration, self.total_count
+        a0 = anp.sum(a, axis=-1)
+        lp = (special.gammaln(n + 1) + special.gammaln(a0) - special.gammaln(n + a0)
+              + anp.sum(special.gammaln(value + a) - special.gammaln(a) - special.gammaln(value + 1), axis=-1))
+        return mask_outside(lp, self.support.check(value))
+
+    def sample(self, rng, sample_shape=()):
+        rng = as_generator(rng)
+        shape = tuple(sample_shape) + self.batch_shape
+        a = np.broadcast_to(concrete(self.concentration), shape + self.event_shape)
+        g = rng.standard_gamma(a)
+        # all-zero gamma rows (tiny concentrations) fall back to a uniform choice instead of nan
+        total = g.sum(-1, keepdims=True)
+        p = np.where(total > 0, g / np.where(total > 0, total, 1.0), 1.0 / a.shape[-1])
+        n = np.broadcast_to(concrete(self.total_count, np.int64), shape)
+        return rng.multinomial(n, p / p.sum(-1, keepdims=True))
+
+    @property
+    def mean(self):
+        a = self.concentration
+        p = a / anp.sum(a, axis=-1, keepdims=True)
+        return anp.broadcast_to(anp.expand_dims(self.total_count, -1) * p, self.batch_shape + self.event_shape)
+
+    @property
+    def variance(self):
+        a = self.concentration
+        a0 = anp.sum(a, axis=-1, keepdims=True)
+        p = a / a0
+        n = anp.expand_dims(self.total_count, -1)
+        return anp.broadcast_to(n * p * (1 - p) * (n + a0) / (1 + a0), self.batch_shape + self.event_shape)
+
+
+class GammaPoisson(Distribution):
+    r"""Poisson counts whose rate is Gamma(``concentration`` :math:`\alpha`, ``rate`` :math:`\beta`) distributed.
+
+    .. math::
+
+        \log p(k) = \log\Gamma(k + \alpha) - \log\Gamma(\alpha) - \log k!
+            + \alpha\log\beta - (k + \alpha)\log(1 + \beta)
+
+    A negative binomial: scipy's ``nbinom(alpha, beta / (1 + beta))``. Mean
+    :math:`\alpha/\beta`, variance :math:`\alpha(1 + \beta)/\beta^2`.
+    """
+
+    arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
+    support = constraints.nonnegative_integer
+
+    def __init__(self, concentration, rate=1.0, *, validate_args=True):
+        self.concentration, self.rate = as_param(concentration), as_param(rate)
+        super().__init__(broadcast_shape(self.concentration, self.rate), validate_args=validate_args)
+
+    def log_prob(self, value):
+        a, b = self.concentration, self.rate
+        lp = (special.gammaln(value + a) - special.gammaln(a) - special.gammaln(value + 1)
+              + a * anp.log(b) - (value + a) * anp.log1p(b))
+        return mask_outside(lp, constraints.nonnegative_integer.check(value))
+
+    def sample(self, rng, sample_shape=()):
+        rng = as_generator(rng)
+        shape = self.shape(sample_shape)
+        rate = rng.standard_gamma(np.broadcast_to(concrete(self.concentration), shape)) / concrete(self.rate)
+        return rng.poisson(rate)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self.concentration / self.rate, self.batch_shape)
+
+    @property
+    def variance(self):
+        b = self.rate
+        return anp.broadcast_to(self.concentration * (1 + b) / anp.square(b), self.batch_shape)
