@@ -44,9 +44,14 @@ def exported_names(module):
     return set(names)
 
 
+_RST_ROLE = __import__("re").compile(r":(\w+):`")
+
+
 def first_line(obj):
+    """The docstring's first line, its reStructuredText roles (:math:`x`) written as MyST's ({math}`x`)."""
     doc = inspect.getdoc(obj) or ""
-    return doc.strip().splitlines()[0] if doc.strip() else ""
+    line = doc.strip().splitlines()[0] if doc.strip() else ""
+    return _RST_ROLE.sub(r"{\1}`", line)
 
 
 # ------------------------------------------------------------------ the gradient probe
@@ -191,6 +196,15 @@ def distribution_rows():
     return rows
 
 
+def distribution_factories():
+    """Exported callables with a distribution's name that are not classes (Bernoulli picks
+    BernoulliProbs or BernoulliLogits, as in NumPyro)."""
+    import ppl.distributions as dist
+
+    return sorted(n for n in exported_names(dist) if n[:1].isupper() and callable(getattr(dist, n))
+                  and not inspect.isclass(getattr(dist, n)))
+
+
 def bijector_rows():
     """(bijector rows (name, summary), registry rows (constraint type, default bijector))."""
     import ppl.bijectors as bij
@@ -200,10 +214,20 @@ def bijector_rows():
         cls = getattr(bij, name, None)
         if inspect.isclass(cls) and issubclass(cls, bij.Bijector):
             rows.append((name, first_line(cls)))
+    from ppl.distributions import constraints as c
+
+    examples = [(name, obj) for name, obj in sorted(vars(c).items())
+                if isinstance(obj, c.Constraint) and not name.startswith("_")]
+    examples += [("greater_than(1.0)", c.greater_than(1.0)), ("less_than(0.0)", c.less_than(0.0)),
+                 ("interval(-1.0, 1.0)", c.interval(-1.0, 1.0)), ("independent(real, 1)", c.independent(c.real, 1))]
     registry = []
-    for constraint_type, factory in bij.biject_to._factories.items():
-        registry.append((constraint_type.__name__.lstrip("_"), first_line(factory) or factory.__name__))
-    return rows, sorted(registry)
+    for name, constraint in examples:
+        try:
+            default = repr(bij.biject_to(constraint))
+        except Exception as e:  # noqa: BLE001 - discrete and unregistered constraints say why
+            default = f"none ({type(e).__name__})"
+        registry.append((name, default))
+    return rows, registry
 
 
 # ------------------------------------------------------------------ rendering
@@ -259,14 +283,16 @@ def render(kind):
         return "\n".join([f"**{len(rows)}** distribution classes in `ppl.distributions`.", "",
                           md_table(("distribution", "parameters", "support", "cdf", "icdf", "mean", "variance",
                                     "summary"),
-                                   [(f"`{r[0]}`",) + r[1:] for r in rows]), ""])
+                                   [(f"`{r[0]}`",) + r[1:] for r in rows]), "",
+                          "Factories (functions that pick the class from the arguments given, as NumPyro's do): "
+                          + code_list(distribution_factories()), ""])
     if kind == "bijectors":
         rows, registry = bijector_rows()
         return "\n".join([f"**{len(rows)}** bijectors in `ppl.bijectors`.", "",
                           md_table(("bijector", "summary"), [(f"`{n}`", s) for n, s in rows]), "",
-                          "The default bijector of each constraint type (`ppl.bijectors.biject_to`), used for "
+                          "The default bijector of each constraint (`ppl.bijectors.biject_to(constraint)`), used for "
                           "every latent site without `transform=`:", "",
-                          md_table(("constraint type", "default bijector"), [(f"`{c}`", s) for c, s in registry]), ""])
+                          md_table(("constraint", "default bijector"), [(f"`{c}`", s) for c, s in registry]), ""])
     raise ValueError(f"unknown coverage table {kind!r}")
 
 

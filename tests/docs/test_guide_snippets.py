@@ -13,6 +13,7 @@ from snippets import DOCS, guide_pages, snippets
 PAGES = [p for p in guide_pages() if snippets(p)]
 
 
+@pytest.mark.filterwarnings("ignore::samplers.SamplerWarning")  # short chains in the examples
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(DOCS)) for p in PAGES])
 def test_page_snippets_run(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)            # snippets that write files write them here
