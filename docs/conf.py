@@ -35,10 +35,12 @@ default_role = "code"       # `x` in a docstring is code, as numpydoc writes it
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 
+smartquotes_action = "qe"     # keep "--small" as typed (no en dashes)
+
 html_theme = "alabaster"
 html_title = "numbayes"
 html_theme_options = {"description": "Gradient-based probabilistic programming on NumPy and Numba",
-                      "fixed_sidebar": True}
+                      "fixed_sidebar": True, "page_width": "1240px", "body_max_width": "none"}
 
 OUR_PACKAGES = ("autodiff", "ppl", "samplers", "models")
 

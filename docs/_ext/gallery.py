@@ -22,8 +22,8 @@ def example_page(path):
     title, _, rest = docstring.partition("\n")
     figures = sorted(IMAGES.glob(f"{name}.png")) + sorted(IMAGES.glob(f"{name}-*.png"))
     lines = [f"# {name}.py", "", f"**{title.strip() or name}**", ""]
-    if rest.strip():
-        lines += ["```text", rest.strip(), "```", ""]
+    if rest.strip():  # plain text: Markdown keeps its paragraphs, and indented lines become code
+        lines += [rest.strip(), ""]
     for figure in figures:
         lines += [f"```{{image}} ../images/{figure.name}", f":alt: the figure of examples/{name}.py", "```", ""]
     if not figures:
