@@ -22,6 +22,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "plain_docstrings",
     "coverage_tables",
+    "api_modules",
     "gallery",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
