@@ -10,6 +10,7 @@ Run as a script to print the tables as Markdown: ``python docs/_ext/coverage_tab
 """
 import importlib
 import inspect
+import re
 import sys
 import warnings
 
@@ -44,7 +45,7 @@ def exported_names(module):
     return set(names)
 
 
-_RST_ROLE = __import__("re").compile(r":(\w+):`")
+_RST_ROLE = re.compile(r":(\w+):`")
 
 
 def first_line(obj):
@@ -115,25 +116,9 @@ def gradient_probe(reference, ours, matrix=False):
 
 # ------------------------------------------------------------------ tables as lists of rows
 
-def numpy_rows(module_name="numpy"):
-    """(covered rows, missing names, extra names) for numpy or numpy.linalg."""
-    reference = importlib.import_module(module_name)
-    ours = importlib.import_module("autodiff." + module_name)
-    names = public_functions(reference)
-    ours_names = exported_names(ours)
-    matrix = module_name.endswith("linalg")
-    covered, missing = [], []
-    for name in names:
-        if name in ours_names and callable(getattr(ours, name, None)):
-            covered.append((name, gradient_probe(getattr(reference, name), getattr(ours, name), matrix)))
-        else:
-            missing.append(name)
-    extra = sorted(n for n in public_functions(ours, sorted(ours_names)) if not hasattr(reference, n))
-    return covered, missing, extra
-
-
-def scipy_rows(module_name):
-    """(covered rows, missing names, extra names) for scipy.special or scipy.linalg."""
+def module_rows(module_name):
+    """(covered rows (name, gradient probe), missing names, extra names) for a NumPy or SciPy
+    module: numpy, numpy.linalg, scipy.special, scipy.linalg against autodiff.<module_name>."""
     reference = importlib.import_module(module_name)
     ours = importlib.import_module("autodiff." + module_name)
     names = public_functions(reference)
@@ -244,19 +229,16 @@ def code_list(names):
     return ", ".join(f"`{n}`" for n in names) if names else "(none)"
 
 
-def _covered_missing(ref_name, covered, missing, extra, probe=True):
+def _covered_missing(ref_name, covered, missing, extra):
     total = len(covered) + len(missing)
-    text = [f"**{len(covered)} of {total}** public functions of `{ref_name}` are in `autodiff.{ref_name}`.", ""]
-    if probe:
-        counts = {}
-        for _, result in covered:
-            key = result.split(":")[0] or "not probed"
-            counts[key] = counts.get(key, 0) + 1
-        text += ["Gradient probe (reverse mode on a small float input; see the note at the top of the page): "
-                 + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) + ".", ""]
-        text += [md_table(("name", "gradient probe"), [(f"`{n}`", r) for n, r in covered]), ""]
-    else:
-        text += [md_table(("name",), [(f"`{n}`",) for n, _ in covered]), ""]
+    counts = {}
+    for _, result in covered:
+        key = result.split(":")[0] or "not probed"
+        counts[key] = counts.get(key, 0) + 1
+    text = [f"**{len(covered)} of {total}** public functions of `{ref_name}` are in `autodiff.{ref_name}`.", "",
+            "Gradient probe (reverse mode on a small float input; see the note at the top of the page): "
+            + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) + ".", "",
+            md_table(("name", "gradient probe"), [(f"`{n}`", r) for n, r in covered]), ""]
     text += [f"Not provided ({len(missing)}): " + code_list(missing), ""]
     if extra:
         text += [f"numbayes additions not in `{ref_name}`: " + code_list(extra), ""]
@@ -265,10 +247,8 @@ def _covered_missing(ref_name, covered, missing, extra, probe=True):
 
 def render(kind):
     """The Markdown for one table kind."""
-    if kind in ("numpy", "numpy.linalg"):
-        return _covered_missing(kind, *numpy_rows(kind))
-    if kind in ("scipy.special", "scipy.linalg"):
-        return _covered_missing(kind, *scipy_rows(kind))
+    if kind in ("numpy", "numpy.linalg", "scipy.special", "scipy.linalg"):
+        return _covered_missing(kind, *module_rows(kind))
     if kind == "scipy.stats":
         covered, missing, extra = stats_rows()
         text = [f"**{len(covered)} of {len(covered) + len(missing)}** `scipy.stats` distribution families are "
@@ -300,7 +280,9 @@ KINDS = ("numpy", "numpy.linalg", "scipy.special", "scipy.linalg", "scipy.stats"
 
 
 def setup(app):
+    from docutils import nodes
     from docutils.parsers.rst import Directive
+    from docutils.statemachine import StringList
 
     class CoverageTable(Directive):
         """``{coverage-table} KIND``: the generated table, parsed as MyST Markdown."""
@@ -310,11 +292,7 @@ def setup(app):
             kind = self.arguments[0]
             if kind not in KINDS:
                 raise self.error(f"coverage-table: unknown kind {kind!r}; one of {', '.join(KINDS)}")
-            from myst_parser.mocking import MockState  # noqa: F401 - only to fail early without myst
-            from docutils import nodes
-            from docutils.statemachine import StringList
-
-            container = nodes.section() if False else nodes.container()
+            container = nodes.container()
             self.state.nested_parse(StringList(render(kind).splitlines(), source=f"<coverage {kind}>"),
                                     self.content_offset, container)
             return container.children

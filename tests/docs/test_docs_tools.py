@@ -46,7 +46,7 @@ def test_sanitise_separates_indentation_changes():
 
 
 def test_numpy_table_agrees_with_the_name_lists():
-    covered, missing, extra = coverage_tables.numpy_rows("numpy")
+    covered, missing, extra = coverage_tables.module_rows("numpy")
     names = {n for n, _ in covered}
     reference = {n for n in np.__all__ if callable(getattr(np, n)) and not isinstance(getattr(np, n), type)}
     assert names | set(missing) == reference
@@ -56,7 +56,7 @@ def test_numpy_table_agrees_with_the_name_lists():
 
 
 def test_special_table_agrees_with_scipy():
-    covered, missing, _ = coverage_tables.scipy_rows("scipy.special")
+    covered, missing, _ = coverage_tables.module_rows("scipy.special")
     assert {n for n, _ in covered} | set(missing) == {n for n in scipy.special.__all__
                                                      if callable(getattr(scipy.special, n))
                                                      and not isinstance(getattr(scipy.special, n), type)}
