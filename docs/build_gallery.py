@@ -9,7 +9,8 @@ an example or its figure changes, and commit the new PNGs:
 
 Each example runs in a fresh Python process in a temporary directory (examples that take
 ``--out DIR`` are given it); every PNG it writes there, or next to itself in examples/, is copied
-to docs/gallery/images/<example>.png (<example>-<figure>.png when it writes several).
+to docs/gallery/images/<example>.png (<example>-<figure>.png when it writes several), with a
+256-colour palette to keep the repository small.
 """
 import argparse
 import pathlib
@@ -49,14 +50,24 @@ def run_example(name, small=False):
     return written
 
 
+def shrink(path):
+    """Rewrite a PNG with a 256-colour palette (plots have few colours): about a third the bytes."""
+    from PIL import Image  # Pillow comes with matplotlib, which the examples need anyway
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
 def copy_figures(name, figures):
     """Copy figures to IMAGES under the example's name; remove this example's stale images."""
     IMAGES.mkdir(parents=True, exist_ok=True)
     for old in list(IMAGES.glob(f"{name}.png")) + list(IMAGES.glob(f"{name}-*.png")):
         old.unlink()
     for path in figures:
-        target = f"{name}.png" if len(figures) == 1 else f"{name}-{path.stem}.png"
-        shutil.copyfile(path, IMAGES / target)
+        target = IMAGES / (f"{name}.png" if len(figures) == 1 else f"{name}-{path.stem}.png")
+        shutil.copyfile(path, target)
+        shrink(target)
 
 
 def main(argv=None):

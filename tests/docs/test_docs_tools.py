@@ -103,3 +103,10 @@ def test_gallery_page_has_figure_and_source():
     text = gallery.example_page(DOCS.parent / "examples" / "fit_hmm.py")
     assert "../images/fit_hmm.png" in text and "examples/fit_hmm.py" in text and "literalinclude" in text
     assert (DOCS / "gallery" / "images" / "fit_hmm.png").exists()
+
+
+def test_gallery_images_stay_small():
+    images = sorted((DOCS / "gallery" / "images").glob("*.png"))
+    assert images
+    for image in images:
+        assert image.stat().st_size < 200_000, f"{image.name}: shrink it (docs/build_gallery.py does)"
