@@ -1,0 +1,27 @@
+"""The docs build with Sphinx, warnings as errors: API pages from docstrings, the generated
+coverage tables and the gallery. (The snippets run in test_guide_snippets.py.)"""
+import subprocess
+import sys
+
+import pytest
+
+from snippets import DOCS
+
+pytest.importorskip("sphinx")
+pytest.importorskip("myst_parser")
+
+
+def test_docs_build_strict(tmp_path):
+    out = tmp_path / "html"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-E", "-q", "-b", "html",
+         "-d", str(tmp_path / "doctrees"), str(DOCS), str(out)],
+        capture_output=True, text=True)
+    assert result.returncode == 0, f"sphinx failed:\n{result.stdout[-5000:]}\n{result.stderr[-10000:]}"
+    for page in ("index.html", "guide/dsl.html", "api/ppl.distributions.html", "coverage/index.html",
+                 "gallery/index.html"):
+        assert (out / page).exists(), page
+    coverage = (out / "coverage" / "index.html").read_text()
+    assert "public functions of" in coverage and "gradient probe" in coverage
+    api = (out / "api" / "ppl.distributions.html").read_text()
+    assert "ppl.distributions.Normal" in api
