@@ -12,13 +12,19 @@ Differences from SciPy, all deliberate:
     is singular gives NaN results (a sampler sees a NaN log-density, i.e. a divergence).
   * `solve`/`inv` with assume_a=None use the general LU solver (SciPy first detects structure; the
     function computed is the same).
-Not provided: expm, logm, sqrtm, lu, lu_factor, lu_solve, qr, svd, eig, lstsq, pinv.
+  * `lu`/`lu_factor` take square matrices (SciPy also factors rectangular ones).
+  * `expm`, `logm`, `sqrtm` are differentiated through their Frechet derivatives (the block-triangular
+    identity f([[A, E], [0, A]]) = [[f(A), L_f(A, E)], [0, f(A)]]); `logm`/`sqrtm` return the real
+    principal logarithm / root and raise where SciPy would return a complex one.
+Not provided: eig, eigvals (use numpy.linalg's, values only), lstsq, pinv's atol, qr's pivoting.
 """
 import numpy as np
 
 from ..core import concrete_or_none
 from ..numpy import linalg as nla
 from ..primitives import linalg as pl
+from ..primitives import linalg_decomp as pd
+from ..primitives import linalg_matfun as pm
 from ..numpy import _util
 
 LinAlgError = np.linalg.LinAlgError
@@ -176,5 +182,201 @@ def eigvalsh(a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, typ
                 subset_by_index=subset_by_index, subset_by_value=subset_by_value)
 
 
+# -- decompositions ------------------------------------------------------------------------------------
+def _matrix(a, check_finite, name):
+    a = _checked(a, check_finite)
+    if _util.ndim(a) < 2:
+        raise ValueError(f"{name}: expected a (batch of) 2-D array(s), got shape {_util.shape(a)}")
+    return a
+
+
+def _square_only(a, check_finite, name):
+    a = _matrix(a, check_finite, name)
+    m, n = _util.shape(a)[-2:]
+    if m != n:
+        raise NotImplementedError(f"{name}: only square matrices are supported here, got shape {(m, n)}")
+    return a
+
+
+def lu_factor(a, overwrite_a=False, check_finite=True):
+    """scipy.linalg.lu_factor -> (lu, piv): L (unit diagonal, strict lower part) and U packed in lu,
+    piv LAPACK's 0-based row interchanges (row i swapped with piv[i]). Differentiable in a (the pivots
+    are piecewise constant); square matrices only."""
+    lu, piv = pd.lu_p.bind(_square_only(a, check_finite, "lu_factor"))
+    return lu, piv
+
+
+def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
+    """scipy.linalg.lu_solve: x with a x = b (trans 0), a^T x = b (1) or a^H x = b (2), from lu_factor.
+
+    Differentiable in lu (through its strict lower and upper triangles, the parts read) and in b.
+    """
+    lu, piv = lu_and_piv
+    lu = _square(lu, check_finite)
+    b, vector = nla.as_rhs(lu, _checked(b, check_finite), "lu_solve")
+    pt = pd.pivot_matrix_p.bind(piv)  # P^T: a = P L U
+    if not _trans_flag(trans):
+        y = pl.triangular_solve(lu, _anp().matmul(pt, b), True, unit_diagonal=True)
+        x = pl.triangular_solve(lu, y, False)
+    else:
+        y = pl.triangular_solve(lu, b, False, trans=True)
+        x = _anp().matmul(pl.swap_last(pt), pl.triangular_solve(lu, y, True, trans=True, unit_diagonal=True))
+    return nla.drop_vector_axis(x, vector)
+
+
+def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+    """scipy.linalg.lu -> (p, l, u) with a = p @ l @ u ((pl, u) if permute_l; p as row indices with
+    a = l[p] @ u if p_indices). Square matrices only; differentiable in a."""
+    lu_, piv = lu_factor(a, check_finite=check_finite)
+    pt = pd.pivot_matrix_p.bind(piv)
+    l, u = pd.unit_lower(lu_), pl.triu(lu_)
+    p = pl.swap_last(pt)
+    if permute_l:
+        return _anp().matmul(p, l), u
+    if p_indices:
+        return _anp().astype(_anp().argmax(pt, axis=-2), np.int32), l, u
+    return p, l, u
+
+
+def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
+    """scipy.linalg.qr: (Q, R) for mode 'full' (Q is M x M) or 'economic' (Q is M x K), (R,) for 'r'.
+
+    Differentiable except the complete Q of a tall matrix (see numpy.linalg.qr); pivoting and
+    mode='raw' are not supported.
+    """
+    if mode not in ("full", "r", "economic", "raw"):
+        raise ValueError("Mode argument should be one of ['full', 'r', 'economic', 'raw']")
+    if pivoting or mode == "raw":
+        raise NotImplementedError("qr: pivoting=True and mode='raw' are not supported here")
+    a = _matrix(a, check_finite, "qr")
+    if mode == "r":
+        return (nla.qr(a, mode="r"),)
+    q, r = nla.qr(a, mode="complete" if mode == "full" else "reduced")
+    return q, r
+
+
+def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True, lapack_driver="gesdd"):
+    """scipy.linalg.svd -> (U, s, Vh), s descending (s alone if compute_uv=False); differentiable as
+    numpy.linalg.svd (distinct singular values; full U/Vh only for square matrices)."""
+    if lapack_driver not in ("gesdd", "gesvd"):
+        raise ValueError('lapack_driver must be "gesdd" or "gesvd", not "%s"' % (lapack_driver,))
+    out = nla.svd(_matrix(a, check_finite, "svd"), full_matrices=full_matrices, compute_uv=compute_uv)
+    return tuple(out) if compute_uv else out
+
+
+def svdvals(a, overwrite_a=False, check_finite=True):
+    """scipy.linalg.svdvals: the singular values, descending."""
+    return nla.svdvals(_matrix(a, check_finite, "svdvals"))
+
+
+# -- matrix functions --------------------------------------------------------------------------------------
+_DISP = object()
+
+
+def expm(A):
+    """scipy.linalg.expm: the matrix exponential of each (..., n, n) matrix (scaling and squaring);
+    its JVP and VJP are Frechet derivatives (expm_frechet at A, and at A^T for the adjoint)."""
+    return pm.expm_p.bind(_square(A, False))
+
+
+def expm_frechet(A, E, method=None, compute_expm=True, check_finite=True):
+    """scipy.linalg.expm_frechet -> (expm(A), L(A, E)) (just L if compute_expm=False), the Frechet
+    derivative of expm at A in direction E, by the block method for either `method`."""
+    if method not in (None, "SPS", "blockEnlarge"):
+        raise ValueError(f"Unknown implementation {method}")
+    A, E = _square(A, check_finite), _square(E, check_finite)
+    if _util.shape(A) != _util.shape(E):
+        raise ValueError("expected A and E to be the same shape")
+    L = pm.frechet(pm.expm_p, A, E)
+    return (expm(A), L) if compute_expm else L
+
+
+def _matfun_with_errest(p, A, disp, name, residual):
+    X = p.bind(_square(A, True))
+    if disp is _DISP or disp:
+        return X
+    anp = _anp()
+    return X, residual(X, anp)
+
+
+def logm(A, disp=_DISP):
+    """scipy.linalg.logm: the principal matrix logarithm (real here; raises where SciPy's is complex).
+    With disp=False returns (logm, errest), errest = ||expm(logm) - A||_1 / ||A||_1 as SciPy does."""
+    A = _square(A, True)
+    return _matfun_with_errest(pm.logm_p, A, disp, "logm", lambda X, anp: (
+        nla.norm(expm(X) - A, 1, axis=(-2, -1)) / nla.norm(A, 1, axis=(-2, -1))))
+
+
+def sqrtm(A, disp=_DISP, blocksize=_DISP):
+    """scipy.linalg.sqrtm: the principal square root (real here; raises where SciPy's is complex).
+    With disp=False returns (sqrtm, errest), errest = ||X X - A||_F^2 / ||A||_F as SciPy does."""
+    A = _square(A, True)
+    return _matfun_with_errest(pm.sqrtm_p, A, disp, "sqrtm", lambda X, anp: (
+        nla.norm(anp.matmul(X, X) - A, "fro", axis=(-2, -1)) ** 2 / nla.norm(A, "fro", axis=(-2, -1))))
+
+
+# -- special matrices and banded systems ----------------------------------------------------------------
+def block_diag(*arrs):
+    """scipy.linalg.block_diag: the arrays (each at least 2-D; leading axes are a broadcast batch) on
+    the diagonal of one matrix, zeros elsewhere."""
+    anp = _anp()
+    if not arrs:
+        return np.empty((1, 0))
+    arrs = [anp.asarray(a) for a in arrs]
+    arrs = [anp.reshape(a, (1,) * (2 - _util.ndim(a)) + _util.shape(a)) if _util.ndim(a) < 2 else a for a in arrs]
+    batch = np.broadcast_shapes(*[_util.shape(a)[:-2] for a in arrs])
+    dtype = np.result_type(*[_util.dtype(a) for a in arrs])
+    arrs = [anp.broadcast_to(anp.astype(a, dtype), batch + _util.shape(a)[-2:]) for a in arrs]
+    total = sum(_util.shape(a)[-1] for a in arrs)
+    rows, col = [], 0
+    for a in arrs:
+        r, c = _util.shape(a)[-2:]
+        parts = [np.zeros(batch + (r, col), dtype), a, np.zeros(batch + (r, total - col - c), dtype)]
+        rows.append(anp.concatenate(parts, axis=-1))
+        col += c
+    return anp.concatenate(rows, axis=-2)
+
+
+def toeplitz(c, r=None):
+    """scipy.linalg.toeplitz: first column c, first row r (r[0] ignored; r = c if None); leading axes
+    of c and r are a batch. Built by indexing, so differentiable in c and r."""
+    anp = _anp()
+    c = anp.asarray(c)
+    c = anp.reshape(c, (1,)) if _util.ndim(c) == 0 else c
+    r = c if r is None else anp.asarray(r)
+    r = anp.reshape(r, (1,)) if _util.ndim(r) == 0 else r
+    m, n = _util.shape(c)[-1], _util.shape(r)[-1]
+    batch = np.broadcast_shapes(_util.shape(c)[:-1], _util.shape(r)[:-1])
+    dtype = np.result_type(_util.dtype(c), _util.dtype(r))
+    c = anp.broadcast_to(anp.astype(c, dtype), batch + (m,))
+    r = anp.broadcast_to(anp.astype(r, dtype), batch + (n,))
+    vals = anp.concatenate([anp.flip(c, axis=-1), r[..., 1:]], axis=-1)
+    idx = (m - 1) - np.arange(m)[:, None] + np.arange(n)[None, :]
+    return anp.take(vals, idx, axis=-1)
+
+
+def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):
+    """scipy.linalg.solve_banded: x with a x = b for the banded a stored as ab[u + i - j, j] = a[i, j].
+
+    The band is expanded into a dense matrix (gather) and solved by LU, so the derivative reaches
+    exactly the entries of ab that lie in the band.
+    """
+    (nlower, nupper) = l_and_u
+    ab = _checked(ab, check_finite)
+    if _util.ndim(ab) != 2:
+        raise ValueError(f"solve_banded: ab must be 2-D (l + u + 1, M), got shape {_util.shape(ab)}")
+    rows, n = _util.shape(ab)
+    if nlower + nupper + 1 != rows:
+        raise ValueError("invalid values for the number of lower and upper diagonals: l+u+1 (%d) does not equal "
+                         "ab.shape[0] (%d)" % (nlower + nupper + 1, rows))
+    i, j = np.arange(n)[:, None], np.arange(n)[None, :]
+    band = nupper + i - j
+    inside = (band >= 0) & (band < rows)
+    flat = np.where(inside, band, 0) * n + np.broadcast_to(j, (n, n))
+    a = _anp().where(inside, _anp().take(_anp().ravel(ab), flat), 0.0)
+    return solve(a, b, check_finite=check_finite)
+
+
 __all__ = ["LinAlgError", "cholesky", "cho_factor", "cho_solve", "solve_triangular", "solve", "inv", "det",
-           "eigh", "eigvalsh"]
+           "eigh", "eigvalsh", "lu_factor", "lu_solve", "lu", "qr", "svd", "svdvals", "expm", "expm_frechet",
+           "logm", "sqrtm", "block_diag", "toeplitz", "solve_banded"]
