@@ -18,6 +18,8 @@ Differences from SciPy, all deliberate:
     principal logarithm / root and raise where SciPy would return a complex one.
 Not provided: eig, eigvals (use numpy.linalg's, values only), lstsq, pinv's atol, qr's pivoting.
 """
+import warnings
+
 import numpy as np
 
 from ..core import concrete_or_none
@@ -292,7 +294,10 @@ def expm_frechet(A, E, method=None, compute_expm=True, check_finite=True):
 
 
 def _matfun_with_errest(p, A, disp, name, residual):
-    X = p.bind(_square(A, True))
+    if disp is not _DISP:
+        warnings.warn("The `disp` argument is deprecated and will be removed in SciPy 1.18.0.", DeprecationWarning,
+                      stacklevel=3)
+    X = p.bind(A)
     if disp is _DISP or disp:
         return X
     anp = _anp()
