@@ -397,14 +397,14 @@ def svd_into(a, u, s, vt, full):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def pinv_into(a, out, rcond):
-    """out <- numpy.linalg.pinv(a, rcond): singular values <= rcond * s_max are dropped; NaN for
+def pinv_into(a, out, rtol, atol):
+    """out <- the pseudo-inverse of a, singular values <= atol + rtol * s_max dropped; NaN for
     non-finite input."""
     m, n = a.shape
     k = min(m, n)
     u, s, vt = np.empty((m, k)), np.empty(k), np.empty((k, n))
     svd_into(a, u, s, vt, False)
-    cutoff = rcond * s[0] if k > 0 else 0.0
+    cutoff = atol + rtol * s[0] if k > 0 else atol
     for j in range(k):
         d = 1.0 / s[j] if s[j] > cutoff else 0.0
         for i in range(m):

@@ -96,7 +96,7 @@ def qr(a, mode="reduced"):
 
 
 # -- eig (values only, outside transforms) -------------------------------------------------------------------
-def _reject_tracer(a, name):
+def reject_tracer(a, name):
     if is_tracer(a):
         raise NotImplementedError(f"{name}: general (complex) eigendecompositions cannot be traced by grad/jvp/jit "
                                   f"here; for a symmetric matrix use eigh/eigvalsh, which are differentiable")
@@ -106,13 +106,13 @@ def _reject_tracer(a, name):
 def eig(a):
     """numpy.linalg.eig -> EigResult(eigenvalues, eigenvectors), complex in general; values only
     (raises NotImplementedError under grad/jvp/jit; use eigh for symmetric matrices)."""
-    w, v = np.linalg.eig(_reject_tracer(a, "eig"))
+    w, v = np.linalg.eig(reject_tracer(a, "eig"))
     return EigResult(w, v)
 
 
 def eigvals(a):
     """numpy.linalg.eigvals, values only (raises under grad/jvp/jit; use eigvalsh for symmetric matrices)."""
-    return np.linalg.eigvals(_reject_tracer(a, "eigvals"))
+    return np.linalg.eigvals(reject_tracer(a, "eigvals"))
 
 
 # -- pinv, lstsq, matrix_rank, cond ----------------------------------------------------------------------
@@ -140,41 +140,49 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=_NoValue):
         raise ValueError("`rtol` and `rcond` can't be both set.")
     if hermitian:
         a = pl.sym_from_lower(square_stack(a))
-    return pd.pinv_p.bind(a, rcond=_scalar(rcond, "pinv: rcond"))
+    return pd.pinv_p.bind(a, rtol=_scalar(rcond, "pinv: rcond"), atol=0.0)
+
+
+def least_squares(a, b, rtol, name):
+    """(x, residuals or None, rank, s) of min ||a x - b|| shared by numpy's and scipy's lstsq: x =
+    pinv(a) @ b with singular values <= rtol * s_max dropped (LAPACK gelsd's cutoff); residuals, the
+    squared column norms of b - a x, when M > N and rank == N (under `jit` the rank is not known
+    when tracing: then whenever M > N). rank is an int when concrete."""
+    a, b = as_float(a), as_float(b)
+    if _util.ndim(a) != 2:
+        raise LinAlgError(f"{name}: {_util.ndim(a)}-dimensional array given. Array must be two-dimensional")
+    m, n = _util.shape(a)
+    if _util.ndim(b) not in (1, 2):
+        raise LinAlgError(f"{name}: {_util.ndim(b)}-dimensional b given. b must be one- or two-dimensional")
+    if _util.shape(b)[0] != m:
+        raise LinAlgError(f"{name}: Incompatible dimensions: a has {m} rows, b has {_util.shape(b)[0]}")
+    anp = _anp()
+    x = anp.matmul(pd.pinv_p.bind(a, rtol=float(rtol), atol=0.0), b)
+    s = svdvals(a)
+    rank = anp.sum(anp.greater(s, rtol * s[..., 0]), axis=-1) if min(m, n) else np.int64(0)
+    concrete_rank = concrete_or_none(rank)
+    if concrete_rank is not None:
+        rank = int(concrete_rank)
+    residuals = None
+    if m > n and (concrete_rank is None or rank == n):
+        residuals = anp.sum(anp.square(b - anp.matmul(a, x)), axis=0)
+    return x, residuals, rank, s
 
 
 def lstsq(a, b, rcond=None):
     """numpy.linalg.lstsq -> (x, residuals, rank, s): the minimum-norm least-squares solution.
 
-    x = pinv(a, rcond) @ b (LAPACK gelsd's cutoff: s <= rcond * s_max is zero; rcond defaults to
-    eps * max(M, N)), differentiable where the rank is locally constant. residuals are the squared
-    column norms of b - a x when rank == N < M, else empty. Under `jit` the rank is not known when
-    tracing: residuals are then returned whenever M > N.
+    rcond defaults to eps * max(M, N); x is differentiable where the rank is locally constant.
+    residuals has shape (K,) ((1,) for a vector b) when rank == N < M, else (0,); under `jit` it is
+    returned whenever M > N (the rank is not known when tracing).
     """
-    a = as_float(a)
-    if _util.ndim(a) != 2:
-        raise LinAlgError(f"{_util.ndim(a)}-dimensional array given. Array must be two-dimensional")
-    m, n = _util.shape(a)
-    b = as_float(b)
-    vector = _util.ndim(b) == 1
-    if _util.ndim(b) not in (1, 2):
-        raise LinAlgError(f"{_util.ndim(b)}-dimensional array given. Array must be two-dimensional")
-    if _util.shape(b)[0] != m:
-        raise LinAlgError("Incompatible dimensions")
+    m, n = _util.shape(a)[-2:] if _util.ndim(a) >= 2 else (0, 0)
     rcond = np.finfo(np.float64).eps * max(m, n) if rcond is None else _scalar(rcond, "lstsq: rcond")
-    anp = _anp()
-    x = anp.matmul(pd.pinv_p.bind(a, rcond=rcond), b)
-    s = svdvals(a)
-    rank = anp.sum(anp.greater(s, rcond * s[..., 0]), axis=-1) if min(m, n) else np.int64(0)
-    concrete_rank = concrete_or_none(rank)
-    full = m > n and (concrete_rank is None or int(concrete_rank) == n)
-    if full:
-        resid = anp.sum(anp.square(b - anp.matmul(a, x)), axis=0)
-        residuals = anp.reshape(resid, (1,)) if vector else resid
-    else:
+    x, residuals, rank, s = least_squares(a, b, rcond, "lstsq")
+    if residuals is None:
         residuals = np.empty((0,), np.float64)
-    if concrete_rank is not None:
-        rank = int(concrete_rank)
+    elif _util.ndim(residuals) == 0:
+        residuals = _anp().reshape(residuals, (1,))
     return x, residuals, rank, s
 
 

@@ -189,8 +189,8 @@ qr_p.def_emit(lambda ctx, eqn: emit_call(ctx, eqn, (2,), (2, 2), lambda i, o: [
     f"rl.qr_into({i[0]}, {o[0]}, {o[1]})"]))
 
 
-# -- pinv: the Moore-Penrose pseudo-inverse, singular values <= rcond * s_max dropped -------------------
-def _pinv_shape(a, rcond):
+# -- pinv: the Moore-Penrose pseudo-inverse, singular values <= atol + rtol * s_max dropped -------------
+def _pinv_shape(a, rtol, atol):
     if a.ndim < 2:
         raise ValueError(f"pinv expects a stack of matrices, got shape {a.shape}")
     return ShapedArray(a.shape[:-2] + (a.shape[-1], a.shape[-2]), float_dtype(a.dtype))
@@ -200,7 +200,7 @@ def _eye_like(n, x):
     return np.eye(n)
 
 
-def _pinv_jvp(g, p, a, rcond):
+def _pinv_jvp(g, p, a, rtol, atol):
     """Golub and Pereyra (1973), valid where the rank is locally constant:
     dp = -p da p + p p^T da^T (I - a p) + (I - p a) da^T p^T p."""
     m, n = _shape(a)[-2:]
@@ -209,20 +209,29 @@ def _pinv_jvp(g, p, a, rcond):
             + _mm(_eye_like(n, a) - _mm(p, a), gt, pt, p))
 
 
-def _pinv_vjp(ct, p, a, rcond):
+def _pinv_vjp(ct, p, a, rtol, atol):
     m, n = _shape(a)[-2:]
     pt, ctt = swap_last(p), swap_last(ct)
     return (-_mm(pt, ct, pt) + _mm(_eye_like(m, a) - _mm(a, p), ctt, p, pt)
             + _mm(pt, p, ctt, _eye_like(n, a) - _mm(p, a)))
 
 
+def _pinv_impl(a, rtol, atol):
+    """numpy.linalg.pinv's computation with the cutoff atol + rtol * s_max (SciPy's form)."""
+    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    cutoff = atol + rtol * np.max(s, axis=-1, initial=0.0, keepdims=True)
+    large = s > cutoff
+    s_inv = np.divide(1.0, s, where=large, out=np.zeros_like(s))
+    return np.matmul(np.swapaxes(vt, -1, -2), s_inv[..., None] * np.swapaxes(u, -1, -2))
+
+
 pinv_p = Primitive("pinv")
-pinv_p.def_impl(lambda a, rcond: np.linalg.pinv(a, rcond=rcond))
+pinv_p.def_impl(_pinv_impl)
 pinv_p.def_shape(_pinv_shape)
 pinv_p.def_jvp(_pinv_jvp)
 pinv_p.def_vjp(_pinv_vjp)
 pinv_p.def_emit(lambda ctx, eqn: emit_call(ctx, eqn, (2,), (2,), lambda i, o: [
-    f"rl.pinv_into({i[0]}, {o[0]}, {eqn.params['rcond']!r})"]))
+    f"rl.pinv_into({i[0]}, {o[0]}, {float(eqn.params['rtol'])!r}, {float(eqn.params['atol'])!r})"]))
 
 
 # -- lu: LAPACK getrf's packed factors and pivots (square matrices) -----------------------------------

@@ -16,7 +16,10 @@ Differences from SciPy, all deliberate:
   * `expm`, `logm`, `sqrtm` are differentiated through their Frechet derivatives (the block-triangular
     identity f([[A, E], [0, A]]) = [[f(A), L_f(A, E)], [0, f(A)]]); `logm`/`sqrtm` return the real
     principal logarithm / root and raise where SciPy would return a complex one.
-Not provided: eig, eigvals (use numpy.linalg's, values only), lstsq, pinv's atol, qr's pivoting.
+  * `eig`/`eigvals` give values only: they raise under grad/jvp/jit (use eigh for symmetric matrices).
+  * `lstsq` computes x = pinv(a) @ b (gelsd's cutoff) whatever `lapack_driver`; under `jit` the residues
+    are returned whenever M > N (the rank is not known when tracing).
+Not provided: qr's pivoting and mode='raw'.
 """
 import warnings
 
@@ -24,6 +27,7 @@ import numpy as np
 
 from ..core import concrete_or_none
 from ..numpy import linalg as nla
+from ..numpy import linalg_decomp as nld
 from ..primitives import linalg as pl
 from ..primitives import linalg_decomp as pd
 from ..primitives import linalg_matfun as pm
@@ -271,6 +275,53 @@ def svdvals(a, overwrite_a=False, check_finite=True):
     return nla.svdvals(_matrix(a, check_finite, "svdvals"))
 
 
+def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+    """scipy.linalg.pinv: singular values <= atol + rtol * s_max dropped (atol 0, rtol max(M, N) * eps by
+    default); with return_rank also the rank. Differentiable where the rank is locally constant."""
+    a = _matrix(a, check_finite, "pinv")
+    atol = 0.0 if atol is None else float(atol)
+    rtol = max(_util.shape(a)[-2:]) * np.finfo(np.float64).eps if rtol is None else float(rtol)
+    if atol < 0.0 or rtol < 0.0:
+        raise ValueError("atol and rtol values must be positive.")
+    B = pd.pinv_p.bind(a, rtol=rtol, atol=atol)
+    if not return_rank:
+        return B
+    s = nla.svdvals(a)
+    rank = _anp().sum(_anp().greater(s, atol + rtol * _anp().max(s, axis=-1, keepdims=True)), axis=-1)
+    value = concrete_or_none(rank)
+    return B, (rank if value is None else (int(value) if np.ndim(value) == 0 else value))
+
+
+def lstsq(a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True, lapack_driver=None):
+    """scipy.linalg.lstsq -> (x, residues, rank, s): minimum-norm least squares, singular values
+    < cond * s_max (default eps) treated as zero; residues (squared norms of the columns of b - a x, a
+    scalar for a vector b) when M > N and rank == N, else empty. s is None for lapack_driver='gelsy'."""
+    if lapack_driver not in (None, "gelsd", "gelsy", "gelss"):
+        raise ValueError(f"LAPACK driver {lapack_driver!r} is not found")
+    a, b = _checked(a, check_finite), _checked(b, check_finite)
+    x, residues, rank, s = nld.least_squares(a, b, np.finfo(np.float64).eps if cond is None else float(cond),
+                                             "lstsq")
+    if residues is None or lapack_driver == "gelsy":
+        residues = np.empty((0,), np.float64)
+    return x, residues, rank, (None if lapack_driver == "gelsy" else s)
+
+
+def eig(a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False, check_finite=True,
+        homogeneous_eigvals=False):
+    """scipy.linalg.eig, values only: raises NotImplementedError under grad/jvp/jit (complex results);
+    for a symmetric matrix use eigh."""
+    from scipy.linalg import eig as _eig
+    return _eig(nld.reject_tracer(a, "eig"), None if b is None else nld.reject_tracer(b, "eig"), left=left,
+                right=right, check_finite=check_finite, homogeneous_eigvals=homogeneous_eigvals)
+
+
+def eigvals(a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
+    """scipy.linalg.eigvals, values only (raises under grad/jvp/jit; use eigvalsh for symmetric matrices)."""
+    from scipy.linalg import eigvals as _eigvals
+    return _eigvals(nld.reject_tracer(a, "eigvals"), None if b is None else nld.reject_tracer(b, "eigvals"),
+                    check_finite=check_finite, homogeneous_eigvals=homogeneous_eigvals)
+
+
 # -- matrix functions --------------------------------------------------------------------------------------
 _DISP = object()
 
@@ -360,6 +411,32 @@ def toeplitz(c, r=None):
     return anp.take(vals, idx, axis=-1)
 
 
+def _vector(x):
+    x = _anp().asarray(x)
+    return _anp().reshape(x, (1,)) if _util.ndim(x) == 0 else x
+
+
+def circulant(c):
+    """scipy.linalg.circulant: out[..., i, j] = c[..., (i - j) % n] (leading axes of c are a batch)."""
+    c = _vector(c)
+    n = _util.shape(c)[-1]
+    return _anp().take(c, (np.arange(n)[:, None] - np.arange(n)[None, :]) % n, axis=-1)
+
+
+def hankel(c, r=None):
+    """scipy.linalg.hankel: first column c, last row r (r[0] ignored; zeros if None), constant
+    anti-diagonals: out[..., i, j] = concatenate(c, r[1:])[..., i + j]."""
+    anp = _anp()
+    c = _vector(c)
+    r = anp.zeros_like(c) if r is None else _vector(r)
+    m, n = _util.shape(c)[-1], _util.shape(r)[-1]
+    batch = np.broadcast_shapes(_util.shape(c)[:-1], _util.shape(r)[:-1])
+    dtype = np.result_type(_util.dtype(c), _util.dtype(r))
+    vals = anp.concatenate([anp.broadcast_to(anp.astype(c, dtype), batch + (m,)),
+                            anp.broadcast_to(anp.astype(r, dtype), batch + (n,))[..., 1:]], axis=-1)
+    return anp.take(vals, np.arange(m)[:, None] + np.arange(n)[None, :], axis=-1)
+
+
 def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):
     """scipy.linalg.solve_banded: x with a x = b for the banded a stored as ab[u + i - j, j] = a[i, j].
 
@@ -384,4 +461,5 @@ def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_fi
 
 __all__ = ["LinAlgError", "cholesky", "cho_factor", "cho_solve", "solve_triangular", "solve", "inv", "det",
            "eigh", "eigvalsh", "lu_factor", "lu_solve", "lu", "qr", "svd", "svdvals", "expm", "expm_frechet",
-           "logm", "sqrtm", "block_diag", "toeplitz", "solve_banded"]
+           "logm", "sqrtm", "block_diag", "toeplitz", "solve_banded", "pinv", "lstsq", "eig", "eigvals", "circulant",
+           "hankel"]

@@ -107,6 +107,12 @@ CASES = [
     Case("numpy.pinv hermitian (lower triangle)", lambda a: anp.linalg.pinv(a, hermitian=True),
          lambda a: np.linalg.pinv(a, hermitian=True), [lambda s: spd(s) + np.triu(matrix(s), 1)], [(4, 4)],
          rtol=1e-9),
+    Case("scipy.pinv atol/rtol, return_rank", lambda a: asl.pinv(a, atol=0.1, rtol=1e-3, return_rank=True),
+         lambda a: sl.pinv(a, atol=0.1, rtol=1e-3, return_rank=True), [matrix], [(5, 3), (3, 5)]),
+    Case("scipy.lstsq vector b (scalar residue)", lambda a, b: asl.lstsq(a, b)[:2], lambda a, b: sl.lstsq(a, b)[:2],
+         [matrix, vec], [(5, 3)]),
+    Case("scipy.lstsq matrix b, wide", lambda a, b: asl.lstsq(a, b)[0], lambda a, b: sl.lstsq(a, b)[0],
+         [matrix, rhs], [(5, 3), (3, 5)]),
     Case("numpy.lstsq tall, vector b", lambda a, b: anp.linalg.lstsq(a, b)[:2],
          lambda a, b: np.linalg.lstsq(a, b)[:2], [matrix, vec], [(5, 3)]),
     Case("numpy.lstsq tall, matrix b", lambda a, b: anp.linalg.lstsq(a, b)[:2],
@@ -152,6 +158,9 @@ CASES = [
          [matrix, lambda s: matrix((2, 1))], [(2, 3, 2)]),
     Case("scipy.toeplitz", asl.toeplitz, sl.toeplitz, [lambda s: vec(s), lambda s: vec(s[::-1], 8)], [(3, 4)]),
     Case("scipy.toeplitz symmetric, batched", asl.toeplitz, sl.toeplitz, [lambda s: matrix(s)], [(2, 3)]),
+    Case("scipy.circulant", asl.circulant, sl.circulant, [lambda s: matrix(s)], [(2, 3)]),
+    Case("scipy.hankel", asl.hankel, sl.hankel, [lambda s: vec(s), lambda s: vec(s[::-1], 8)], [(3, 4)]),
+    Case("scipy.hankel r=None", asl.hankel, sl.hankel, [lambda s: vec(s)], [(3, 4)]),
     Case("scipy.solve_banded (l=1, u=2)", lambda ab, b: asl.solve_banded((1, 2), ab, b),
          lambda ab, b: sl.solve_banded((1, 2), ab, b), [lambda s: _rng(s, 9).standard_normal(s) + 4 * (np.arange(
              s[0]) == 2)[:, None], lambda s: rhs((s[1], s[1]))], [(4, 5)]),
@@ -255,6 +264,10 @@ def test_eig_values_match_numpy():
     np.testing.assert_allclose(np.sort_complex(w), np.sort_complex(w0), rtol=1e-12)
     np.testing.assert_allclose(a @ v, v * w, atol=1e-12)
     np.testing.assert_allclose(np.sort_complex(anp.linalg.eigvals(a)), np.sort_complex(w0), rtol=1e-12)
+    for ours, ref in [(asl.eig(a), sl.eig(a)), (asl.eig(a, left=True), sl.eig(a, left=True)),
+                      ((asl.eigvals(a),), (sl.eigvals(a),))]:
+        for o, r in zip(ours, ref):
+            np.testing.assert_array_equal(o, r)
 
 
 def test_numpy_linalg_names_all_present():
@@ -274,7 +287,7 @@ def decompositions(a_tall, a_sq, b, stack):
     qw, rw = anp.linalg.qr(anp.swapaxes(a_tall, 0, 1))
     us, ss, vts = anp.linalg.svd(stack, full_matrices=False)
     return [(u * s) @ vt, abs(u), abs(vt), (uw * sw) @ vtw, q, r, qw, rw, anp.linalg.pinv(a_tall),
-            anp.linalg.lstsq(a_tall, b)[0], anp.linalg.cond(a_sq), asl.lu_solve(asl.lu_factor(a_sq), b[:4]),
+            anp.linalg.lstsq(a_tall, b)[0], asl.pinv(a_tall, atol=0.1), anp.linalg.cond(a_sq), asl.lu_solve(asl.lu_factor(a_sq), b[:4]),
             asl.lu_solve(asl.lu_factor(a_sq), b[:4], trans=1), asl.lu(a_sq)[1], abs(us), ss, anp.linalg.qr(stack)[1]]
 
 
