@@ -54,6 +54,13 @@ def vec(shape, salt=5):
     return _rng(shape, salt).standard_normal(shape[-2:-1])
 
 
+def sym_band(shape, lower=False, salt=11):
+    """A symmetric positive definite band matrix in LAPACK's upper (or lower) band storage."""
+    ab = 0.3 * _rng(shape, salt).standard_normal(shape)
+    ab[0 if lower else -1] += 3.0  # the diagonal
+    return ab
+
+
 class Case:
     """One table row: ours(*args), the NumPy/SciPy reference, argument makers called with each shape;
     order=0 means values only (no derivative exists)."""
@@ -161,6 +168,17 @@ CASES = [
     Case("scipy.circulant", asl.circulant, sl.circulant, [lambda s: matrix(s)], [(2, 3)]),
     Case("scipy.hankel", asl.hankel, sl.hankel, [lambda s: vec(s), lambda s: vec(s[::-1], 8)], [(3, 4)]),
     Case("scipy.hankel r=None", asl.hankel, sl.hankel, [lambda s: vec(s)], [(3, 4)]),
+    Case("scipy.solveh_banded upper", asl.solveh_banded, sl.solveh_banded, [sym_band, lambda s: rhs((s[1], s[1]))],
+         [(3, 5)]),
+    Case("scipy.solveh_banded lower, vector b", lambda ab, b: asl.solveh_banded(ab, b, lower=True),
+         lambda ab, b: sl.solveh_banded(ab, b, lower=True), [lambda s: sym_band(s, True), lambda s: vec((s[1], 1))],
+         [(3, 5)]),
+    Case("scipy.cholesky_banded + cho_solve_banded",
+         lambda ab, b: (asl.cholesky_banded(ab), asl.cho_solve_banded((asl.cholesky_banded(ab), False), b)),
+         lambda ab, b: (sl.cholesky_banded(ab), sl.cho_solve_banded((sl.cholesky_banded(ab), False), b)),
+         [sym_band, lambda s: rhs((s[1], s[1]))], [(3, 5)]),
+    Case("scipy.cholesky_banded lower", lambda ab: asl.cholesky_banded(ab, lower=True),
+         lambda ab: sl.cholesky_banded(ab, lower=True), [lambda s: sym_band(s, True)], [(3, 5)]),
     Case("scipy.solve_banded (l=1, u=2)", lambda ab, b: asl.solve_banded((1, 2), ab, b),
          lambda ab, b: sl.solve_banded((1, 2), ab, b), [lambda s: _rng(s, 9).standard_normal(s) + 4 * (np.arange(
              s[0]) == 2)[:, None], lambda s: rhs((s[1], s[1]))], [(4, 5)]),
