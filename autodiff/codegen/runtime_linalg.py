@@ -122,19 +122,19 @@ def _lu(a, lu, perm):
 
 @jit
 def _getrf(a, lu, perm, ipiv):
-    """As _lu, also recording LAPACK's ipiv (row k swapped with ipiv[k]); a zero pivot column is
-    skipped, as getrf does, and makes the returned sign 0.0."""
-    n = a.shape[0]
-    for i in range(n):
+    """As _lu for an (m, n) matrix, also recording LAPACK's ipiv (row k swapped with ipiv[k], k <
+    min(m, n)); a zero pivot column is skipped, as getrf does, and makes the returned sign 0.0."""
+    m, n = a.shape
+    for i in range(m):
         perm[i] = i
         for j in range(n):
             lu[i, j] = a[i, j]
     sign, singular = 1.0, False
-    for k in range(n):
-        p, m = k, abs(lu[k, k])
-        for i in range(k + 1, n):
-            if abs(lu[i, k]) > m:
-                p, m = i, abs(lu[i, k])
+    for k in range(min(m, n)):
+        p, big = k, abs(lu[k, k])
+        for i in range(k + 1, m):
+            if abs(lu[i, k]) > big:
+                p, big = i, abs(lu[i, k])
         ipiv[k] = p
         if p != k:
             for j in range(n):
@@ -145,7 +145,7 @@ def _getrf(a, lu, perm, ipiv):
         if d == 0.0:
             singular = True
             continue
-        for i in range(k + 1, n):
+        for i in range(k + 1, m):
             f = lu[i, k] / d
             lu[i, k] = f
             for j in range(k + 1, n):

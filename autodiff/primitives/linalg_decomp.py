@@ -2,8 +2,8 @@
 its numpy/scipy impl, JVP, VJP and Numba emitter side by side.
 
 Derivatives follow JAX's rules (real matrices): the SVD's assume distinct non-zero singular values
-(they contain 1/(s_j^2 - s_i^2)); the QR's need full column rank and m >= n (reduced Q); the LU's a
-square matrix with non-zero pivots, the pivoting itself being piecewise constant. Factors whose extra
+(they contain 1/(s_j^2 - s_i^2)); the QR's need full column rank and m >= n (reduced Q); the LU's
+non-zero pivots, the pivoting itself being piecewise constant. Factors whose extra
 columns are an arbitrary basis (full_matrices / complete Q of a non-square matrix) have no derivative:
 their rules raise NotImplementedError naming the option to use instead.
 """
@@ -12,7 +12,7 @@ import numpy as np
 from ..avals import ShapedArray, float_dtype
 from ..core import Primitive
 from ..rules import nograd_primitive
-from .linalg import (_flag, _float_square_shape, _shape, diag_embed_p, diag_part_p, emit_call, emit_loop,
+from .linalg import (_flag, _shape, diag_embed_p, diag_part_p, emit_call, emit_loop,
                      matmul_p, swap_last, tri_p, triangular_solve, tril, triu)
 
 
@@ -234,43 +234,44 @@ pinv_p.def_emit(lambda ctx, eqn: emit_call(ctx, eqn, (2,), (2,), lambda i, o: [
     f"rl.pinv_into({i[0]}, {o[0]}, {float(eqn.params['rtol'])!r}, {float(eqn.params['atol'])!r})"]))
 
 
-# -- lu: LAPACK getrf's packed factors and pivots (square matrices) -----------------------------------
+# -- lu: LAPACK getrf's packed factors and pivots ------------------------------------------------------
 def _lu_impl(a):
     from scipy.linalg import lu_factor
     lu, piv = lu_factor(a, check_finite=False)
-    return [lu, piv.astype(np.int32)]
+    return [lu, np.asarray(piv).astype(np.int32)]
 
 
 def _lu_shape(a):
-    sq = _float_square_shape(a)
-    return [sq, ShapedArray(a.shape[:-1], np.dtype(np.int32))]
+    if a.ndim < 2:
+        raise ValueError(f"lu expects a stack of matrices, got shape {a.shape}")
+    return [ShapedArray(a.shape, float_dtype(a.dtype)), ShapedArray(a.shape[:-2] + (min(a.shape[-2:]),),
+                                                                     np.dtype(np.int32))]
 
 
-def _pivot_matrix_impl(piv):
-    """P^T with P^T a = L U: the row swaps i <-> piv[i], in order, applied to the identity."""
+def _pivot_matrix_impl(piv, size):
+    """P^T (size x size) with P^T a = L U: the row swaps i <-> piv[i], in order, applied to the identity."""
     piv = np.asarray(piv)
-    n = piv.shape[-1]
-    out = np.zeros(piv.shape + (n,))
+    out = np.zeros(piv.shape[:-1] + (size, size))
     for idx in np.ndindex(*piv.shape[:-1]):
-        perm = np.arange(n)
+        perm = np.arange(size)
         for i, p in enumerate(piv[idx]):
             perm[i], perm[p] = perm[p], perm[i]
-        out[idx + (np.arange(n), perm)] = 1.0
+        out[idx + (np.arange(size), perm)] = 1.0
     return out
 
 
 pivot_matrix_p = nograd_primitive("pivot_matrix", _pivot_matrix_impl,
-                                  lambda piv: ShapedArray(piv.shape + piv.shape[-1:], np.dtype(np.float64)))
+                                  lambda piv, size: ShapedArray(piv.shape[:-1] + (size, size), np.dtype(np.float64)))
 
 
 def _pivot_lines(eqn, piv, out):
-    n = eqn.inputs[0].aval.shape[-1]
-    return [f"perm = np.arange({n})",
-            f"for i in range({n}):",
+    k, m = eqn.inputs[0].aval.shape[-1], eqn.params["size"]
+    return [f"perm = np.arange({m})",
+            f"for i in range({k}):",
             f"    p = {piv.at('i')}",
             f"    perm[i], perm[p] = perm[p], perm[i]",
-            f"for i in range({n}):",
-            f"    for j in range({n}):",
+            f"for i in range({m}):",
+            f"    for j in range({m}):",
             f"        {out.at('i', 'j')} = 0.0",
             f"    {out.at('i', 'perm[i]')} = 1.0"]
 
@@ -278,20 +279,41 @@ def _pivot_lines(eqn, piv, out):
 pivot_matrix_p.def_emit(lambda ctx, eqn: emit_loop(ctx, eqn, (1,), (2,), lambda i, o: _pivot_lines(eqn, i[0], o[0])))
 
 
-def unit_lower(lu):
-    """L from packed LU factors: the strict lower triangle plus the identity."""
-    n = _shape(lu)[-1]
-    return tri_p.bind(lu, k=-1, lower=True, diag=1.0) + np.eye(n)
+def pivot_matrix(piv, m):
+    """P^T for LAPACK pivots piv of an m-row matrix: P^T a = L U."""
+    return pivot_matrix_p.bind(piv, size=int(m))
+
+
+def lu_factors(lu):
+    """(L (m, k), U (k, n)) from getrf's packed (m, n) result, k = min(m, n)."""
+    from .shape import static_slice
+    m, n = _shape(lu)[-2:]
+    k, nd = min(m, n), len(_shape(lu))
+    lower = lu if k == n else static_slice(lu, nd - 1, 0, k)
+    upper = lu if k == m else static_slice(lu, nd - 2, 0, k)
+    return tri_p.bind(lower, k=-1, lower=True, diag=1.0) + np.eye(m, k), triu(upper)
+
+
+def _square_factors(lu):
+    """L padded to (m, m) and U to (n, n) with identity blocks (JAX's rule for rectangular LU)."""
+    anp = _anp()
+    m, n = _shape(lu)[-2:]
+    k, batch = min(m, n), _shape(lu)[:-2]
+    l, u = lu_factors(lu)
+    if m > k:
+        l = anp.concatenate([l, anp.broadcast_to(np.eye(m)[:, k:], batch + (m, m - k))], axis=-1)
+    if n > k:
+        u = anp.concatenate([u, anp.broadcast_to(np.eye(n)[k:], batch + (n - k, n))], axis=-2)
+    return l, u
 
 
 def _lu_jvp(primals, tangents):
     (a,), (da,) = primals, tangents
     lu, piv = lu_p.bind(a)
-    pt = pivot_matrix_p.bind(piv)
-    x = triangular_solve(lu, _mm(pt, da), True, unit_diagonal=True)  # L^{-1} P^T da
-    x = _right_solve_r(x, triu(lu))                                    # ... U^{-1}
-    dlu = _mm(unit_lower(lu), tril(x, -1)) + _mm(triu(x), triu(lu))
-    return [lu, piv], [dlu, None]
+    l, u = _square_factors(lu)
+    x = triangular_solve(l, _mm(pivot_matrix(piv, _shape(a)[-2]), da), True, unit_diagonal=True)  # L^{-1} P^T da
+    x = _right_solve_r(x, u)                                                                     # ... U^{-1}
+    return [lu, piv], [_mm(l, tril(x, -1)) + _mm(triu(x), u), None]
 
 
 def _lu_vjp(cts, ans, args):
@@ -299,14 +321,14 @@ def _lu_vjp(cts, ans, args):
     if lu_bar is None:
         return [None]
     lu, piv = ans
-    u = triu(lu)
-    x_bar = tril(_mm(swap_last(unit_lower(lu)), lu_bar), -1) + triu(_mm(lu_bar, swap_last(u)))
-    y = triangular_solve(lu, x_bar, True, trans=True, unit_diagonal=True)          # L^{-T} x_bar
-    y = swap_last(triangular_solve(lu, swap_last(y), False))                         # ... U^{-T}
-    return [_mm(swap_last(pivot_matrix_p.bind(piv)), y)]
+    l, u = _square_factors(lu)
+    x_bar = tril(_mm(swap_last(l), lu_bar), -1) + triu(_mm(lu_bar, swap_last(u)))
+    y = triangular_solve(l, x_bar, True, trans=True, unit_diagonal=True)   # L^{-T} x_bar
+    y = swap_last(triangular_solve(u, swap_last(y), False))                 # ... U^{-T}
+    return [_mm(swap_last(pivot_matrix(piv, _shape(lu)[-2])), y)]
 
 
-lu_p = Primitive("lu", multiple_results=True)  # [lu (L\U packed), piv (int32, LAPACK row swaps)]
+lu_p = Primitive("lu", multiple_results=True)  # [lu (L\\U packed), piv (int32, LAPACK row swaps)]
 lu_p.def_impl(_lu_impl)
 lu_p.def_shape(_lu_shape)
 lu_p.def_jvp_full(_lu_jvp)

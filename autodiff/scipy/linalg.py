@@ -12,7 +12,6 @@ Differences from SciPy, all deliberate:
     is singular gives NaN results (a sampler sees a NaN log-density, i.e. a divergence).
   * `solve`/`inv` with assume_a=None use the general LU solver (SciPy first detects structure; the
     function computed is the same).
-  * `lu`/`lu_factor` take square matrices (SciPy also factors rectangular ones).
   * `expm`, `logm`, `sqrtm` are differentiated through their Frechet derivatives (the block-triangular
     identity f([[A, E], [0, A]]) = [[f(A), L_f(A, E)], [0, f(A)]]); `logm`/`sqrtm` return the real
     principal logarithm / root and raise where SciPy would return a complex one.
@@ -196,19 +195,11 @@ def _matrix(a, check_finite, name):
     return a
 
 
-def _square_only(a, check_finite, name):
-    a = _matrix(a, check_finite, name)
-    m, n = _util.shape(a)[-2:]
-    if m != n:
-        raise NotImplementedError(f"{name}: only square matrices are supported here, got shape {(m, n)}")
-    return a
-
-
 def lu_factor(a, overwrite_a=False, check_finite=True):
     """scipy.linalg.lu_factor -> (lu, piv): L (unit diagonal, strict lower part) and U packed in lu,
-    piv LAPACK's 0-based row interchanges (row i swapped with piv[i]). Differentiable in a (the pivots
-    are piecewise constant); square matrices only."""
-    lu, piv = pd.lu_p.bind(_square_only(a, check_finite, "lu_factor"))
+    piv LAPACK's 0-based row interchanges (row i swapped with piv[i]), for (M, N) matrices.
+    Differentiable in a (the pivots are piecewise constant; JAX's rule)."""
+    lu, piv = pd.lu_p.bind(_matrix(a, check_finite, "lu_factor"))
     return lu, piv
 
 
@@ -220,7 +211,7 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     lu, piv = lu_and_piv
     lu = _square(lu, check_finite)
     b, vector = nla.as_rhs(lu, _checked(b, check_finite), "lu_solve")
-    pt = pd.pivot_matrix_p.bind(piv)  # P^T: a = P L U
+    pt = pd.pivot_matrix(piv, _util.shape(lu)[-1])  # P^T: a = P L U
     if not _trans_flag(trans):
         y = pl.triangular_solve(lu, _anp().matmul(pt, b), True, unit_diagonal=True)
         x = pl.triangular_solve(lu, y, False)
@@ -231,11 +222,11 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
 
 
 def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
-    """scipy.linalg.lu -> (p, l, u) with a = p @ l @ u ((pl, u) if permute_l; p as row indices with
-    a = l[p] @ u if p_indices). Square matrices only; differentiable in a."""
+    """scipy.linalg.lu -> (p, l, u) with a = p @ l @ u, l (M, K) and u (K, N) ((pl, u) if permute_l;
+    p as row indices with a = l[p] @ u if p_indices). Differentiable in a."""
     lu_, piv = lu_factor(a, check_finite=check_finite)
-    pt = pd.pivot_matrix_p.bind(piv)
-    l, u = pd.unit_lower(lu_), pl.triu(lu_)
+    pt = pd.pivot_matrix(piv, _util.shape(lu_)[-2])
+    l, u = pd.lu_factors(lu_)
     p = pl.swap_last(pt)
     if permute_l:
         return _anp().matmul(p, l), u

@@ -151,10 +151,10 @@ CASES = [
     Case("scipy.logm non-symmetric", asl.logm, sl.logm, [near_identity], [(3, 3)], rtol=1e-9),
     Case("scipy.sqrtm", asl.sqrtm, sl.sqrtm, [spd], SQUARE, rtol=1e-9),
     Case("scipy.sqrtm non-symmetric", asl.sqrtm, sl.sqrtm, [near_identity], [(3, 3)], rtol=1e-9),
-    Case("scipy.lu_factor", asl.lu_factor, sl.lu_factor, [matrix], [(4, 4), (2, 3, 3)]),
-    Case("scipy.lu", asl.lu, sl.lu, [matrix], [(4, 4), (2, 3, 3)]),
+    Case("scipy.lu_factor", asl.lu_factor, sl.lu_factor, [matrix], RECT),
+    Case("scipy.lu", asl.lu, sl.lu, [matrix], RECT),
     Case("scipy.lu permute_l / p_indices", lambda a: asl.lu(a, permute_l=True) + asl.lu(a, p_indices=True),
-         lambda a: sl.lu(a, permute_l=True) + sl.lu(a, p_indices=True), [matrix], [(4, 4)]),
+         lambda a: sl.lu(a, permute_l=True) + sl.lu(a, p_indices=True), [matrix], [(4, 4), (5, 3), (3, 5)]),
     Case("scipy.lu_solve", lambda a, b: asl.lu_solve(asl.lu_factor(a), b),
          lambda a, b: sl.lu_solve(sl.lu_factor(a), b), [matrix, rhs], [(4, 4)]),
     Case("scipy.lu_solve trans=1, vector b", lambda a, b: asl.lu_solve(asl.lu_factor(a), b, trans=1),
@@ -263,7 +263,8 @@ ERRORS = [
     ("tensorinv ind=0", lambda: anp.linalg.tensorinv(np.eye(2), ind=0), ValueError),
     ("tensorsolve shapes", lambda: anp.linalg.tensorsolve(np.ones((2, 3)), np.ones(2)), np.linalg.LinAlgError),
     ("logm with a negative eigenvalue (complex in SciPy)", lambda: asl.logm(-np.eye(2)), ValueError),
-    ("lu of a rectangular matrix", lambda: asl.lu(np.ones((3, 2))), NotImplementedError),
+    ("lu_solve with a rectangular factor", lambda: asl.lu_solve(asl.lu_factor(np.arange(6.0).reshape(3, 2) ** 2), np.ones(3)),
+     ValueError),
     ("solve_banded wrong l+u", lambda: asl.solve_banded((1, 1), np.ones((2, 3)), np.ones(3)), ValueError),
     ("expm_frechet shapes", lambda: asl.expm_frechet(np.eye(2), np.eye(3)), ValueError),
 ]
@@ -306,7 +307,7 @@ def decompositions(a_tall, a_sq, b, stack):
     us, ss, vts = anp.linalg.svd(stack, full_matrices=False)
     return [(u * s) @ vt, abs(u), abs(vt), (uw * sw) @ vtw, q, r, qw, rw, anp.linalg.pinv(a_tall),
             anp.linalg.lstsq(a_tall, b)[0], asl.pinv(a_tall, atol=0.1), anp.linalg.cond(a_sq), asl.lu_solve(asl.lu_factor(a_sq), b[:4]),
-            asl.lu_solve(asl.lu_factor(a_sq), b[:4], trans=1), asl.lu(a_sq)[1], abs(us), ss, anp.linalg.qr(stack)[1]]
+            asl.lu_solve(asl.lu_factor(a_sq), b[:4], trans=1), asl.lu(a_sq)[1], *asl.lu(a_tall), *asl.lu(stack), abs(us), ss, anp.linalg.qr(stack)[1]]
 
 
 def matrix_functions(a, p, c, ab):
