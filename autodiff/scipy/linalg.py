@@ -20,8 +20,6 @@ Differences from SciPy, all deliberate:
     are returned whenever M > N (the rank is not known when tracing).
 Not provided: qr's pivoting and mode='raw'.
 """
-import warnings
-
 import numpy as np
 
 from ..core import concrete_or_none
@@ -29,7 +27,6 @@ from ..numpy import linalg as nla
 from ..numpy import linalg_decomp as nld
 from ..primitives import linalg as pl
 from ..primitives import linalg_decomp as pd
-from ..primitives import linalg_matfun as pm
 from ..numpy import _util
 
 LinAlgError = np.linalg.LinAlgError
@@ -313,55 +310,8 @@ def eigvals(a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals
                     check_finite=check_finite, homogeneous_eigvals=homogeneous_eigvals)
 
 
-# -- matrix functions --------------------------------------------------------------------------------------
-_DISP = object()
-
-
-def expm(A):
-    """scipy.linalg.expm: the matrix exponential of each (..., n, n) matrix (scaling and squaring);
-    its JVP and VJP are Frechet derivatives (expm_frechet at A, and at A^T for the adjoint)."""
-    return pm.expm_p.bind(_square(A, False))
-
-
-def expm_frechet(A, E, method=None, compute_expm=True, check_finite=True):
-    """scipy.linalg.expm_frechet -> (expm(A), L(A, E)) (just L if compute_expm=False), the Frechet
-    derivative of expm at A in direction E, by the block method for either `method`."""
-    if method not in (None, "SPS", "blockEnlarge"):
-        raise ValueError(f"Unknown implementation {method}")
-    A, E = _square(A, check_finite), _square(E, check_finite)
-    if _util.shape(A) != _util.shape(E):
-        raise ValueError("expected A and E to be the same shape")
-    L = pm.frechet(pm.expm_p, A, E)
-    return (expm(A), L) if compute_expm else L
-
-
-def _matfun_with_errest(p, A, disp, name, residual):
-    if disp is not _DISP:
-        warnings.warn("The `disp` argument is deprecated and will be removed in SciPy 1.18.0.", DeprecationWarning,
-                      stacklevel=3)
-    X = p.bind(A)
-    if disp is _DISP or disp:
-        return X
-    anp = _anp()
-    return X, residual(X, anp)
-
-
-def logm(A, disp=_DISP):
-    """scipy.linalg.logm: the principal matrix logarithm (real here; raises where SciPy's is complex).
-    With disp=False returns (logm, errest), errest = ||expm(logm) - A||_1 / ||A||_1 as SciPy does."""
-    A = _square(A, True)
-    return _matfun_with_errest(pm.logm_p, A, disp, "logm", lambda X, anp: (
-        nla.norm(expm(X) - A, 1, axis=(-2, -1)) / nla.norm(A, 1, axis=(-2, -1))))
-
-
-def sqrtm(A, disp=_DISP, blocksize=_DISP):
-    """scipy.linalg.sqrtm: the principal square root (real here; raises where SciPy's is complex).
-    With disp=False returns (sqrtm, errest), errest = ||X X - A||_F^2 / ||A||_F as SciPy does."""
-    A = _square(A, True)
-    return _matfun_with_errest(pm.sqrtm_p, A, disp, "sqrtm", lambda X, anp: (
-        nla.norm(anp.matmul(X, X) - A, "fro", axis=(-2, -1)) ** 2 / nla.norm(A, "fro", axis=(-2, -1))))
-
-
+from .linalg_matfun import (coshm, cosm, expm, expm_frechet, fractional_matrix_power, logm, sinhm,  # noqa: E402
+                            sinm, sqrtm, tanhm, tanm)
 from .linalg_structured import (block_diag, cho_solve_banded, cholesky_banded, circulant, hankel,  # noqa: E402
                                 solve_banded, solveh_banded, toeplitz)
 
@@ -369,4 +319,5 @@ from .linalg_structured import (block_diag, cho_solve_banded, cholesky_banded, c
 __all__ = ["LinAlgError", "cholesky", "cho_factor", "cho_solve", "solve_triangular", "solve", "inv", "det",
            "eigh", "eigvalsh", "lu_factor", "lu_solve", "lu", "qr", "svd", "svdvals", "expm", "expm_frechet",
            "logm", "sqrtm", "block_diag", "toeplitz", "solve_banded", "pinv", "lstsq", "eig", "eigvals", "circulant",
-           "hankel", "solveh_banded", "cholesky_banded", "cho_solve_banded"]
+           "hankel", "solveh_banded", "cholesky_banded", "cho_solve_banded", "cosm", "sinm", "tanm", "coshm",
+           "sinhm", "tanhm", "fractional_matrix_power"]

@@ -151,6 +151,14 @@ CASES = [
     Case("scipy.logm non-symmetric", asl.logm, sl.logm, [near_identity], [(3, 3)], rtol=1e-9),
     Case("scipy.sqrtm", asl.sqrtm, sl.sqrtm, [spd], SQUARE, rtol=1e-9),
     Case("scipy.sqrtm non-symmetric", asl.sqrtm, sl.sqrtm, [near_identity], [(3, 3)], rtol=1e-9),
+    Case("scipy.cosm / sinm / tanm", lambda a: (asl.cosm(a), asl.sinm(a), asl.tanm(a)),
+         lambda a: (sl.cosm(a), sl.sinm(a), sl.tanm(a)), [lambda s: _rng(s, 6).standard_normal(s) / 2], SQUARE),
+    Case("scipy.coshm / sinhm / tanhm", lambda a: (asl.coshm(a), asl.sinhm(a), asl.tanhm(a)),
+         lambda a: (sl.coshm(a), sl.sinhm(a), sl.tanhm(a)), [lambda s: _rng(s, 6).standard_normal(s) / 2], SQUARE),
+    Case("scipy.fractional_matrix_power 0.5 / -1.3", lambda a: (asl.fractional_matrix_power(a, 0.5),
+                                                               asl.fractional_matrix_power(a, -1.3)),
+         lambda a: (sl.fractional_matrix_power(a, 0.5), sl.fractional_matrix_power(a, -1.3)), [spd], [(3, 3)],
+         rtol=1e-9),
     Case("scipy.lu_factor", asl.lu_factor, sl.lu_factor, [matrix], RECT),
     Case("scipy.lu", asl.lu, sl.lu, [matrix], RECT),
     Case("scipy.lu permute_l / p_indices", lambda a: asl.lu(a, permute_l=True) + asl.lu(a, p_indices=True),
@@ -311,7 +319,7 @@ def decompositions(a_tall, a_sq, b, stack):
 
 
 def matrix_functions(a, p, c, ab):
-    return [asl.expm(a), asl.expm(6.0 * a), asl.logm(p), asl.sqrtm(p), asl.sqrtm(a + 2 * np.eye(3)),
+    return [asl.expm(a), asl.expm(6.0 * a), asl.sinm(a), asl.expm_frechet(a, p, compute_expm=False), asl.logm(p), asl.sqrtm(p), asl.sqrtm(a + 2 * np.eye(3)),
             asl.toeplitz(c, c[::-1]), asl.block_diag(a, c[None, :2]), asl.solve_banded((1, 1), ab, c),
             asl.expm(anp.stack([a, p]))]
 
