@@ -515,3 +515,24 @@ def logm_into(a, out):
         if _norm1(contrib) <= 1e-18 * _norm1(total):
             break
     out[:, :] = total * 2.0 ** (k + 1)
+
+
+@jit
+def sylvester_into(a, b, q, out):
+    """out <- x with a x + x b = q, as one (m n) x (m n) LU solve of the Kronecker form (I (x) a +
+    b^T (x) I); fine at the sizes of models (SciPy uses Bartels-Stewart). NaN if singular."""
+    m, n = q.shape
+    k = np.zeros((m * n, m * n))
+    rhs, sol = np.empty((m * n, 1)), np.empty((m * n, 1))
+    for i in range(m):
+        for j in range(n):
+            r = i * n + j
+            rhs[r, 0] = q[i, j]
+            for l in range(m):
+                k[r, l * n + j] += a[i, l]
+            for l in range(n):
+                k[r, i * n + l] += b[l, j]
+    solve_into(k, rhs, sol)
+    for i in range(m):
+        for j in range(n):
+            out[i, j] = sol[i * n + j, 0]

@@ -13,7 +13,7 @@ from ..avals import ShapedArray, float_dtype
 from ..core import Primitive
 from ..rules import nograd_primitive
 from .linalg import (_flag, _shape, diag_embed_p, diag_part_p, emit_call, emit_loop,
-                     matmul_p, swap_last, tri_p, triangular_solve, tril, triu)
+                     matmul_p, swap_last, sym_from_lower, tri_p, triangular_solve, tril, triu)
 
 
 def _anp():
@@ -164,7 +164,6 @@ def _qr_jvp(primals, tangents, complete):
 def _qr_vjp(cts, ans, args, complete):
     """a_bar = (q_bar + q copyltu(M)) r^{-T}, M = r r_bar^T - q_bar^T q (Walter and Lehmann 2018,
     Liao et al. 2019), copyltu(M) the symmetric matrix with M's lower triangle."""
-    from .linalg import sym_from_lower
     q_bar, r_bar = cts
     q, r = ans
     _check_qr_differentiable(args[0], complete)
@@ -196,24 +195,20 @@ def _pinv_shape(a, rtol, atol):
     return ShapedArray(a.shape[:-2] + (a.shape[-1], a.shape[-2]), float_dtype(a.dtype))
 
 
-def _eye_like(n, x):
-    return np.eye(n)
-
-
 def _pinv_jvp(g, p, a, rtol, atol):
     """Golub and Pereyra (1973), valid where the rank is locally constant:
     dp = -p da p + p p^T da^T (I - a p) + (I - p a) da^T p^T p."""
     m, n = _shape(a)[-2:]
     pt, gt = swap_last(p), swap_last(g)
-    return (-_mm(p, g, p) + _mm(p, pt, gt, _eye_like(m, a) - _mm(a, p))
-            + _mm(_eye_like(n, a) - _mm(p, a), gt, pt, p))
+    return (-_mm(p, g, p) + _mm(p, pt, gt, np.eye(m) - _mm(a, p))
+            + _mm(np.eye(n) - _mm(p, a), gt, pt, p))
 
 
 def _pinv_vjp(ct, p, a, rtol, atol):
     m, n = _shape(a)[-2:]
     pt, ctt = swap_last(p), swap_last(ct)
-    return (-_mm(pt, ct, pt) + _mm(_eye_like(m, a) - _mm(a, p), ctt, p, pt)
-            + _mm(pt, p, ctt, _eye_like(n, a) - _mm(p, a)))
+    return (-_mm(pt, ct, pt) + _mm(np.eye(m) - _mm(a, p), ctt, p, pt)
+            + _mm(pt, p, ctt, np.eye(n) - _mm(p, a)))
 
 
 def _pinv_impl(a, rtol, atol):

@@ -311,7 +311,7 @@ def eigvals(a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals
 
 
 from .linalg_matfun import (coshm, cosm, expm, expm_frechet, fractional_matrix_power, logm, sinhm,  # noqa: E402
-                            sinm, sqrtm, tanhm, tanm)
+                            sinm, solve_continuous_lyapunov, solve_sylvester, sqrtm, tanhm, tanm)
 from .linalg_structured import (block_diag, cho_solve_banded, cholesky_banded, circulant, hankel,  # noqa: E402
                                 solve_banded, solveh_banded, toeplitz)
 
@@ -320,4 +320,4 @@ __all__ = ["LinAlgError", "cholesky", "cho_factor", "cho_solve", "solve_triangul
            "eigh", "eigvalsh", "lu_factor", "lu_solve", "lu", "qr", "svd", "svdvals", "expm", "expm_frechet",
            "logm", "sqrtm", "block_diag", "toeplitz", "solve_banded", "pinv", "lstsq", "eig", "eigvals", "circulant",
            "hankel", "solveh_banded", "cholesky_banded", "cho_solve_banded", "cosm", "sinm", "tanm", "coshm",
-           "sinhm", "tanhm", "fractional_matrix_power"]
+           "sinhm", "tanhm", "fractional_matrix_power", "solve_sylvester", "solve_continuous_lyapunov"]

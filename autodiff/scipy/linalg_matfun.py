@@ -1,5 +1,6 @@
 """scipy.linalg's matrix functions: expm (and expm_frechet), logm, sqrtm, the trigonometric and
-hyperbolic functions and fractional_matrix_power, differentiable to any order and under `ad.jit`.
+hyperbolic functions and fractional_matrix_power, and the Sylvester/Lyapunov equations,
+differentiable to any order and under `ad.jit`.
 
 expm, logm and sqrtm are primitives differentiated through their Frechet derivatives (see
 primitives/linalg_matfun.py); the others are exact identities over them, so they need no rules:
@@ -127,3 +128,19 @@ def fractional_matrix_power(A, t):
     if t == int(t):
         return anp.linalg.matrix_power(A, int(t))
     return expm(t * logm(A))
+
+
+def solve_sylvester(a, b, q):
+    """scipy.linalg.solve_sylvester: x with a x + x b = q; differentiable in a, b and q (the adjoint
+    solve is the Sylvester equation with a^T, b^T). Leading axes of the three are broadcast."""
+    anp = _anp()
+    a, b, q = sla._square(a, True), sla._square(b, True), sla._checked(q, True)
+    batch = np.broadcast_shapes(_util.shape(a)[:-2], _util.shape(b)[:-2], _util.shape(q)[:-2])
+    a, b, q = (anp.broadcast_to(x, batch + _util.shape(x)[-2:]) for x in (a, b, q))
+    return pm.sylvester_p.bind(a, b, q)
+
+
+def solve_continuous_lyapunov(a, q):
+    """scipy.linalg.solve_continuous_lyapunov: x with a x + x a^T = q (real a)."""
+    a = sla._square(a, True)
+    return solve_sylvester(a, _anp().swapaxes(a, -1, -2), q)

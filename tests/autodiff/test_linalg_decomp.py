@@ -159,6 +159,10 @@ CASES = [
                                                                asl.fractional_matrix_power(a, -1.3)),
          lambda a: (sl.fractional_matrix_power(a, 0.5), sl.fractional_matrix_power(a, -1.3)), [spd], [(3, 3)],
          rtol=1e-9),
+    Case("scipy.solve_sylvester", asl.solve_sylvester, sl.solve_sylvester,
+         [near_identity, lambda s: near_identity((2, 2), 12), lambda s: rhs(s)], [(3, 3)]),
+    Case("scipy.solve_continuous_lyapunov", asl.solve_continuous_lyapunov, sl.solve_continuous_lyapunov,
+         [near_identity, lambda s: spd(s)], [(3, 3)]),
     Case("scipy.lu_factor", asl.lu_factor, sl.lu_factor, [matrix], RECT),
     Case("scipy.lu", asl.lu, sl.lu, [matrix], RECT),
     Case("scipy.lu permute_l / p_indices", lambda a: asl.lu(a, permute_l=True) + asl.lu(a, p_indices=True),
@@ -321,7 +325,7 @@ def decompositions(a_tall, a_sq, b, stack):
 def matrix_functions(a, p, c, ab):
     return [asl.expm(a), asl.expm(6.0 * a), asl.sinm(a), asl.expm_frechet(a, p, compute_expm=False), asl.logm(p), asl.sqrtm(p), asl.sqrtm(a + 2 * np.eye(3)),
             asl.toeplitz(c, c[::-1]), asl.block_diag(a, c[None, :2]), asl.solve_banded((1, 1), ab, c),
-            asl.expm(anp.stack([a, p]))]
+            asl.expm(anp.stack([a, p])), asl.solve_sylvester(a, p, c[:, None] * p)]
 
 
 def _weighted_sum(outs):
