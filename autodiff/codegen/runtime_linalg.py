@@ -11,7 +11,9 @@ They compile in a fraction of the time Numba's np.linalg needs (2-10 s per funct
 cache) and, at the sizes of log-densities, run about as fast as LAPACK (measured single-threaded at
 n=100: Cholesky 52 us vs 40 us for NumPy's; a triangular solve with 100 right-hand sides 57 us vs
 78 us for SciPy's trsm; LU about 2x slower than LAPACK; at n<=10 all well under a microsecond).
-Only `eigh_into`, used for matrices larger than 12x12, calls LAPACK. Kernels accept any layout
+Householder QR (LAPACK's signs), LU with pivots, the degree-13 Pade expm, Denman-Beavers sqrtm, the
+inverse-scaling-and-squaring logm and the Kronecker Sylvester solve are loops too; only `eigh_into`
+(matrices larger than 12x12), `svd_into` and `pinv_into` call LAPACK. Kernels accept any layout
 (generated code passes transposed views as they are); Numba compiles one specialisation per layout
 combination, cached on disk.
 """
