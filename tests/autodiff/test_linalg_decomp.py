@@ -355,3 +355,14 @@ def test_jit_gives_nan_for_non_finite_input():
     f = ad.jit(lambda a: [anp.linalg.svd(a)[1], asl.expm(a), asl.sqrtm(a), anp.linalg.pinv(a)])
     for out in f(np.full((3, 3), np.nan)):
         assert np.all(np.isnan(out))
+
+
+def test_jit_full_factors_of_non_square_matrices_match_eager():
+    """Forward only (these factors have no derivative): full U/Vh of svd and complete Q of qr."""
+    def f(a):
+        u, s, vt = anp.linalg.svd(a)
+        q, r = anp.linalg.qr(a, mode="complete")
+        return [abs(u), s, abs(vt), q, r, anp.linalg.svd(anp.swapaxes(a, -1, -2))[0] ** 2]
+    a = matrix((2, 5, 3))
+    for o, r in zip(ad.jit(f)(a), f(a)):
+        np.testing.assert_allclose(o, r, rtol=1e-10, atol=1e-12)
