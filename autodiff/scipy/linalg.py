@@ -263,6 +263,39 @@ def svdvals(a, overwrite_a=False, check_finite=True):
     return nla.svdvals(_matrix(a, check_finite, "svdvals"))
 
 
+def polar(a, side="right"):
+    """scipy.linalg.polar -> (u, p): a = u p (side 'right') or p u ('left'), u with orthonormal
+    columns/rows and p symmetric positive semidefinite, from the reduced SVD (differentiable where the
+    singular values are distinct)."""
+    if side not in ("right", "left"):
+        raise ValueError("`side` must be either 'right' or 'left'")
+    a = _checked(a, True)
+    if _util.ndim(a) != 2:
+        raise ValueError("`a` must be a 2-D array.")
+    w, s, vh = nla.svd(a, full_matrices=False)
+    anp = _anp()
+    u = anp.matmul(w, vh)
+    p = anp.matmul(pl.swap_last(vh) * s, vh) if side == "right" else anp.matmul(w * s, pl.swap_last(w))
+    return u, p
+
+
+def orthogonal_procrustes(A, B, check_finite=True):
+    """scipy.linalg.orthogonal_procrustes -> (R, scale): the orthogonal R minimising ||A R - B||_F,
+    R = U Vh from the SVD of A^T B, and the sum of its singular values."""
+    A, B = _checked(A, check_finite), _checked(B, check_finite)
+    if _util.ndim(A) != 2:
+        raise ValueError(f"expected ndim to be 2, but observed {_util.ndim(A)}")
+    if _util.shape(A) != _util.shape(B):
+        raise ValueError(f"the shapes of A and B differ ({_util.shape(A)} vs {_util.shape(B)})")
+    u, w, vt = nla.svd(_anp().matmul(pl.swap_last(A), B))
+    return _anp().matmul(u, vt), _anp().sum(w)
+
+
+def norm(a, ord=None, axis=None, keepdims=False, check_finite=True):
+    """scipy.linalg.norm: numpy.linalg.norm with SciPy's check_finite."""
+    return nla.norm(_checked(a, check_finite), ord=ord, axis=axis, keepdims=keepdims)
+
+
 def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
     """scipy.linalg.pinv: singular values <= atol + rtol * s_max dropped (atol 0, rtol max(M, N) * eps by
     default); with return_rank also the rank. Differentiable where the rank is locally constant."""
@@ -313,11 +346,12 @@ def eigvals(a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals
 from .linalg_matfun import (coshm, cosm, expm, expm_frechet, fractional_matrix_power, logm, sinhm,  # noqa: E402
                             sinm, solve_continuous_lyapunov, solve_sylvester, sqrtm, tanhm, tanm)
 from .linalg_structured import (block_diag, cho_solve_banded, cholesky_banded, circulant, hankel,  # noqa: E402
-                                solve_banded, solveh_banded, toeplitz)
+                                khatri_rao, solve_banded, solveh_banded, toeplitz)
 
 
 __all__ = ["LinAlgError", "cholesky", "cho_factor", "cho_solve", "solve_triangular", "solve", "inv", "det",
            "eigh", "eigvalsh", "lu_factor", "lu_solve", "lu", "qr", "svd", "svdvals", "expm", "expm_frechet",
            "logm", "sqrtm", "block_diag", "toeplitz", "solve_banded", "pinv", "lstsq", "eig", "eigvals", "circulant",
            "hankel", "solveh_banded", "cholesky_banded", "cho_solve_banded", "cosm", "sinm", "tanm", "coshm",
-           "sinhm", "tanhm", "fractional_matrix_power", "solve_sylvester", "solve_continuous_lyapunov"]
+           "sinhm", "tanhm", "fractional_matrix_power", "solve_sylvester", "solve_continuous_lyapunov", "polar",
+           "orthogonal_procrustes", "norm", "khatri_rao"]

@@ -1,4 +1,4 @@
-"""scipy.linalg's structured matrices (block_diag, toeplitz, circulant, hankel) and banded solvers
+"""scipy.linalg's structured matrices (block_diag, toeplitz, circulant, hankel, khatri_rao) and banded solvers
 (solve_banded, solveh_banded, cholesky_banded, cho_solve_banded), built from indexing and the dense
 solvers, so they are differentiable in every entry they read (and in nothing else).
 
@@ -55,6 +55,18 @@ def toeplitz(c, r=None):
     vals = anp.concatenate([anp.flip(c, axis=-1), r[..., 1:]], axis=-1)
     idx = (m - 1) - np.arange(m)[:, None] + np.arange(n)[None, :]
     return anp.take(vals, idx, axis=-1)
+
+
+def khatri_rao(a, b):
+    """scipy.linalg.khatri_rao: the column-wise Kronecker product, c[:, j] = kron(a[:, j], b[:, j])."""
+    anp = _anp()
+    a, b = anp.asarray(a), anp.asarray(b)
+    if _util.ndim(a) != 2 or _util.ndim(b) != 2:
+        raise ValueError("The both arrays should be 2-dimensional.")
+    if _util.shape(a)[1] != _util.shape(b)[1]:
+        raise ValueError("The number of columns for both arrays should be equal.")
+    (m, n), p = _util.shape(a), _util.shape(b)[0]
+    return anp.reshape(anp.expand_dims(a, 1) * anp.expand_dims(b, 0), (m * p, n))
 
 
 def _vector(x):
