@@ -8,8 +8,8 @@ Errors: outside `jit` these functions raise as NumPy does (LinAlgError for a mat
 positive definite or is singular). Under `ad.jit` nothing raises inside the compiled code: such a
 matrix gives NaN results, so a log-density sees NaN (which a sampler treats as a divergence).
 
-Not provided: svd, svdvals, qr, eig, eigvals, lstsq, pinv, cond, matrix_rank, tensorsolve,
-tensorinv, cross.
+Decompositions (svd, qr, eig, lstsq, pinv, matrix_rank, cond, ...) live in `linalg_decomp.py` and
+are re-exported here, so this namespace holds every public name of NumPy 2's numpy.linalg.
 """
 import operator
 from collections import namedtuple
@@ -368,6 +368,9 @@ def _chain(arrays, split, i, j):
     return _anp().matmul(_chain(arrays, split, i, k), _chain(arrays, split, k + 1, j))
 
 
-__all__ = ["LinAlgError", "cholesky", "solve", "inv", "det", "slogdet", "eigh", "eigvalsh", "norm",
+from .linalg_decomp import *  # noqa: E402,F401,F403  (needs the helpers above)
+from .linalg_decomp import __all__ as _decomp_names  # noqa: E402
+
+__all__ = _decomp_names + ["LinAlgError", "cholesky", "solve", "inv", "det", "slogdet", "eigh", "eigvalsh", "norm",
            "vector_norm", "matrix_norm", "matrix_power", "multi_dot", "matrix_transpose", "diagonal",
            "trace", "outer", "matmul", "vecdot", "SlogdetResult", "EighResult"]

@@ -12,13 +12,21 @@ Differences from SciPy, all deliberate:
     is singular gives NaN results (a sampler sees a NaN log-density, i.e. a divergence).
   * `solve`/`inv` with assume_a=None use the general LU solver (SciPy first detects structure; the
     function computed is the same).
-Not provided: expm, logm, sqrtm, lu, lu_factor, lu_solve, qr, svd, eig, lstsq, pinv.
+  * `expm`, `logm`, `sqrtm` are differentiated through their Frechet derivatives (the block-triangular
+    identity f([[A, E], [0, A]]) = [[f(A), L_f(A, E)], [0, f(A)]]); `logm`/`sqrtm` return the real
+    principal logarithm / root and raise where SciPy would return a complex one.
+  * `eig`/`eigvals` give values only: they raise under grad/jvp/jit (use eigh for symmetric matrices).
+  * `lstsq` computes x = pinv(a) @ b (gelsd's cutoff) whatever `lapack_driver`; under `jit` the residues
+    are returned whenever M > N (the rank is not known when tracing).
+Not provided: qr's pivoting and mode='raw'.
 """
 import numpy as np
 
 from ..core import concrete_or_none
 from ..numpy import linalg as nla
+from ..numpy import linalg_decomp as nld
 from ..primitives import linalg as pl
+from ..primitives import linalg_decomp as pd
 from ..numpy import _util
 
 LinAlgError = np.linalg.LinAlgError
@@ -176,5 +184,174 @@ def eigvalsh(a, b=None, *, lower=True, overwrite_a=False, overwrite_b=False, typ
                 subset_by_index=subset_by_index, subset_by_value=subset_by_value)
 
 
+# -- decompositions ------------------------------------------------------------------------------------
+def _matrix(a, check_finite, name):
+    a = _checked(a, check_finite)
+    if _util.ndim(a) < 2:
+        raise ValueError(f"{name}: expected a (batch of) 2-D array(s), got shape {_util.shape(a)}")
+    return a
+
+
+def lu_factor(a, overwrite_a=False, check_finite=True):
+    """scipy.linalg.lu_factor -> (lu, piv): L (unit diagonal, strict lower part) and U packed in lu,
+    piv LAPACK's 0-based row interchanges (row i swapped with piv[i]), for (M, N) matrices.
+    Differentiable in a (the pivots are piecewise constant; JAX's rule)."""
+    lu, piv = pd.lu_p.bind(_matrix(a, check_finite, "lu_factor"))
+    return lu, piv
+
+
+def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
+    """scipy.linalg.lu_solve: x with a x = b (trans 0), a^T x = b (1) or a^H x = b (2), from lu_factor.
+
+    Differentiable in lu (through its strict lower and upper triangles, the parts read) and in b.
+    """
+    lu, piv = lu_and_piv
+    lu = _square(lu, check_finite)
+    b, vector = nla.as_rhs(lu, _checked(b, check_finite), "lu_solve")
+    pt = pd.pivot_matrix(piv, _util.shape(lu)[-1])  # P^T: a = P L U
+    if not _trans_flag(trans):
+        y = pl.triangular_solve(lu, _anp().matmul(pt, b), True, unit_diagonal=True)
+        x = pl.triangular_solve(lu, y, False)
+    else:
+        y = pl.triangular_solve(lu, b, False, trans=True)
+        x = _anp().matmul(pl.swap_last(pt), pl.triangular_solve(lu, y, True, trans=True, unit_diagonal=True))
+    return nla.drop_vector_axis(x, vector)
+
+
+def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
+    """scipy.linalg.lu -> (p, l, u) with a = p @ l @ u, l (M, K) and u (K, N) ((pl, u) if permute_l;
+    p as row indices with a = l[p] @ u if p_indices). Differentiable in a."""
+    lu_, piv = lu_factor(a, check_finite=check_finite)
+    pt = pd.pivot_matrix(piv, _util.shape(lu_)[-2])
+    l, u = pd.lu_factors(lu_)
+    p = pl.swap_last(pt)
+    if permute_l:
+        return _anp().matmul(p, l), u
+    if p_indices:
+        return _anp().astype(_anp().argmax(pt, axis=-2), np.int32), l, u
+    return p, l, u
+
+
+def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
+    """scipy.linalg.qr: (Q, R) for mode 'full' (Q is M x M) or 'economic' (Q is M x K), (R,) for 'r'.
+
+    Differentiable except the complete Q of a tall matrix (see numpy.linalg.qr); pivoting and
+    mode='raw' are not supported.
+    """
+    if mode not in ("full", "r", "economic", "raw"):
+        raise ValueError("Mode argument should be one of ['full', 'r', 'economic', 'raw']")
+    if pivoting or mode == "raw":
+        raise NotImplementedError("qr: pivoting=True and mode='raw' are not supported here")
+    a = _matrix(a, check_finite, "qr")
+    if mode == "r":
+        return (nla.qr(a, mode="r"),)
+    q, r = nla.qr(a, mode="complete" if mode == "full" else "reduced")
+    return q, r
+
+
+def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True, lapack_driver="gesdd"):
+    """scipy.linalg.svd -> (U, s, Vh), s descending (s alone if compute_uv=False); differentiable as
+    numpy.linalg.svd (distinct singular values; full U/Vh only for square matrices)."""
+    if lapack_driver not in ("gesdd", "gesvd"):
+        raise ValueError('lapack_driver must be "gesdd" or "gesvd", not "%s"' % (lapack_driver,))
+    out = nla.svd(_matrix(a, check_finite, "svd"), full_matrices=full_matrices, compute_uv=compute_uv)
+    return tuple(out) if compute_uv else out
+
+
+def svdvals(a, overwrite_a=False, check_finite=True):
+    """scipy.linalg.svdvals: the singular values, descending."""
+    return nla.svdvals(_matrix(a, check_finite, "svdvals"))
+
+
+def polar(a, side="right"):
+    """scipy.linalg.polar -> (u, p): a = u p (side 'right') or p u ('left'), u with orthonormal
+    columns/rows and p symmetric positive semidefinite, from the reduced SVD (differentiable where the
+    singular values are distinct)."""
+    if side not in ("right", "left"):
+        raise ValueError("`side` must be either 'right' or 'left'")
+    a = _checked(a, True)
+    if _util.ndim(a) != 2:
+        raise ValueError("`a` must be a 2-D array.")
+    w, s, vh = nla.svd(a, full_matrices=False)
+    anp = _anp()
+    u = anp.matmul(w, vh)
+    p = anp.matmul(pl.swap_last(vh) * s, vh) if side == "right" else anp.matmul(w * s, pl.swap_last(w))
+    return u, p
+
+
+def orthogonal_procrustes(A, B, check_finite=True):
+    """scipy.linalg.orthogonal_procrustes -> (R, scale): the orthogonal R minimising ||A R - B||_F,
+    R = U Vh from the SVD of A^T B, and the sum of its singular values."""
+    A, B = _checked(A, check_finite), _checked(B, check_finite)
+    if _util.ndim(A) != 2:
+        raise ValueError(f"expected ndim to be 2, but observed {_util.ndim(A)}")
+    if _util.shape(A) != _util.shape(B):
+        raise ValueError(f"the shapes of A and B differ ({_util.shape(A)} vs {_util.shape(B)})")
+    u, w, vt = nla.svd(_anp().matmul(pl.swap_last(A), B))
+    return _anp().matmul(u, vt), _anp().sum(w)
+
+
+def norm(a, ord=None, axis=None, keepdims=False, check_finite=True):
+    """scipy.linalg.norm: numpy.linalg.norm with SciPy's check_finite."""
+    return nla.norm(_checked(a, check_finite), ord=ord, axis=axis, keepdims=keepdims)
+
+
+def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+    """scipy.linalg.pinv: singular values <= atol + rtol * s_max dropped (atol 0, rtol max(M, N) * eps by
+    default); with return_rank also the rank. Differentiable where the rank is locally constant."""
+    a = _matrix(a, check_finite, "pinv")
+    atol = 0.0 if atol is None else float(atol)
+    rtol = max(_util.shape(a)[-2:]) * np.finfo(np.float64).eps if rtol is None else float(rtol)
+    if atol < 0.0 or rtol < 0.0:
+        raise ValueError("atol and rtol values must be positive.")
+    B = pd.pinv_p.bind(a, rtol=rtol, atol=atol)
+    if not return_rank:
+        return B
+    s = nla.svdvals(a)
+    rank = _anp().sum(_anp().greater(s, atol + rtol * _anp().max(s, axis=-1, keepdims=True)), axis=-1)
+    value = concrete_or_none(rank)
+    return B, (rank if value is None else (int(value) if np.ndim(value) == 0 else value))
+
+
+def lstsq(a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True, lapack_driver=None):
+    """scipy.linalg.lstsq -> (x, residues, rank, s): minimum-norm least squares, singular values
+    < cond * s_max (default eps) treated as zero; residues (squared norms of the columns of b - a x, a
+    scalar for a vector b) when M > N and rank == N, else empty. s is None for lapack_driver='gelsy'."""
+    if lapack_driver not in (None, "gelsd", "gelsy", "gelss"):
+        raise ValueError(f"LAPACK driver {lapack_driver!r} is not found")
+    a, b = _checked(a, check_finite), _checked(b, check_finite)
+    x, residues, rank, s = nld.least_squares(a, b, np.finfo(np.float64).eps if cond is None else float(cond),
+                                             "lstsq")
+    if residues is None or lapack_driver == "gelsy":
+        residues = np.empty((0,), np.float64)
+    return x, residues, rank, (None if lapack_driver == "gelsy" else s)
+
+
+def eig(a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False, check_finite=True,
+        homogeneous_eigvals=False):
+    """scipy.linalg.eig, values only: raises NotImplementedError under grad/jvp/jit (complex results);
+    for a symmetric matrix use eigh."""
+    from scipy.linalg import eig as _eig
+    return _eig(nld.reject_tracer(a, "eig"), None if b is None else nld.reject_tracer(b, "eig"), left=left,
+                right=right, check_finite=check_finite, homogeneous_eigvals=homogeneous_eigvals)
+
+
+def eigvals(a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
+    """scipy.linalg.eigvals, values only (raises under grad/jvp/jit; use eigvalsh for symmetric matrices)."""
+    from scipy.linalg import eigvals as _eigvals
+    return _eigvals(nld.reject_tracer(a, "eigvals"), None if b is None else nld.reject_tracer(b, "eigvals"),
+                    check_finite=check_finite, homogeneous_eigvals=homogeneous_eigvals)
+
+
+from .linalg_matfun import (coshm, cosm, expm, expm_frechet, fractional_matrix_power, logm, sinhm,  # noqa: E402
+                            sinm, solve_continuous_lyapunov, solve_sylvester, sqrtm, tanhm, tanm)
+from .linalg_structured import (block_diag, cho_solve_banded, cholesky_banded, circulant, hankel,  # noqa: E402
+                                khatri_rao, solve_banded, solveh_banded, toeplitz)
+
+
 __all__ = ["LinAlgError", "cholesky", "cho_factor", "cho_solve", "solve_triangular", "solve", "inv", "det",
-           "eigh", "eigvalsh"]
+           "eigh", "eigvalsh", "lu_factor", "lu_solve", "lu", "qr", "svd", "svdvals", "expm", "expm_frechet",
+           "logm", "sqrtm", "block_diag", "toeplitz", "solve_banded", "pinv", "lstsq", "eig", "eigvals", "circulant",
+           "hankel", "solveh_banded", "cholesky_banded", "cho_solve_banded", "cosm", "sinm", "tanm", "coshm",
+           "sinhm", "tanhm", "fractional_matrix_power", "solve_sylvester", "solve_continuous_lyapunov", "polar",
+           "orthogonal_procrustes", "norm", "khatri_rao"]
