@@ -192,7 +192,7 @@ def _sample_on(executor, ld, plan, sampler, chains, progressbar, save_warmup, t_
                        plan.settings, mass, chains)
         raw.timing = dict(compile_s=compile_s, sampling_s=run_s, total_s=time.perf_counter() - t_start,
                           worker_compile_s={w: round(s, 3) for w, s in sorted(worker_compile_s.items())})
-        idata = _to_arviz(raw, ld, save_warmup)
+        idata = _to_arviz(raw, ld, save_warmup, stacklevel=5)  # warnings point at the caller of nuts/hmc
     if failures:
         raise distributed.ChainsFailed(
             f"{len(failures)} of {chains} chains failed: {distributed.describe_failures(failures, 'chain')}. "
@@ -313,9 +313,9 @@ def _import_in_background(module):
     threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()
 
 
-def _to_arviz(raw, ld, save_warmup):
+def _to_arviz(raw, ld, save_warmup, stacklevel=4):
     from . import diagnostics
     from .to_arviz import to_arviz
     idata = to_arviz(raw, ld, warmup=save_warmup)
-    diagnostics.warn(idata, stacklevel=4)  # an interrupted run is reported there too
+    diagnostics.warn(idata, stacklevel=stacklevel)  # an interrupted run is reported there too
     return idata

@@ -3,6 +3,8 @@ concurrent.futures executors: the same draws, fits and ranks as the local run fo
 a worker killed mid-task, a chain that raises, the progress bar and the dashboard link."""
 import multiprocessing
 import os
+import subprocess
+import sys
 import warnings
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -140,7 +142,8 @@ def test_spawned_process_pool_rebuilds_the_model_and_gives_the_same_draws(school
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         remote = samplers.nuts(schools, executor=pool, **RUN)
     _same_draws(local_run, remote)
-    assert sum(remote.posterior.attrs["timing_worker_compile_s"].count(":") for _ in [0]) >= 1
+    report = remote.posterior.attrs["timing_worker_compile_s"]  # {"host:pid": seconds} of the child process
+    assert report != "{}" and f":{os.getpid()}'" not in report, report
 
 
 def test_executor_of_the_wrong_type_is_named(schools):
@@ -177,3 +180,9 @@ def test_sbc_on_dask_gives_the_local_ranks(client):
     for k in local.ranks:
         np.testing.assert_array_equal(local.ranks[k], remote.ranks[k])
     assert remote.p_values == local.p_values
+
+
+def test_the_core_does_not_import_dask():
+    code = "import sys, samplers, models; print(sorted(m for m in ('dask', 'distributed') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
