@@ -85,7 +85,7 @@ def check_executor(executor):
 
 
 def worker_name():
-    """The Dask worker's address, or host:pid(:thread) outside Dask."""
+    """The Dask worker's address, or host:pid outside Dask."""
     if "distributed" in sys.modules:
         from distributed import get_worker
         try:
