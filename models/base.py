@@ -1,11 +1,14 @@
 """What every ready-made model shares: the fit result, data checks with named errors, MAP fitting
 through samplers.optimize, and NUTS on the same model function."""
+import copy
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
 
 import ppl
 import samplers
+from samplers import distributed
 
 __all__ = ["FitResult", "DataError", "NotFittedError", "Model", "check_matrix", "check_lengths", "interior"]
 
@@ -112,6 +115,41 @@ class Model:
                               history=res.history, optimize_result=res)
         return self.fit_
 
+    def fit_many(self, datasets, executor=None, seed=0, progressbar=True, **fit_options):
+        """Fit a copy of this model to each dataset; returns a list of FitResult, one per dataset.
+
+        datasets: each item is what ``fit`` takes as data: an array X (or, for an HMM, a list of
+        sequences), a tuple of ``fit``'s positional data arguments (``(X, y)``, ``(X, lengths)``,
+        ``(X, y, groups)``) or a dict of them by name. seed: an int used for every fit, or one
+        seed per dataset; ``fit_many(datasets, seed=s)[i]`` equals ``fit(datasets[i], seed=s)``
+        on a fresh copy, wherever it runs. fit_options (method, restarts, ...) go to every ``fit``.
+        executor: a dask.distributed.Client or a concurrent.futures.Executor runs each fit as a
+        task (each dataset is sent once, straight to a worker); None fits one after another here.
+        This model itself is left unchanged. When some fits fail, samplers.distributed.TasksFailed
+        is raised naming them, with the others' results in ``.partial`` (None where a fit failed).
+        """
+        distributed.check_executor(executor)
+        datasets = list(datasets)
+        seeds = [seed] * len(datasets) if np.ndim(seed) == 0 else list(seed)
+        if len(seeds) != len(datasets):
+            raise ValueError(f"seed must be an int or one seed per dataset: got {len(seeds)} seeds for "
+                             f"{len(datasets)} datasets")
+        items = [_fit_arguments(d) + (s,) for d, s in zip(datasets, seeds)]
+        job = (copy.deepcopy(self), fit_options)
+        desc = f"{type(self).__name__}.fit_many {len(items)} fits"
+        if executor is None:
+            with ThreadPoolExecutor(max_workers=1) as local:
+                results, failures = distributed.run_tasks(local, _fit_one, job, items, desc=desc,
+                                                          progressbar=progressbar)
+        else:
+            results, failures = distributed.run_tasks(executor, _fit_one, job, items, desc=desc,
+                                                      progressbar=progressbar, scatter_items=True)
+        if failures:
+            raise distributed.TasksFailed(
+                f"{len(failures)} of {len(items)} fits failed: {distributed.describe_failures(failures, 'dataset')}. "
+                "The other fits are in this exception's .partial (None where a fit failed)", failures, results)
+        return results
+
     def _model_args_flat(self, data):
         model_fn, args = self._model_args(data)
         return (model_fn,) + tuple(args)
@@ -139,3 +177,19 @@ class Model:
             raise NotFittedError(f"this {type(self).__name__} has no parameters yet: call fit(X) first, "
                                  "or set model.params_")
         return self.params_
+
+
+def _fit_arguments(dataset):
+    """(positional args, keyword args) of ``fit`` for one item of ``fit_many``'s datasets."""
+    if isinstance(dataset, tuple):
+        return dataset, {}
+    if isinstance(dataset, dict):
+        return (), dict(dataset)
+    return (dataset,), {}
+
+
+def _fit_one(job, item):
+    """A task: fit a fresh copy of the model to one dataset; returns its FitResult."""
+    template, fit_options = job
+    args, kwargs, seed = item
+    return copy.deepcopy(template).fit(*args, seed=seed, **kwargs, **fit_options)

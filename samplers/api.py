@@ -15,7 +15,7 @@ import ppl
 
 from . import adaptation as adapt
 from . import chain as ck
-from . import driver, nuts as nuts_kernel
+from . import distributed, driver, nuts as nuts_kernel
 from .progress import progress_bar
 from .raw import STAT_DTYPES, RawChains
 from .rng import chain_generators, chain_states
@@ -25,7 +25,7 @@ _INIT_TRIES = 100
 
 def nuts(model, *args, draws=1000, tune=1000, chains=4, seed=None, target_accept=0.8, max_tree_depth=10,
          mass="diag", init=None, cores=None, progressbar=True, save_warmup=False, max_energy_error=1000.0,
-         coords=None, **kwargs):
+         coords=None, executor=None, **kwargs):
     """Draw from a model's posterior with the no-U-turn sampler (Stan's algorithm and warmup).
 
     model: a ppl.LogDensity, or a model function called as model(*args, **kwargs) (compiled here).
@@ -35,6 +35,12 @@ def nuts(model, *args, draws=1000, tune=1000, chains=4, seed=None, target_accept
     unconstrained space), a dict of site values on the model's scale (sites left out start at
     random), or "map": every chain starts at the best of several L-BFGS optima (multimodal
     posteriors: chains then explore the same mode). Returns an ArviZ InferenceData (arviz < 1) or DataTree (arviz >= 1).
+
+    executor: a dask.distributed.Client or a concurrent.futures.Executor runs each chain as a task
+    (see samplers.distributed): workers rebuild the log density from the model function and its
+    data, and the draws are bit-identical to the threaded run's for the same seed. When chains
+    fail there, the others still finish and samplers.distributed.ChainsFailed is raised with their
+    draws in `.idata`.
     """
     ld = _log_density(model, args, kwargs, coords)
     _check_positive_int(max_tree_depth=max_tree_depth)
@@ -42,12 +48,12 @@ def nuts(model, *args, draws=1000, tune=1000, chains=4, seed=None, target_accept
         raise ValueError(f"target_accept must be in (0, 1), got {target_accept}")
     settings = _settings(target_accept, mass, max_energy_error, algorithm=ck.NUTS, max_tree_depth=max_tree_depth)
     return _sample(ld, "nuts", settings, draws, tune, chains, seed, mass, init, cores, progressbar, save_warmup,
-                   max_tree_depth)
+                   max_tree_depth, executor)
 
 
 def hmc(model, *args, draws=1000, tune=1000, chains=4, seed=None, path_length=2.0, target_accept=0.8,
         max_steps=1024, mass="diag", init=None, cores=None, progressbar=True, save_warmup=False,
-        max_energy_error=1000.0, coords=None, **kwargs):
+        max_energy_error=1000.0, coords=None, executor=None, **kwargs):
     """Static HMC: each transition integrates for a path length drawn uniformly from
     (0, 2 * path_length) (at most max_steps leapfrog steps), then accepts by Metropolis.
     Warmup, arguments and output as in nuts()."""
@@ -57,7 +63,8 @@ def hmc(model, *args, draws=1000, tune=1000, chains=4, seed=None, path_length=2.
     _check_positive_int(max_steps=max_steps)
     settings = _settings(target_accept, mass, max_energy_error, algorithm=ck.HMC, path_length=path_length,
                          max_steps=max_steps)
-    return _sample(ld, "hmc", settings, draws, tune, chains, seed, mass, init, cores, progressbar, save_warmup, 1)
+    return _sample(ld, "hmc", settings, draws, tune, chains, seed, mass, init, cores, progressbar, save_warmup, 1,
+                   executor)
 
 
 def _log_density(model, args, kwargs, coords):
@@ -89,33 +96,32 @@ def _settings(target_accept, mass, max_energy_error, algorithm, max_tree_depth=1
 
 
 def _sample(ld, sampler, settings, draws, tune, chains, seed, mass, init, cores, progressbar, save_warmup,
-            max_tree_depth):
+            max_tree_depth, executor=None):
     _check_positive_int(draws=draws, chains=chains)
     if ld.dim == 0:
         raise ValueError(f"{ld!r} has no latent parameters to sample: every site is observed. Add a "
                          "parameter (ppl.sample without obs=), or evaluate the log density directly.")
     if int(tune) != tune or tune < 0:
         raise ValueError(f"tune must be a non-negative integer, got {tune!r}")
+    distributed.check_executor(executor)
     draws, tune, chains = int(draws), int(tune), int(chains)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2 ** 63))
     cores = driver.default_cores() if cores is None else int(cores)
     t_start = time.perf_counter()
-    lpg, (fdata, idata) = ld.logp_and_grad_fn, ld.data
-    compile_s = time.perf_counter() - t_start
-    dense = mass == "dense"
-    states = []
-    gens = chain_generators(seed, chains + 1)  # the last one is for init="map"'s starts
-    mode = _map_point(ld, gens[-1], n_starts=max(8, 2 * chains)) if _is_map(init) else None
-    for c, (gen, rng_state) in enumerate(zip(gens, chain_states(seed, chains))):
-        x0 = mode.copy() if mode is not None else _initial_point(ld, init, gen, c)
-        grad0 = np.empty(ld.dim)
-        lp0 = lpg(x0, grad0, fdata, idata)
-        dim = ld.dim
-        states.append(driver.ChainState(
-            x0, lp0, grad0, rng_state, settings.copy(), adapt.initial_state(tune), np.ones(dim),
-            np.eye(dim) if dense else np.zeros((0, 0)), np.eye(dim) if dense else np.zeros((0, 0)),
-            nuts_kernel.workspace(dim, max_tree_depth), tune + draws, dense))
+    plan = _ChainPlan(seed, init, None, settings, tune, draws, mass == "dense", max_tree_depth)
+    use_map = _is_map(init)
+    compile_s = 0.0
+    if executor is None or use_map:  # with an executor the workers compile; here only init="map" needs it
+        lpg, (fdata, idata) = ld.logp_and_grad_fn, ld.data
+        compile_s = time.perf_counter() - t_start
+        gens = chain_generators(seed, chains + 1)  # the last one is for init="map"'s starts
+        plan.mode = _map_point(ld, gens[-1], n_starts=max(8, 2 * chains)) if use_map else None
+    if executor is not None:
+        ld.prepare_constrain(background=True)
+        return _sample_on(executor, ld, plan, sampler, chains, progressbar, save_warmup, t_start, compile_s)
+    states = [plan.state(ld, c, gen, rng_state)
+              for c, (gen, rng_state) in enumerate(zip(gens, chain_states(seed, chains)))]
 
     ld.prepare_constrain(background=True)  # compiles the draws' conversion while the chains run
     _import_in_background("samplers.diagnostics")  # xarray, scipy.stats and arviz take seconds to import
@@ -128,6 +134,71 @@ def _sample(ld, sampler, settings, draws, tune, chains, seed, mass, init, cores,
     raw.timing = dict(compile_s=compile_s, sampling_s=run_s, first_draw_s=first_draw_at - t_start,
                       total_s=time.perf_counter() - t_start)
     return _to_arviz(raw, ld, save_warmup)
+
+
+class _ChainPlan:
+    """Everything but the model that decides a chain: its starting point comes from (seed, chain
+    index) alone, so a chain started here or on any worker is the same chain."""
+
+    def __init__(self, seed, init, mode, settings, tune, draws, dense, max_tree_depth):
+        self.seed, self.init, self.mode, self.settings = seed, init, mode, settings
+        self.tune, self.draws, self.dense, self.max_tree_depth = tune, draws, dense, max_tree_depth
+
+    def state(self, ld, chain, gen=None, rng_state=None):
+        """The ChainState of chain `chain` at its initial point (gen, rng_state: that chain's
+        streams, derived from the seed when not given)."""
+        if gen is None:  # SeedSequence children depend on their index only, not on how many were spawned
+            gen, rng_state = chain_generators(self.seed, chain + 1)[chain], chain_states(self.seed, chain + 1)[chain]
+        x0 = self.mode.copy() if self.mode is not None else _initial_point(ld, self.init, gen, chain)
+        grad0 = np.empty(ld.dim)
+        lp0 = ld.logp_and_grad_fn(x0, grad0, *ld.data)
+        dim, dense = ld.dim, self.dense
+        return driver.ChainState(
+            x0, lp0, grad0, rng_state, self.settings.copy(), adapt.initial_state(self.tune), np.ones(dim),
+            np.eye(dim) if dense else np.zeros((0, 0)), np.eye(dim) if dense else np.zeros((0, 0)),
+            nuts_kernel.workspace(dim, self.max_tree_depth), self.tune + self.draws, dense)
+
+
+def _run_one_chain(job, chain):
+    """A task: on a worker, rebuild the log density (once per worker process), then start and run
+    chain `chain` exactly as the threaded path does. Returns (its ChainState without the work
+    buffers, the worker's name, the seconds this task spent building and compiling)."""
+    shipped, plan = job
+    ld, compile_s = distributed.worker_log_density(shipped)
+    state = plan.state(ld, chain)
+    with _one_blas_thread(True):
+        driver.run_chains([state], ld.logp_and_grad_fn, *ld.data, plan.tune, plan.tune + plan.draws, cores=1)
+    state.top = state.ws = state.wsc = state.acc = None
+    return state, distributed.worker_name(), compile_s
+
+
+def _sample_on(executor, ld, plan, sampler, chains, progressbar, save_warmup, t_start, compile_s):
+    """Chains as tasks on `executor`; see samplers.distributed."""
+    t_run = time.perf_counter()
+    job = (distributed.ship_model(ld), plan)
+    _import_in_background("samplers.diagnostics")
+    results, failures = distributed.run_tasks(executor, _run_one_chain, job, range(chains),
+                                              desc=f"{sampler.upper()} {chains} chains", progressbar=progressbar)
+    run_s = time.perf_counter() - t_run
+    kept = [c for c in range(chains) if c not in failures]
+    worker_compile_s = {}
+    for c in kept:
+        _, worker, seconds = results[c]
+        worker_compile_s[worker] = worker_compile_s.get(worker, 0.0) + seconds
+    idata = None
+    if kept:
+        mass = "dense" if plan.dense else "diag"
+        raw = _collect([results[c][0] for c in kept], plan.tune, plan.draws, True, sampler, plan.seed,
+                       plan.settings, mass, chains)
+        raw.timing = dict(compile_s=compile_s, sampling_s=run_s, total_s=time.perf_counter() - t_start,
+                          worker_compile_s={w: round(s, 3) for w, s in sorted(worker_compile_s.items())})
+        idata = _to_arviz(raw, ld, save_warmup, stacklevel=5)  # warnings point at the caller of nuts/hmc
+    if failures:
+        raise distributed.ChainsFailed(
+            f"{len(failures)} of {chains} chains failed: {distributed.describe_failures(failures, 'chain')}. "
+            f"The {len(kept)} other chains finished: their draws are in this exception's .idata (chains "
+            f"renumbered 0..{len(kept) - 1}; .chains gives their original indices)", failures, idata, kept)
+    return idata
 
 
 def _initial_point(ld, init, gen, chain):
@@ -242,9 +313,9 @@ def _import_in_background(module):
     threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()
 
 
-def _to_arviz(raw, ld, save_warmup):
+def _to_arviz(raw, ld, save_warmup, stacklevel=4):
     from . import diagnostics
     from .to_arviz import to_arviz
     idata = to_arviz(raw, ld, warmup=save_warmup)
-    diagnostics.warn(idata, stacklevel=4)  # an interrupted run is reported there too
+    diagnostics.warn(idata, stacklevel=stacklevel)  # an interrupted run is reported there too
     return idata
