@@ -78,7 +78,7 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
             raise TypeError("polyfit(full=True) returns the rank and singular values, which need concrete x and w "
                             "(not traced under jit)")
         s = np.linalg.svd(np.asarray(lhs_val), compute_uv=False)
-        rank = int(np.sum(s > rcond * s[0]))
+        rank = np.int32(np.sum(s > rcond * s[0]))  # LAPACK's integer, as numpy.linalg.lstsq returns it
         keep = rank == order and n > order
         return c, (resids if _util.ndim(rhs) == 2 else expand_dims(resids, 0)) if keep else np.array([]), rank, s, \
             rcond
