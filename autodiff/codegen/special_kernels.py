@@ -445,3 +445,11 @@ def sign(x):
     if x == 0.0:
         return 0.0
     return x
+
+
+# Kernels built on the gamma family above, re-exported so generated code reaches them as sk.<name>;
+# imported last because they import zeta_hurwitz and its tables from this module.
+from .special_kernels_exp import erfcx, exp1, expi, expn, lambertw0, zeta_riemann  # noqa: E402
+from .special_kernels_inverse import betaincinv, gammaincinv  # noqa: E402
+
+__all__ += ["erfcx", "exp1", "expi", "expn", "lambertw0", "zeta_riemann", "gammaincinv", "betaincinv"]

@@ -53,6 +53,14 @@ def no_closed_form(name, arg):
     return d
 
 
+def no_derivative(name, arg):
+    """A partial derivative that raises: `name` is not differentiable in `arg` (an order or a parameter)."""
+    def d(ans, *args):
+        raise NotImplementedError(f"{name} is not differentiable with respect to {arg}; treat it as a constant "
+                                  "(wrap it in ad.stop_gradient) and differentiate with respect to x")
+    return d
+
+
 def mul(*xs):
     out = xs[0]
     for x in xs[1:]:
@@ -223,7 +231,128 @@ def t_logpdf_standard(t, df):
 stdtr_p = binary("stdtr", sc.stdtr, "sk.stdtr({0}, {1})")
 def_derivative(stdtr_p, no_closed_form("stdtr", "df"), lambda ans, df, t: exp_p.bind(t_logpdf_standard(t, df)))
 
+# -- exponential integrals, erfcx, Lambert W, zeta ------------------------------------------------------------
+TWO_OVER_SQRT_PI = 2.0 / SQRT_PI
+
+erfcx_p = unary("erfcx", sc.erfcx, "sk.erfcx({0})")
+def_derivative(erfcx_p, lambda ans, x: subtract_p.bind(mul(2.0, x, ans), TWO_OVER_SQRT_PI))
+
+exp1_p = unary("exp1", sc.exp1, "sk.exp1({0})")
+def_derivative(exp1_p, lambda ans, x: negative_p.bind(divide_p.bind(exp_p.bind(negative_p.bind(x)), x)))
+
+expi_p = unary("expi", sc.expi, "sk.expi({0})")
+def_derivative(expi_p, lambda ans, x: divide_p.bind(exp_p.bind(x), x))
+
+
+def _expn_dx(ans, n, x):
+    """d/dx E_n(x) = -E_{n-1}(x) for n >= 1; -E_0(x) (1 + 1/x) for n = 0."""
+    from .elementwise import floor_p, maximum_p
+    n = floor_p.bind(n)
+    lower = expn_p.bind(maximum_p.bind(subtract_p.bind(n, 1.0), 0.0), x)
+    e0 = multiply_p.bind(ans, add_p.bind(1.0, reciprocal_p.bind(x)))
+    return negative_p.bind(where_p.bind(equal_p.bind(n, 0.0), e0, lower))
+
+
+expn_p = binary("expn", lambda n, x: sc.expn(np.floor(n) if np.ndim(n) or np.isfinite(n) else n, x),
+                "sk.expn({0}, {1})")
+def_derivative(expn_p, no_derivative("expn", "the integer order n"), _expn_dx)
+
+# W' = W / (x (1 + W)) = exp(-W) / (1 + W), finite (1) at x = 0
+lambertw_p = unary("lambertw", lambda x: _lambertw_real(x), "sk.lambertw0({0})")
+def_derivative(lambertw_p, lambda ans, x: divide_p.bind(exp_p.bind(negative_p.bind(ans)), add_p.bind(1.0, ans)))
+
+
+def _lambertw_real(x):
+    x = np.asarray(x, np.float64)
+    with np.errstate(invalid="ignore"):
+        out = np.where(x < -1.0 / np.e, np.nan, sc.lambertw(np.maximum(x, -1.0 / np.e)).real)
+    return out[()] if out.ndim == 0 else out
+
+
+zeta_p = unary("zeta", sc.zeta, "sk.zeta_riemann({0})")
+def_derivative(zeta_p, no_derivative("zeta", "x (no closed form)"))
+
+# d/dq zeta(x, q) = -x zeta(x + 1, q)
+hurwitz_zeta_p = binary("hurwitz_zeta", sc.zeta, "sk.zeta_hurwitz({0}, {1})")
+def_derivative(hurwitz_zeta_p, no_derivative("zeta(x, q)", "x (no closed form)"),
+               lambda ans, x, q: negative_p.bind(multiply_p.bind(x, hurwitz_zeta_p.bind(add_p.bind(x, 1.0), q))))
+
+# -- inverses of the incomplete gamma and beta functions: derivative in y is 1 / density at the answer ----------
+gammaincinv_p = binary("gammaincinv", sc.gammaincinv, "sk.gammaincinv({0}, {1})")
+def_derivative(gammaincinv_p, no_closed_form("gammaincinv", "a"),
+               lambda ans, a, y: reciprocal_p.bind(_gamma_density(a, ans)))
+
+betaincinv_p = Primitive("betaincinv")
+betaincinv_p.def_impl(sc.betaincinv)
+betaincinv_p.def_shape(float_broadcasting_shape)
+betaincinv_p.scalar_template = "sk.betaincinv({0}, {1}, {2})"
+def_derivative(betaincinv_p, no_closed_form("betaincinv", "a"), no_closed_form("betaincinv", "b"),
+               lambda ans, a, b, y: reciprocal_p.bind(_beta_density(a, b, ans)))
+
+
+# -- Bessel functions of real order, confluent and Gauss hypergeometric functions, Owen's T -------------------
+# Values come from scipy.special (eagerly, and under grad/jvp/vjp); there is no Numba kernel for them yet,
+# so they cannot be compiled by ad.jit (a clear NotImplementedError names the function).
+def no_kernel(name):
+    def emit(ctx, eqn):
+        raise NotImplementedError(f"scipy.special.{name} has no Numba kernel yet, so ad.jit cannot compile it; it "
+                                  "works eagerly and under grad/jvp/vjp/hessian without jit")
+    return emit
+
+
+def scipy_only(name, impl):
+    p = Primitive(name)
+    p.def_impl(impl)
+    p.def_shape(float_broadcasting_shape)
+    p.def_emit(no_kernel(name))
+    return p
+
+
+def _half_sum(p, v, x, sign):
+    return multiply_p.bind(0.5, (add_p if sign > 0 else subtract_p).bind(p.bind(subtract_p.bind(v, 1.0), x),
+                                                                         p.bind(add_p.bind(v, 1.0), x)))
+
+
+kv_p = scipy_only("kv", sc.kv)
+def_derivative(kv_p, no_derivative("kv", "the order v"), lambda ans, v, x: negative_p.bind(_half_sum(kv_p, v, x, 1)))
+iv_p = scipy_only("iv", sc.iv)
+def_derivative(iv_p, no_derivative("iv", "the order v"), lambda ans, v, x: _half_sum(iv_p, v, x, 1))
+jv_p = scipy_only("jv", sc.jv)
+def_derivative(jv_p, no_derivative("jv", "the order v"), lambda ans, v, x: _half_sum(jv_p, v, x, -1))
+ive_p = scipy_only("ive", sc.ive)  # ive = iv exp(-|x|): ive' = (ive(v-1) + ive(v+1)) / 2 - sign(x) ive
+def_derivative(ive_p, no_derivative("ive", "the order v"),
+               lambda ans, v, x: subtract_p.bind(_half_sum(ive_p, v, x, 1), multiply_p.bind(sign_p.bind(x), ans)))
+k0_p = scipy_only("k0", sc.k0)
+k1_p = scipy_only("k1", sc.k1)
+def_derivative(k0_p, lambda ans, x: negative_p.bind(k1_p.bind(x)))
+def_derivative(k1_p, lambda ans, x: negative_p.bind(add_p.bind(k0_p.bind(x), divide_p.bind(ans, x))))
+
+hyp1f1_p = scipy_only("hyp1f1", sc.hyp1f1)  # d/dx 1F1(a; b; x) = a/b 1F1(a+1; b+1; x)
+def_derivative(hyp1f1_p, no_derivative("hyp1f1", "a"), no_derivative("hyp1f1", "b"),
+               lambda ans, a, b, x: mul(divide_p.bind(a, b), hyp1f1_p.bind(add_p.bind(a, 1.0), add_p.bind(b, 1.0), x)))
+hyp2f1_p = scipy_only("hyp2f1", sc.hyp2f1)  # d/dx 2F1(a, b; c; x) = ab/c 2F1(a+1, b+1; c+1; x)
+def_derivative(hyp2f1_p, no_derivative("hyp2f1", "a"), no_derivative("hyp2f1", "b"), no_derivative("hyp2f1", "c"),
+               lambda ans, a, b, c, x: mul(divide_p.bind(multiply_p.bind(a, b), c),
+                                           hyp2f1_p.bind(add_p.bind(a, 1.0), add_p.bind(b, 1.0), add_p.bind(c, 1.0), x)))
+
+
+def _owens_t_dh(ans, h, a):
+    """dT/dh = -phi(h) erf(a h / sqrt 2) / 2."""
+    return mul(-0.5, exp_p.bind(_log_normal_pdf(h)), erf_p.bind(mul(a, h, 1.0 / math.sqrt(2.0))))
+
+
+def _owens_t_da(ans, h, a):
+    """dT/da = exp(-h^2 (1 + a^2) / 2) / (2 pi (1 + a^2))."""
+    one_a2 = add_p.bind(1.0, square_p.bind(a))
+    return divide_p.bind(exp_p.bind(mul(-0.5, square_p.bind(h), one_a2)), multiply_p.bind(2.0 * math.pi, one_a2))
+
+
+owens_t_p = scipy_only("owens_t", sc.owens_t)
+def_derivative(owens_t_p, _owens_t_dh, _owens_t_da)
+
 __all__ = ["gammaln_p", "digamma_p", "polygamma_p", "gamma_p", "betaln_p", "erf_p", "erfc_p", "erfinv_p",
            "erfcinv_p", "ndtr_p", "log_ndtr_p", "ndtri_p", "i0_p", "i1_p", "i0e_p", "i1e_p", "expit_p", "logit_p",
            "log_expit_p", "softplus_p", "log1mexp_p", "xlogy_p", "xlog1py_p", "gammainc_p", "gammaincc_p",
-           "betainc_p", "stdtr_p", "def_derivative", "t_logpdf_standard"]
+           "betainc_p", "stdtr_p", "def_derivative", "t_logpdf_standard", "erfcx_p", "exp1_p", "expi_p", "expn_p",
+           "lambertw_p", "zeta_p", "hurwitz_zeta_p", "gammaincinv_p", "betaincinv_p", "kv_p", "iv_p", "ive_p", "jv_p",
+           "k0_p", "k1_p", "hyp1f1_p", "hyp2f1_p", "owens_t_p"]

@@ -213,3 +213,8 @@ from .special_extra import *  # noqa: F401,F403,E402
 from . import special_extra as _extra  # noqa: E402
 
 __all__ += _extra.__all__
+
+from .special_functions import *  # noqa: F401,F403,E402
+from . import special_functions as _functions  # noqa: E402
+
+__all__ += _functions.__all__
