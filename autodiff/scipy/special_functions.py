@@ -171,8 +171,13 @@ def factorial(n, exact=False, extend="zero"):
 
 # -- Box-Cox transforms ------------------------------------------------------------------------------------
 def _boxcox_of_log(log_x, lmbda):
-    """expm1(lmbda log x) / lmbda = log x exprel(lmbda log x): log x at lmbda = 0, with the right derivative there."""
-    return anp.multiply(log_x, exprel(anp.multiply(lmbda, log_x)))
+    """expm1(lmbda log x) / lmbda = log x exprel(lmbda log x): log x at lmbda = 0, with the right derivative there;
+    at x = 0 (log x = -inf) the limit -1/lmbda for lmbda >= 1e-19, -inf otherwise."""
+    at_zero = anp.equal(log_x, -np.inf)
+    safe_log = anp.where(at_zero, 0.0, log_x)
+    positive = anp.greater_equal(lmbda, 1e-19)  # scipy takes |lmbda| < 1e-19 as 0
+    limit = anp.where(positive, anp.divide(-1.0, anp.where(positive, lmbda, 1.0)), -np.inf)
+    return anp.where(at_zero, limit, anp.multiply(safe_log, exprel(anp.multiply(lmbda, safe_log))))
 
 
 def boxcox(x, lmbda):
