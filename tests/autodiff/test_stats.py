@@ -160,6 +160,31 @@ GRAD_CASES = [
     ("bernoulli.logpmf", lambda p: ast.bernoulli.logpmf(np.array([0, 1, 1]), p), (np.array([0.2, 0.5, 0.9]),)),
     ("bernoulli.logcdf", lambda p: ast.bernoulli.logcdf(np.array([0.0, 0.5]), p), (np.array([0.2, 0.9]),)),
     ("bernoulli.logsf", lambda p: ast.bernoulli.logsf(np.array([0.0, 0.5]), p), (np.array([0.2, 0.9]),)),
+    ("chi2.logpdf", ast.chi2.logpdf, (XP, COL, L, S)),
+    ("chi2.logcdf", lambda x, loc, scale: ast.chi2.logcdf(x, DF_CONST, loc, scale), (XP, L, S)),
+    ("invgamma.logpdf", ast.invgamma.logpdf, (XP, COL, L, S)),
+    ("invgamma.logsf", lambda x, loc, scale: ast.invgamma.logsf(x, A_CONST, loc, scale), (XP, L, S)),
+    ("weibull_min.logpdf", ast.weibull_min.logpdf, (XP, COL, L, S)),
+    ("weibull_min.logcdf", ast.weibull_min.logcdf, (XP, COL, L, S)),
+    ("weibull_min.logsf", ast.weibull_min.logsf, (XP, COL, L, S)),
+    ("pareto.logpdf", ast.pareto.logpdf, (XP + 1.8, COL, L, S)),
+    ("pareto.logcdf", ast.pareto.logcdf, (XP + 1.8, COL, L, S)),
+    ("gumbel_r.logpdf", ast.gumbel_r.logpdf, (XR, L, S)), ("gumbel_r.logcdf", ast.gumbel_r.logcdf, (XR, L, S)),
+    ("gumbel_r.logsf", ast.gumbel_r.logsf, (XR, L, S)), ("gumbel_l.logpdf", ast.gumbel_l.logpdf, (XR, L, S)),
+    ("gumbel_l.logcdf", ast.gumbel_l.logcdf, (XR, L, S)),
+    ("halfnorm.logpdf", ast.halfnorm.logpdf, (XP, L, S)), ("halfnorm.logcdf", ast.halfnorm.logcdf, (XP, L, S)),
+    ("halfnorm.logsf", ast.halfnorm.logsf, (XP, L, S)),
+    ("halfcauchy.logpdf", ast.halfcauchy.logpdf, (XP, L, S)), ("halfcauchy.logcdf", ast.halfcauchy.logcdf, (XP, L, S)),
+    ("halfcauchy.logsf", ast.halfcauchy.logsf, (XP, L, S)),
+    ("skewnorm.logpdf", ast.skewnorm.logpdf, (XR, np.array([[-2.0], [0.7]]), L, S)),
+    ("vonmises.logpdf", ast.vonmises.logpdf, (XR, COL, L, S)),
+    ("truncnorm.logpdf", ast.truncnorm.logpdf, (XU, np.array([[-0.5], [0.05]]), np.array([[1.2], [3.0]]), L, S)),
+    ("truncnorm.logcdf", ast.truncnorm.logcdf, (XU, np.array([[-0.5], [0.05]]), np.array([[1.2], [3.0]]), L, S)),
+    ("truncnorm.logsf", ast.truncnorm.logsf, (XU, np.array([[-0.5], [0.05]]), np.array([[1.2], [3.0]]), L, S)),
+    ("geom.logpmf", lambda p: ast.geom.logpmf(KS + 1, p), (np.array([[0.1], [0.7]]),)),
+    ("geom.logcdf", lambda p: ast.geom.logcdf(KS + 1, p), (np.array([[0.1], [0.7]]),)),
+    ("geom.logsf", lambda p: ast.geom.logsf(KS + 1, p), (np.array([[0.1], [0.7]]),)),
+    ("betabinom.logpmf", lambda a, b: ast.betabinom.logpmf(KS, 9, a, b), (np.array([[0.7], [4.5]]), np.array([[1.2], [0.6]]))),
 ]
 
 
@@ -225,6 +250,53 @@ def test_multivariate_normal_errors_and_grads():
     def f(x, mean, factor):
         return ast.multivariate_normal.logpdf(x, mean, factor @ factor.T + 0.5 * np.eye(3))
     ad.check_grads(f, (RNG.standard_normal((4, 3)), np.array([0.1, -0.3, 2.0]), FACTOR), order=2)
+
+
+# -- the multivariate families added with issue 10 -----------------------------------------------------------
+WISH = np.stack([g @ g.T + 2.0 * np.eye(3) for g in RNG.standard_normal((4, 3, 5))], -1)
+MV_CASES = [
+    ("dirichlet", lambda m: m.dirichlet.logpdf(np.array([0.2, 0.3, 0.5]), [1.0, 2.0, 3.0])),
+    ("dirichlet_points", lambda m: m.dirichlet.pdf(np.array([[0.2, 0.3], [0.3, 0.4], [0.5, 0.3]]), np.array([0.5, 2, 3]))),
+    ("dirichlet_k_minus_1", lambda m: m.dirichlet.logpdf(np.array([0.2, 0.3]), [1.0, 2.0, 3.0])),
+    ("multinomial", lambda m: m.multinomial.logpmf([[1, 2, 3], [1, 1, 1], [0, 0, 6], [7, 0, -1]], 6, [0.2, 0.3, 0.5])),
+    ("multinomial_bad", lambda m: m.multinomial.pmf([1, 2, 3], [6, -1], [[0.2, 0.3, 0.5], [0.2, 0.3, 0.5]])),
+    ("multivariate_t", lambda m: m.multivariate_t.logpdf(WISH[0].T, [0.1, 0.2, 0.3], COV, 4.5)),
+    ("multivariate_t_1d", lambda m: m.multivariate_t.pdf(np.array([0.3, 1.0, 2.0]), 1.0, 2.0, 3.0)),
+    ("multivariate_t_default", lambda m: m.multivariate_t.logpdf(np.array([0.3, 1.0]))),
+    ("wishart", lambda m: m.wishart.logpdf(WISH, 5.5, COV)), ("wishart_one", lambda m: m.wishart.pdf(WISH[..., 0], 4, COV)),
+    ("wishart_scalar", lambda m: m.wishart.logpdf(2.0, 3.0, 1.5)),
+]
+
+
+@pytest.mark.parametrize("f", [c[1] for c in MV_CASES], ids=[c[0] for c in MV_CASES])
+def test_multivariate_families_match_scipy(f):
+    with np.errstate(all="ignore"):
+        _compare(f(ast), f(ss), rtol=1e-12)
+
+
+def test_multivariate_families_grads_and_errors():
+    ad.check_grads(lambda x, a: ast.dirichlet.logpdf(x / anp.sum(x), a), (np.array([0.2, 0.3, 0.5]), np.array([0.5, 2, 3])),
+                   order=2)
+    ad.check_grads(lambda p: ast.multinomial.logpmf([1.0, 2.0, 3.0], 6, p), (np.array([0.2, 0.3, 0.5]),), order=2)
+    ad.check_grads(lambda x, loc, f, df: ast.multivariate_t.logpdf(x, loc, f @ f.T + np.eye(3), df),
+                   (WISH[0].T, np.array([0.1, 0.2, 0.3]), FACTOR, 4.5), order=2)
+    ad.check_grads(lambda x, df, f: ast.wishart.logpdf(x, df, f @ f.T + np.eye(3)), (WISH, 5.5, FACTOR), order=1)
+    with pytest.raises(ValueError, match="simplex"):
+        ast.dirichlet.logpdf(np.array([0.2, 0.3, 0.6]), [1.0, 2.0, 3.0])
+
+
+def test_jit_added_families():
+    def f(x, c, p):
+        total = 0.0
+        for name in ("chi2", "invgamma", "weibull_min", "pareto", "vonmises", "skewnorm"):
+            total = total + _finite_sum(getattr(ast, name).logpdf(x, c, 0.3, 1.7))
+        for name in ("gumbel_r", "gumbel_l", "halfnorm", "halfcauchy"):
+            total = total + _finite_sum(getattr(ast, name).logpdf(x, 0.3, 1.7) + getattr(ast, name).logsf(x, 0.3, 1.7))
+        total = total + _finite_sum(ast.truncnorm.logpdf(x, -0.5, c, 0.3, 1.7) + ast.truncnorm.logcdf(x, -0.5, c))
+        k = np.array([0.0, 1.0, 2.0, 3.0, 5.0, 9.0])
+        return total + _finite_sum(ast.geom.logpmf(k, p) + ast.betabinom.logpmf(k, 9, c, 2.0))
+    _compiled_vs_eager(f, (np.array([-3.0, 0.2, 0.7, 1.4, 2.9, 8.0]), np.array([0.5, 1.0, 2.5, 7.0, 1.5, 3.0]),
+                           np.array([0.1, 0.2, 0.5, 0.7, 0.9, 1.0])))
 
 
 # -- jit == eager: one compiled function per group of families (values and gradients) -------------------------
