@@ -8,14 +8,17 @@ rules: tangent `g * d`, cotangent `ct * d`, both with `safe_mul` because these d
 often infinite at the edge of the domain (erfinv at +-1, logit at 0) and a zero tangent must stay zero.
 
 The incomplete gamma/beta functions and Student's t CDF (`gammainc`, `gammaincc`, `betainc`,
-`stdtr`) are differentiable in their last argument only; their derivative in a shape argument has
-no closed form, and asking for it raises NotImplementedError.
+`stdtr`) are differentiable in every argument: their derivatives in a shape argument (a, b, df) have
+no closed form and come from kernels that differentiate the series / continued fraction computing
+the function (`gammainc_da`, `betainc_da`, `betainc_db`); those are first order in the shape
+arguments (a second derivative in a, b or df raises NotImplementedError; mixed ones with x work).
 """
 import math
 
 import numpy as np
 import scipy.special as sc
 
+from ..codegen import special_kernels as kernels  # the shape-derivative kernels also serve as numpy ufuncs
 from ..core import Primitive
 from ..rules import float_broadcasting_shape, unbroadcast
 from .elementwise import (add_p, binary, divide_p, equal_p, exp_p, expm1_p, log1p_p, log_p, logical_and_p, multiply_p,
@@ -196,11 +199,17 @@ def _gamma_density(a, x):
     return exp_p.bind(subtract_p.bind(subtract_p.bind(xlogy_p.bind(subtract_p.bind(a, 1.0), x), x), gammaln_p.bind(a)))
 
 
+# d/da has no closed form: gammainc_da differentiates the series / continued fraction that computes P (Numba
+# kernel in codegen/special_kernels_incomplete_grad.py); its own a-derivative is not implemented (first order in a)
+gammainc_da_p = binary("gammainc_da", kernels.gammainc_da_ufunc, "sk.gammainc_da({0}, {1})")
+def_derivative(gammainc_da_p, no_closed_form("the a-derivative of gammainc", "a (second order)"),
+               lambda ans, a, x: multiply_p.bind(_gamma_density(a, x), subtract_p.bind(log_p.bind(x), digamma_p.bind(a))))
+
 gammainc_p = binary("gammainc", sc.gammainc, "sk.gammainc({0}, {1})")
-def_derivative(gammainc_p, no_closed_form("gammainc", "a"), lambda ans, a, x: _gamma_density(a, x))
+def_derivative(gammainc_p, lambda ans, a, x: gammainc_da_p.bind(a, x), lambda ans, a, x: _gamma_density(a, x))
 
 gammaincc_p = binary("gammaincc", sc.gammaincc, "sk.gammaincc({0}, {1})")
-def_derivative(gammaincc_p, no_closed_form("gammaincc", "a"),
+def_derivative(gammaincc_p, lambda ans, a, x: negative_p.bind(gammainc_da_p.bind(a, x)),
                lambda ans, a, x: negative_p.bind(_gamma_density(a, x)))
 
 
@@ -215,8 +224,28 @@ betainc_p = Primitive("betainc")
 betainc_p.def_impl(sc.betainc)
 betainc_p.def_shape(float_broadcasting_shape)
 betainc_p.scalar_template = "sk.betainc({0}, {1}, {2})"
-def_derivative(betainc_p, no_closed_form("betainc", "a"), no_closed_form("betainc", "b"),
-               lambda ans, a, b, x: _beta_density(a, b, x))
+
+def _ternary(name, impl, template):
+    p = Primitive(name)
+    p.def_impl(impl)
+    p.def_shape(float_broadcasting_shape)
+    p.scalar_template = template
+    return p
+
+
+# d/da and d/db of betainc: the continued fraction differentiated along its iteration (first order in a, b)
+betainc_da_p = _ternary("betainc_da", kernels.betainc_da_ufunc, "sk.betainc_da({0}, {1}, {2})")
+betainc_db_p = _ternary("betainc_db", kernels.betainc_db_ufunc, "sk.betainc_db({0}, {1}, {2})")
+def_derivative(betainc_da_p, no_closed_form("the a-derivative of betainc", "a (second order)"),
+               no_closed_form("the a-derivative of betainc", "b (second order)"),
+               lambda ans, a, b, x: multiply_p.bind(_beta_density(a, b, x), subtract_p.bind(
+                   log_p.bind(x), subtract_p.bind(digamma_p.bind(a), digamma_p.bind(add_p.bind(a, b))))))
+def_derivative(betainc_db_p, no_closed_form("the b-derivative of betainc", "a (second order)"),
+               no_closed_form("the b-derivative of betainc", "b (second order)"),
+               lambda ans, a, b, x: multiply_p.bind(_beta_density(a, b, x), subtract_p.bind(
+                   log1p_p.bind(negative_p.bind(x)), subtract_p.bind(digamma_p.bind(b), digamma_p.bind(add_p.bind(a, b))))))
+def_derivative(betainc_p, lambda ans, a, b, x: betainc_da_p.bind(a, b, x),
+               lambda ans, a, b, x: betainc_db_p.bind(a, b, x), lambda ans, a, b, x: _beta_density(a, b, x))
 
 
 def t_logpdf_standard(t, df):
@@ -228,8 +257,20 @@ def t_logpdf_standard(t, df):
     return subtract_p.bind(norm, tail)
 
 
+def _stdtr_ddf(ans, df, t):
+    """d/ddf of stdtr(df, t) = 1/2 + sign(t) (1/2 - I_x(df/2, 1/2) / 2), x = df / (df + t^2):
+    -sign(t) / 2 (dI/da / 2 + beta density(x) t^2 / (df + t^2)^2); 0 at t = 0."""
+    t2 = square_p.bind(t)
+    s = add_p.bind(df, t2)
+    x = divide_p.bind(df, s)
+    half_df = multiply_p.bind(0.5, df)
+    d_i = add_p.bind(multiply_p.bind(0.5, betainc_da_p.bind(half_df, 0.5, x)),
+                     multiply_p.bind(_beta_density(half_df, 0.5, x), divide_p.bind(t2, square_p.bind(s))))
+    return mul(-0.5, sign_p.bind(t), d_i)
+
+
 stdtr_p = binary("stdtr", sc.stdtr, "sk.stdtr({0}, {1})")
-def_derivative(stdtr_p, no_closed_form("stdtr", "df"), lambda ans, df, t: exp_p.bind(t_logpdf_standard(t, df)))
+def_derivative(stdtr_p, _stdtr_ddf, lambda ans, df, t: exp_p.bind(t_logpdf_standard(t, df)))
 
 # -- exponential integrals, erfcx, Lambert W, zeta ------------------------------------------------------------
 TWO_OVER_SQRT_PI = 2.0 / SQRT_PI
@@ -279,14 +320,17 @@ def_derivative(hurwitz_zeta_p, no_derivative("zeta(x, q)", "x (no closed form)")
 
 # -- inverses of the incomplete gamma and beta functions: derivative in y is 1 / density at the answer ----------
 gammaincinv_p = binary("gammaincinv", sc.gammaincinv, "sk.gammaincinv({0}, {1})")
-def_derivative(gammaincinv_p, no_closed_form("gammaincinv", "a"),
+def_derivative(gammaincinv_p,  # implicit: P(a, x(a)) = y, so dx/da = -dP/da / dP/dx
+               lambda ans, a, y: negative_p.bind(divide_p.bind(gammainc_da_p.bind(a, ans), _gamma_density(a, ans))),
                lambda ans, a, y: reciprocal_p.bind(_gamma_density(a, ans)))
 
 betaincinv_p = Primitive("betaincinv")
 betaincinv_p.def_impl(sc.betaincinv)
 betaincinv_p.def_shape(float_broadcasting_shape)
 betaincinv_p.scalar_template = "sk.betaincinv({0}, {1}, {2})"
-def_derivative(betaincinv_p, no_closed_form("betaincinv", "a"), no_closed_form("betaincinv", "b"),
+def_derivative(betaincinv_p,
+               lambda ans, a, b, y: negative_p.bind(divide_p.bind(betainc_da_p.bind(a, b, ans), _beta_density(a, b, ans))),
+               lambda ans, a, b, y: negative_p.bind(divide_p.bind(betainc_db_p.bind(a, b, ans), _beta_density(a, b, ans))),
                lambda ans, a, b, y: reciprocal_p.bind(_beta_density(a, b, ans)))
 
 
@@ -355,4 +399,4 @@ __all__ = ["gammaln_p", "digamma_p", "polygamma_p", "gamma_p", "betaln_p", "erf_
            "log_expit_p", "softplus_p", "log1mexp_p", "xlogy_p", "xlog1py_p", "gammainc_p", "gammaincc_p",
            "betainc_p", "stdtr_p", "def_derivative", "t_logpdf_standard", "erfcx_p", "exp1_p", "expi_p", "expn_p",
            "lambertw_p", "zeta_p", "hurwitz_zeta_p", "gammaincinv_p", "betaincinv_p", "kv_p", "iv_p", "ive_p", "jv_p",
-           "k0_p", "k1_p", "hyp1f1_p", "hyp2f1_p", "owens_t_p"]
+           "k0_p", "k1_p", "hyp1f1_p", "hyp2f1_p", "owens_t_p", "gammainc_da_p", "betainc_da_p", "betainc_db_p"]

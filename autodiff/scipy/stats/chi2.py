@@ -15,7 +15,7 @@ def std_logpdf(z, df):
     return sc.xlogy(df / 2.0 - 1.0, z) - z / 2.0 - sc.gammaln(df / 2.0) - (LOG2 * df) / 2.0
 
 
-# CDFs via the regularized incomplete gamma function: differentiable in x, loc, scale but not in df
+# CDFs via the regularized incomplete gamma function: differentiable in x, loc, scale, and in df to first order
 _spec = Continuous(std_logpdf, argcheck=lambda df: anp.greater(df, 0), safe=(1.0,), support=(0.0, np.inf),
                    inside=1.0, logcdf=lambda z, df: log_prob(sc.gammainc(df / 2.0, z / 2.0), sc.gammaincc(df / 2.0, z / 2.0)),
                    logsf=lambda z, df: log_prob(sc.gammaincc(df / 2.0, z / 2.0), sc.gammainc(df / 2.0, z / 2.0)))
@@ -31,7 +31,7 @@ def pdf(x, df, loc=0, scale=1):
 
 
 def logcdf(x, df, loc=0, scale=1):
-    """scipy.stats.chi2.logcdf = log(gammainc(df/2, z/2)); not differentiable in df."""
+    """scipy.stats.chi2.logcdf = log(gammainc(df/2, z/2)); differentiable in df to first order."""
     return _spec.logcdf(x, (df,), loc, scale)
 
 
@@ -40,7 +40,7 @@ def cdf(x, df, loc=0, scale=1):
 
 
 def logsf(x, df, loc=0, scale=1):
-    """scipy.stats.chi2.logsf = log(gammaincc(df/2, z/2)); not differentiable in df."""
+    """scipy.stats.chi2.logsf = log(gammaincc(df/2, z/2)); differentiable in df to first order."""
     return _spec.logsf(x, (df,), loc, scale)
 
 

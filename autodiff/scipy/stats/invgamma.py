@@ -11,7 +11,7 @@ def std_logpdf(z, a):
     return -(a + 1.0) * anp.log(z) - sc.gammaln(a) - 1.0 / z
 
 
-# CDFs via the regularized incomplete gamma function at 1/z: differentiable in x, loc, scale but not in a
+# CDFs via the regularized incomplete gamma function at 1/z: differentiable in x, loc, scale, and in a to first order
 _spec = Continuous(std_logpdf, argcheck=lambda a: anp.greater(a, 0), safe=(1.0,), support=(0.0, np.inf),
                    inside=1.0, open_support=True,
                    logcdf=lambda z, a: log_prob(sc.gammaincc(a, 1.0 / z), sc.gammainc(a, 1.0 / z)),
@@ -28,7 +28,7 @@ def pdf(x, a, loc=0, scale=1):
 
 
 def logcdf(x, a, loc=0, scale=1):
-    """scipy.stats.invgamma.logcdf = log(gammaincc(a, 1/z)); not differentiable in a."""
+    """scipy.stats.invgamma.logcdf = log(gammaincc(a, 1/z)); differentiable in a to first order."""
     return _spec.logcdf(x, (a,), loc, scale)
 
 
@@ -37,7 +37,7 @@ def cdf(x, a, loc=0, scale=1):
 
 
 def logsf(x, a, loc=0, scale=1):
-    """scipy.stats.invgamma.logsf = log(gammainc(a, 1/z)); not differentiable in a."""
+    """scipy.stats.invgamma.logsf = log(gammainc(a, 1/z)); differentiable in a to first order."""
     return _spec.logsf(x, (a,), loc, scale)
 
 
