@@ -71,8 +71,9 @@ gammainc = _ufunc(sp.gammainc_p, "gammainc", "scipy.special.gammainc(a, x): regu
 gammaincc = _ufunc(sp.gammaincc_p, "gammaincc", "scipy.special.gammaincc(a, x) = 1 - gammainc(a, x); "
                                                 "differentiable in a to first order.")
 betainc = _ufunc(sp.betainc_p, "betainc", "scipy.special.betainc(a, b, x): regularized incomplete beta function; "
-                                          "differentiable in a to first order.")
-stdtr = _ufunc(sp.stdtr_p, "stdtr", "scipy.special.stdtr(df, t): Student's t CDF; differentiable in t only.")
+                                          "differentiable in a and b to first order.")
+stdtr = _ufunc(sp.stdtr_p, "stdtr", "scipy.special.stdtr(df, t): Student's t CDF; differentiable in df to first "
+                                    "order.")
 log1mexp = _ufunc(sp.log1mexp_p, "log1mexp", "log(1 - exp(x)) for x <= 0 (not in scipy.special): 0 > x gives a "
                                              "finite value, 0 gives -inf, x > 0 gives nan.")
 

@@ -26,7 +26,8 @@ def pdf(x, a, b, loc=0, scale=1):
 
 
 def logcdf(x, a, b, loc=0, scale=1):
-    """scipy.stats.beta.logcdf = log(betainc(a, b, z)) (log1p(-sf) above 1/2); differentiable in a, b to first order."""
+    """scipy.stats.beta.logcdf = log(betainc(a, b, z));
+    differentiable in a, b to first order (log1p(-sf) above 1/2)."""
     return _spec.logcdf(x, (a, b), loc, scale)
 
 
@@ -35,7 +36,8 @@ def cdf(x, a, b, loc=0, scale=1):
 
 
 def logsf(x, a, b, loc=0, scale=1):
-    """scipy.stats.beta.logsf = log(betainc(b, a, 1 - z)) (log1p(-cdf) above 1/2); differentiable in a, b to first order."""
+    """scipy.stats.beta.logsf = log(betainc(b, a, 1 - z));
+    differentiable in a, b to first order (log1p(-cdf) above 1/2)."""
     return _spec.logsf(x, (a, b), loc, scale)
 
 

@@ -27,7 +27,8 @@ def pdf(x, a, loc=0, scale=1):
 
 
 def logcdf(x, a, loc=0, scale=1):
-    """scipy.stats.gamma.logcdf = log(gammainc(a, z)) (log1p(-gammaincc) above 1/2); differentiable in a to first order."""
+    """scipy.stats.gamma.logcdf = log(gammainc(a, z));
+    differentiable in a to first order (log1p(-gammaincc) above 1/2)."""
     return _spec.logcdf(x, (a,), loc, scale)
 
 
@@ -36,7 +37,8 @@ def cdf(x, a, loc=0, scale=1):
 
 
 def logsf(x, a, loc=0, scale=1):
-    """scipy.stats.gamma.logsf = log(gammaincc(a, z)) (log1p(-gammainc) above 1/2); differentiable in a to first order."""
+    """scipy.stats.gamma.logsf = log(gammaincc(a, z));
+    differentiable in a to first order (log1p(-gammainc) above 1/2)."""
     return _spec.logsf(x, (a,), loc, scale)
 
 

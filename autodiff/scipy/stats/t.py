@@ -28,7 +28,8 @@ def pdf(x, df, loc=0, scale=1):
 
 
 def logcdf(x, df, loc=0, scale=1):
-    """scipy.stats.t.logcdf = log(stdtr(df, z)) (log1p(-stdtr(df, -z)) above the median); differentiable in df to first order."""
+    """scipy.stats.t.logcdf = log(stdtr(df, z));
+    differentiable in df to first order (log1p(-stdtr(df, -z)) above the median)."""
     return _spec.logcdf(x, (df,), loc, scale)
 
 
@@ -37,7 +38,8 @@ def cdf(x, df, loc=0, scale=1):
 
 
 def logsf(x, df, loc=0, scale=1):
-    """scipy.stats.t.logsf = log(stdtr(df, -z)) (log1p(-stdtr(df, z)) below the median); differentiable in df to first order."""
+    """scipy.stats.t.logsf = log(stdtr(df, -z));
+    differentiable in df to first order (log1p(-stdtr(df, z)) below the median)."""
     return _spec.logsf(x, (df,), loc, scale)
 
 
