@@ -335,8 +335,8 @@ def_derivative(betaincinv_p,
 
 
 # -- Bessel functions of real order, confluent and Gauss hypergeometric functions, Owen's T -------------------
-# Values come from scipy.special (eagerly, and under grad/jvp/vjp); there is no Numba kernel for them yet,
-# so they cannot be compiled by ad.jit (a clear NotImplementedError names the function).
+# jv, hyp1f1, hyp2f1 and owens_t take their values from scipy.special (eagerly, and under grad/jvp/vjp); there
+# is no Numba kernel for them yet, so ad.jit cannot compile them (a clear NotImplementedError names the function).
 def no_kernel(name):
     def emit(ctx, eqn):
         raise NotImplementedError(f"scipy.special.{name} has no Numba kernel yet, so ad.jit cannot compile it; it "
@@ -357,17 +357,18 @@ def _half_sum(p, v, x, sign):
                                                                          p.bind(add_p.bind(v, 1.0), x)))
 
 
-kv_p = scipy_only("kv", sc.kv)
+# modified Bessel functions of real order: Temme's method in Numba (codegen/special_kernels_bessel.py)
+kv_p = binary("kv", sc.kv, "sk.kv({0}, {1})")
 def_derivative(kv_p, no_derivative("kv", "the order v"), lambda ans, v, x: negative_p.bind(_half_sum(kv_p, v, x, 1)))
-iv_p = scipy_only("iv", sc.iv)
+iv_p = binary("iv", sc.iv, "sk.iv({0}, {1})")
 def_derivative(iv_p, no_derivative("iv", "the order v"), lambda ans, v, x: _half_sum(iv_p, v, x, 1))
-jv_p = scipy_only("jv", sc.jv)
-def_derivative(jv_p, no_derivative("jv", "the order v"), lambda ans, v, x: _half_sum(jv_p, v, x, -1))
-ive_p = scipy_only("ive", sc.ive)  # ive = iv exp(-|x|): ive' = (ive(v-1) + ive(v+1)) / 2 - sign(x) ive
+ive_p = binary("ive", sc.ive, "sk.ive({0}, {1})")  # ive = iv exp(-|x|): ive' = (ive(v-1) + ive(v+1)) / 2 - sign(x) ive
 def_derivative(ive_p, no_derivative("ive", "the order v"),
                lambda ans, v, x: subtract_p.bind(_half_sum(ive_p, v, x, 1), multiply_p.bind(sign_p.bind(x), ans)))
-k0_p = scipy_only("k0", sc.k0)
-k1_p = scipy_only("k1", sc.k1)
+k0_p = unary("k0", sc.k0, "sk.k0({0})")
+k1_p = unary("k1", sc.k1, "sk.k1({0})")
+jv_p = scipy_only("jv", sc.jv)
+def_derivative(jv_p, no_derivative("jv", "the order v"), lambda ans, v, x: _half_sum(jv_p, v, x, -1))
 def_derivative(k0_p, lambda ans, x: negative_p.bind(k1_p.bind(x)))
 def_derivative(k1_p, lambda ans, x: negative_p.bind(add_p.bind(k0_p.bind(x), divide_p.bind(ans, x))))
 
