@@ -42,14 +42,14 @@ import numpy as np
 from .special_kernels_bessel import i0, i0e, i1, i1e, iv, ive, k0, k1, kv
 from .special_kernels_incomplete import betainc, gammainc, gammaincc, stdtr
 from .special_kernels_normal import (
-    erf, erfc, erfcinv, erfinv, log_ndtr, ndtr, ndtri,
+    erf, erfc, erfcinv, erfinv, log_ndtr, ndtr, ndtri, owens_t,
 )
 
 __all__ = [
     # gamma family
     "gammaln", "digamma", "trigamma", "polygamma", "zeta_hurwitz", "betaln",
     # error function / normal distribution
-    "erf", "erfc", "erfinv", "erfcinv", "ndtr", "log_ndtr", "ndtri",
+    "erf", "erfc", "erfinv", "erfcinv", "ndtr", "log_ndtr", "ndtri", "owens_t",
     # modified Bessel functions (orders 0 and 1; real order)
     "i0", "i0e", "i1", "i1e", "iv", "ive", "kv", "k0", "k1",
     # incomplete gamma and beta functions, Student's t CDF

@@ -335,7 +335,7 @@ def_derivative(betaincinv_p,
 
 
 # -- Bessel functions of real order, confluent and Gauss hypergeometric functions, Owen's T -------------------
-# jv, hyp1f1, hyp2f1 and owens_t take their values from scipy.special (eagerly, and under grad/jvp/vjp); there
+# jv, hyp1f1 and hyp2f1 take their values from scipy.special (eagerly, and under grad/jvp/vjp); there
 # is no Numba kernel for them yet, so ad.jit cannot compile them (a clear NotImplementedError names the function).
 def no_kernel(name):
     def emit(ctx, eqn):
@@ -392,7 +392,7 @@ def _owens_t_da(ans, h, a):
     return divide_p.bind(exp_p.bind(mul(-0.5, square_p.bind(h), one_a2)), multiply_p.bind(2.0 * math.pi, one_a2))
 
 
-owens_t_p = scipy_only("owens_t", sc.owens_t)
+owens_t_p = binary("owens_t", sc.owens_t, "sk.owens_t({0}, {1})")  # kernel: codegen/special_kernels_normal.py
 def_derivative(owens_t_p, _owens_t_dh, _owens_t_da)
 
 __all__ = ["gammaln_p", "digamma_p", "polygamma_p", "gamma_p", "betaln_p", "erf_p", "erfc_p", "erfinv_p",
