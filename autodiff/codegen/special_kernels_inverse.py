@@ -88,7 +88,8 @@ def betaincinv(a, b, y):
         z = -_normal_guess(y)  # Numerical Recipes' sign: positive in the lower tail
         al = (z * z - 3.0) / 6.0
         h = 2.0 / (1.0 / (2.0 * a - 1.0) + 1.0 / (2.0 * b - 1.0))
-        w = (z * math.sqrt(al + h) / h) - (1.0 / (2.0 * b - 1.0) - 1.0 / (2.0 * a - 1.0)) * (al + 5.0 / 6.0 - 2.0 / (3.0 * h))
+        w = (z * math.sqrt(al + h) / h
+             - (1.0 / (2.0 * b - 1.0) - 1.0 / (2.0 * a - 1.0)) * (al + 5.0 / 6.0 - 2.0 / (3.0 * h)))
         x = a / (a + b * math.exp(2.0 * w))
     else:
         lna, lnb = math.log(a / (a + b)), math.log(b / (a + b))

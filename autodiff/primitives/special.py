@@ -203,7 +203,8 @@ def _gamma_density(a, x):
 # kernel in codegen/special_kernels_incomplete_grad.py); its own a-derivative is not implemented (first order in a)
 gammainc_da_p = binary("gammainc_da", kernels.gammainc_da_ufunc, "sk.gammainc_da({0}, {1})")
 def_derivative(gammainc_da_p, no_closed_form("the a-derivative of gammainc", "a (second order)"),
-               lambda ans, a, x: multiply_p.bind(_gamma_density(a, x), subtract_p.bind(log_p.bind(x), digamma_p.bind(a))))
+               lambda ans, a, x: multiply_p.bind(_gamma_density(a, x),
+                                                 subtract_p.bind(log_p.bind(x), digamma_p.bind(a))))
 
 gammainc_p = binary("gammainc", sc.gammainc, "sk.gammainc({0}, {1})")
 def_derivative(gammainc_p, lambda ans, a, x: gammainc_da_p.bind(a, x), lambda ans, a, x: _gamma_density(a, x))
@@ -243,7 +244,8 @@ def_derivative(betainc_da_p, no_closed_form("the a-derivative of betainc", "a (s
 def_derivative(betainc_db_p, no_closed_form("the b-derivative of betainc", "a (second order)"),
                no_closed_form("the b-derivative of betainc", "b (second order)"),
                lambda ans, a, b, x: multiply_p.bind(_beta_density(a, b, x), subtract_p.bind(
-                   log1p_p.bind(negative_p.bind(x)), subtract_p.bind(digamma_p.bind(b), digamma_p.bind(add_p.bind(a, b))))))
+                   log1p_p.bind(negative_p.bind(x)),
+                   subtract_p.bind(digamma_p.bind(b), digamma_p.bind(add_p.bind(a, b))))))
 def_derivative(betainc_p, lambda ans, a, b, x: betainc_da_p.bind(a, b, x),
                lambda ans, a, b, x: betainc_db_p.bind(a, b, x), lambda ans, a, b, x: _beta_density(a, b, x))
 
@@ -329,8 +331,10 @@ betaincinv_p.def_impl(sc.betaincinv)
 betaincinv_p.def_shape(float_broadcasting_shape)
 betaincinv_p.scalar_template = "sk.betaincinv({0}, {1}, {2})"
 def_derivative(betaincinv_p,
-               lambda ans, a, b, y: negative_p.bind(divide_p.bind(betainc_da_p.bind(a, b, ans), _beta_density(a, b, ans))),
-               lambda ans, a, b, y: negative_p.bind(divide_p.bind(betainc_db_p.bind(a, b, ans), _beta_density(a, b, ans))),
+               lambda ans, a, b, y: negative_p.bind(divide_p.bind(betainc_da_p.bind(a, b, ans),
+                                                                  _beta_density(a, b, ans))),
+               lambda ans, a, b, y: negative_p.bind(divide_p.bind(betainc_db_p.bind(a, b, ans),
+                                                                  _beta_density(a, b, ans))),
                lambda ans, a, b, y: reciprocal_p.bind(_beta_density(a, b, ans)))
 
 
@@ -378,7 +382,8 @@ def_derivative(hyp1f1_p, no_derivative("hyp1f1", "a"), no_derivative("hyp1f1", "
 hyp2f1_p = scipy_only("hyp2f1", sc.hyp2f1)  # d/dx 2F1(a, b; c; x) = ab/c 2F1(a+1, b+1; c+1; x)
 def_derivative(hyp2f1_p, no_derivative("hyp2f1", "a"), no_derivative("hyp2f1", "b"), no_derivative("hyp2f1", "c"),
                lambda ans, a, b, c, x: mul(divide_p.bind(multiply_p.bind(a, b), c),
-                                           hyp2f1_p.bind(add_p.bind(a, 1.0), add_p.bind(b, 1.0), add_p.bind(c, 1.0), x)))
+                                           hyp2f1_p.bind(add_p.bind(a, 1.0), add_p.bind(b, 1.0),
+                                                         add_p.bind(c, 1.0), x)))
 
 
 def _owens_t_dh(ans, h, a):

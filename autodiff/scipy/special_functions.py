@@ -10,7 +10,8 @@ those derivatives raises NotImplementedError. Departures from scipy, by design:
   complex; only k=0 is supported; `tol` is accepted and ignored (Halley's iteration to full precision).
 - jv, hyp1f1 and hyp2f1 have no Numba kernel yet: they work eagerly and under grad/jvp/vjp, and
   ad.jit raises NotImplementedError naming the function. kv, iv, ive, k0 and k1 (Temme's method) and
-  owens_t (Gauss-Legendre after reduction to a <= 1) compile; where scipy's own evaluation underflows early (kv(0, 700) is 0.0 in scipy) the kernel
+  owens_t (Gauss-Legendre after reduction to a <= 1) compile; where scipy's own evaluation
+  underflows early (kv(0, 700) is 0.0 in scipy) the kernel
   keeps the finite value.
 - expi and expn keep the finite value where scipy's intermediate exp over/underflows (expi(710) is
   3.2e305 here, inf in scipy); betaincinv gives 0 where the answer is below the smallest double.

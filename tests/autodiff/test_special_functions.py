@@ -72,7 +72,8 @@ KERNEL_GRIDS = [
     ("lambertw0", sk.lambertw0, _lambertw_real, (np.concatenate([np.linspace(-1 / np.e + 1e-12, 0, 50),
                                                                   np.geomspace(1e-8, 1e200, 100)]),)),
     ("zeta_riemann", sk.zeta_riemann, ss.zeta, (np.linspace(-60, 60, 241),)),
-    ("gammaincinv", sk.gammaincinv, ss.gammaincinv, (np.geomspace(0.05, 500, 12)[:, None], np.linspace(0.01, 0.99, 25))),
+    ("gammaincinv", sk.gammaincinv, ss.gammaincinv,
+     (np.geomspace(0.05, 500, 12)[:, None], np.linspace(0.01, 0.99, 25))),
     ("kv", sk.kv, ss.kv, (np.array([0.0, 0.3, 1.0, 2.5, 7.2, 30.0, -2.5])[:, None], np.geomspace(1e-8, 600, 40))),
     ("iv", sk.iv, ss.iv, (np.array([0.0, 0.3, 1.0, 2.5, 7.2, 30.0, -2.5, -2.0])[:, None],
                           np.concatenate([-np.geomspace(1e-8, 600, 20), np.geomspace(1e-8, 600, 20)]))),
@@ -141,7 +142,8 @@ def test_no_kernel_is_a_clear_error_under_jit():
 
 
 def program(x):
-    return [asp.kv(2.5, x), asp.iv(-1.5, x), asp.ive(0.5, x), asp.k0(x), asp.k1(x), asp.owens_t(x, 0.7), asp.erfcx(x), asp.exp1(x), asp.expi(x), asp.expn(2.0, x), asp.lambertw(x), asp.zeta(x + 1.5),
+    return [asp.kv(2.5, x), asp.iv(-1.5, x), asp.ive(0.5, x), asp.k0(x), asp.k1(x), asp.owens_t(x, 0.7),
+            asp.erfcx(x), asp.exp1(x), asp.expi(x), asp.expn(2.0, x), asp.lambertw(x), asp.zeta(x + 1.5),
             asp.zeta(3.0, x), asp.gammaincinv(2.0, x / 10), asp.betaincinv(2.0, 3.0, x / 10), asp.poch(x, 2.0),
             asp.boxcox(x, 0.3), asp.gammasgn(x - 3.0), asp.factorial(x)]
 

@@ -15,10 +15,14 @@ def std_logpdf(z, df):
     return sc.xlogy(df / 2.0 - 1.0, z) - z / 2.0 - sc.gammaln(df / 2.0) - (LOG2 * df) / 2.0
 
 
+def _cdf_sf(z, df):
+    return sc.gammainc(df / 2.0, z / 2.0), sc.gammaincc(df / 2.0, z / 2.0)
+
+
 # CDFs via the regularized incomplete gamma function: differentiable in x, loc, scale, and in df to first order
 _spec = Continuous(std_logpdf, argcheck=lambda df: anp.greater(df, 0), safe=(1.0,), support=(0.0, np.inf),
-                   inside=1.0, logcdf=lambda z, df: log_prob(sc.gammainc(df / 2.0, z / 2.0), sc.gammaincc(df / 2.0, z / 2.0)),
-                   logsf=lambda z, df: log_prob(sc.gammaincc(df / 2.0, z / 2.0), sc.gammainc(df / 2.0, z / 2.0)))
+                   inside=1.0, logcdf=lambda z, df: log_prob(*_cdf_sf(z, df)),
+                   logsf=lambda z, df: log_prob(*_cdf_sf(z, df)[::-1]))
 
 
 def logpdf(x, df, loc=0, scale=1):
