@@ -39,7 +39,7 @@ from fractions import Fraction
 import numba
 import numpy as np
 
-from .special_kernels_bessel import i0, i0e, i1, i1e, iv, ive, k0, k1, kv
+from .special_kernels_bessel import i0, i0e, i1, i1e, iv, ive, jv, k0, k1, kv
 from .special_kernels_incomplete import betainc, gammainc, gammaincc, stdtr
 from .special_kernels_normal import (
     erf, erfc, erfcinv, erfinv, log_ndtr, ndtr, ndtri, owens_t,
@@ -51,7 +51,7 @@ __all__ = [
     # error function / normal distribution
     "erf", "erfc", "erfinv", "erfcinv", "ndtr", "log_ndtr", "ndtri", "owens_t",
     # modified Bessel functions (orders 0 and 1; real order)
-    "i0", "i0e", "i1", "i1e", "iv", "ive", "kv", "k0", "k1",
+    "i0", "i0e", "i1", "i1e", "iv", "ive", "kv", "k0", "k1", "jv",
     # incomplete gamma and beta functions, Student's t CDF
     "gammainc", "gammaincc", "betainc", "stdtr",
     # elementary log/exp helpers

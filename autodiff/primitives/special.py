@@ -339,7 +339,7 @@ def_derivative(betaincinv_p,
 
 
 # -- Bessel functions of real order, confluent and Gauss hypergeometric functions, Owen's T -------------------
-# jv, hyp1f1 and hyp2f1 take their values from scipy.special (eagerly, and under grad/jvp/vjp); there
+# hyp1f1 and hyp2f1 take their values from scipy.special (eagerly, and under grad/jvp/vjp); there
 # is no Numba kernel for them yet, so ad.jit cannot compile them (a clear NotImplementedError names the function).
 def no_kernel(name):
     def emit(ctx, eqn):
@@ -361,7 +361,7 @@ def _half_sum(p, v, x, sign):
                                                                          p.bind(add_p.bind(v, 1.0), x)))
 
 
-# modified Bessel functions of real order: Temme's method in Numba (codegen/special_kernels_bessel.py)
+# Bessel functions of real order: Temme's method in Numba (codegen/special_kernels_bessel.py)
 kv_p = binary("kv", sc.kv, "sk.kv({0}, {1})")
 def_derivative(kv_p, no_derivative("kv", "the order v"), lambda ans, v, x: negative_p.bind(_half_sum(kv_p, v, x, 1)))
 iv_p = binary("iv", sc.iv, "sk.iv({0}, {1})")
@@ -371,7 +371,7 @@ def_derivative(ive_p, no_derivative("ive", "the order v"),
                lambda ans, v, x: subtract_p.bind(_half_sum(ive_p, v, x, 1), multiply_p.bind(sign_p.bind(x), ans)))
 k0_p = unary("k0", sc.k0, "sk.k0({0})")
 k1_p = unary("k1", sc.k1, "sk.k1({0})")
-jv_p = scipy_only("jv", sc.jv)
+jv_p = binary("jv", sc.jv, "sk.jv({0}, {1})")
 def_derivative(jv_p, no_derivative("jv", "the order v"), lambda ans, v, x: _half_sum(jv_p, v, x, -1))
 def_derivative(k0_p, lambda ans, x: negative_p.bind(k1_p.bind(x)))
 def_derivative(k1_p, lambda ans, x: negative_p.bind(add_p.bind(k0_p.bind(x), divide_p.bind(ans, x))))
