@@ -160,20 +160,30 @@ def test_grads(f, args):
         ad.check_grads(f, args, order=2)
 
 
-def program(a, v, nans, q, x):  # a representative few: each distinct op adds Numba compile time
-    return [anp.quantile(a, q, axis=1), anp.nanquantile(nans, q, axis=0), anp.histogram(v, 4, weights=v ** 2)[0],
-            anp.isin(a, v), anp.insert(a, 2, v[:4], axis=1), anp.fill_diagonal(a, v), anp.convolve(a[0], v, "same"),
-            anp.gradient(a, x, axis=1), anp.piecewise(x, [x < 0, x >= 0], [lambda u: u ** 3, anp.sin]),
-            anp.frexp(v)[0], anp.frexp(v)[1] * 1.0, anp.nanargmax(nans[:3], axis=1) * 1.0]
+# a representative few, in two programs: Numba's compile time grows faster than linearly with a function's length
+PROGRAMS = [
+    lambda a, v, nans, q, x: [anp.quantile(a, q, axis=1), anp.nanquantile(nans, q, axis=0),
+                              anp.histogram(v, 4, weights=v ** 2)[0], anp.isin(a, v),
+                              anp.nanargmax(nans[:3], axis=1) * 1.0],
+    lambda a, v, nans, q, x: [anp.insert(a, 2, v[:4], axis=1), anp.fill_diagonal(a, v), anp.convolve(a[0], v, "same"),
+                              anp.gradient(a, x, axis=1), anp.piecewise(x, [x < 0, x >= 0], [lambda u: u ** 3, anp.sin]),
+                              anp.frexp(v)[0], anp.frexp(v)[1] * 1.0],
+]
 
 
-def test_jit_matches_eager():
-    q = np.array([0.2, 0.9])
-    args = (A, V, NANS, q, X)
+@pytest.mark.parametrize("program", PROGRAMS, ids=["statistics", "assembly"])
+def test_jit_values_match_eager(program):
+    args = (A, V, NANS, np.array([0.2, 0.9]), X)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for c, e in zip(ad.jit(program)(*args), program(*args)):
             np.testing.assert_allclose(c, e, rtol=1e-12, atol=1e-14)
+
+
+def test_jit_gradient_matches_eager():
+    q = np.array([0.2, 0.9])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         total = ad.grad(lambda a, q: anp.sum(anp.quantile(a, q, axis=1) ** 2) + anp.sum(anp.nanmedian(NANS * a)),
                         argnums=(0, 1))
         for c, e in zip(ad.jit(total)(A, q), total(A, q)):
