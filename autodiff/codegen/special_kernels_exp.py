@@ -15,7 +15,6 @@ Matching ``scipy.special`` to ~1e-14 relative error, with SciPy's values at the 
 import math
 
 import numba
-import numpy as np
 
 from .special_kernels import _ZETA_EM, zeta_hurwitz
 from .special_kernels_normal import erfc

@@ -8,8 +8,7 @@ import numpy as np
 
 from ..primitives import elementwise as ew
 from . import _util
-from ._elementwise import (arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, bitwise_and,  # noqa: F401
-                           bitwise_or, conj, logical_not, multiply)
+from ._elementwise import arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, conj, logical_not, multiply
 from ._products import matmul
 from ._reductions import sum
 from ._shape import concatenate, expand_dims, squeeze, swapaxes, transpose

@@ -16,7 +16,7 @@ from ..core import Tracer, concrete_or_none
 from . import _util
 from ._creation import asarray
 from ._elementwise import astype
-from ._shape import concatenate, expand_dims, ravel, reshape
+from ._shape import concatenate, ravel, reshape
 from .indexing import at
 from .linalg_ops import diag
 from .more import take

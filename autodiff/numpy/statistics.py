@@ -10,7 +10,6 @@ variants count the non-nan values of each slice (nan sorts last), so they compil
 histogram and bincount count (no gradient); their weights get a gradient, and so do histogram's
 automatic bin edges (through the minimum and maximum of `a`) and density.
 """
-import builtins
 import warnings
 
 import numpy as np

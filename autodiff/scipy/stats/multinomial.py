@@ -7,7 +7,6 @@ Differentiable in p.
 import numpy as np
 
 from ... import numpy as anp
-from ...numpy import _util
 from .. import special as sc
 from ._dist import as_float, scalar
 

@@ -7,8 +7,6 @@ Differentiable in x, loc, shape and df.
 """
 import math
 
-import numpy as np
-
 from ... import numpy as anp
 from ...numpy import _util
 from ...numpy.linalg import cholesky, diagonal

@@ -4,8 +4,6 @@ The normalising mass Phi(b) - Phi(a) is formed in log space from whichever tail 
 (log Phi(hi) + log1mexp(log Phi(lo) - log Phi(hi)), mirrored when a > 0), so it stays accurate
 however far out the interval lies. Differentiable in x, a, b, loc and scale.
 """
-import numpy as np
-
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Continuous, exp
