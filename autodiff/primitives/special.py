@@ -339,8 +339,8 @@ def_derivative(betaincinv_p,
 
 
 # -- Bessel functions of real order, confluent and Gauss hypergeometric functions, Owen's T -------------------
-# hyp1f1 and hyp2f1 take their values from scipy.special (eagerly, and under grad/jvp/vjp); there
-# is no Numba kernel for them yet, so ad.jit cannot compile them (a clear NotImplementedError names the function).
+# hyp2f1 takes its values from scipy.special (eagerly, and under grad/jvp/vjp); there
+# is no Numba kernel for it yet, so ad.jit cannot compile it (a clear NotImplementedError names the function).
 def no_kernel(name):
     def emit(ctx, eqn):
         raise NotImplementedError(f"scipy.special.{name} has no Numba kernel yet, so ad.jit cannot compile it; it "
@@ -376,7 +376,7 @@ def_derivative(jv_p, no_derivative("jv", "the order v"), lambda ans, v, x: _half
 def_derivative(k0_p, lambda ans, x: negative_p.bind(k1_p.bind(x)))
 def_derivative(k1_p, lambda ans, x: negative_p.bind(add_p.bind(k0_p.bind(x), divide_p.bind(ans, x))))
 
-hyp1f1_p = scipy_only("hyp1f1", sc.hyp1f1)  # d/dx 1F1(a; b; x) = a/b 1F1(a+1; b+1; x)
+hyp1f1_p = _ternary("hyp1f1", sc.hyp1f1, "sk.hyp1f1({0}, {1}, {2})")  # d/dx 1F1(a; b; x) = a/b 1F1(a+1; b+1; x)
 def_derivative(hyp1f1_p, no_derivative("hyp1f1", "a"), no_derivative("hyp1f1", "b"),
                lambda ans, a, b, x: mul(divide_p.bind(a, b), hyp1f1_p.bind(add_p.bind(a, 1.0), add_p.bind(b, 1.0), x)))
 hyp2f1_p = scipy_only("hyp2f1", sc.hyp2f1)  # d/dx 2F1(a, b; c; x) = ab/c 2F1(a+1, b+1; c+1; x)

@@ -8,8 +8,10 @@ of the hypergeometric functions, a and b of gammaincinv/betaincinv, x of zeta) a
 those derivatives raises NotImplementedError. Departures from scipy, by design:
 - lambertw(x, k=0) returns the real principal branch (float, nan below -1/e) where scipy returns
   complex; only k=0 is supported; `tol` is accepted and ignored (Halley's iteration to full precision).
-- hyp1f1 and hyp2f1 have no Numba kernel yet: they work eagerly and under grad/jvp/vjp, and ad.jit
-  raises NotImplementedError naming the function. kv, iv, ive, k0, k1 and jv (Temme's method and
+- hyp2f1 has no Numba kernel yet: it works eagerly and under grad/jvp/vjp, and ad.jit raises
+  NotImplementedError naming it. hyp1f1's compiled kernel (series / asymptotic expansion after
+  Kummer's transformation) gives nan where its series would cancel (a < 0 non-integer at large x,
+  or a > b at large negative x), where scipy (eagerly) still has a value. kv, iv, ive, k0, k1 and jv (Temme's method and
   Steed's continued fractions; jv's compiled values lose absolute accuracy ~1e-11 for x ~ 1e4, where
   scipy switches to asymptotic expansions) and owens_t (Gauss-Legendre after reduction to a <= 1) compile; where scipy's own evaluation
   underflows early (kv(0, 700) is 0.0 in scipy) the kernel

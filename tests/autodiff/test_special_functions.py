@@ -80,6 +80,9 @@ KERNEL_GRIDS = [
     ("ive", sk.ive, ss.ive, (np.array([0.0, 0.3, 1.0, 2.5, 7.2, 30.0, -2.5])[:, None], np.geomspace(1e-8, 1e4, 40))),
     ("jv", sk.jv, ss.jv, (np.array([0.0, 0.3, 1.0, 2.0, 2.5, 7.2, 30.0, -2.0, -2.5])[:, None],
                           np.concatenate([np.geomspace(1e-8, 100, 40), [-3.0, -0.5]]))),
+    ("hyp1f1", sk.hyp1f1, ss.hyp1f1, (np.array([-3.0, -1.0, 0.5, 1.0, 2.5, 7.0])[:, None, None],
+                                      np.array([0.5, 1.0, 3.0, 10.0, 40.0])[:, None],
+                                      np.array([-300.0, -20.0, -3.0, -0.5, 0.1, 5.0, 45.0, 300.0]))),
     ("owens_t", sk.owens_t, ss.owens_t, (np.array([0.0, 1e-8, 0.5, 2.0, 5.0, 10.0, -2.0])[:, None],
                                          np.array([0.0, 1e-3, 0.5, 0.99, 1.0, 1.01, 2.0, 30.0, 1e5, -3.0]))),
     ("betaincinv", sk.betaincinv, ss.betaincinv,
@@ -91,7 +94,12 @@ KERNEL_GRIDS = [
 def test_kernels_on_grids(kernel, ref, args):
     grids = np.broadcast_arrays(*args)
     ours = np.array([kernel(*a) for a in zip(*[g.ravel() for g in grids])]).reshape(grids[0].shape)
-    np.testing.assert_allclose(ours, ref(*args), rtol=2e-13, atol=1e-300 if kernel is not sk.jv else 1e-14)
+    expected = ref(*args)
+    if kernel is sk.hyp1f1:  # nan (documented) where its series would cancel: compare the rest
+        assert np.isnan(ours).mean() < 0.15
+        ours, expected = ours[~np.isnan(ours)], expected[~np.isnan(ours)]
+    np.testing.assert_allclose(ours, expected, rtol=2e-12 if kernel is sk.hyp1f1 else 2e-13,
+                               atol=1e-300 if kernel is not sk.jv else 1e-14)
 
 
 POSV = np.array([0.3, 1.2, 4.0, 8.0])
@@ -137,14 +145,14 @@ def test_parameters_that_are_not_differentiable_raise(f):
 
 
 def test_no_kernel_is_a_clear_error_under_jit():
-    with pytest.raises(NotImplementedError, match="hyp1f1 has no Numba kernel"):
-        ad.jit(lambda x: asp.hyp1f1(0.5, 1.5, x))(2.0)
+    with pytest.raises(NotImplementedError, match="hyp2f1 has no Numba kernel"):
+        ad.jit(lambda x: asp.hyp2f1(0.5, 1.5, 2.5, x))(0.3)
     with pytest.raises(NotImplementedError, match="branch"):
         asp.lambertw(1.0, k=-1)
 
 
 def program(x):
-    return [asp.kv(2.5, x), asp.iv(-1.5, x), asp.ive(0.5, x), asp.k0(x), asp.k1(x), asp.jv(1.3, x), asp.owens_t(x, 0.7),
+    return [asp.kv(2.5, x), asp.iv(-1.5, x), asp.ive(0.5, x), asp.k0(x), asp.k1(x), asp.jv(1.3, x), asp.owens_t(x, 0.7), asp.hyp1f1(0.5, 1.5, x),
             asp.erfcx(x), asp.exp1(x), asp.expi(x), asp.expn(2.0, x), asp.lambertw(x), asp.zeta(x + 1.5),
             asp.zeta(3.0, x), asp.gammaincinv(2.0, x / 10), asp.betaincinv(2.0, 3.0, x / 10), asp.poch(x, 2.0),
             asp.boxcox(x, 0.3), asp.gammasgn(x - 3.0), asp.factorial(x)]
@@ -154,5 +162,5 @@ def test_jit_matches_eager():
     x = np.array([0.5, 2.0, 7.5])
     for c, e in zip(ad.jit(program)(x), program(x)):
         np.testing.assert_allclose(c, e, rtol=1e-13)
-    total = ad.grad(lambda x: sum(o.sum() for i, o in enumerate(program(x)) if i != 12))  # zeta: not in x
+    total = ad.grad(lambda x: sum(o.sum() for i, o in enumerate(program(x)) if i != 13))  # zeta: not in x
     np.testing.assert_allclose(ad.jit(total)(x), total(x), rtol=1e-12)
