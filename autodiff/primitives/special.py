@@ -376,7 +376,15 @@ def_derivative(jv_p, no_derivative("jv", "the order v"), lambda ans, v, x: _half
 def_derivative(k0_p, lambda ans, x: negative_p.bind(k1_p.bind(x)))
 def_derivative(k1_p, lambda ans, x: negative_p.bind(add_p.bind(k0_p.bind(x), divide_p.bind(ans, x))))
 
-hyp1f1_p = _ternary("hyp1f1", sc.hyp1f1, "sk.hyp1f1({0}, {1}, {2})")  # d/dx 1F1(a; b; x) = a/b 1F1(a+1; b+1; x)
+def _hyp1f1_impl(a, b, x):
+    """scipy.special.hyp1f1, with nan at x = +-inf (scipy's loops forever at x = +inf)."""
+    x = np.asarray(x, np.float64)
+    infinite = np.isinf(x)
+    out = np.where(infinite, np.nan, sc.hyp1f1(a, b, np.where(infinite, 0.0, x)))
+    return out[()] if out.ndim == 0 else out
+
+
+hyp1f1_p = _ternary("hyp1f1", _hyp1f1_impl, "sk.hyp1f1({0}, {1}, {2})")  # d/dx 1F1(a; b; x) = a/b 1F1(a+1; b+1; x)
 def_derivative(hyp1f1_p, no_derivative("hyp1f1", "a"), no_derivative("hyp1f1", "b"),
                lambda ans, a, b, x: mul(divide_p.bind(a, b), hyp1f1_p.bind(add_p.bind(a, 1.0), add_p.bind(b, 1.0), x)))
 hyp2f1_p = scipy_only("hyp2f1", sc.hyp2f1)  # d/dx 2F1(a, b; c; x) = ab/c 2F1(a+1, b+1; c+1; x)

@@ -11,7 +11,8 @@ those derivatives raises NotImplementedError. Departures from scipy, by design:
 - hyp2f1 has no Numba kernel yet: it works eagerly and under grad/jvp/vjp, and ad.jit raises
   NotImplementedError naming it. hyp1f1's compiled kernel (series / asymptotic expansion after
   Kummer's transformation) gives nan where its series would cancel (a < 0 non-integer at large x,
-  or a > b at large negative x), where scipy (eagerly) still has a value. kv, iv, ive, k0, k1 and jv (Temme's method and
+  or a > b at large negative x), where scipy (eagerly) still has a value; x = +-inf gives nan
+  (scipy's hyp1f1 does not return at x = +inf). kv, iv, ive, k0, k1 and jv (Temme's method and
   Steed's continued fractions; jv's compiled values lose absolute accuracy ~1e-11 for x ~ 1e4, where
   scipy switches to asymptotic expansions) and owens_t (Gauss-Legendre after reduction to a <= 1) compile; where scipy's own evaluation
   underflows early (kv(0, 700) is 0.0 in scipy) the kernel
