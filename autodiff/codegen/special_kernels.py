@@ -39,19 +39,19 @@ from fractions import Fraction
 import numba
 import numpy as np
 
-from .special_kernels_bessel import i0, i0e, i1, i1e
+from .special_kernels_bessel import i0, i0e, i1, i1e, iv, ive, jv, k0, k1, kv
 from .special_kernels_incomplete import betainc, gammainc, gammaincc, stdtr
 from .special_kernels_normal import (
-    erf, erfc, erfcinv, erfinv, log_ndtr, ndtr, ndtri,
+    erf, erfc, erfcinv, erfinv, log_ndtr, ndtr, ndtri, owens_t,
 )
 
 __all__ = [
     # gamma family
     "gammaln", "digamma", "trigamma", "polygamma", "zeta_hurwitz", "betaln",
     # error function / normal distribution
-    "erf", "erfc", "erfinv", "erfcinv", "ndtr", "log_ndtr", "ndtri",
-    # modified Bessel functions
-    "i0", "i0e", "i1", "i1e",
+    "erf", "erfc", "erfinv", "erfcinv", "ndtr", "log_ndtr", "ndtri", "owens_t",
+    # modified Bessel functions (orders 0 and 1; real order)
+    "i0", "i0e", "i1", "i1e", "iv", "ive", "kv", "k0", "k1", "jv",
     # incomplete gamma and beta functions, Student's t CDF
     "gammainc", "gammaincc", "betainc", "stdtr",
     # elementary log/exp helpers
@@ -445,3 +445,15 @@ def sign(x):
     if x == 0.0:
         return 0.0
     return x
+
+
+# Kernels built on the gamma family above, re-exported so generated code reaches them as sk.<name>;
+# imported last because they import zeta_hurwitz and its tables from this module.
+from .special_kernels_exp import erfcx, exp1, expi, expn, lambertw0, zeta_riemann  # noqa: E402
+from .special_kernels_inverse import betaincinv, gammaincinv  # noqa: E402
+from .special_kernels_hypergeometric import hyp1f1  # noqa: E402
+from .special_kernels_incomplete_grad import (betainc_da, betainc_da_ufunc, betainc_db, betainc_db_ufunc,  # noqa: E402
+                                              gammainc_da, gammainc_da_ufunc)
+
+__all__ += ["erfcx", "exp1", "expi", "expn", "lambertw0", "zeta_riemann", "gammaincinv", "betaincinv", "hyp1f1", "gammainc_da",
+            "betainc_da", "betainc_db"]

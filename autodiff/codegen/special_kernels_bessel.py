@@ -155,3 +155,389 @@ def i1(x):
     if x < 0.0:
         return -z
     return z
+
+
+# ---------------------------------------------------------------------------
+# Real order: Temme's method (Numerical Recipes' bessik), scaled by exp(+-x)
+# ---------------------------------------------------------------------------
+_EPS_TEMME = 1e-16
+_FPMIN_TEMME = 1e-300
+_MAXIT_TEMME = 200000
+_EULER = 0.57721566490153286061
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _temme_gammas(mu):
+    """Temme's gamma_1(mu) = (1/Gamma(1-mu) - 1/Gamma(1+mu)) / (2 mu), gamma_2 = their mean, 1/Gamma(1+mu),
+    1/Gamma(1-mu), for |mu| <= 1/2; gamma_1 from a difference of lgammas (no cancellation; -Euler at 0)."""
+    lg_minus = math.lgamma(1.0 - mu)
+    lg_plus = math.lgamma(1.0 + mu)
+    gampl = math.exp(-lg_plus)
+    gammi = math.exp(-lg_minus)
+    if mu == 0.0:
+        gam1 = -_EULER
+    else:
+        gam1 = -math.sinh(0.5 * (lg_minus - lg_plus)) * math.exp(-0.5 * (lg_minus + lg_plus)) / mu
+    return gam1, 0.5 * (gammi + gampl), gampl, gammi
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _bessik_scaled(nu, x):
+    """(I_nu(x) exp(-x), K_nu(x) exp(x)) for x > 0, nu >= 0 (Numerical Recipes' bessik)."""
+    nl = int(nu + 0.5)
+    xmu = nu - nl
+    xmu2 = xmu * xmu
+    xi = 1.0 / x
+    xi2 = 2.0 * xi
+    h = max(nu * xi, _FPMIN_TEMME)  # CF1 for I'_nu / I_nu, modified Lentz
+    b = xi2 * nu
+    d = 0.0
+    c = h
+    for _ in range(_MAXIT_TEMME):
+        b += xi2
+        d = 1.0 / (b + d)
+        c = b + 1.0 / c
+        delta = c * d
+        h = delta * h
+        if abs(delta - 1.0) < _EPS_TEMME:
+            break
+    ril = _FPMIN_TEMME
+    ripl = h * ril
+    ril1 = ril
+    fact = nu * xi
+    for _ in range(nl, 0, -1):  # downward recurrence to order mu
+        ritemp = fact * ril + ripl
+        fact -= xi
+        ripl = fact * ritemp + ril
+        ril = ritemp
+    f = ripl / ril
+    if x < 2.0:  # series for K_mu, K_mu+1 (then scaled by exp(x))
+        x2 = 0.5 * x
+        pimu = math.pi * xmu
+        fact = 1.0 if abs(pimu) < _EPS_TEMME else pimu / math.sin(pimu)
+        d = -math.log(x2)
+        e = xmu * d
+        fact2 = 1.0 if abs(e) < _EPS_TEMME else math.sinh(e) / e
+        gam1, gam2, gampl, gammi = _temme_gammas(xmu)
+        ff = fact * (gam1 * math.cosh(e) + gam2 * fact2 * d)
+        total = ff
+        e = math.exp(e)
+        p = 0.5 * e / gampl
+        q = 0.5 / (e * gammi)
+        c = 1.0
+        d = x2 * x2
+        total1 = p
+        for i in range(1, _MAXIT_TEMME):
+            ff = (i * ff + p + q) / (i * i - xmu2)
+            c *= d / i
+            p /= i - xmu
+            q /= i + xmu
+            delta = c * ff
+            total += delta
+            total1 += c * (p - i * ff)
+            if abs(delta) < abs(total) * _EPS_TEMME:
+                break
+        scale = math.exp(x)
+        rkmu = total * scale
+        rk1 = total1 * xi2 * scale
+    else:  # CF2 (Steed), already scaled by exp(x)
+        b = 2.0 * (1.0 + x)
+        d = 1.0 / b
+        h = d
+        delh = d
+        q1 = 0.0
+        q2 = 1.0
+        a1 = 0.25 - xmu2
+        q = a1
+        c = a1
+        a = -a1
+        s = 1.0 + q * delh
+        for i in range(2, _MAXIT_TEMME):
+            a -= 2 * (i - 1)
+            c = -a * c / i
+            qnew = (q1 - b * q2) / a
+            q1 = q2
+            q2 = qnew
+            q += c * qnew
+            b += 2.0
+            d = 1.0 / (b + a * d)
+            delh = (b * d - 1.0) * delh
+            h += delh
+            dels = q * delh
+            s += dels
+            if abs(dels / s) < _EPS_TEMME:
+                break
+        h = a1 * h
+        rkmu = math.sqrt(math.pi / (2.0 * x)) / s
+        rk1 = rkmu * (xmu + x + 0.5 - h) * xi
+    rkmup = xmu * xi * rkmu - rk1
+    rimu = xi / (f * rkmu - rkmup)  # Wronskian; I scaled by exp(-x) because K is scaled by exp(x)
+    ri = (rimu * ril1) / ril
+    for i in range(1, nl + 1):  # upward recurrence of K
+        rktemp = (xmu + i) * xi2 * rk1 + rkmu
+        rkmu = rk1
+        rk1 = rktemp
+    return ri, rkmu
+
+
+@_kernel("float64(float64, float64)")
+def kv(v, x):
+    """Modified Bessel function of the second kind K_v(x) of real order (K_-v = K_v); x > 0."""
+    if math.isnan(v) or math.isnan(x) or x < 0.0:
+        return math.nan
+    if x == 0.0:
+        return math.inf
+    if x == math.inf:
+        return 0.0
+    return _bessik_scaled(abs(v), x)[1] * math.exp(-x)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _iv_series_scaled(nu, x):
+    """I_nu(x) exp(-x) for nu >= 0 and 0 < x < 2 from the power series (all terms positive)."""
+    q = 0.25 * x * x
+    term = 1.0
+    total = 1.0
+    for k in range(1, 500):
+        term *= q / (k * (nu + k))
+        total += term
+        if term < _EPS_TEMME * total:
+            break
+    return math.exp(nu * math.log(0.5 * x) - math.lgamma(nu + 1.0) - x) * total
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _iv_scaled(v, x):
+    """I_v(|x|) exp(-|x|) for real v (I_-v = I_v + (2/pi) sin(v pi) K_v), x != 0 finite."""
+    ax = abs(x)
+    ri, rk = _bessik_scaled(abs(v), ax)
+    if ax < 2.0:  # the Wronskian loses digits when K_v is huge; the series does not
+        ri = _iv_series_scaled(abs(v), ax)
+    if v < 0.0 and v != math.floor(v):
+        # K_v exp(x) times exp(-2x) brings it to I's scaling
+        ri += 2.0 / math.pi * math.sin(-v * math.pi) * rk * math.exp(-2.0 * ax)
+    if x < 0.0 and v != math.floor(v):
+        return math.nan
+    if x < 0.0 and abs(v) % 2.0 == 1.0:
+        return -ri
+    return ri
+
+
+@_kernel("float64(float64, float64)")
+def ive(v, x):
+    """Exponentially scaled I_v(x) exp(-|x|) of real order v."""
+    if math.isnan(v) or math.isnan(x) or math.isinf(x):
+        return math.nan
+    if x == 0.0:
+        if v == 0.0:
+            return 1.0
+        return 0.0 if (v > 0.0 or v == math.floor(v)) else math.nan
+    return _iv_scaled(v, x)
+
+
+@_kernel("float64(float64, float64)")
+def iv(v, x):
+    """Modified Bessel function of the first kind I_v(x) of real order v (nan for x < 0 unless v is an integer)."""
+    if math.isnan(v) or math.isnan(x) or math.isinf(x):
+        return math.nan
+    if x == 0.0:
+        if v == 0.0:
+            return 1.0
+        return 0.0 if (v > 0.0 or v == math.floor(v)) else math.inf
+    s = _iv_scaled(v, x)
+    ax = abs(x)
+    if ax > 700.0:  # exp(|x|) alone would overflow before the small factor applies
+        return math.copysign(math.exp(ax + math.log(abs(s))), s) if s != 0.0 else s
+    return s * math.exp(ax)
+
+
+@_kernel("float64(float64)")
+def k0(x):
+    """K_0(x)."""
+    return kv(0.0, x)
+
+
+@_kernel("float64(float64)")
+def k1(x):
+    """K_1(x)."""
+    return kv(1.0, x)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _bessjy(nu, x):
+    """(J_nu(x), Y_nu(x)) for x > 0, nu >= 0 (Numerical Recipes' bessjy: CF1, Temme's series below x = 2,
+    Steed's complex CF2 above, Wronskian)."""
+    nl = int(nu + 0.5) if x < 2.0 else max(0, int(nu - x + 1.5))
+    xmu = nu - nl
+    xmu2 = xmu * xmu
+    xi = 1.0 / x
+    xi2 = 2.0 * xi
+    w = xi2 / math.pi
+    isign = 1.0
+    h = max(nu * xi, _FPMIN_TEMME)
+    b = xi2 * nu
+    d = 0.0
+    c = h
+    for _ in range(_MAXIT_TEMME):
+        b += xi2
+        d = b - d
+        if abs(d) < _FPMIN_TEMME:
+            d = _FPMIN_TEMME
+        c = b - 1.0 / c
+        if abs(c) < _FPMIN_TEMME:
+            c = _FPMIN_TEMME
+        d = 1.0 / d
+        delta = c * d
+        h = delta * h
+        if d < 0.0:
+            isign = -isign
+        if abs(delta - 1.0) < _EPS_TEMME:
+            break
+    rjl = isign * _FPMIN_TEMME
+    rjpl = h * rjl
+    rjl1 = rjl
+    fact = nu * xi
+    for _ in range(nl, 0, -1):
+        rjtemp = fact * rjl + rjpl
+        fact -= xi
+        rjpl = fact * rjtemp - rjl
+        rjl = rjtemp
+    if rjl == 0.0:
+        rjl = _EPS_TEMME
+    f = rjpl / rjl
+    if x < 2.0:
+        x2 = 0.5 * x
+        pimu = math.pi * xmu
+        fact = 1.0 if abs(pimu) < _EPS_TEMME else pimu / math.sin(pimu)
+        d = -math.log(x2)
+        e = xmu * d
+        fact2 = 1.0 if abs(e) < _EPS_TEMME else math.sinh(e) / e
+        gam1, gam2, gampl, gammi = _temme_gammas(xmu)
+        ff = 2.0 / math.pi * fact * (gam1 * math.cosh(e) + gam2 * fact2 * d)
+        e = math.exp(e)
+        p = e / (gampl * math.pi)
+        q = 1.0 / (e * math.pi * gammi)
+        pimu2 = 0.5 * pimu
+        fact3 = 1.0 if abs(pimu2) < _EPS_TEMME else math.sin(pimu2) / pimu2
+        r = math.pi * pimu2 * fact3 * fact3
+        c = 1.0
+        d = -x2 * x2
+        total = ff + r * q
+        total1 = p
+        for i in range(1, _MAXIT_TEMME):
+            ff = (i * ff + p + q) / (i * i - xmu2)
+            c *= d / i
+            p /= i - xmu
+            q /= i + xmu
+            delta = c * (ff + r * q)
+            total += delta
+            total1 += c * p - i * delta
+            if abs(delta) < (1.0 + abs(total)) * _EPS_TEMME:
+                break
+        rymu = -total
+        ry1 = -total1 * xi2
+        rymup = xmu * xi * rymu - ry1
+        rjmu = w / (rymup - f * rymu)
+    else:
+        a = 0.25 - xmu2
+        p = -0.5 * xi
+        q = 1.0
+        br = 2.0 * x
+        bi = 2.0
+        fact = a * xi / (p * p + q * q)
+        cr = br + q * fact
+        ci = bi + p * fact
+        den = br * br + bi * bi
+        dr = br / den
+        di = -bi / den
+        dlr = cr * dr - ci * di
+        dli = cr * di + ci * dr
+        temp = p * dlr - q * dli
+        q = p * dli + q * dlr
+        p = temp
+        for i in range(2, _MAXIT_TEMME):
+            a += 2 * (i - 1)
+            bi += 2.0
+            dr = a * dr + br
+            di = a * di + bi
+            if abs(dr) + abs(di) < _FPMIN_TEMME:
+                dr = _FPMIN_TEMME
+            fact = a / (cr * cr + ci * ci)
+            cr = br + cr * fact
+            ci = bi - ci * fact
+            if abs(cr) + abs(ci) < _FPMIN_TEMME:
+                cr = _FPMIN_TEMME
+            den = dr * dr + di * di
+            dr /= den
+            di /= -den
+            dlr = cr * dr - ci * di
+            dli = cr * di + ci * dr
+            temp = p * dlr - q * dli
+            q = p * dli + q * dlr
+            p = temp
+            if abs(dlr - 1.0) + abs(dli) < _EPS_TEMME:
+                break
+        gam = (p - f) / q
+        rjmu = math.copysign(math.sqrt(w / ((p - f) * gam + q)), rjl)
+        rymu = rjmu * gam
+        rymup = rymu * (p + q / gam)
+        ry1 = xmu * xi * rymu - rymup
+    rj = rjl1 * (rjmu / rjl)
+    for i in range(1, nl + 1):
+        rytemp = (xmu + i) * xi2 * ry1 - rymu
+        rymu = ry1
+        ry1 = rytemp
+    return rj, rymu
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _jv_series(nu, x):
+    """J_nu(x) for nu >= 0 and 0 < x < 2 from its power series."""
+    q = -0.25 * x * x
+    term = 1.0
+    total = 1.0
+    for k in range(1, 500):
+        term *= q / (k * (nu + k))
+        total += term
+        if abs(term) < _EPS_TEMME * abs(total):
+            break
+    return math.exp(nu * math.log(0.5 * x) - math.lgamma(nu + 1.0)) * total
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _gamma_sign(x):
+    """The sign of Gamma(x) away from its poles."""
+    if x > 0.0:
+        return 1.0
+    return -1.0 if math.floor(-x) % 2.0 == 0.0 else 1.0
+
+
+@_kernel("float64(float64, float64)")
+def jv(v, x):
+    """Bessel function of the first kind J_v(x) of real order (J_-v = cos(v pi) J_v - sin(v pi) Y_v); for x < 0
+    only integer orders are real, as in scipy (nan otherwise, and nan at x = +-inf)."""
+    if math.isnan(v) or math.isnan(x) or math.isinf(x):
+        return math.nan
+    integer = v == math.floor(v)
+    if x == 0.0:
+        if v == 0.0:
+            return 1.0
+        if v > 0.0 or integer:
+            return 0.0
+        return math.copysign(math.inf, _gamma_sign(1.0 + v))  # J_v(x) ~ (x/2)^v / Gamma(1 + v)
+    if x < 0.0 and not integer:
+        return math.nan
+    ax = abs(x)
+    nu = abs(v)
+    j, y = _bessjy(nu, ax)
+    if ax < 2.0:
+        j = _jv_series(nu, ax)
+    if v < 0.0:
+        if integer:
+            j = -j if nu % 2.0 == 1.0 else j
+        else:
+            j = math.cos(nu * math.pi) * j - math.sin(nu * math.pi) * y
+    if x < 0.0 and abs(v) % 2.0 == 1.0:
+        j = -j
+    return j
+

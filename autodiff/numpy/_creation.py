@@ -32,7 +32,7 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """numpy.linspace; differentiable in start and stop."""
     if _util.is_concrete(start) and _util.is_concrete(stop):
         return np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype, axis=axis)
-    from ._elementwise import add, multiply, subtract
+    from ._elementwise import add, multiply, subtract, where
     from ._shape import expand_dims
     div = (num - 1) if endpoint else num
     steps = np.arange(num, dtype=np.float64) / div if div > 0 else np.zeros(num)
@@ -41,6 +41,8 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     nd = max(_util.ndim(start), _util.ndim(stop))
     steps = steps.reshape((num,) + (1,) * nd)
     out = add(start, multiply(steps, subtract(stop, start)))
+    if endpoint and num > 1:  # exactly `stop` at the end, as numpy (start + 1.0 * (stop - start) can miss it)
+        out = where(np.arange(num).reshape((num,) + (1,) * nd) == num - 1, stop, out)
     if axis != 0:
         from ._shape import moveaxis
         out = moveaxis(out, 0, axis)

@@ -56,4 +56,4 @@ def outer(a, b):
     return multiply(reshape(a, (-1, 1)), reshape(b, (1, -1)))
 
 
-__all__ = ["matmul", "dot", "vdot", "inner", "outer", "np"]
+__all__ = ["matmul", "dot", "vdot", "inner", "outer"]

@@ -442,3 +442,22 @@ unbroadcast_vjps(logaddexp2_p, lambda ct, ans, x, y: safe_mul(ct, _logaddexp2_we
                  lambda ct, ans, x, y: safe_mul(ct, _logaddexp2_weight(y, ans)))
 
 signbit_p = nograd_unary("signbit", np.signbit, "(math.copysign(1.0, {0}) < 0.0)", shape=lambda x: _bool(x))
+
+# -- the remaining bitwise operations (integers and booleans; no gradient) ----------------------------
+bitwise_xor_p = nograd_binary("bitwise_xor", np.bitwise_xor, "({0} ^ {1})", shape=broadcasting_shape)
+left_shift_p = nograd_binary("left_shift", np.left_shift, "({0} << {1})", shape=broadcasting_shape)
+right_shift_p = nograd_binary("right_shift", np.right_shift, "({0} >> {1})", shape=broadcasting_shape)
+invert_p = nograd_unary("invert", np.invert, "(~{0})")  # integers only: booleans go through logical_not
+
+# -- ldexp and the exponent of frexp: x * 2**n exactly, and the n with x = m * 2**n, 0.5 <= |m| < 1 -------
+ldexp_p = binary("ldexp", np.ldexp, "math.ldexp({0}, {1})")
+ldexp_p.def_jvp(lambda g, ans, x, n: ldexp_p.bind(g, n), None)
+unbroadcast_vjps(ldexp_p, lambda ct, ans, x, n: ldexp_p.bind(ct, n), None)
+
+frexp_exponent_p = nograd_unary("frexp_exponent", lambda x: np.frexp(x)[1], "np.int32(math.frexp({0})[1])",
+                                shape=lambda x: _int32(x))
+
+
+def _int32(x):
+    from ..avals import ShapedArray
+    return ShapedArray(x.shape, np.int32)

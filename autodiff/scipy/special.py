@@ -6,7 +6,8 @@ inf/nan at the domain edges); under grad/jvp/vjp/jit it is traced like any autod
 Additions that scipy.special does not have: `log1mexp(x) = log(1 - exp(x))` for x <= 0 (accurate
 near 0 and far below it, Maechler 2012) and `logaddexp` (numpy's, re-exported for convenience).
 
-`gammainc`, `gammaincc`, `betainc` and `stdtr` are differentiable in their last argument only.
+`gammainc`, `gammaincc`, `betainc` and `stdtr` are differentiable in every argument; to first order only in
+the shape arguments (a, b, df), whose derivatives have no closed form.
 """
 import numpy as np
 
@@ -66,12 +67,13 @@ softplus = _ufunc(sp.softplus_p, "softplus", "scipy.special.softplus = log(1 + e
 xlogy = _ufunc(sp.xlogy_p, "xlogy", "scipy.special.xlogy = x * log(y), 0 where x == 0 (gradient in y too).")
 xlog1py = _ufunc(sp.xlog1py_p, "xlog1py", "scipy.special.xlog1py = x * log1p(y), 0 where x == 0.")
 gammainc = _ufunc(sp.gammainc_p, "gammainc", "scipy.special.gammainc(a, x): regularized lower incomplete gamma "
-                                             "function; differentiable in x only.")
+                                             "function; differentiable in a to first order.")
 gammaincc = _ufunc(sp.gammaincc_p, "gammaincc", "scipy.special.gammaincc(a, x) = 1 - gammainc(a, x); "
-                                                "differentiable in x only.")
+                                                "differentiable in a to first order.")
 betainc = _ufunc(sp.betainc_p, "betainc", "scipy.special.betainc(a, b, x): regularized incomplete beta function; "
-                                          "differentiable in x only.")
-stdtr = _ufunc(sp.stdtr_p, "stdtr", "scipy.special.stdtr(df, t): Student's t CDF; differentiable in t only.")
+                                          "differentiable in a and b to first order.")
+stdtr = _ufunc(sp.stdtr_p, "stdtr", "scipy.special.stdtr(df, t): Student's t CDF; differentiable in df to first "
+                                    "order.")
 log1mexp = _ufunc(sp.log1mexp_p, "log1mexp", "log(1 - exp(x)) for x <= 0 (not in scipy.special): 0 > x gives a "
                                              "finite value, 0 gives -inf, x > 0 gives nan.")
 
@@ -213,3 +215,8 @@ from .special_extra import *  # noqa: F401,F403,E402
 from . import special_extra as _extra  # noqa: E402
 
 __all__ += _extra.__all__
+
+from .special_functions import *  # noqa: F401,F403,E402
+from . import special_functions as _functions  # noqa: E402
+
+__all__ += _functions.__all__

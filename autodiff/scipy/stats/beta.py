@@ -9,7 +9,7 @@ def std_logpdf(z, a, b):
     return sc.xlog1py(b - 1.0, -z) + sc.xlogy(a - 1.0, z) - sc.betaln(a, b)
 
 
-# CDFs via the regularized incomplete beta function: differentiable in x, loc, scale but not in a, b
+# CDFs via the regularized incomplete beta function: differentiable in x, loc, scale, and in a, b to first order
 _spec = Continuous(std_logpdf, argcheck=lambda a, b: anp.logical_and(anp.greater(a, 0), anp.greater(b, 0)),
                    safe=(1.0, 1.0), support=(0.0, 1.0), inside=0.5,
                    logcdf=lambda z, a, b: log_prob(sc.betainc(a, b, z), sc.betainc(b, a, 1.0 - z)),
@@ -26,7 +26,8 @@ def pdf(x, a, b, loc=0, scale=1):
 
 
 def logcdf(x, a, b, loc=0, scale=1):
-    """scipy.stats.beta.logcdf = log(betainc(a, b, z)) (log1p(-sf) above 1/2); not differentiable in a, b."""
+    """scipy.stats.beta.logcdf = log(betainc(a, b, z));
+    differentiable in a, b to first order (log1p(-sf) above 1/2)."""
     return _spec.logcdf(x, (a, b), loc, scale)
 
 
@@ -35,7 +36,8 @@ def cdf(x, a, b, loc=0, scale=1):
 
 
 def logsf(x, a, b, loc=0, scale=1):
-    """scipy.stats.beta.logsf = log(betainc(b, a, 1 - z)) (log1p(-cdf) above 1/2); not differentiable in a, b."""
+    """scipy.stats.beta.logsf = log(betainc(b, a, 1 - z));
+    differentiable in a, b to first order (log1p(-cdf) above 1/2)."""
     return _spec.logsf(x, (a, b), loc, scale)
 
 

@@ -11,7 +11,7 @@ def std_logpdf(z, a):
     return sc.xlogy(a - 1.0, z) - z - sc.gammaln(a)
 
 
-# CDFs via the regularized incomplete gamma function: differentiable in x, loc, scale but not in a
+# CDFs via the regularized incomplete gamma function: differentiable in x, loc, scale, and in a to first order
 _spec = Continuous(std_logpdf, argcheck=lambda a: anp.greater(a, 0), safe=(1.0,), support=(0.0, np.inf),
                    inside=1.0, logcdf=lambda z, a: log_prob(sc.gammainc(a, z), sc.gammaincc(a, z)),
                    logsf=lambda z, a: log_prob(sc.gammaincc(a, z), sc.gammainc(a, z)))
@@ -27,7 +27,8 @@ def pdf(x, a, loc=0, scale=1):
 
 
 def logcdf(x, a, loc=0, scale=1):
-    """scipy.stats.gamma.logcdf = log(gammainc(a, z)) (log1p(-gammaincc) above 1/2); not differentiable in a."""
+    """scipy.stats.gamma.logcdf = log(gammainc(a, z));
+    differentiable in a to first order (log1p(-gammaincc) above 1/2)."""
     return _spec.logcdf(x, (a,), loc, scale)
 
 
@@ -36,7 +37,8 @@ def cdf(x, a, loc=0, scale=1):
 
 
 def logsf(x, a, loc=0, scale=1):
-    """scipy.stats.gamma.logsf = log(gammaincc(a, z)) (log1p(-gammainc) above 1/2); not differentiable in a."""
+    """scipy.stats.gamma.logsf = log(gammaincc(a, z));
+    differentiable in a to first order (log1p(-gammainc) above 1/2)."""
     return _spec.logsf(x, (a,), loc, scale)
 
 

@@ -21,7 +21,7 @@ def _argcheck(n, p):
     return anp.logical_and(anp.greater(n, 0), anp.logical_and(anp.greater(p, 0), anp.less_equal(p, 1)))
 
 
-# CDFs via the regularized incomplete beta function, differentiable in p but not in n
+# CDFs via the regularized incomplete beta function, differentiable in p, and in n to first order
 _spec = Discrete(std_logpmf, argcheck=_argcheck, safe=(1.0, 0.5), support=(0.0, np.inf), logcdf=std_logcdf,
                  logsf=lambda k, n, p: anp.log(sc.betainc(k + 1.0, n, 1.0 - p)))
 
@@ -29,8 +29,8 @@ _spec = Discrete(std_logpmf, argcheck=_argcheck, safe=(1.0, 0.5), support=(0.0, 
 logpmf, pmf, logcdf, cdf, logsf, sf = count_n_p(
     _spec, __name__,
     logpmf="scipy.stats.nbinom.logpmf.",
-    logcdf="scipy.stats.nbinom.logcdf; not differentiable in n.",
-    logsf="scipy.stats.nbinom.logsf = log(betainc(k + 1, n, 1 - p)); not differentiable in n.")
+    logcdf="scipy.stats.nbinom.logcdf; differentiable in n to first order.",
+    logsf="scipy.stats.nbinom.logsf = log(betainc(k + 1, n, 1 - p)); differentiable in n to first order.")
 
 
 __all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf"]

@@ -12,7 +12,7 @@ def std_logpdf(z, df):
     return anp.where(infinite, norm.std_logpdf(z), t_logpdf_standard(z, anp.where(infinite, 1.0, df)))
 
 
-# CDFs via scipy.special.stdtr, differentiable in x (and loc, scale) but not in df
+# CDFs via scipy.special.stdtr, differentiable in x, loc, scale, and in df to first order
 _spec = Continuous(std_logpdf, argcheck=lambda df: anp.greater(df, 0), safe=(1.0,),
                    logcdf=lambda z, df: log_prob(sc.stdtr(df, z), sc.stdtr(df, -z)),
                    logsf=lambda z, df: log_prob(sc.stdtr(df, -z), sc.stdtr(df, z)))
@@ -28,7 +28,8 @@ def pdf(x, df, loc=0, scale=1):
 
 
 def logcdf(x, df, loc=0, scale=1):
-    """scipy.stats.t.logcdf = log(stdtr(df, z)) (log1p(-stdtr(df, -z)) above the median); not differentiable in df."""
+    """scipy.stats.t.logcdf = log(stdtr(df, z));
+    differentiable in df to first order (log1p(-stdtr(df, -z)) above the median)."""
     return _spec.logcdf(x, (df,), loc, scale)
 
 
@@ -37,7 +38,8 @@ def cdf(x, df, loc=0, scale=1):
 
 
 def logsf(x, df, loc=0, scale=1):
-    """scipy.stats.t.logsf = log(stdtr(df, -z)) (log1p(-stdtr(df, z)) below the median); not differentiable in df."""
+    """scipy.stats.t.logsf = log(stdtr(df, -z));
+    differentiable in df to first order (log1p(-stdtr(df, z)) below the median)."""
     return _spec.logsf(x, (df,), loc, scale)
 
 

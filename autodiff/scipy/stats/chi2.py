@@ -1,0 +1,55 @@
+"""scipy.stats.chi2: the chi-squared distribution with `df` degrees of freedom (a gamma with shape df/2, scale 2)."""
+import math
+
+import numpy as np
+
+from ... import numpy as anp
+from .. import special as sc
+from ._dist import Continuous, exp, log_prob
+
+LOG2 = math.log(2.0)
+
+
+def std_logpdf(z, df):
+    """(df/2 - 1) log z - z/2 - log Gamma(df/2) - df log(2)/2 (scipy's formula)."""
+    return sc.xlogy(df / 2.0 - 1.0, z) - z / 2.0 - sc.gammaln(df / 2.0) - (LOG2 * df) / 2.0
+
+
+def _cdf_sf(z, df):
+    return sc.gammainc(df / 2.0, z / 2.0), sc.gammaincc(df / 2.0, z / 2.0)
+
+
+# CDFs via the regularized incomplete gamma function: differentiable in x, loc, scale, and in df to first order
+_spec = Continuous(std_logpdf, argcheck=lambda df: anp.greater(df, 0), safe=(1.0,), support=(0.0, np.inf),
+                   inside=1.0, logcdf=lambda z, df: log_prob(*_cdf_sf(z, df)),
+                   logsf=lambda z, df: log_prob(*_cdf_sf(z, df)[::-1]))
+
+
+def logpdf(x, df, loc=0, scale=1):
+    """scipy.stats.chi2.logpdf."""
+    return _spec.logpdf(x, (df,), loc, scale)
+
+
+def pdf(x, df, loc=0, scale=1):
+    return exp(logpdf(x, df, loc, scale))
+
+
+def logcdf(x, df, loc=0, scale=1):
+    """scipy.stats.chi2.logcdf = log(gammainc(df/2, z/2)); differentiable in df to first order."""
+    return _spec.logcdf(x, (df,), loc, scale)
+
+
+def cdf(x, df, loc=0, scale=1):
+    return exp(logcdf(x, df, loc, scale))
+
+
+def logsf(x, df, loc=0, scale=1):
+    """scipy.stats.chi2.logsf = log(gammaincc(df/2, z/2)); differentiable in df to first order."""
+    return _spec.logsf(x, (df,), loc, scale)
+
+
+def sf(x, df, loc=0, scale=1):
+    return exp(logsf(x, df, loc, scale))
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]

@@ -1,0 +1,25 @@
+"""scipy.stats.halfcauchy: |C| for a standard Cauchy C, on [loc, inf)."""
+import math
+
+import numpy as np
+
+from ... import numpy as anp
+from ._dist import Continuous, location_scale, log_prob
+
+LOG_2_OVER_PI = math.log(2.0 / math.pi)
+
+# cdf = (2/pi) atan(z), sf = (2/pi) atan(1/z) (no cancellation in the right tail)
+def _cdf_sf(z):
+    return 2.0 / math.pi * anp.arctan(z), 2.0 / math.pi * anp.arctan(1.0 / z)
+
+
+_spec = Continuous(lambda z: LOG_2_OVER_PI - anp.log1p(z * z), support=(0.0, np.inf), inside=1.0,
+                   logcdf=lambda z: log_prob(*_cdf_sf(z)), logsf=lambda z: log_prob(*_cdf_sf(z)[::-1]))
+
+logpdf, pdf, logcdf, cdf, logsf, sf = location_scale(
+    _spec, __name__,
+    logpdf="scipy.stats.halfcauchy.logpdf: log(2/pi) - log1p(z**2) - log(scale) for z >= 0.",
+    logcdf="scipy.stats.halfcauchy.logcdf = log((2/pi) atan(z)).",
+    logsf="scipy.stats.halfcauchy.logsf = log((2/pi) atan(1/z)).")
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
