@@ -10,6 +10,8 @@ that compiled samplers take as a first-class argument: the model's data travel i
 (floats) and `idata` (integers and booleans), so one compiled sampler serves every model and
 the generated code, keyed by its source, is cached on disk independently of the data.
 """
+import os
+import warnings
 from collections import OrderedDict
 
 import numba
@@ -20,6 +22,7 @@ import autodiff as ad
 import autodiff.numpy as anp
 from autodiff.codegen.compile import announce, compile_source
 
+from . import check_mode
 from .constrain import DrawConstrainer, observed_values
 from .effects import Messenger
 from .handlers import substitute, trace
@@ -61,8 +64,9 @@ class unconstrained(Messenger):
 class LogDensity:
     """The log density of a model over a flat unconstrained vector; see module docstring."""
 
-    def __init__(self, model, args=(), kwargs=None, *, coords=None, dim=None, seed=0):
+    def __init__(self, model, args=(), kwargs=None, *, coords=None, dim=None, seed=0, check=None):
         self.model, self.args, self.kwargs = model, plain_data(args), plain_data(kwargs or {})
+        self.check_mode = os.environ.get("NUMBAYES_CHECK", "0") not in ("", "0") if check is None else bool(check)
         self.coords = dict(coords or {})
         self._rng = np.random.default_rng(seed)
         if dim is not None:  # a plain function f(x) of a flat vector
@@ -75,6 +79,11 @@ class LogDensity:
         self._compiled = {}
         self._constrainer = None
         self.initial_point = self._find_initial_point()
+        if self.check_mode and self.spec is not None:
+            report = self.explain(self.initial_point)
+            if report.warnings:
+                warnings.warn("check mode: numpy warned while evaluating the model at its initial point:\n    "
+                              + "\n    ".join(report.warnings), check_mode.NonFiniteLogDensityWarning, stacklevel=3)
 
     # -- the traced function ----------------------------------------------------------------------
     def site_terms(self, x, jacobian=True):
@@ -104,7 +113,8 @@ class LogDensity:
         if key not in self._compiled:
             name = getattr(self.model, "__name__", "model")
             with announce(f"the log density of {name} and its gradient") as timing:
-                compiled = _CompiledLogDensity(lambda parts: self.logp_of_parts(parts, jacobian), self.layout)
+                compiled = _CompiledLogDensity(lambda parts: self.logp_of_parts(parts, jacobian), self.layout,
+                                               record=self.check_mode)
             compiled.seconds = timing["seconds"]
             self._compiled[key] = compiled
         return self._compiled[key]
@@ -132,11 +142,18 @@ class LogDensity:
         return self._build(True).compiled.source
 
     def logp_and_grad(self, x, jacobian=True):
-        """(logp, gradient) at unconstrained x, as (float, float64 array)."""
+        """(logp, gradient) at unconstrained x, as (float, float64 array).
+
+        A point where the log density is undefined or infinite gives (-inf, zeros), as Stan rejects
+        it; in check mode that also warns, naming the site (see `explain`).
+        """
         x = self._check_x(x)
         c = self._build(jacobian or self.spec is None)
         g = np.empty(self.dim)
-        return float(c.lpg(x, g, c.fdata, c.idata)), g
+        lp = float(c.lpg(x, g, c.fdata, c.idata))
+        if self.check_mode and not np.isfinite(lp):
+            self._warn_nonfinite(x, jacobian)
+        return lp, g
 
     def logp(self, x, jacobian=True):
         """logp at unconstrained x; jacobian=False drops the log|det J| terms (for MAP in the model's space).
@@ -147,8 +164,63 @@ class LogDensity:
         if jacobian or self.spec is None:
             return self.logp_and_grad(x)[0]
         x = self._check_x(x)
-        total = float(sum(float(v) for v in self.site_terms(x, jacobian=False).values()))
-        return total if np.isfinite(total) else -np.inf  # undefined or infinite: rejected, as compiled
+        report = check_mode.explain(self.model, self.args, self.kwargs, self.layout.unpack(x), jacobian=False)
+        if report.error is not None and not isinstance(report.error, (ValueError, ArithmeticError, np.linalg.LinAlgError)):
+            raise report.error  # a bug in the model, not a point outside its domain
+        if report.ok:
+            return report.total
+        if self.check_mode:
+            self._warn_nonfinite(x, jacobian=False, report=report)
+        return -np.inf  # undefined or infinite: rejected, as compiled
+
+    # -- check mode -----------------------------------------------------------------------------------
+    def explain(self, x=None, jacobian=True):
+        """Evaluate the log density at unconstrained x term by term in Python and say which site makes it
+        non-finite, with that site's parameters, value and the latent values (an `Explanation`; print it).
+
+        With x=None (check mode only), explains the first point where the compiled log density was not
+        finite, e.g. during sampling: `ld = ppl.log_density(model, ..., check=True)`, sample, then
+        `print(ld.explain())`. Errors the compiled code cannot raise (a Cholesky factor of a matrix that is
+        not positive definite, a singular inverse: NaN there) are named with their site here.
+        """
+        if x is None:
+            x = self.first_nonfinite_point
+            if x is None:
+                raise ValueError("explain() without x needs check mode (ppl.log_density(..., check=True) or "
+                                 "NUMBAYES_CHECK=1) and a non-finite evaluation since; pass x to explain a point")
+        x = self._check_x(x)
+        if self.spec is None:
+            lp = float(self.model(x))
+            return check_mode.Explanation(OrderedDict(x=lp), None if np.isfinite(lp) else "x",
+                                          f"f(x) is {lp!r}", [check_mode.describe_array("x", x)], [])
+        return check_mode.explain(self.model, self.args, self.kwargs, self.layout.unpack(x), jacobian)
+
+    def check(self, x, jacobian=True):
+        """logp at x computed term by term in Python; raises LogDensityCheckError naming the site if it is not
+        finite (or the model raised, or divided an integer by 0). Cheap enough for tests and debugging, not for sampling."""
+        report = self.explain(x, jacobian)
+        if not report.ok or report.suspect:
+            raise check_mode.LogDensityCheckError(str(report)) from report.error
+        return report.total
+
+    @property
+    def nonfinite_evaluations(self):
+        """Check mode: how many calls of the compiled log density (by samplers, optimisers, ...) were not finite."""
+        c = self._compiled.get(True)
+        return int(c.fdata[c.record_at]) if c is not None and c.record_at is not None else 0
+
+    @property
+    def first_nonfinite_point(self):
+        """Check mode: the unconstrained point of the first non-finite compiled evaluation (None if none)."""
+        if not self.nonfinite_evaluations:
+            return None
+        c = self._compiled[True]
+        return c.fdata[c.record_at + 2:c.record_at + 2 + self.dim].copy()
+
+    def _warn_nonfinite(self, x, jacobian, report=None):
+        report = report or self.explain(x, jacobian)
+        warnings.warn(f"check mode: the log density is not finite at x = {check_mode._fmt(x)}; {report}",
+                      check_mode.NonFiniteLogDensityWarning, stacklevel=3)
 
     def _check_x(self, x):
         x = np.ascontiguousarray(x, dtype=np.float64)
@@ -248,7 +320,8 @@ class LogDensity:
         if terms is None:
             raise ValueError(f"no valid initial point in {tries} tries: {error}")
         raise ValueError(f"the log density is not finite at any of {tries} random initial points; at the last "
-                         f"one {describe_bad_terms(terms)}. Check the data and the parameter constraints.")
+                         f"one {describe_bad_terms(terms)}. Check the data and the parameter constraints. "
+                         f"Term by term: {self.explain(x)}")
 
     def _name_site(self, error, x):
         """The error with the name of the site whose distribution rejected its parameters at x."""
@@ -260,22 +333,26 @@ class LogDensity:
 
     def __repr__(self):
         name = getattr(self.model, "__name__", "model")
-        return f"LogDensity({name}, dim={self.dim})"
+        return f"LogDensity({name}, dim={self.dim}{', check=True' if self.check_mode else ''})"
 
 
 class _CompiledLogDensity:
     """ad.jit(value_and_grad(logp)) over the per-site free values, plus the fixed-signature wrapper
     that slices x into sites, unpacks the data buffers and writes each site's gradient in place."""
 
-    def __init__(self, logp_of_parts, layout):
+    def __init__(self, logp_of_parts, layout, record=False):
         self.jitted = ad.jit(ad.value_and_grad(lambda parts: logp_of_parts(parts)))
         self.compiled = self.jitted.lower([np.zeros(s.free_shape) for s in layout.slices])
         self.fdata, self.idata, unpack = _pack_consts(self.compiled.consts)
+        # check mode: fdata ends with [count of non-finite calls, first such lp, its x (dim)]
+        self.record_at = self.fdata.shape[0] if record else None
+        if record:
+            self.fdata = np.concatenate([self.fdata, np.zeros(layout.dim + 2)])
         inner = self.compiled
         imports = f"from {inner.module_name} import {inner.function_name} as inner"
         n_sites = len(layout.slices)
 
-        dim, n_float, n_int = layout.dim, self.fdata.shape[0], self.idata.shape[0]
+        dim, n_float, n_int = layout.dim, self.fdata.shape[0], self.idata.shape[0]  # n_float: with the record
 
         def source(fn_name):
             lines = [f"def {fn_name}(x, grad_out, fdata, idata):",
@@ -305,7 +382,12 @@ class _CompiledLogDensity:
                     lines.append(f"        grad_out[{s.offset} + k] = f{i}[k]")
             # a point where the density is undefined (NaN: e.g. an invalid distribution parameter) or
             # infinite is rejected, as Stan does: -inf with a zero gradient, never NaN
-            lines += ["    if not np.isfinite(lp):", "        lp = -np.inf",
+            lines.append("    if not np.isfinite(lp):")
+            if record:
+                r = self.record_at
+                lines += [f"        fdata[{r}] += 1.0", f"        if fdata[{r}] == 1.0:", f"            fdata[{r + 1}] = lp",
+                          f"            for k in range({dim}):", f"                fdata[{r + 2} + k] = x[k]"]
+            lines += ["        lp = -np.inf",
                       "        for k in range(grad_out.shape[0]):", "            grad_out[k] = 0.0"]
             lines.append("    return lp")
             return "\n".join(lines) + "\n"
@@ -349,9 +431,14 @@ def plain_data(data):
     return tuple(plain(v) for v in data)
 
 
-def log_density(model, *args, coords=None, dim=None, seed=0, **kwargs):
-    """Compile `model(*args, **kwargs)` (or a plain function of a flat vector, with dim=) to a LogDensity."""
-    return LogDensity(model, args, kwargs, coords=coords, dim=dim, seed=seed)
+def log_density(model, *args, coords=None, dim=None, seed=0, check=None, **kwargs):
+    """Compile `model(*args, **kwargs)` (or a plain function of a flat vector, with dim=) to a LogDensity.
+
+    check=True (or the environment variable NUMBAYES_CHECK=1) turns on check mode: a non-finite logp
+    from `logp`/`logp_and_grad` warns with the site to blame, and the compiled function samplers call
+    records the first point where it was not finite, for `ld.explain()` (see LogDensity.explain).
+    """
+    return LogDensity(model, args, kwargs, coords=coords, dim=dim, seed=seed, check=check)
 
 
 __all__ = ["LogDensity", "log_density", "plain_data", "LPG_SIGNATURE", "LPG_TYPE", "numba"]
