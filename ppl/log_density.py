@@ -28,7 +28,8 @@ from .effects import Messenger
 from .handlers import substitute, trace
 from .layout import Layout
 from .spec import discover, site_bijector, site_with_invalid_parameters
-from .validation import describe_bad_terms
+from .validation import (check_data_arguments, check_parameter_types, describe_bad_terms, describe_model_error,
+                         forgotten_observations)
 
 LPG_SIGNATURE = types.float64(types.float64[::1], types.float64[::1], types.float64[::1], types.int64[::1])
 LPG_TYPE = types.FunctionType(LPG_SIGNATURE)
@@ -69,11 +70,18 @@ class LogDensity:
         self.check_mode = os.environ.get("NUMBAYES_CHECK", "0") not in ("", "0") if check is None else bool(check)
         self.coords = dict(coords or {})
         self._rng = np.random.default_rng(seed)
+        self._suspects = ([], [])
         if dim is not None:  # a plain function f(x) of a flat vector
             self.spec, self.layout = None, Layout([("x", (int(dim),))])
         else:
-            self.spec, _ = discover(model, self.args, self.kwargs, self._rng, self.coords)
+            check_data_arguments(model, self.args, self.kwargs)
+            self.spec, _ = self._discover()
             self.layout = Layout([(s.name, s.free_shape) for s in self.spec.latent.values()])
+            self._suspects = forgotten_observations(self.spec, model, self.args, self.kwargs)
+            for site, _ in self._suspects[0]:
+                size = int(np.prod(self.spec.latent[site].shape))
+                warnings.warn(f'site "{site}" is latent (unobserved), adding {size} parameter(s), while the model\'s argument "{site}" is None: did you forget to pass '
+                              f"{site}=... (the data)?", UserWarning, stacklevel=3)
         self.dim = self.layout.dim
         self.param_names = self.layout.param_names
         self._compiled = {}
@@ -84,6 +92,21 @@ class LogDensity:
             if report.warnings:
                 warnings.warn("check mode: numpy warned while evaluating the model at its initial point:\n    "
                               + "\n    ".join(report.warnings), check_mode.NonFiniteLogDensityWarning, stacklevel=3)
+
+    def _discover(self):
+        """Run the model once (spec.discover); a raw TypeError from inside the model gets its line, its last
+        site and the data arguments that are not numbers."""
+        try:
+            spec, tr = discover(self.model, self.args, self.kwargs, self._rng, self.coords)
+            for msg in tr.values():
+                check_parameter_types(msg)
+            return spec, tr
+        except (TypeError, IndexError) as e:
+            if str(e).startswith("site ") or "model argument" in str(e):
+                raise
+            sites = _sites_before_error(self.model, self.args, self.kwargs)
+            last = sites[-1][0] if sites else None
+            raise type(e)(describe_model_error(e, self.model, self.args, self.kwargs, last, sites)) from e
 
     # -- the traced function ----------------------------------------------------------------------
     def site_terms(self, x, jacobian=True):
@@ -223,7 +246,7 @@ class LogDensity:
                       check_mode.NonFiniteLogDensityWarning, stacklevel=3)
 
     def _check_x(self, x):
-        x = np.ascontiguousarray(x, dtype=np.float64)
+        x = np.ascontiguousarray(_real_array(x, "x (the unconstrained point)"))
         if x.shape != (self.dim,):
             raise ValueError(f"expected an unconstrained vector of shape ({self.dim},), got {x.shape}")
         return x
@@ -268,30 +291,53 @@ class LogDensity:
         return observed_values(self.model, self.args, self.kwargs, self.layout.unpack(self.initial_point))
 
     def unconstrain(self, values):
-        """Flat unconstrained vector for a dict of latent values on the model's scale."""
+        """Flat unconstrained vector for a dict of latent values on the model's scale.
+
+        Every latent site needs a finite value inside its support. A deterministic site may be given
+        (e.g. the output of `constrain`) if it agrees with the value the latent sites imply; any other
+        key is an error, so a misspelt or observed site is never silently ignored.
+        """
         if self.spec is None:
             return self._check_x(values["x"] if isinstance(values, dict) else values)
         missing = [n for n in self.spec.latent if n not in values]
         if missing:
             raise KeyError(f"unconstrain needs a value for every latent site; missing {missing}")
-        free = {}
+        known = set(self.spec.latent) | set(self.spec.deterministic)
+        unknown = [k for k in values if k not in known]
+        if unknown:
+            observed = [k for k in unknown if k in self.spec.observed]
+            what = (f"{observed} {'is an observed site' if len(observed) == 1 else 'are observed sites'} (data, "
+                    "not parameters); " if observed else "")
+            raise KeyError(f"unconstrain got {unknown}, which are not latent sites: {what}latent sites are "
+                           f"{list(self.spec.latent)}")
+        free, implied = {}, {}
 
         class _inverse(Messenger):
             def process_message(self, msg):
                 if msg["type"] == "sample" and not msg["is_observed"]:
-                    value = np.asarray(values[msg["name"]], dtype=np.float64)
+                    name = msg["name"]
+                    value = _real_array(values[name], f'unconstrain: site "{name}"')
                     expected = msg["fn"].shape()
                     if value.shape != expected:
-                        raise ValueError(f'site "{msg["name"]}": value has shape {value.shape}, expected {expected}')
+                        raise ValueError(f'site "{name}": value has shape {value.shape}, expected {expected}')
                     bij = site_bijector(msg)
                     support = msg["transform"] is None and msg["fn"].support
-                    inside = support.check(value) if support else np.isfinite(np.asarray(bij.inverse(value)))
+                    with np.errstate(all="ignore"):
+                        u = np.asarray(bij.inverse(value))
+                    inside = support.check(value) if support else np.isfinite(u)
                     if not np.all(inside):
                         what = support.description if support else f"in the range of {bij!r}"
-                        raise ValueError(f'site "{msg["name"]}": value {value} is outside the support '
+                        raise ValueError(f'site "{name}": value {value} is outside the support '
                                          f"(must be {what})")
-                    free[msg["name"]] = np.asarray(bij.inverse(value))
+                    if not np.all(np.isfinite(u)):
+                        raise ValueError(f'site "{name}": value {value} maps to the unconstrained value {u} under '
+                                         f"{bij!r}; give a finite value strictly inside the support")
+                    free[name] = u
                     msg["value"] = value
+
+            def postprocess_message(self, msg):
+                if msg["type"] == "deterministic" and msg["name"] in values:
+                    implied[msg["name"]] = np.asarray(msg["value"])
 
         try:
             with _inverse():
@@ -301,6 +347,12 @@ class LogDensity:
                 raise
             site = site_with_invalid_parameters(self.model, self.args, self.kwargs, substitute(data=values))
             raise (ValueError(f'site "{site}": {e}') if site else e) from None
+        for name, computed in implied.items():
+            given = _real_array(values[name], f'unconstrain: deterministic site "{name}"')
+            if given.shape != computed.shape or not np.allclose(given, computed, rtol=1e-6, atol=1e-9):
+                raise ValueError(f'unconstrain: site "{name}" is deterministic (computed from the latent sites), so '
+                                 f"its value cannot be set; the value given ({given}) differs from the one the "
+                                 f"latent values imply ({computed}). Leave it out, or change the latent values.")
         return self.layout.pack(free)
 
     # -- initialisation -----------------------------------------------------------------------------
@@ -333,7 +385,12 @@ class LogDensity:
 
     def __repr__(self):
         name = getattr(self.model, "__name__", "model")
-        return f"LogDensity({name}, dim={self.dim}{', check=True' if self.check_mode else ''})"
+        notes = [f'latent site "{site}" {self.spec.latent[site].shape}: the argument "{arg}" is None (forgot {arg}=?)'
+                 for site, arg in self._suspects[0]]
+        notes += [f'latent site "{site}" {self.spec.latent[site].shape} is as large as the data argument "{arg}"'
+                  for site, arg in self._suspects[1]]
+        note = "; " + "; ".join(notes) if notes else ""
+        return f"LogDensity({name}, dim={self.dim}{', check=True' if self.check_mode else ''}{note})"
 
 
 class _CompiledLogDensity:
@@ -419,6 +476,42 @@ def _pack_consts(consts):
     fdata = np.concatenate(floats) if floats else np.zeros(0)
     idata = np.concatenate(ints) if ints else np.zeros(0, np.int64)
     return np.ascontiguousarray(fdata), np.ascontiguousarray(idata), lines
+
+
+class _sites_run(Messenger):
+    def __init__(self):
+        super().__init__()
+        self.sites = []
+
+    def postprocess_message(self, msg):
+        if msg["type"] == "sample" and not msg["is_observed"]:
+            self.sites.append((msg["name"], msg["fn"]))
+        else:
+            self.sites.append((msg["name"], None))
+
+
+def _sites_before_error(model, args, kwargs):
+    """[(name, distribution or None)] of the sites a failing model completed before it raised; the
+    distribution for latent sites (shape hints), None for the others."""
+    from .spec import init_latents
+    recorder = _sites_run()
+    try:
+        with recorder, init_latents(rng=np.random.default_rng(0)):
+            model(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - the failure is the point; only the sites before it matter
+        pass
+    return recorder.sites
+
+
+def _real_array(value, what):
+    """value as a float64 array; complex, string and object values are a TypeError naming `what`."""
+    kind = np.asarray(value).dtype.kind if not isinstance(value, np.ndarray) else value.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{what} must be real, got a complex value; its imaginary part would be silently dropped "
+                        "(pass value.real if that is what you mean)")
+    if kind in "OUSV":
+        raise TypeError(f"{what} must be numbers, got {np.asarray(value).dtype} values ({value!r:.60})")
+    return np.asarray(value, dtype=np.float64)
 
 
 def plain_data(data):
