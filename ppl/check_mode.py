@@ -119,7 +119,7 @@ class _terms_eagerly(Messenger):
     def tag_warnings(self, where=None):
         """Label the warnings raised since the last call with where they came from."""
         if where is None:
-            where = f'after site "{self.last_site}"' if self.last_site else "before the first site"
+            where = f'at or after site "{self.last_site}"' if self.last_site else "before the first site"
         for w in self.caught[len(self.warnings):]:
             self.warnings.append(f"{where}: {_describe_warning(w)}")
 
