@@ -66,7 +66,8 @@ class LogDensity:
     """The log density of a model over a flat unconstrained vector; see module docstring."""
 
     def __init__(self, model, args=(), kwargs=None, *, coords=None, dim=None, seed=0, check=None):
-        self.model, self.args, self.kwargs = model, plain_data(args), plain_data(kwargs or {})
+        raw_args, raw_kwargs = tuple(args), dict(kwargs or {})
+        self.model, self.args, self.kwargs = model, plain_data(raw_args), plain_data(raw_kwargs)
         self.check_mode = os.environ.get("NUMBAYES_CHECK", "0") not in ("", "0") if check is None else bool(check)
         self.coords = dict(coords or {})
         self._rng = np.random.default_rng(seed)
@@ -75,7 +76,9 @@ class LogDensity:
             self.spec, self.layout = None, Layout([("x", (int(dim),))])
         else:
             check_data_arguments(model, self.args, self.kwargs)
-            self.spec, _ = self._discover()
+            self.spec, tr = self._discover()
+            for d, labels in pandas_coords(raw_args, raw_kwargs, self.args, self.kwargs, tr).items():
+                self.coords.setdefault(d, labels)  # coords= given explicitly win
             self.layout = Layout([(s.name, s.free_shape) for s in self.spec.latent.values()])
             self._suspects = forgotten_observations(self.spec, model, self.args, self.kwargs)
             for site, _ in self._suspects[0]:
@@ -512,6 +515,41 @@ def _real_array(value, what):
     if kind in "OUSV":
         raise TypeError(f"{what} must be numbers, got {np.asarray(value).dtype} values ({value!r:.60})")
     return np.asarray(value, dtype=np.float64)
+
+
+def _is_pandas(v):
+    return type(v).__module__.startswith("pandas") and hasattr(v, "to_numpy")
+
+
+def pandas_coords(raw_args, raw_kwargs, args, kwargs, tr):
+    """Coordinates for the model's dims taken from pandas data: an observed site with dims= whose data is a
+    Series or DataFrame has its first dim labelled by the index and (DataFrame) its second by the columns;
+    and a dim named like a pandas index or columns name (df.index.name == "school") is labelled by it,
+    when every site with that dim has as many entries."""
+    pairs = [(r, a) for r, a in zip(raw_args, args) if _is_pandas(r)]
+    pairs += [(raw_kwargs[k], kwargs[k]) for k in raw_kwargs if _is_pandas(raw_kwargs[k])]
+    sizes = {}  # dim -> the set of lengths the sites give it
+    for msg in tr.values():
+        for d, n in zip(msg.get("dims") or (), np.shape(msg["value"]) if msg["type"] != "factor" else ()):
+            sizes.setdefault(d, set()).add(n)
+    coords = {}
+    for msg in tr.values():
+        dims = msg.get("dims")
+        if dims and msg["type"] == "sample" and msg["is_observed"]:
+            for raw, array in pairs:
+                if msg["value"] is array:
+                    for d, axis in zip(dims, _axes(raw)):
+                        coords.setdefault(d, np.asarray(axis))
+    for raw, _ in pairs:
+        for axis in _axes(raw):
+            if isinstance(axis.name, str) and sizes.get(axis.name) == {len(axis)}:
+                coords.setdefault(axis.name, np.asarray(axis))
+    return coords
+
+
+def _axes(frame):
+    """The index, and the columns of a DataFrame."""
+    return [frame.index] + ([frame.columns] if getattr(frame, "ndim", 1) == 2 else [])
 
 
 def plain_data(data):
