@@ -11,7 +11,6 @@ raising) is reported with the site that raised it or the last site before it, an
 
     explain(ld, x) -> Explanation        (str() of it is the report; .ok, .site, .total)
 """
-import traceback
 import warnings
 from collections import OrderedDict
 
@@ -19,6 +18,7 @@ import numpy as np
 
 from .effects import Messenger
 from .spec import site_bijector
+from .validation import model_line
 
 __all__ = ["Explanation", "LogDensityCheckError", "NonFiniteLogDensityWarning", "explain"]
 
@@ -175,16 +175,6 @@ class _Stop(Exception):
     pass
 
 
-def _model_line(error, model):
-    """'file.py:12: y = anp.linalg.cholesky(S)': the model's own line that raised, if any."""
-    code = getattr(model, "__code__", None)
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if code is not None and f.filename == code.co_filename]
-    if not frames:
-        return None
-    f = frames[-1]
-    return f"{f.filename}:{f.lineno}: {f.line}"
-
-
 def explain(model, args, kwargs, free_values, jacobian=True):
     """Evaluate the log density term by term at free_values (dict site -> unconstrained array)."""
     from .distributions import base
@@ -193,7 +183,8 @@ def explain(model, args, kwargs, free_values, jacobian=True):
     site = reason = error = None
     details = []
     try:
-        with warnings.catch_warnings(record=True) as caught, np.errstate(divide="warn", invalid="warn", over="warn", under="ignore"):
+        errstate = np.errstate(divide="warn", invalid="warn", over="warn", under="ignore")
+        with warnings.catch_warnings(record=True) as caught, errstate:
             warnings.simplefilter("always")
             handler = _terms_eagerly(free_values, jacobian, caught)
             try:
@@ -208,7 +199,7 @@ def explain(model, args, kwargs, free_values, jacobian=True):
         after = f'after site "{handler.last_site}"' if handler.last_site else "before the first site"
         site = handler.last_site
         reason = f"the model raised {type(e).__name__}: {e} ({after})"
-        line = _model_line(e, model)
+        line = model_line(e, model)
         details = ([f"at {line}"] if line else []) + handler._latent_lines()
         if type(e).__name__ == "LinAlgError":
             details.append("compiled code gives NaN here instead of raising (Cholesky of a matrix that is not "

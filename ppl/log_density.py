@@ -24,6 +24,7 @@ from autodiff.codegen.compile import announce, compile_source
 
 from . import check_mode
 from .constrain import DrawConstrainer, observed_values
+from .data import pandas_coords, plain_data, real_array
 from .effects import Messenger
 from .handlers import substitute, trace
 from .layout import Layout
@@ -83,8 +84,9 @@ class LogDensity:
             self._suspects = forgotten_observations(self.spec, model, self.args, self.kwargs)
             for site, _ in self._suspects[0]:
                 size = int(np.prod(self.spec.latent[site].shape))
-                warnings.warn(f'site "{site}" is latent (unobserved), adding {size} parameter(s), while the model\'s argument "{site}" is None: did you forget to pass '
-                              f"{site}=... (the data)?", UserWarning, stacklevel=3)
+                warnings.warn(f'site "{site}" is latent (unobserved), adding {size} parameter(s), while the '
+                              f'model\'s argument "{site}" is None: did you forget to pass {site}=... (the data)?',
+                              UserWarning, stacklevel=3)
         self.dim = self.layout.dim
         self.param_names = self.layout.param_names
         self._compiled = {}
@@ -109,7 +111,8 @@ class LogDensity:
                 raise
             sites = _sites_before_error(self.model, self.args, self.kwargs)
             last = sites[-1][0] if sites else None
-            raise type(e)(describe_model_error(e, self.model, self.args, self.kwargs, last, sites)) from e
+            kind = TypeError if isinstance(e, TypeError) else IndexError  # numpy's subclasses take other arguments
+            raise kind(describe_model_error(e, self.model, self.args, self.kwargs, last, sites)) from e
 
     # -- the traced function ----------------------------------------------------------------------
     def site_terms(self, x, jacobian=True):
@@ -191,7 +194,8 @@ class LogDensity:
             return self.logp_and_grad(x)[0]
         x = self._check_x(x)
         report = check_mode.explain(self.model, self.args, self.kwargs, self.layout.unpack(x), jacobian=False)
-        if report.error is not None and not isinstance(report.error, (ValueError, ArithmeticError, np.linalg.LinAlgError)):
+        domain_errors = (ValueError, ArithmeticError, np.linalg.LinAlgError)
+        if report.error is not None and not isinstance(report.error, domain_errors):
             raise report.error  # a bug in the model, not a point outside its domain
         if report.ok:
             return report.total
@@ -223,7 +227,7 @@ class LogDensity:
 
     def check(self, x, jacobian=True):
         """logp at x computed term by term in Python; raises LogDensityCheckError naming the site if it is not
-        finite (or the model raised, or divided an integer by 0). Cheap enough for tests and debugging, not for sampling."""
+        finite (or the model raised, or divided an integer by 0). For tests and debugging, not for sampling."""
         report = self.explain(x, jacobian)
         if not report.ok or report.suspect:
             raise check_mode.LogDensityCheckError(str(report)) from report.error
@@ -249,7 +253,7 @@ class LogDensity:
                       check_mode.NonFiniteLogDensityWarning, stacklevel=3)
 
     def _check_x(self, x):
-        x = np.ascontiguousarray(_real_array(x, "x (the unconstrained point)"))
+        x = np.ascontiguousarray(real_array(x, "x (the unconstrained point)"))
         if x.shape != (self.dim,):
             raise ValueError(f"expected an unconstrained vector of shape ({self.dim},), got {x.shape}")
         return x
@@ -319,7 +323,7 @@ class LogDensity:
             def process_message(self, msg):
                 if msg["type"] == "sample" and not msg["is_observed"]:
                     name = msg["name"]
-                    value = _real_array(values[name], f'unconstrain: site "{name}"')
+                    value = real_array(values[name], f'unconstrain: site "{name}"')
                     expected = msg["fn"].shape()
                     if value.shape != expected:
                         raise ValueError(f'site "{name}": value has shape {value.shape}, expected {expected}')
@@ -351,7 +355,7 @@ class LogDensity:
             site = site_with_invalid_parameters(self.model, self.args, self.kwargs, substitute(data=values))
             raise (ValueError(f'site "{site}": {e}') if site else e) from None
         for name, computed in implied.items():
-            given = _real_array(values[name], f'unconstrain: deterministic site "{name}"')
+            given = real_array(values[name], f'unconstrain: deterministic site "{name}"')
             if given.shape != computed.shape or not np.allclose(given, computed, rtol=1e-6, atol=1e-9):
                 raise ValueError(f'unconstrain: site "{name}" is deterministic (computed from the latent sites), so '
                                  f"its value cannot be set; the value given ({given}) differs from the one the "
@@ -445,8 +449,9 @@ class _CompiledLogDensity:
             lines.append("    if not np.isfinite(lp):")
             if record:
                 r = self.record_at
-                lines += [f"        fdata[{r}] += 1.0", f"        if fdata[{r}] == 1.0:", f"            fdata[{r + 1}] = lp",
-                          f"            for k in range({dim}):", f"                fdata[{r + 2} + k] = x[k]"]
+                lines += [f"        fdata[{r}] += 1.0", f"        if fdata[{r}] == 1.0:",
+                          f"            fdata[{r + 1}] = lp", f"            for k in range({dim}):",
+                          f"                fdata[{r + 2} + k] = x[k]"]
             lines += ["        lp = -np.inf",
                       "        for k in range(grad_out.shape[0]):", "            grad_out[k] = 0.0"]
             lines.append("    return lp")
@@ -504,62 +509,6 @@ def _sites_before_error(model, args, kwargs):
     except Exception:  # noqa: BLE001 - the failure is the point; only the sites before it matter
         pass
     return recorder.sites
-
-
-def _real_array(value, what):
-    """value as a float64 array; complex, string and object values are a TypeError naming `what`."""
-    kind = np.asarray(value).dtype.kind if not isinstance(value, np.ndarray) else value.dtype.kind
-    if kind == "c":
-        raise TypeError(f"{what} must be real, got a complex value; its imaginary part would be silently dropped "
-                        "(pass value.real if that is what you mean)")
-    if kind in "OUSV":
-        raise TypeError(f"{what} must be numbers, got {np.asarray(value).dtype} values ({value!r:.60})")
-    return np.asarray(value, dtype=np.float64)
-
-
-def _is_pandas(v):
-    return type(v).__module__.startswith("pandas") and hasattr(v, "to_numpy")
-
-
-def pandas_coords(raw_args, raw_kwargs, args, kwargs, tr):
-    """Coordinates for the model's dims taken from pandas data: an observed site with dims= whose data is a
-    Series or DataFrame has its first dim labelled by the index and (DataFrame) its second by the columns;
-    and a dim named like a pandas index or columns name (df.index.name == "school") is labelled by it,
-    when every site with that dim has as many entries."""
-    pairs = [(r, a) for r, a in zip(raw_args, args) if _is_pandas(r)]
-    pairs += [(raw_kwargs[k], kwargs[k]) for k in raw_kwargs if _is_pandas(raw_kwargs[k])]
-    sizes = {}  # dim -> the set of lengths the sites give it
-    for msg in tr.values():
-        for d, n in zip(msg.get("dims") or (), np.shape(msg["value"]) if msg["type"] != "factor" else ()):
-            sizes.setdefault(d, set()).add(n)
-    coords = {}
-    for msg in tr.values():
-        dims = msg.get("dims")
-        if dims and msg["type"] == "sample" and msg["is_observed"]:
-            for raw, array in pairs:
-                if msg["value"] is array:
-                    for d, axis in zip(dims, _axes(raw)):
-                        coords.setdefault(d, np.asarray(axis))
-    for raw, _ in pairs:
-        for axis in _axes(raw):
-            if isinstance(axis.name, str) and sizes.get(axis.name) == {len(axis)}:
-                coords.setdefault(axis.name, np.asarray(axis))
-    return coords
-
-
-def _axes(frame):
-    """The index, and the columns of a DataFrame."""
-    return [frame.index] + ([frame.columns] if getattr(frame, "ndim", 1) == 2 else [])
-
-
-def plain_data(data):
-    """Model arguments with pandas objects (Series, DataFrame, Index) as numpy arrays: converted at
-    the model boundary, so model code and the tracer only ever see numpy. data: a tuple or dict."""
-    def plain(v):
-        return v.to_numpy() if type(v).__module__.startswith("pandas") and hasattr(v, "to_numpy") else v
-    if isinstance(data, dict):
-        return {k: plain(v) for k, v in data.items()}
-    return tuple(plain(v) for v in data)
 
 
 def log_density(model, *args, coords=None, dim=None, seed=0, check=None, **kwargs):

@@ -74,15 +74,22 @@ def check_data_arguments(model, args, kwargs):
                             "imaginary part would be silently dropped. Pass value.real (or split it) instead")
 
 
+def model_line(error, model):
+    """'file.py:12: L = anp.linalg.cholesky(S)': the model's own line that raised error (None if not in it)."""
+    import traceback
+    code = getattr(model, "__code__", None)
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if code is not None and f.filename == code.co_filename]
+    return f"{frames[-1].filename}:{frames[-1].lineno}: {frames[-1].line}" if frames else None
+
+
 def describe_model_error(error, model, args, kwargs, last_site, sites=()):
     """A TypeError raised inside the model, with the model's line that raised it, the last site that ran
     and the data arguments that are not numbers (strings, None, objects): what a raw numpy error lacks."""
-    import traceback
-    code = getattr(model, "__code__", None)
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if code is not None and f.filename == code.co_filename]
     parts = [f"the model raised {type(error).__name__}: {error}"]
-    if frames:
-        parts.append(f"at {frames[-1].filename}:{frames[-1].lineno}: {frames[-1].line}")
+    line = model_line(error, model)
+    if line:
+        parts.append(f"at {line}")
     parts.append(f'after site "{last_site}"' if last_site else "before its first site")
     suspects = []
     for name, value in named_arguments(model, args, kwargs):

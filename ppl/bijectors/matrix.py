@@ -175,7 +175,8 @@ class CholeskyCov(Bijector):
         k = _size_from_packed("CholeskyCov", x.shape[-1], strict=False)
         off_gather, diag_pos, _ = _lower(k)
         # where, not "+ diag * eye": an overflowed diagonal (inf) must not turn the zeros above it into NaN
-        return anp.where(np.eye(k, dtype=bool), exp_no_underflow(x[..., diag_pos])[..., None, :], _unpack(x, off_gather))
+        diag = exp_no_underflow(x[..., diag_pos])[..., None, :]
+        return anp.where(np.eye(k, dtype=bool), diag, _unpack(x, off_gather))
 
     def inverse(self, y):
         k = _check_square("CholeskyCov", y.shape)

@@ -62,7 +62,8 @@ def test_check_names_invalid_parameter_with_its_values():
         assert ld.logp(np.array([-1.0]), jacobian=False) == -np.inf
 
 
-@pytest.mark.parametrize("kind, message", [("cholesky", "Matrix is not positive definite"), ("inverse", "Singular matrix")])
+@pytest.mark.parametrize("kind, message", [("cholesky", "Matrix is not positive definite"),
+                                           ("inverse", "Singular matrix")])
 def test_check_catches_linalg_failures_compiled_code_turns_into_nan(kind, message):
     ld = ppl.log_density(correlation(kind))
     x = np.array([1.0])  # r = 1: S is singular
