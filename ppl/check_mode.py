@@ -144,8 +144,12 @@ class _terms_eagerly(Messenger):
     def _latent_lines(self, skip=None):
         bad = [describe_array(f"latent {name}", v) for name, v in self.latent.items()
                if name != skip and not np.all(np.isfinite(np.asarray(v, dtype=np.float64)))]
+        if bad:
+            return bad
         others = [name for name in self.latent if name != skip]
-        return bad or [f"{'other ' if skip else ''}latent values so far are finite ({', '.join(others) or 'none'})"]
+        shown = [describe_array(f"latent {name}", self.latent[name]) for name in others[:5]]
+        more = [f"... and {len(others) - 5} more latent sites, all finite"] if len(others) > 5 else []
+        return shown + more if others else ["no latent site has run yet"]
 
     def process_message(self, msg):
         self.tag_warnings()
