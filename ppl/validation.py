@@ -152,14 +152,16 @@ def shape_hints(sites):
 
 def forgotten_observations(spec, model, args, kwargs):
     """Latent sites that look like observations left out: a model argument with the site's name that is None
-    (forgot y=...), and latent sites exactly as large as a data argument. Returns (by_name, by_size) lists of
-    (site, argument) pairs."""
+    (forgot y=...), and latent sites exactly as large as a data argument when no observed site is (a data
+    set's observations usually match its covariates). Returns (by_name, by_size) lists of (site, argument)."""
     named = dict(named_arguments(model, args, kwargs))
     by_name = [(site, site) for site in spec.latent if site in named and named[site] is None]
     sizes = {}
     for arg, value in named.items():
         if isinstance(value, np.ndarray) and value.size > 1:
             sizes.setdefault(value.size, arg)
-    by_size = [(site, sizes[int(np.prod(s.shape))]) for site, s in spec.latent.items()
-               if s.shape and int(np.prod(s.shape)) in sizes and (site, site) not in by_name]
+    observed = {int(np.prod(shape)) for shape in spec.observed.values()}  # eight schools' z is as large as
+    by_size = [(site, sizes[int(np.prod(s.shape))]) for site, s in spec.latent.items()  # sigma, but y is observed
+               if s.shape and int(np.prod(s.shape)) in sizes and int(np.prod(s.shape)) not in observed
+               and (site, site) not in by_name]
     return by_name, by_size
