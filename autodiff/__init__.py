@@ -4,6 +4,7 @@
     import autodiff.numpy as anp
     ad.grad(lambda x: anp.sum(anp.sin(x) ** 2))(x)
 """
+from . import cache  # noqa: F401  (first: where Numba caches numbayes' kernels, before any is defined)
 from . import numpy  # noqa: F401  (registers the array methods' namespace)
 from .jit import jit
 from .transforms import grad, hessian, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp

@@ -10,6 +10,8 @@ that compiled samplers take as a first-class argument: the model's data travel i
 (floats) and `idata` (integers and booleans), so one compiled sampler serves every model and
 the generated code, keyed by its source, is cached on disk independently of the data.
 """
+import os
+import warnings
 from collections import OrderedDict
 
 import numba
@@ -20,12 +22,15 @@ import autodiff as ad
 import autodiff.numpy as anp
 from autodiff.codegen.compile import announce, compile_source
 
+from . import check_mode
 from .constrain import DrawConstrainer, observed_values
+from .data import pandas_coords, plain_data, real_array
 from .effects import Messenger, site_log_prob
 from .handlers import substitute, trace
 from .layout import Layout
 from .spec import discover, site_bijector, site_with_invalid_parameters
-from .validation import describe_bad_terms
+from .validation import (check_data_arguments, check_parameter_types, describe_bad_terms, describe_model_error,
+                         forgotten_observations)
 
 LPG_SIGNATURE = types.float64(types.float64[::1], types.float64[::1], types.float64[::1], types.int64[::1])
 LPG_TYPE = types.FunctionType(LPG_SIGNATURE)
@@ -59,20 +64,53 @@ class unconstrained(Messenger):
 class LogDensity:
     """The log density of a model over a flat unconstrained vector; see module docstring."""
 
-    def __init__(self, model, args=(), kwargs=None, *, coords=None, dim=None, seed=0):
-        self.model, self.args, self.kwargs = model, plain_data(args), plain_data(kwargs or {})
+    def __init__(self, model, args=(), kwargs=None, *, coords=None, dim=None, seed=0, check=None):
+        raw_args, raw_kwargs = tuple(args), dict(kwargs or {})
+        self.model, self.args, self.kwargs = model, plain_data(raw_args), plain_data(raw_kwargs)
+        self.check_mode = os.environ.get("NUMBAYES_CHECK", "0") not in ("", "0") if check is None else bool(check)
         self.coords = dict(coords or {})
         self._rng = np.random.default_rng(seed)
+        self._suspects = ([], [])
         if dim is not None:  # a plain function f(x) of a flat vector
             self.spec, self.layout = None, Layout([("x", (int(dim),))])
         else:
-            self.spec, _ = discover(model, self.args, self.kwargs, self._rng, self.coords)
+            check_data_arguments(model, self.args, self.kwargs)
+            self.spec, tr = self._discover()
+            for d, labels in pandas_coords(raw_args, raw_kwargs, self.args, self.kwargs, tr).items():
+                self.coords.setdefault(d, labels)  # coords= given explicitly win
             self.layout = Layout([(s.name, s.free_shape) for s in self.spec.latent.values()])
+            self._suspects = forgotten_observations(self.spec, model, self.args, self.kwargs)
+            for site, _ in self._suspects[0]:
+                size = int(np.prod(self.spec.latent[site].shape))
+                warnings.warn(f'site "{site}" is latent (unobserved), adding {size} parameter(s), while the '
+                              f'model\'s argument "{site}" is None: did you forget to pass {site}=... (the data)?',
+                              UserWarning, stacklevel=3)
         self.dim = self.layout.dim
         self.param_names = self.layout.param_names
         self._compiled = {}
         self._constrainer = None
         self.initial_point = self._find_initial_point()
+        if self.check_mode and self.spec is not None:
+            report = self.explain(self.initial_point)
+            if report.warnings:
+                warnings.warn("check mode: numpy warned while evaluating the model at its initial point:\n    "
+                              + "\n    ".join(report.warnings), check_mode.NonFiniteLogDensityWarning, stacklevel=3)
+
+    def _discover(self):
+        """Run the model once (spec.discover); a raw TypeError from inside the model gets its line, its last
+        site and the data arguments that are not numbers."""
+        try:
+            spec, tr = discover(self.model, self.args, self.kwargs, self._rng, self.coords)
+            for msg in tr.values():
+                check_parameter_types(msg)
+            return spec, tr
+        except (TypeError, IndexError) as e:
+            if str(e).startswith("site ") or "model argument" in str(e):
+                raise
+            sites = _sites_before_error(self.model, self.args, self.kwargs)
+            last = sites[-1][0] if sites else None
+            kind = TypeError if isinstance(e, TypeError) else IndexError  # numpy's subclasses take other arguments
+            raise kind(describe_model_error(e, self.model, self.args, self.kwargs, last, sites)) from e
 
     # -- the traced function ----------------------------------------------------------------------
     def site_terms(self, x, jacobian=True):
@@ -102,7 +140,8 @@ class LogDensity:
         if key not in self._compiled:
             name = getattr(self.model, "__name__", "model")
             with announce(f"the log density of {name} and its gradient") as timing:
-                compiled = _CompiledLogDensity(lambda parts: self.logp_of_parts(parts, jacobian), self.layout)
+                compiled = _CompiledLogDensity(lambda parts: self.logp_of_parts(parts, jacobian), self.layout,
+                                               record=self.check_mode)
             compiled.seconds = timing["seconds"]
             self._compiled[key] = compiled
         return self._compiled[key]
@@ -130,11 +169,18 @@ class LogDensity:
         return self._build(True).compiled.source
 
     def logp_and_grad(self, x, jacobian=True):
-        """(logp, gradient) at unconstrained x, as (float, float64 array)."""
+        """(logp, gradient) at unconstrained x, as (float, float64 array).
+
+        A point where the log density is undefined or infinite gives (-inf, zeros), as Stan rejects
+        it; in check mode that also warns, naming the site (see `explain`).
+        """
         x = self._check_x(x)
         c = self._build(jacobian or self.spec is None)
         g = np.empty(self.dim)
-        return float(c.lpg(x, g, c.fdata, c.idata)), g
+        lp = float(c.lpg(x, g, c.fdata, c.idata))
+        if self.check_mode and not np.isfinite(lp):
+            self._warn_nonfinite(x, jacobian)
+        return lp, g
 
     def logp(self, x, jacobian=True):
         """logp at unconstrained x; jacobian=False drops the log|det J| terms (for MAP in the model's space).
@@ -145,11 +191,67 @@ class LogDensity:
         if jacobian or self.spec is None:
             return self.logp_and_grad(x)[0]
         x = self._check_x(x)
-        total = float(sum(float(v) for v in self.site_terms(x, jacobian=False).values()))
-        return total if np.isfinite(total) else -np.inf  # undefined or infinite: rejected, as compiled
+        report = check_mode.explain(self.model, self.args, self.kwargs, self.layout.unpack(x), jacobian=False)
+        domain_errors = (ValueError, ArithmeticError, np.linalg.LinAlgError)
+        if report.error is not None and not isinstance(report.error, domain_errors):
+            raise report.error  # a bug in the model, not a point outside its domain
+        if report.ok:
+            return report.total
+        if self.check_mode:
+            self._warn_nonfinite(x, jacobian=False, report=report)
+        return -np.inf  # undefined or infinite: rejected, as compiled
+
+    # -- check mode -----------------------------------------------------------------------------------
+    def explain(self, x=None, jacobian=True):
+        """Evaluate the log density at unconstrained x term by term in Python and say which site makes it
+        non-finite, with that site's parameters, value and the latent values (an `Explanation`; print it).
+
+        With x=None (check mode only), explains the first point where the compiled log density was not
+        finite, e.g. during sampling: `ld = ppl.log_density(model, ..., check=True)`, sample, then
+        `print(ld.explain())`. Errors the compiled code cannot raise (a Cholesky factor of a matrix that is
+        not positive definite, a singular inverse: NaN there) are named with their site here.
+        """
+        if x is None:
+            x = self.first_nonfinite_point
+            if x is None:
+                raise ValueError("explain() without x needs check mode (ppl.log_density(..., check=True) or "
+                                 "NUMBAYES_CHECK=1) and a non-finite evaluation since; pass x to explain a point")
+        x = self._check_x(x)
+        if self.spec is None:
+            lp = float(self.model(x))
+            return check_mode.Explanation(OrderedDict(x=lp), None if np.isfinite(lp) else "x",
+                                          f"f(x) is {lp!r}", [check_mode.describe_array("x", x)], [])
+        return check_mode.explain(self.model, self.args, self.kwargs, self.layout.unpack(x), jacobian)
+
+    def check(self, x, jacobian=True):
+        """logp at x computed term by term in Python; raises LogDensityCheckError naming the site if it is not
+        finite (or the model raised, or divided an integer by 0). For tests and debugging, not for sampling."""
+        report = self.explain(x, jacobian)
+        if not report.ok or report.suspect:
+            raise check_mode.LogDensityCheckError(str(report)) from report.error
+        return report.total
+
+    @property
+    def nonfinite_evaluations(self):
+        """Check mode: how many calls of the compiled log density (by samplers, optimisers, ...) were not finite."""
+        c = self._compiled.get(True)
+        return int(c.fdata[c.record_at]) if c is not None and c.record_at is not None else 0
+
+    @property
+    def first_nonfinite_point(self):
+        """Check mode: the unconstrained point of the first non-finite compiled evaluation (None if none)."""
+        if not self.nonfinite_evaluations:
+            return None
+        c = self._compiled[True]
+        return c.fdata[c.record_at + 2:c.record_at + 2 + self.dim].copy()
+
+    def _warn_nonfinite(self, x, jacobian, report=None):
+        report = report or self.explain(x, jacobian)
+        warnings.warn(f"check mode: the log density is not finite at x = {check_mode._fmt(x)}; {report}",
+                      check_mode.NonFiniteLogDensityWarning, stacklevel=3)
 
     def _check_x(self, x):
-        x = np.ascontiguousarray(x, dtype=np.float64)
+        x = np.ascontiguousarray(real_array(x, "x (the unconstrained point)"))
         if x.shape != (self.dim,):
             raise ValueError(f"expected an unconstrained vector of shape ({self.dim},), got {x.shape}")
         return x
@@ -194,30 +296,53 @@ class LogDensity:
         return observed_values(self.model, self.args, self.kwargs, self.layout.unpack(self.initial_point))
 
     def unconstrain(self, values):
-        """Flat unconstrained vector for a dict of latent values on the model's scale."""
+        """Flat unconstrained vector for a dict of latent values on the model's scale.
+
+        Every latent site needs a finite value inside its support. A deterministic site may be given
+        (e.g. the output of `constrain`) if it agrees with the value the latent sites imply; any other
+        key is an error, so a misspelt or observed site is never silently ignored.
+        """
         if self.spec is None:
             return self._check_x(values["x"] if isinstance(values, dict) else values)
         missing = [n for n in self.spec.latent if n not in values]
         if missing:
             raise KeyError(f"unconstrain needs a value for every latent site; missing {missing}")
-        free = {}
+        known = set(self.spec.latent) | set(self.spec.deterministic)
+        unknown = [k for k in values if k not in known]
+        if unknown:
+            observed = [k for k in unknown if k in self.spec.observed]
+            what = (f"{observed} {'is an observed site' if len(observed) == 1 else 'are observed sites'} (data, "
+                    "not parameters); " if observed else "")
+            raise KeyError(f"unconstrain got {unknown}, which are not latent sites: {what}latent sites are "
+                           f"{list(self.spec.latent)}")
+        free, implied = {}, {}
 
         class _inverse(Messenger):
             def process_message(self, msg):
                 if msg["type"] == "sample" and not msg["is_observed"]:
-                    value = np.asarray(values[msg["name"]], dtype=np.float64)
+                    name = msg["name"]
+                    value = real_array(values[name], f'unconstrain: site "{name}"')
                     expected = msg["fn"].shape()
                     if value.shape != expected:
-                        raise ValueError(f'site "{msg["name"]}": value has shape {value.shape}, expected {expected}')
+                        raise ValueError(f'site "{name}": value has shape {value.shape}, expected {expected}')
                     bij = site_bijector(msg)
                     support = msg["transform"] is None and msg["fn"].support
-                    inside = support.check(value) if support else np.isfinite(np.asarray(bij.inverse(value)))
+                    with np.errstate(all="ignore"):
+                        u = np.asarray(bij.inverse(value))
+                    inside = support.check(value) if support else np.isfinite(u)
                     if not np.all(inside):
                         what = support.description if support else f"in the range of {bij!r}"
-                        raise ValueError(f'site "{msg["name"]}": value {value} is outside the support '
+                        raise ValueError(f'site "{name}": value {value} is outside the support '
                                          f"(must be {what})")
-                    free[msg["name"]] = np.asarray(bij.inverse(value))
+                    if not np.all(np.isfinite(u)):
+                        raise ValueError(f'site "{name}": value {value} maps to the unconstrained value {u} under '
+                                         f"{bij!r}; give a finite value strictly inside the support")
+                    free[name] = u
                     msg["value"] = value
+
+            def postprocess_message(self, msg):
+                if msg["type"] == "deterministic" and msg["name"] in values:
+                    implied[msg["name"]] = np.asarray(msg["value"])
 
         try:
             with _inverse():
@@ -227,6 +352,12 @@ class LogDensity:
                 raise
             site = site_with_invalid_parameters(self.model, self.args, self.kwargs, substitute(data=values))
             raise (ValueError(f'site "{site}": {e}') if site else e) from None
+        for name, computed in implied.items():
+            given = real_array(values[name], f'unconstrain: deterministic site "{name}"')
+            if given.shape != computed.shape or not np.allclose(given, computed, rtol=1e-6, atol=1e-9):
+                raise ValueError(f'unconstrain: site "{name}" is deterministic (computed from the latent sites), so '
+                                 f"its value cannot be set; the value given ({given}) differs from the one the "
+                                 f"latent values imply ({computed}). Leave it out, or change the latent values.")
         return self.layout.pack(free)
 
     # -- initialisation -----------------------------------------------------------------------------
@@ -246,7 +377,8 @@ class LogDensity:
         if terms is None:
             raise ValueError(f"no valid initial point in {tries} tries: {error}")
         raise ValueError(f"the log density is not finite at any of {tries} random initial points; at the last "
-                         f"one {describe_bad_terms(terms)}. Check the data and the parameter constraints.")
+                         f"one {describe_bad_terms(terms)}. Check the data and the parameter constraints. "
+                         f"Term by term: {self.explain(x)}")
 
     def _name_site(self, error, x):
         """The error with the name of the site whose distribution rejected its parameters at x."""
@@ -258,22 +390,31 @@ class LogDensity:
 
     def __repr__(self):
         name = getattr(self.model, "__name__", "model")
-        return f"LogDensity({name}, dim={self.dim})"
+        notes = [f'latent site "{site}" {self.spec.latent[site].shape}: the argument "{arg}" is None (forgot {arg}=?)'
+                 for site, arg in self._suspects[0]]
+        notes += [f'latent site "{site}" {self.spec.latent[site].shape} is as large as the data argument "{arg}"'
+                  for site, arg in self._suspects[1]]
+        note = "; " + "; ".join(notes) if notes else ""
+        return f"LogDensity({name}, dim={self.dim}{', check=True' if self.check_mode else ''}{note})"
 
 
 class _CompiledLogDensity:
     """ad.jit(value_and_grad(logp)) over the per-site free values, plus the fixed-signature wrapper
     that slices x into sites, unpacks the data buffers and writes each site's gradient in place."""
 
-    def __init__(self, logp_of_parts, layout):
+    def __init__(self, logp_of_parts, layout, record=False):
         self.jitted = ad.jit(ad.value_and_grad(lambda parts: logp_of_parts(parts)))
         self.compiled = self.jitted.lower([np.zeros(s.free_shape) for s in layout.slices])
         self.fdata, self.idata, unpack = _pack_consts(self.compiled.consts)
+        # check mode: fdata ends with [count of non-finite calls, first such lp, its x (dim)]
+        self.record_at = self.fdata.shape[0] if record else None
+        if record:
+            self.fdata = np.concatenate([self.fdata, np.zeros(layout.dim + 2)])
         inner = self.compiled
         imports = f"from {inner.module_name} import {inner.function_name} as inner"
         n_sites = len(layout.slices)
 
-        dim, n_float, n_int = layout.dim, self.fdata.shape[0], self.idata.shape[0]
+        dim, n_float, n_int = layout.dim, self.fdata.shape[0], self.idata.shape[0]  # n_float: with the record
 
         def source(fn_name):
             lines = [f"def {fn_name}(x, grad_out, fdata, idata):",
@@ -303,7 +444,13 @@ class _CompiledLogDensity:
                     lines.append(f"        grad_out[{s.offset} + k] = f{i}[k]")
             # a point where the density is undefined (NaN: e.g. an invalid distribution parameter) or
             # infinite is rejected, as Stan does: -inf with a zero gradient, never NaN
-            lines += ["    if not np.isfinite(lp):", "        lp = -np.inf",
+            lines.append("    if not np.isfinite(lp):")
+            if record:
+                r = self.record_at
+                lines += [f"        fdata[{r}] += 1.0", f"        if fdata[{r}] == 1.0:",
+                          f"            fdata[{r + 1}] = lp", f"            for k in range({dim}):",
+                          f"                fdata[{r + 2} + k] = x[k]"]
+            lines += ["        lp = -np.inf",
                       "        for k in range(grad_out.shape[0]):", "            grad_out[k] = 0.0"]
             lines.append("    return lp")
             return "\n".join(lines) + "\n"
@@ -337,19 +484,39 @@ def _pack_consts(consts):
     return np.ascontiguousarray(fdata), np.ascontiguousarray(idata), lines
 
 
-def plain_data(data):
-    """Model arguments with pandas objects (Series, DataFrame, Index) as numpy arrays: converted at
-    the model boundary, so model code and the tracer only ever see numpy. data: a tuple or dict."""
-    def plain(v):
-        return v.to_numpy() if type(v).__module__.startswith("pandas") and hasattr(v, "to_numpy") else v
-    if isinstance(data, dict):
-        return {k: plain(v) for k, v in data.items()}
-    return tuple(plain(v) for v in data)
+class _sites_run(Messenger):
+    def __init__(self):
+        super().__init__()
+        self.sites = []
+
+    def postprocess_message(self, msg):
+        if msg["type"] == "sample" and not msg["is_observed"]:
+            self.sites.append((msg["name"], msg["fn"]))
+        else:
+            self.sites.append((msg["name"], None))
 
 
-def log_density(model, *args, coords=None, dim=None, seed=0, **kwargs):
-    """Compile `model(*args, **kwargs)` (or a plain function of a flat vector, with dim=) to a LogDensity."""
-    return LogDensity(model, args, kwargs, coords=coords, dim=dim, seed=seed)
+def _sites_before_error(model, args, kwargs):
+    """[(name, distribution or None)] of the sites a failing model completed before it raised; the
+    distribution for latent sites (shape hints), None for the others."""
+    from .spec import init_latents
+    recorder = _sites_run()
+    try:
+        with recorder, init_latents(rng=np.random.default_rng(0)):
+            model(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - the failure is the point; only the sites before it matter
+        pass
+    return recorder.sites
+
+
+def log_density(model, *args, coords=None, dim=None, seed=0, check=None, **kwargs):
+    """Compile `model(*args, **kwargs)` (or a plain function of a flat vector, with dim=) to a LogDensity.
+
+    check=True (or the environment variable NUMBAYES_CHECK=1) turns on check mode: a non-finite logp
+    from `logp`/`logp_and_grad` warns with the site to blame, and the compiled function samplers call
+    records the first point where it was not finite, for `ld.explain()` (see LogDensity.explain).
+    """
+    return LogDensity(model, args, kwargs, coords=coords, dim=dim, seed=seed, check=check)
 
 
 __all__ = ["LogDensity", "log_density", "plain_data", "LPG_SIGNATURE", "LPG_TYPE", "numba"]

@@ -14,6 +14,7 @@ import numba
 import numpy as np
 from numba import types
 
+from autodiff.cache import kernels_dir
 from autodiff.codegen.compile import announce
 from ppl import LPG_TYPE
 
@@ -34,7 +35,7 @@ def _drop_stale_cache():
     for name in _KERNEL_MODULES:
         with open(os.path.join(here, name + ".py"), "rb") as f:
             digest.update(f.read())
-    cache_dir = os.path.join(here, "__pycache__")
+    cache_dir = kernels_dir(__file__)  # where autodiff.cache's locator puts this folder's kernels
     stamp = os.path.join(cache_dir, "chain.kernels.sha256")
     try:
         with open(stamp) as f:
@@ -49,7 +50,7 @@ def _drop_stale_cache():
         os.makedirs(cache_dir, exist_ok=True)
         with open(stamp, "w") as f:
             f.write(digest.hexdigest())
-    except OSError:  # a read-only install: Numba then caches elsewhere, keyed by this file
+    except OSError:  # an unwritable cache: Numba then caches elsewhere, keyed by this file
         pass
 
 
@@ -170,6 +171,5 @@ def _run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_dia
 
 
 # compiled here, with the explicit signature, so one machine-code version serves every model
-with announce("the NUTS and HMC kernels", where=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                              "__pycache__")):
+with announce("the NUTS and HMC kernels", where=kernels_dir(__file__)):
     run_block = numba.njit(_SIGNATURE, cache=True, nogil=True)(_run_block)

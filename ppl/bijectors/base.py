@@ -9,9 +9,40 @@ Every method is written with ``autodiff.numpy`` only, without Python control
 flow on array values, so the same code runs eagerly on NumPy arrays and under
 ``autodiff`` tracing.  Shapes (``.shape``) are concrete and may drive Python.
 """
+import numpy as np
+
+import autodiff as ad
 import autodiff.numpy as anp
 
-__all__ = ["Bijector", "Chain", "Independent", "sum_rightmost"]
+__all__ = ["Bijector", "Chain", "Independent", "at_least", "exp_no_underflow", "sum_rightmost"]
+
+# The smallest value a positive constrained coordinate takes: 1e-300 rather than the smallest
+# normal float (2.2e-308), so 1/y in a gradient (a Poisson's y_obs / rate) has 8 orders of
+# magnitude of headroom before it overflows.
+TINY = 1e-300
+LOG_TINY = float(np.log(TINY))  # about -690.8
+
+
+def at_least(v, floor):
+    """``maximum(v, floor)`` in value, but with the gradient of ``v`` (a straight-through clamp).
+
+    Used where a constrained value would round onto the edge of its support (``exp(-800)``
+    underflows to 0, ``sigmoid(40)`` rounds to 1): the value is nudged to the nearest
+    representable point inside, while the gradient stays that of the exact map, so it keeps
+    pointing the way the true density changes.
+    """
+    return anp.where(v < floor, v + ad.stop_gradient(floor - v), v)  # where: v = inf stays inf
+
+
+def exp_no_underflow(x):
+    """``exp(x)``, but never an exact 0: below ``log(TINY)`` (-690.8) the result is ``TINY``.
+
+    A positive parameter whose free value is -800 is ``exp(-800)``, which float64 cannot hold;
+    0 would put it on the edge of its support, where ``log(y)`` is -inf although the log density
+    is finite.  ``log`` of the result is ``max(x, -690.8)`` and its derivative is still 1.
+    Overflow (``x > 709.8``) is left as ``inf``: there the density is -inf for every proper prior.
+    """
+    return anp.exp(at_least(x, LOG_TINY))
 
 
 def sum_rightmost(x, n):

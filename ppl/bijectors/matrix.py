@@ -11,7 +11,7 @@ import numpy as np  # static index tables only; array math goes through anp
 
 import autodiff.numpy as anp
 
-from .base import Bijector, Independent
+from .base import LOG_TINY, Bijector, Independent, at_least, exp_no_underflow
 from .vector import Simplex
 
 __all__ = ["CholeskyCorr", "CholeskyCov", "CorrMatrix", "CovMatrix", "StochasticMatrix"]
@@ -127,8 +127,9 @@ class CholeskyCorr(Bijector):
         log_rest = anp.concatenate(
             [anp.zeros(xm.shape[:-1] + (1,)), anp.cumsum(log1m_z2[..., :-1], axis=-1)], axis=-1
         )  # log(1 - sum_{m<j} L_im^2)
-        # tanh(xm) is 0 where eye is 1 and vice versa: one expression fills both.
-        return (anp.tanh(xm) + anp.eye(k)) * anp.exp(0.5 * log_rest)
+        # tanh(xm) is 0 where eye is 1 and vice versa: one expression fills both. A stick length
+        # below TINY (1e-300) stays TINY rather than 0, so log L_ii (LKJCholesky's density) stays finite.
+        return (anp.tanh(xm) + anp.eye(k)) * anp.exp(at_least(0.5 * log_rest, LOG_TINY))
 
     def inverse(self, y):
         k = _check_square("CholeskyCorr", y.shape)
@@ -173,7 +174,9 @@ class CholeskyCov(Bijector):
     def forward(self, x):
         k = _size_from_packed("CholeskyCov", x.shape[-1], strict=False)
         off_gather, diag_pos, _ = _lower(k)
-        return _unpack(x, off_gather) + anp.exp(x[..., diag_pos])[..., None, :] * anp.eye(k)
+        # where, not "+ diag * eye": an overflowed diagonal (inf) must not turn the zeros above it into NaN
+        diag = exp_no_underflow(x[..., diag_pos])[..., None, :]
+        return anp.where(np.eye(k, dtype=bool), diag, _unpack(x, off_gather))
 
     def inverse(self, y):
         k = _check_square("CholeskyCov", y.shape)

@@ -6,7 +6,7 @@ axes with cumulative sums instead of Stan's loops.
 """
 import autodiff.numpy as anp
 
-from .base import Bijector
+from .base import LOG_TINY, Bijector, at_least, exp_no_underflow
 
 __all__ = ["Ordered", "PositiveOrdered", "Simplex", "SumToZero", "UnitVector"]
 
@@ -40,7 +40,7 @@ class Ordered(Bijector):
 
     def forward(self, x):
         head = x[..., :1]
-        return anp.concatenate([head, head + anp.cumsum(anp.exp(x[..., 1:]), axis=-1)], axis=-1)
+        return anp.concatenate([head, head + anp.cumsum(exp_no_underflow(x[..., 1:]), axis=-1)], axis=-1)
 
     def inverse(self, y):
         return anp.concatenate([y[..., :1], anp.log(y[..., 1:] - y[..., :-1])], axis=-1)
@@ -61,7 +61,7 @@ class PositiveOrdered(Bijector):
     event_dim = 1
 
     def forward(self, x):
-        return anp.cumsum(anp.exp(x), axis=-1)
+        return anp.cumsum(exp_no_underflow(x), axis=-1)
 
     def inverse(self, y):
         return anp.log(anp.concatenate([y[..., :1], y[..., 1:] - y[..., :-1]], axis=-1))
@@ -106,7 +106,10 @@ class Simplex(Bijector):
 
     def forward(self, x):
         log_z, _, log_stick = self._logs(x)
-        return anp.exp(anp.concatenate([log_stick[..., :-1] + log_z, log_stick[..., -1:]], axis=-1))
+        log_y = anp.concatenate([log_stick[..., :-1] + log_z, log_stick[..., -1:]], axis=-1)
+        # a coordinate below TINY (1e-300) would be an exact 0, on the simplex's edge: keep it TINY
+        # (its log still moves with x), so a Dirichlet's log y stays finite
+        return anp.exp(at_least(log_y, LOG_TINY))
 
     def inverse(self, y):
         # Stan's simplex_free: logit(y_k / sum(y[k:])) + log(N - k) = log y_k - log sum(y[k+1:]) + log(N - k)

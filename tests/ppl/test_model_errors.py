@@ -111,7 +111,8 @@ def test_invalid_constant_parameter_names_the_site():
 
 
 # ---------------------------------------------------------------------------
-# Known gaps (the lead fixes ppl/*.py): each is a strict xfail with its diagnosis.
+# Formerly known gaps, fixed since (they were to be strict xfails): regression tests now. Gaps that remain
+# are strict xfails with their diagnosis, in tests/ppl/test_bad_input_extremes.py.
 
 
 def latent_used_as_scale(y):
