@@ -117,7 +117,7 @@ def check_parameter_types(msg):
         fn = fn.base_dist
     if fn is None:
         return
-    for param in fn.arg_constraints:
+    for param in getattr(fn, "arg_constraints", {}):
         if not hasattr(fn, param):
             continue
         value = getattr(fn, param)

@@ -12,6 +12,7 @@ import scipy.special as ss
 import autodiff as ad
 import autodiff.numpy as anp
 import autodiff.scipy.special as asp
+from autodiff.codegen import special_kernels as sk
 
 EDGE = np.array([-np.inf, -30.0, -3.5, -1.0, -0.5, -1e-300, 0.0, 1e-300, 0.3, 1.0, 2.5, 10.0, 200.0, np.inf, np.nan])
 UNIT = np.array([-0.5, 0.0, 1e-300, 0.01, 0.3, 0.5, 0.99, 1.0, 1.5, np.nan])
