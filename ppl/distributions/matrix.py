@@ -190,12 +190,24 @@ def _scale_tril_from(name, scale_matrix, scale_tril):
 
 
 class _WishartBase(Distribution):
-    """Shared parametrisation: ``df`` and a scale given as ``scale_matrix`` or ``scale_tril``."""
+    """Shared parametrisation: the degrees of freedom as ``concentration`` (NumPyro) or ``df`` (scipy), and
+    the scale as one of ``scale_matrix``, ``rate_matrix`` (its inverse) or ``scale_tril``."""
 
     support = constraints.positive_definite
 
-    def __init__(self, df, scale_matrix, scale_tril, validate_args):
+    def __init__(self, concentration=None, scale_matrix=None, rate_matrix=None, scale_tril=None, *, df=None,
+                 validate_args=True):
         name = type(self).__name__
+        if (concentration is None) == (df is None):
+            raise ValueError(f"{name}: pass the degrees of freedom once, as concentration (NumPyro) or df (scipy)")
+        df = df if df is not None else concentration
+        if rate_matrix is not None:
+            if scale_matrix is not None or scale_tril is not None:
+                raise ValueError(f"{name}: pass exactly one of scale_matrix, rate_matrix or scale_tril")
+            rate_matrix = as_param(rate_matrix)
+            if validate_args and is_concrete(rate_matrix) and not np.all(constraints.positive_definite.check(rate_matrix)):
+                raise ValueError(f"{name}: rate_matrix must be a symmetric positive definite matrix")
+            scale_tril = anp.linalg.cholesky(anp.linalg.inv(rate_matrix))
         self._param_name, matrix = _scale_tril_from(name, scale_matrix, scale_tril)
         self.df = as_param(df)
         self._matrix = matrix
@@ -211,6 +223,15 @@ class _WishartBase(Distribution):
         super().__init__(batch, mshape[-1:] * 2, validate_args=validate_args)
         if self.scale_tril is None:  # factorise after validation: a bad matrix gets a ValueError
             self.scale_tril = anp.linalg.cholesky(matrix)
+
+    @property
+    def concentration(self):
+        """NumPyro's name for ``df``."""
+        return self.df
+
+    @property
+    def rate_matrix(self):
+        return anp.linalg.inv(self.scale_matrix)
 
     def _validate_extra(self):
         d = self.event_shape[-1]
@@ -259,28 +280,6 @@ class Wishart(_WishartBase):
     the parameters, so the data term is an elementwise product.
     """
 
-    def __init__(self, concentration=None, scale_matrix=None, rate_matrix=None, scale_tril=None, *, df=None,
-                 validate_args=True):
-        if (concentration is None) == (df is None):
-            raise ValueError("Wishart: pass the degrees of freedom once, as concentration (NumPyro) or df (scipy)")
-        if rate_matrix is not None:
-            if scale_matrix is not None or scale_tril is not None:
-                raise ValueError("Wishart: pass exactly one of scale_matrix, rate_matrix or scale_tril")
-            rate_matrix = as_param(rate_matrix)
-            if validate_args and is_concrete(rate_matrix) and not np.all(constraints.positive_definite.check(rate_matrix)):
-                raise ValueError("Wishart: rate_matrix must be a symmetric positive definite matrix")
-            scale_tril = anp.linalg.cholesky(anp.linalg.inv(rate_matrix))
-        super().__init__(df if df is not None else concentration, scale_matrix, scale_tril, validate_args)
-
-    @property
-    def concentration(self):
-        """NumPyro's name for ``df``."""
-        return self.df
-
-    @property
-    def rate_matrix(self):
-        return anp.linalg.inv(self.scale_matrix)
-
     def log_prob(self, value):
         d = self.event_shape[-1]
         L = self.scale_tril
@@ -327,28 +326,6 @@ class InverseWishart(_WishartBase):
     The mean :math:`\Psi/(\nu - d - 1)` needs :math:`\nu > d + 1` (inf otherwise),
     the variance :math:`\nu > d + 3`.
     """
-
-    def __init__(self, concentration=None, scale_matrix=None, rate_matrix=None, scale_tril=None, *, df=None,
-                 validate_args=True):
-        if (concentration is None) == (df is None):
-            raise ValueError("Wishart: pass the degrees of freedom once, as concentration (NumPyro) or df (scipy)")
-        if rate_matrix is not None:
-            if scale_matrix is not None or scale_tril is not None:
-                raise ValueError("Wishart: pass exactly one of scale_matrix, rate_matrix or scale_tril")
-            rate_matrix = as_param(rate_matrix)
-            if validate_args and is_concrete(rate_matrix) and not np.all(constraints.positive_definite.check(rate_matrix)):
-                raise ValueError("Wishart: rate_matrix must be a symmetric positive definite matrix")
-            scale_tril = anp.linalg.cholesky(anp.linalg.inv(rate_matrix))
-        super().__init__(df if df is not None else concentration, scale_matrix, scale_tril, validate_args)
-
-    @property
-    def concentration(self):
-        """NumPyro's name for ``df``."""
-        return self.df
-
-    @property
-    def rate_matrix(self):
-        return anp.linalg.inv(self.scale_matrix)
 
     def log_prob(self, value):
         d = self.event_shape[-1]
