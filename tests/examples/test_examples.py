@@ -55,3 +55,16 @@ def test_input_design(tmp_path):
 @pytest.mark.skipif(not hasattr(samplers, "nuts"), reason="samplers.nuts is not on this branch yet")
 def test_hmm_posterior(tmp_path):
     run("hmm_posterior", tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(samplers, "nuts"), reason="samplers.nuts is not on this branch yet")
+@pytest.mark.filterwarnings("ignore::samplers.SamplerWarning")  # short chains at the small size
+def test_gaussian_process(tmp_path):
+    out = run("gaussian_process", tmp_path)
+    # averaging over the hyperparameters' posterior moves f's mean at the data little from the
+    # exact GP posterior mean (numpy's Cholesky formula) at the posterior-median hyperparameters
+    diff = np.abs(out["f_mean_at_data"] - out["exact_mean_at_data"])
+    assert np.all(diff < 0.5 * out["f_sd_at_data"] + 0.05), diff.max()
+    assert np.sqrt(np.mean((out["f_mean_at_data"] - out["y"]) ** 2)) < 0.5  # the fit follows the data
+    noise = out["posterior"]["noise"]
+    assert np.quantile(noise, 0.01) < 0.3 < np.quantile(noise, 0.99)  # the simulated noise sd
