@@ -68,3 +68,18 @@ def test_gaussian_process(tmp_path):
     assert np.sqrt(np.mean((out["f_mean_at_data"] - out["y"]) ** 2)) < 0.5  # the fit follows the data
     noise = out["posterior"]["noise"]
     assert np.quantile(noise, 0.01) < 0.3 < np.quantile(noise, 0.99)  # the simulated noise sd
+
+
+@pytest.mark.skipif(not hasattr(samplers, "nuts"), reason="samplers.nuts is not on this branch yet")
+@pytest.mark.filterwarnings("ignore::samplers.SamplerWarning")  # short chains at the small size
+def test_lkj_mvn(tmp_path):
+    out = run("lkj_mvn", tmp_path)
+    corr = out["corr"]
+    np.testing.assert_allclose(np.diagonal(corr, axis1=1, axis2=2), 1.0, atol=1e-8)  # L_corr @ L_corr.T
+    # with 100 points the likelihood dominates the LKJ(2) prior: numpy's sample correlations and
+    # standard deviations are within a few posterior sds of the posterior means
+    mean, sd = corr.mean(axis=0), corr.std(axis=0)
+    off = ~np.eye(3, dtype=bool)
+    assert np.all(np.abs(mean - out["sample_corr"])[off] < 3 * sd[off])
+    sample_sd = out["y"].std(axis=0, ddof=1)
+    assert np.all(np.abs(out["scales"].mean(axis=0) - sample_sd) < 3 * out["scales"].std(axis=0))
