@@ -55,3 +55,52 @@ def test_input_design(tmp_path):
 @pytest.mark.skipif(not hasattr(samplers, "nuts"), reason="samplers.nuts is not on this branch yet")
 def test_hmm_posterior(tmp_path):
     run("hmm_posterior", tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(samplers, "nuts"), reason="samplers.nuts is not on this branch yet")
+@pytest.mark.filterwarnings("ignore::samplers.SamplerWarning")  # short chains at the small size
+def test_gaussian_process(tmp_path):
+    out = run("gaussian_process", tmp_path)
+    # averaging over the hyperparameters' posterior moves f's mean at the data little from the
+    # exact GP posterior mean (numpy's Cholesky formula) at the posterior-median hyperparameters
+    diff = np.abs(out["f_mean_at_data"] - out["exact_mean_at_data"])
+    assert np.all(diff < 0.5 * out["f_sd_at_data"] + 0.05), diff.max()
+    assert np.sqrt(np.mean((out["f_mean_at_data"] - out["y"]) ** 2)) < 0.5  # the fit follows the data
+    noise = out["posterior"]["noise"]
+    assert np.quantile(noise, 0.01) < 0.3 < np.quantile(noise, 0.99)  # the simulated noise sd
+
+
+@pytest.mark.skipif(not hasattr(samplers, "nuts"), reason="samplers.nuts is not on this branch yet")
+@pytest.mark.filterwarnings("ignore::samplers.SamplerWarning")  # short chains at the small size
+def test_lkj_mvn(tmp_path):
+    out = run("lkj_mvn", tmp_path)
+    corr = out["corr"]
+    np.testing.assert_allclose(np.diagonal(corr, axis1=1, axis2=2), 1.0, atol=1e-8)  # L_corr @ L_corr.T
+    # with 100 points the likelihood dominates the LKJ(2) prior: numpy's sample correlations and
+    # standard deviations are within a few posterior sds of the posterior means
+    mean, sd = corr.mean(axis=0), corr.std(axis=0)
+    off = ~np.eye(3, dtype=bool)
+    assert np.all(np.abs(mean - out["sample_corr"])[off] < 3 * sd[off])
+    sample_sd = out["y"].std(axis=0, ddof=1)
+    assert np.all(np.abs(out["scales"].mean(axis=0) - sample_sd) < 3 * out["scales"].std(axis=0))
+
+
+@pytest.mark.skipif(not hasattr(samplers, "nuts"), reason="samplers.nuts is not on this branch yet")
+@pytest.mark.filterwarnings("ignore::samplers.SamplerWarning")  # short chains at the small size
+def test_time_series_scan(tmp_path):
+    from scipy import stats
+
+    example = load("time_series_scan")
+    out = example.main(small=True, out_dir=str(tmp_path))
+    assert pathlib.Path(out["figure"]).stat().st_size > 10_000
+    # the scan's Kalman log likelihood is the exact marginal: y ~ N(0, LEVEL0_SD^2 + s_level^2 min(s, t) + s_obs^2 I)
+    y = out["y"]
+    t = np.arange(len(y))
+    for sigma_level, sigma_obs in [(0.3, 0.8), (1.5, 0.2)]:
+        cov = example.LEVEL0_SD ** 2 + sigma_level ** 2 * np.minimum.outer(t, t) + sigma_obs ** 2 * np.eye(len(y))
+        loglik, _, _ = example.kalman_filter(y, sigma_level, sigma_obs)
+        np.testing.assert_allclose(loglik, stats.multivariate_normal(np.zeros(len(y)), cov).logpdf(y), rtol=1e-9)
+    for name, value in out["truth"].items():  # the scales used to simulate are inside the posterior
+        assert np.quantile(out["posterior"][name], 0.005) < value < np.quantile(out["posterior"][name], 0.995)
+    lo, hi = np.quantile(out["filtered"], [0.05, 0.95], axis=0)
+    assert np.mean((lo < out["level"]) & (out["level"] < hi)) > 0.7  # the true level is mostly in the band
