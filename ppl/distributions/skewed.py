@@ -8,10 +8,17 @@ import autodiff.numpy as anp
 from autodiff.scipy import special
 from ppl.distributions import constraints
 from ppl.distributions.base import Distribution, as_generator, as_param, broadcast_shape, concrete
+from ppl.distributions.quantiles import concrete_quantile
 
 __all__ = ["AsymmetricLaplace", "SkewNormal"]
 
 _LOG_2 = math.log(2.0)
+
+
+def _skewnorm_ppf(q, skewness, loc, scale):
+    from scipy import stats
+    return stats.skewnorm.ppf(q, skewness, loc, scale)
+
 _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 
 
@@ -40,6 +47,15 @@ class SkewNormal(Distribution):
     def log_prob(self, value):
         z = (value - self.loc) / self.scale
         return _LOG_2 - anp.log(self.scale) - 0.5 * anp.square(z) - _HALF_LOG_2PI + special.log_ndtr(self.skewness * z)
+
+    def cdf(self, value):
+        """Phi(z) - 2 T(z, skewness) with Owen's T; differentiable in every argument."""
+        z = (value - self.loc) / self.scale
+        return special.ndtr(z) - 2.0 * special.owens_t(z, self.skewness)
+
+    def icdf(self, q):
+        """scipy.stats.skewnorm.ppf: concrete arguments only (no differentiable inverse of Owen's T)."""
+        return concrete_quantile("SkewNormal", _skewnorm_ppf, q, self.skewness, self.loc, self.scale)
 
     def sample(self, rng, sample_shape=()):
         # Azzalini's representation: delta |u0| + sqrt(1 - delta^2) u1

@@ -466,6 +466,8 @@ CDF_ROWS = [
            ("concentration1", "concentration0")),
     CdfRow("asymmetric-laplace", dist.AsymmetricLaplace(0.5, 2.0, np.array([0.5, 2.0])),
            stats.laplace_asymmetric([0.5, 2.0], 0.5, 2.0), ("loc", "scale", "asymmetry")),
+    CdfRow("skew-normal", dist.SkewNormal(0.5, 2.0, np.array([-3.0, 0.0, 4.0])), stats.skewnorm([-3.0, 0.0, 4.0], 0.5, 2.0),
+           ("loc", "scale", "skewness"), icdf_grad=False),
     CdfRow("log-uniform", dist.LogUniform(0.1, np.array([10.0, 3.0])), stats.loguniform(0.1, [10.0, 3.0]),
            ("low", "high")),
     CdfRow("truncated-gamma", dist.TruncatedDistribution(dist.Gamma(2.0, 1.5), low=0.5, high=3.0),
