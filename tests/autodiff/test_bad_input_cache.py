@@ -89,19 +89,23 @@ def test_kernel_folders_are_keyed_by_the_source_path():
         cache.kernels_dir("/b/numbayes/autodiff/codegen/runtime.py")
 
 
-def test_cache_command_line(tmp_path):
-    env = dict(os.environ, NUMBAYES_CACHE_DIR=str(tmp_path / "c"))
+def test_cache_command_line(tmp_path, monkeypatch, capsys):
+    """info / clear / a bad command, in this process on a throwaway cache folder (a new process there would
+    first compile every library kernel into it), and once as `python -m autodiff.cache` on the real cache."""
+    from autodiff.cache.__main__ import main
+    monkeypatch.setenv("NUMBAYES_CACHE_DIR", str(tmp_path / "c"))
     (tmp_path / "c" / "gen").mkdir(parents=True)
     (tmp_path / "c" / "gen" / "nb_x.py").write_text("x = 1\n")
-    info = subprocess.run([sys.executable, "-m", "autodiff.cache", "info"], env=env, capture_output=True,
-                          text=True, timeout=300)
-    assert info.returncode == 0 and str(tmp_path / "c") in info.stdout and "gen" in info.stdout
-    clear = subprocess.run([sys.executable, "-m", "autodiff.cache", "clear"], env=env, capture_output=True,
-                           text=True, timeout=300)
-    assert clear.returncode == 0 and "removed" in clear.stdout and not (tmp_path / "c" / "gen").exists()
-    bad = subprocess.run([sys.executable, "-m", "autodiff.cache", "bogus"], env=env, capture_output=True,
-                         text=True, timeout=300)
-    assert bad.returncode == 2 and "usage" in bad.stderr
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert str(tmp_path / "c") in out and "gen" in out
+    assert main(["clear"]) == 0
+    assert "removed" in capsys.readouterr().out and not (tmp_path / "c" / "gen").exists()
+    assert main(["bogus"]) == 2 and "usage" in capsys.readouterr().err
+    monkeypatch.delenv("NUMBAYES_CACHE_DIR")
+    info = subprocess.run([sys.executable, "-m", "autodiff.cache", "info"], capture_output=True, text=True,
+                          timeout=300, env={k: v for k, v in os.environ.items() if k != "NUMBAYES_CACHE_DIR"})
+    assert info.returncode == 0 and "gen" in info.stdout, info.stderr
 
 
 def test_compile_source_closes_the_file_it_reads():

@@ -317,34 +317,59 @@ def test_numpy_linalg_names_all_present():
             assert hasattr(mod, name), name
 
 
-# -- jit: two programs, value_and_grad compiled and compared with eager ------------------------------------
-def decompositions(a_tall, a_sq, b, stack):
+# -- jit: small programs (Numba's compile time grows faster than a function's length), value_and_grad
+# compiled and compared with eager ---------------------------------------------------------------------
+def svds(a_tall, a_sq, b, stack):
     u, s, vt = anp.linalg.svd(a_tall, full_matrices=False)
     uw, sw, vtw = anp.linalg.svd(anp.swapaxes(a_tall, 0, 1), full_matrices=False)
+    us, ss, vts = anp.linalg.svd(stack, full_matrices=False)
+    return [(u * s) @ vt, abs(u), abs(vt), (uw * sw) @ vtw, abs(us), ss, anp.linalg.pinv(a_tall),
+            asl.pinv(a_tall, atol=0.1), anp.linalg.cond(a_sq)]
+
+
+def qrs(a_tall, a_sq, b, stack):
     q, r = anp.linalg.qr(a_tall)
     qw, rw = anp.linalg.qr(anp.swapaxes(a_tall, 0, 1))
-    us, ss, vts = anp.linalg.svd(stack, full_matrices=False)
-    return [(u * s) @ vt, abs(u), abs(vt), (uw * sw) @ vtw, q, r, qw, rw, anp.linalg.pinv(a_tall),
-            anp.linalg.lstsq(a_tall, b)[0], asl.pinv(a_tall, atol=0.1), anp.linalg.cond(a_sq), asl.lu_solve(asl.lu_factor(a_sq), b[:4]),
-            asl.lu_solve(asl.lu_factor(a_sq), b[:4], trans=1), asl.lu(a_sq)[1], *asl.lu(a_tall), *asl.lu(stack), abs(us), ss, anp.linalg.qr(stack)[1]]
+    return [q, r, qw, rw, anp.linalg.lstsq(a_tall, b)[0], anp.linalg.qr(stack)[1]]
 
 
-def matrix_functions(a, p, c, ab):
-    return [asl.expm(a), asl.expm(6.0 * a), asl.sinm(a), asl.expm_frechet(a, p, compute_expm=False), asl.logm(p), asl.sqrtm(p), asl.sqrtm(a + 2 * np.eye(3)),
-            asl.toeplitz(c, c[::-1]), asl.block_diag(a, c[None, :2]), asl.solve_banded((1, 1), ab, c),
-            asl.expm(anp.stack([a, p])), asl.solve_sylvester(a, p, c[:, None] * p)]
+def lus(a_tall, a_sq, b, stack):
+    return [asl.lu_solve(asl.lu_factor(a_sq), b[:4]), asl.lu_solve(asl.lu_factor(a_sq), b[:4], trans=1),
+            asl.lu(a_sq)[1], *asl.lu(a_tall), *asl.lu(stack)]
+
+
+def exponentials(a, p, c, ab):
+    return [asl.expm(a), asl.expm(6.0 * a), asl.sinm(a), asl.expm_frechet(a, p, compute_expm=False),
+            asl.expm(anp.stack([a, p]))]
+
+
+def logs_and_roots(a, p, c, ab):
+    return [asl.logm(p), asl.sqrtm(p), asl.sqrtm(a + 2 * np.eye(3)), asl.solve_sylvester(a, p, c[:, None] * p)]
+
+
+def structured(a, p, c, ab):
+    return [asl.toeplitz(c, c[::-1]), asl.block_diag(a, c[None, :2]), asl.solve_banded((1, 1), ab, c)]
 
 
 def _weighted_sum(outs):
     return sum(anp.sum(np.cos(np.arange(np.size(o)).reshape(np.shape(o))) * o) for o in outs)
 
 
-JIT = [(decompositions, lambda: (matrix((5, 3)), matrix((4, 4), 3), rhs((5, 3)), matrix((2, 4, 3), 4))),
-       (matrix_functions, lambda: (near_identity((3, 3)), spd((3, 3)), vec((3, 1)) + np.arange(3.0),
-                                   _rng((3, 3), 10).standard_normal((3, 3)) + 3 * (np.arange(3) == 1)[:, None]))]
+def _decomposition_args():
+    return matrix((5, 3)), matrix((4, 4), 3), rhs((5, 3)), matrix((2, 4, 3), 4)
 
 
-@pytest.mark.parametrize("program,make_args", JIT, ids=["decompositions", "matrix_functions"])
+def _matrix_function_args():
+    return (near_identity((3, 3)), spd((3, 3)), vec((3, 1)) + np.arange(3.0),
+            _rng((3, 3), 10).standard_normal((3, 3)) + 3 * (np.arange(3) == 1)[:, None])
+
+
+JIT = [(svds, _decomposition_args), (qrs, _decomposition_args), (lus, _decomposition_args),
+       (exponentials, _matrix_function_args), (logs_and_roots, _matrix_function_args),
+       (structured, _matrix_function_args)]
+
+
+@pytest.mark.parametrize("program,make_args", JIT, ids=[program.__name__ for program, _ in JIT])
 def test_jit_values_and_grads_match_eager(program, make_args):
     args = make_args()
     ref_outs = program(*args)
