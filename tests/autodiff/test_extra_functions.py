@@ -1,5 +1,5 @@
 """autodiff.numpy.extra and autodiff.scipy.special_extra against numpy/scipy: values on several shapes and edge
-values, derivatives to order 2 in both modes, and one jit == eager program over a representative subset."""
+values, derivatives to order 2 in both modes, and small jit == eager programs over a representative subset."""
 import math
 import warnings
 
@@ -184,28 +184,47 @@ def test_no_gradient_functions_give_zero_gradient():
     assert g == 1.0
 
 
-# -- jit == eager: one program over a representative subset, its values and the gradient of their total -------
-def program(a, v, b3, nans, xq, fp):
+# -- jit == eager: small programs over a representative subset (Numba's compile time grows faster than a
+# function's length), their values and the gradient of their total --------------------------------------
+def numpy_program(a, v, b3, nans, xq, fp):
     return [X.diff(a, 2, axis=0, prepend=v[None]), X.cov(a), X.corrcoef(a), X.nan_to_num(nans), X.cross(b3, v[:3]),
-            X.trapezoid(a, v), X.polyval(v, a), X.vander(v, 3), X.interp(xq, XP, fp), X.nanvar(nans, axis=1),
-            X.logspace(v[0], v[1], 4), X.geomspace(b3[0, 0] ** 2 + 1, 9.0, 4), X.fmod(a, v + 3.0), X.copysign(a, v),
-            X.searchsorted(XP, xq) * 1.0, X.isclose(a, v) * 1.0, X.dstack([a, a]),
-            S.entr(a ** 2), S.kl_div(a ** 2, v ** 2), S.huber(1.0, a), S.pseudo_huber(0.5, a), S.exprel(a),
+            X.trapezoid(a, v), X.polyval(v, a), X.vander(v, 3), X.interp(xq, XP, fp), X.nanvar(nans, axis=1)]
+
+
+def more_numpy_program(a, v, b3, nans, xq, fp):
+    return [X.logspace(v[0], v[1], 4), X.geomspace(b3[0, 0] ** 2 + 1, 9.0, 4), X.fmod(a, v + 3.0), X.copysign(a, v),
+            X.searchsorted(XP, xq) * 1.0, X.isclose(a, v) * 1.0, X.dstack([a, a])]
+
+
+def special_program(a, v, b3, nans, xq, fp):
+    return [S.entr(a ** 2), S.kl_div(a ** 2, v ** 2), S.huber(1.0, a), S.pseudo_huber(0.5, a), S.exprel(a),
             S.cosm1(a), S.powm1(a ** 2 + 0.1, v), S.rgamma(a), S.binom(a ** 2 + 5, v ** 2)]
 
 
-def grad_program(a, v, b3, nans, xq, fp):  # a smaller set: the gradient graph is what makes Numba slow
+def numpy_grad_program(a, v, b3, nans, xq, fp):  # smaller sets: the gradient graph is what makes Numba slow
     return [X.cov(a), X.cross(b3, v[:3]), X.trapezoid(a, v), X.interp(xq, XP, fp * v[0]),
-            X.nanvar(nans * v[0], axis=1)[[0, 2, 3]], S.exprel(a), S.powm1(a ** 2 + 0.1, v),
-            S.binom(a ** 2 + 5, v ** 2)]
+            X.nanvar(nans * v[0], axis=1)[[0, 2, 3]]]
 
 
-def test_jit_matches_eager():
-    args = (A, V, B3, NANS, XQ[:-1], FP)
+def special_grad_program(a, v, b3, nans, xq, fp):
+    return [S.exprel(a), S.powm1(a ** 2 + 0.1, v), S.binom(a ** 2 + 5, v ** 2)]
+
+
+JIT_ARGS = (A, V, B3, NANS, XQ[:-1], FP)
+
+
+@pytest.mark.parametrize("program", [numpy_program, more_numpy_program, special_program], ids=lambda p: p.__name__)
+def test_jit_matches_eager(program):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        for c, e in zip(ad.jit(program)(*args), program(*args)):
+        for c, e in zip(ad.jit(program)(*JIT_ARGS), program(*JIT_ARGS)):
             np.testing.assert_allclose(c, e, rtol=1e-12, atol=1e-14)
-        total = ad.grad(lambda a, v: sum(o.sum() for o in grad_program(a, v, *args[2:])), argnums=(0, 1))
+
+
+@pytest.mark.parametrize("program", [numpy_grad_program, special_grad_program], ids=lambda p: p.__name__)
+def test_jit_gradient_matches_eager(program):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        total = ad.grad(lambda a, v: sum(o.sum() for o in program(a, v, *JIT_ARGS[2:])), argnums=(0, 1))
         for c, e in zip(ad.jit(total)(A, V), total(A, V)):
             np.testing.assert_allclose(c, e, rtol=1e-12, atol=1e-14)
