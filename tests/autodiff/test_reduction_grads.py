@@ -177,33 +177,43 @@ def test_errors(call, error):
         call()
 
 
-# -- jit: the family in one compiled value-and-gradient ------------------------------------------------------------
-def _reduction_program(x, xz):
+# -- jit: the family in three compiled value-and-gradients (Numba's compile time grows faster than a
+# function's length, so three short programs compile faster than one long one) --------------------------
+def _products_and_scans(x, xz):
     return [anp.prod(x, axis=1), anp.prod(xz), anp.prod(xz, axis=(0, 2), keepdims=True), anp.cumsum(x, axis=-1),
-            anp.cumsum(x), anp.cumprod(xz, axis=1), anp.cumprod(x, axis=0), anp.sort(x, axis=1), anp.sort(x, axis=None),
-            anp.median(x, axis=-1), anp.median(x, axis=(0, 1)), anp.ptp(x, axis=0), anp.nansum(x, axis=2),
-            anp.nanmax(x, axis=1), anp.max(x, axis=(0, 2)), anp.min(x, axis=1), anp.sum(x, axis=(0, 2)),
-            anp.argmax(x, axis=1), anp.argmin(x), anp.argsort(x, axis=0), anp.all(x > -1.0, axis=(0, 2)),
-            anp.any(x > 1.0, axis=-1), anp.count_nonzero(x > 0, axis=1)]
+            anp.cumsum(x), anp.cumprod(xz, axis=1), anp.cumprod(x, axis=0)]
 
 
-def _reduction_loss(x, xz):
-    outs = _reduction_program(x, xz)
-    w = np.random.default_rng(5)
-    loss = sum(anp.sum(o * w.standard_normal(np.shape(o))) for o in outs if anp.result_type(o).kind == "f")
-    return loss, outs
+def _orders(x, xz):
+    return [anp.sort(x, axis=1), anp.sort(x, axis=None), anp.median(x, axis=-1), anp.median(x, axis=(0, 1)),
+            anp.ptp(x, axis=0), anp.argmax(x, axis=1), anp.argmin(x), anp.argsort(x, axis=0)]
 
 
-def test_jit_equals_eager():
+def _extrema_and_counts(x, xz):
+    return [anp.nansum(x, axis=2), anp.nanmax(x, axis=1), anp.max(x, axis=(0, 2)), anp.min(x, axis=1),
+            anp.sum(x, axis=(0, 2)), anp.all(x > -1.0, axis=(0, 2)), anp.any(x > 1.0, axis=-1),
+            anp.count_nonzero(x > 0, axis=1)]
+
+
+def _loss(program):
+    def loss(x, xz):
+        outs = program(x, xz)
+        w = np.random.default_rng(5)
+        return sum(anp.sum(o * w.standard_normal(np.shape(o))) for o in outs if anp.result_type(o).kind == "f"), outs
+    return loss
+
+
+@pytest.mark.parametrize("program", [_products_and_scans, _orders, _extrema_and_counts], ids=lambda p: p.__name__)
+def test_jit_equals_eager(program):
     rng = np.random.default_rng(4)
     x = rng.standard_normal((3, 4, 5))
     xz = rng.uniform(0.5, 1.5, (3, 4, 5))
     xz[1, 2, :] = 0.0
     xz[0, 0, 0] = 0.0
-    f = ad.value_and_grad(_reduction_loss, argnums=(0, 1), has_aux=True)
+    f = ad.value_and_grad(_loss(program), argnums=(0, 1), has_aux=True)
     (value, outs), grads = ad.jit(f)(x, xz)
     (value_e, outs_e), grads_e = f(x, xz)
-    for got, want, ref in zip(outs, outs_e, _reduction_program(x, xz)):
+    for got, want, ref in zip(outs, outs_e, program(x, xz)):
         assert np.shape(got) == np.shape(ref) and np.asarray(got).dtype == np.asarray(ref).dtype
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
         np.testing.assert_allclose(want, ref, rtol=1e-13)
