@@ -207,6 +207,26 @@ def digamma(x):
     return y + (math.log(x) - 0.5 / x - tail)
 
 
+@numba.njit(cache=True, error_model="numpy")
+def bernoulli_corrections(s, w, b, total, tol):
+    """Add Euler-Maclaurin's Bernoulli-number terms for sum_k (w + k)^-s (b = w^-s) to `total`, until a
+    term is below tol relative to it: the tail of every Hurwitz zeta summation here."""
+    fac = 1.0
+    k = 0.0
+    for j in range(_ZETA_EM.shape[0]):
+        fac *= s + k
+        b /= w
+        t = fac * b / _ZETA_EM[j]
+        total += t
+        if abs(t / total) < tol:
+            return total
+        k += 1.0
+        fac *= s + k
+        b /= w
+        k += 1.0
+    return total
+
+
 @_kernel("float64(float64, float64)")
 def zeta_hurwitz(s, q):
     """Hurwitz zeta function sum_k (k + q)^-s, like ``scipy.special.zeta(s, q)``."""
@@ -246,23 +266,7 @@ def zeta_hurwitz(s, q):
         if abs(b / total) < _MACHEP:
             return total
     # ... then the integral and Bernoulli-number correction terms.
-    w = a
-    total += b * w / (s - 1.0)
-    total -= 0.5 * b
-    fac = 1.0
-    k = 0.0
-    for j in range(_ZETA_EM.shape[0]):
-        fac *= s + k
-        b /= w
-        t = fac * b / _ZETA_EM[j]
-        total += t
-        if abs(t / total) < _MACHEP:
-            return total
-        k += 1.0
-        fac *= s + k
-        b /= w
-        k += 1.0
-    return total
+    return bernoulli_corrections(s, a, b, total + b * a / (s - 1.0) - 0.5 * b, _MACHEP)
 
 
 @_kernel("float64(int64, float64)")

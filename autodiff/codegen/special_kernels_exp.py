@@ -16,7 +16,7 @@ import math
 
 import numba
 
-from .special_kernels import _ZETA_EM, zeta_hurwitz
+from .special_kernels import bernoulli_corrections, zeta_hurwitz
 from .special_kernels_normal import erfc
 
 _EULER = 0.57721566490153286061
@@ -196,23 +196,8 @@ def _zeta_em(s, q):
     while a <= 9.0:
         total += a ** -s
         a += 1.0
-    w = a
-    b = w ** -s
-    total += b * w / (s - 1.0) + 0.5 * b
-    fac = 1.0
-    k = 0.0
-    for j in range(_ZETA_EM.shape[0]):
-        fac *= s + k
-        b /= w
-        t = fac * b / _ZETA_EM[j]
-        total += t
-        if abs(t / total) < _EPS:
-            break
-        k += 1.0
-        fac *= s + k
-        b /= w
-        k += 1.0
-    return total
+    b = a ** -s
+    return bernoulli_corrections(s, a, b, total + b * a / (s - 1.0) + 0.5 * b, _EPS)
 
 
 @_kernel("float64(float64)")
