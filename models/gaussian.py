@@ -87,13 +87,23 @@ def sample_components(n, d, covariance, data_scale):
     scales = _site("scales", None if flat else dist.Gamma(2.0, 1.0 / sd).expand(scale_shape),
                    constraints.positive, scale_shape)
     corr_chol = None
-    if covariance in ("full", "tied"):
+    if covariance in ("full", "tied") and d == 1:
+        corr_chol = unit_correlation(covariance, n, d, None)
+    elif covariance in ("full", "tied"):
         lkj = dist.LKJCholesky(d, 1.0)
         prior = None if flat else (lkj.expand((n,)) if covariance == "full" else lkj)
         shape = ((n,) if covariance == "full" else ()) + (d, d)
         corr_chol = _site("corr_chol", prior, constraints.corr_cholesky, shape, event_dim=2)
     ppl.deterministic("covs", _traced_covariances(covariance, n, d, scales, corr_chol))
     return means, scales, corr_chol
+
+
+def unit_correlation(covariance, n, d, corr_chol):
+    """``corr_chol``, or for 1-D data (which has no correlations, and no ``corr_chol`` site: an LKJ
+    distribution needs d >= 2) the unit factor that makes a full or tied covariance its scales alone."""
+    if corr_chol is None and d == 1 and covariance in ("full", "tied"):
+        return np.ones((n, 1, 1)) if covariance == "full" else np.ones((1, 1))
+    return corr_chol
 
 
 def _traced_covariances(covariance, n, d, scales, corr_chol):
@@ -116,6 +126,7 @@ def log_likelihoods(X, means, covariance, scales, corr_chol):
     Full and tied covariances use one triangular solve per component over all rows.
     """
     d, k = X.shape[-1], means.shape[-2]
+    corr_chol = unit_correlation(covariance, k, d, corr_chol)
     if covariance in ("diag", "spherical"):
         s = scales if covariance == "diag" else scales[:, None] * anp.ones((1, d))
         z = (anp.expand_dims(X, -2) - means) / s
@@ -133,6 +144,7 @@ def log_likelihoods(X, means, covariance, scales, corr_chol):
 def covariance_matrices(covariance, n, d, scales, corr_chol):
     """The (n, d, d) covariance matrices (numpy) from site values; tied: the one matrix repeated."""
     scales = np.asarray(scales)
+    corr_chol = unit_correlation(covariance, n, d, corr_chol)
     if covariance == "diag":
         return np.stack([np.diag(s ** 2) for s in scales])
     if covariance == "spherical":
@@ -154,6 +166,8 @@ def site_values(covariance, covs, name="covs"):
         return {"scales": sd}
     if covariance == "spherical":
         return {"scales": np.sqrt(np.mean(sd ** 2, axis=1))}
+    if covs.shape[1] == 1:  # 1-D: no correlations (see unit_correlation)
+        return {"scales": sd[0] if covariance == "tied" else sd}
     if covariance == "tied":
         covs, sd = covs[:1], sd[:1]
     corr = covs / (sd[:, :, None] * sd[:, None, :])

@@ -1,5 +1,6 @@
 """GaussianMixture against sklearn.mixture.GaussianMixture (EM): from the same starts our maximum
-likelihood is at least EM's minus 1e-3 (mean per sample), for every covariance type, 2-D and 5-D;
+likelihood is at least EM's minus 1e-3 (mean per sample), for every covariance type, 2-D and 5-D (and full 1-D,
+which has no correlation site);
 given sklearn's fitted parameters, score/score_samples/predict_proba/predict/bic/aic equal sklearn's."""
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ def simulate(n, d, k, seed):
     return centres[labels] + np.einsum("nij,nj->ni", mixing[labels], z)
 
 
-DATA = {2: simulate(300, 2, 3, 0), 5: simulate(300, 5, 3, 1)}
+DATA = {1: simulate(300, 1, 3, 2), 2: simulate(300, 2, 3, 0), 5: simulate(300, 5, 3, 1)}
 
 
 def sklearn_precisions(covariance, covs):
@@ -40,7 +41,7 @@ def sklearn_full_covs(sk, k, d):
         sk.covariance_type]()
 
 
-CASES = [("full", 2), ("diag", 2), ("full", 5), ("diag", 5), ("spherical", 2), ("tied", 2)]
+CASES = [("full", 2), ("diag", 2), ("full", 5), ("diag", 5), ("spherical", 2), ("tied", 2), ("full", 1)]
 
 
 @pytest.mark.parametrize("covariance, d", CASES, ids=[f"{c}-{d}d" for c, d in CASES])
@@ -106,3 +107,12 @@ def test_adam_and_gradient_descent_reach_the_lbfgs_optimum():
     assert adam.converged and adam.log_likelihood >= best - 1e-2
     gd = gmm.fit(X, init=start, restarts=1, method="gd", learning_rate=1e-3, steps=4000)
     assert gd.converged and gd.log_likelihood >= best - 1e-2
+
+
+@pytest.mark.parametrize("covariance", ["full", "tied"])
+def test_one_dimensional_covariances_round_trip_without_a_correlation_site(covariance):
+    from models.gaussian import covariance_matrices, site_values
+    covs = np.array([[[0.5]], [[2.0]]]) if covariance == "full" else np.array([[[1.5]], [[1.5]]])
+    sites = site_values(covariance, covs)
+    assert set(sites) == {"scales"}
+    np.testing.assert_allclose(covariance_matrices(covariance, 2, 1, sites["scales"], None), covs)
