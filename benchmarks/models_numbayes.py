@@ -1,7 +1,6 @@
 """The shared benchmark models (../shared/bench/models_numpyro.py) written in the numbayes DSL."""
 import numpy as np
 
-import autodiff as ad
 import autodiff.numpy as anp
 import ppl
 import ppl.bijectors as bij
@@ -56,13 +55,8 @@ def hmm(y, K):
     scales = ppl.sample("scales", dist.HalfNormal(2.5).expand((K, D)))
     L = scales[:, :, None] * L_corr
     logp_e = dist.MultivariateNormal(mu, scale_tril=L).log_prob(y[:, None, :])  # (T, K)
-    log_trans = anp.log(trans)
-
-    def step(alpha, lp_t):
-        return logsumexp(alpha[:, None] + log_trans, axis=0) + lp_t, None
-
-    alpha_T, _ = ad.scan(step, anp.log(init) + logp_e[0], logp_e[1:])
-    ppl.factor("lik", logsumexp(alpha_T))
+    # the forward algorithm (as Stan's hmm_marginal; NumPyro's version writes the same recursion as a scan)
+    ppl.factor("lik", dist.forward_log_marginal(anp.log(init), anp.log(trans), logp_e))
 
 
 def corr_gauss_100(P):

@@ -24,6 +24,7 @@ from autodiff.codegen.runtime import as_blas
 from autodiff.codegen import runtime_linalg as rl
 from autodiff.codegen import runtime_indexing as ri
 from autodiff.codegen import special_kernels as sk
+from autodiff.codegen import extensions as ext
 '''
 
 # fastmath: reassociation (vectorised reductions), contraction (FMA) and reciprocals of loop

@@ -10,8 +10,10 @@ The chain has ``K`` states: :math:`z_0 \sim \pi`, :math:`z_t \mid z_{t-1} \sim A
                    + \log p(y_t \mid \cdot),\qquad
     \log p(y_{0:T-1}) = \operatorname{logsumexp}_k \log\alpha_{T-1, k}
 
-written as one ``ad.scan`` over time (dynamax's ``hmm_filter``, kept in log space rather than
-normalised each step), so it is differentiable and compiles to one loop under ``ad.jit``.
+computed by one primitive with compiled kernels (``forward_algorithm.py``, as Stan's ``hmm_marginal``):
+the forward pass in normalised probabilities, and forward-backward for its gradient (the posterior
+of the states), one kernel call each; log space where the normalised recursion would under- or
+overflow.
 
 * ``DiscreteHMM(initial_probs, transition_matrix, emission_dist, num_steps)``: any per-state
   emission distribution (batch shape ``(K,)``, or ``(T, K)`` for time-varying emissions), as
@@ -35,6 +37,7 @@ import autodiff as ad
 import autodiff.numpy as anp
 from autodiff.scipy import special
 from ppl.distributions import constraints
+from ppl.distributions.forward_algorithm import hmm_log_marginal
 from ppl.distributions.base import Distribution, as_generator, as_param, concrete, shape_of
 from ppl.distributions.multivariate import MultivariateNormal
 
@@ -67,18 +70,7 @@ def forward_log_marginal(log_initial, log_transition, log_likelihoods):
     >>> forward_log_marginal(np.log([0.5, 0.5]), np.log([[0.9, 0.1], [0.2, 0.8]]), ll)  # log(0.073)
     -2.617295837833746
     """
-    k = shape_of(log_initial)[-1]
-    ll_shape = shape_of(log_likelihoods)
-    batch = tuple(anp.broadcast_shapes(shape_of(log_initial)[:-1], shape_of(log_transition)[:-2], ll_shape[:-2]))
-    # the carry must keep one shape across steps, so it starts with every batch dim
-    log_alpha = anp.broadcast_to(log_initial + log_likelihoods[..., 0, :], batch + (k,))
-    if ll_shape[-2] > 1:
-        def _step(log_alpha, ll_t):
-            # log sum_i alpha_i A_ij: the previous state i is axis -2 of alpha[..., :, None] + log A
-            return special.logsumexp(log_alpha[..., :, None] + log_transition, axis=-2) + ll_t, None
-
-        log_alpha, _ = ad.scan(_step, log_alpha, anp.moveaxis(log_likelihoods[..., 1:, :], -2, 0))
-    return special.logsumexp(log_alpha, axis=-1)
+    return hmm_log_marginal(log_initial, log_transition, log_likelihoods)
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,340 @@
+r"""The HMM forward algorithm as one primitive with compiled kernels, as Stan's ``hmm_marginal``.
+
+``hmm_log_marginal(log_initial, log_transition, log_likelihoods)`` is
+
+.. math::
+
+    \log \sum_{z_0, \dots, z_{T-1}} \exp\Big(\log\pi_{z_0} + \sum_{t \ge 1} \log A_{z_{t-1} z_t}
+        + \sum_t \ell_{t, z_t}\Big),
+
+the log marginal likelihood of an HMM. Its gradient is the posterior of the states (the
+forward-backward algorithm): :math:`\partial/\partial\ell_{t,j} = p(z_t = j \mid y)`,
+:math:`\partial/\partial\log\pi_j = p(z_0 = j \mid y)` and :math:`\partial/\partial\log A_{ij} =
+\sum_t p(z_{t-1} = i, z_t = j \mid y)`. Both run as Numba kernels in normalised probabilities
+(K exponentials per step, where the log-space recursion takes K^2), one
+kernel call per log density and gradient, instead of an ``ad.scan`` whose step is traced,
+differentiated and compiled with the model. Where the normalised recursion would overflow or
+underflow (impossible transitions next to an emission likelihood far out in the tails) a sequence
+is recomputed in log space, so the result is as robust as the log-space scan.
+
+Second derivatives differentiate the ``ad.scan`` formulation (:func:`forward_by_scan`), which
+gives the same function, so every order of derivative is exact.
+"""
+import math
+
+import numba
+import numpy as np
+
+import autodiff as ad
+import autodiff.numpy as anp
+from autodiff.avals import ShapedArray
+from autodiff.codegen.extensions import register_kernel
+from autodiff.core import Primitive
+from autodiff.scipy import special
+
+__all__ = ["hmm_log_marginal", "forward_by_scan"]
+
+_KERNEL = dict(cache=True, nogil=True, error_model="numpy")
+
+
+# ---------------------------------------------------------------------------------------------
+# Kernels: (B, K) log initial, (B, K, K) log transition, (B, T, K) log likelihoods
+
+
+# Below this, a step's normaliser has lost precision to underflow: the sequence goes to log space.
+_SMALLEST_NORMALISER = 1e-280
+
+
+@numba.njit(**_KERNEL)
+def _normalised_forward(log_initial, transition, ll, alpha, emission, norm, log_norm):
+    """One sequence in normalised probabilities, one exponential per step and state.
+
+    alpha[t] = p(z_t | y_0..t); emission[t, j] = exp(ll[t, j] - max_j ll[t]); norm[t] scales
+    alpha[t]; log_norm[t] = log p(y_t | y_0..t-1). Returns False when a normaliser under- or
+    overflows (an emission far in the tails of every reachable state): then use log space."""
+    T, K = ll.shape
+    shift = -np.inf
+    for j in range(K):
+        shift = max(shift, log_initial[j])
+    for t in range(T):
+        m = -np.inf
+        for j in range(K):
+            m = max(m, ll[t, j])
+        if not (m > -np.inf and m < np.inf and shift > -np.inf and shift < np.inf):
+            return False
+        s = 0.0
+        for j in range(K):
+            e = math.exp(ll[t, j] - m)
+            emission[t, j] = e
+            if t == 0:
+                p = math.exp(log_initial[j] - shift)
+            else:
+                p = 0.0
+                for i in range(K):
+                    p += alpha[t - 1, i] * transition[i, j]
+            a = p * e
+            alpha[t, j] = a
+            s += a
+        if not (s >= _SMALLEST_NORMALISER and s < np.inf):
+            return False
+        for j in range(K):
+            alpha[t, j] /= s
+        norm[t] = s
+        log_norm[t] = m + math.log(s) + (shift if t == 0 else 0.0)
+    return True
+
+
+@numba.njit(**_KERNEL)
+def _log_space_forward(log_initial, log_transition, ll, log_alpha):
+    """log_alpha[t, j] = log p(y_0..t, z_t = j): the log-space recursion (K^2 exponentials a step)."""
+    T, K = ll.shape
+    for j in range(K):
+        log_alpha[0, j] = log_initial[j] + ll[0, j]
+    for t in range(1, T):
+        for j in range(K):
+            m = -np.inf
+            for i in range(K):
+                m = max(m, log_alpha[t - 1, i] + log_transition[i, j])
+            s = 0.0
+            if m > -np.inf:
+                for i in range(K):
+                    s += math.exp(log_alpha[t - 1, i] + log_transition[i, j] - m)
+            log_alpha[t, j] = m + math.log(s) + ll[t, j] if s > 0.0 else -np.inf
+
+
+@numba.njit(**_KERNEL)
+def _logsumexp_row(x):
+    m = -np.inf
+    for v in x:
+        m = max(m, v)
+    if not m > -np.inf or m == np.inf:
+        return m
+    s = 0.0
+    for v in x:
+        s += math.exp(v - m)
+    return m + math.log(s)
+
+
+@numba.njit(**_KERNEL)
+def hmm_forward_kernel(log_initial, log_transition, ll, out):
+    """out[b] = log marginal likelihood of sequence b."""
+    B, T, K = ll.shape
+    alpha, emission, norm, log_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T), np.empty(T)
+    transition = np.empty((K, K))
+    for b in range(B):
+        for i in range(K):
+            for j in range(K):
+                transition[i, j] = math.exp(log_transition[b, i, j])
+        if _normalised_forward(log_initial[b], transition, ll[b], alpha, emission, norm, log_norm):
+            out[b] = np.sum(log_norm)
+        else:
+            _log_space_forward(log_initial[b], log_transition[b], ll[b], alpha)
+            out[b] = _logsumexp_row(alpha[T - 1])
+
+
+@numba.njit(**_KERNEL)
+def _log_space_marginals(log_initial, log_transition, ll, log_alpha, log_beta, g_initial, g_transition, g_ll):
+    """Forward-backward in log space; returns the log marginal likelihood."""
+    T, K = ll.shape
+    _log_space_forward(log_initial, log_transition, ll, log_alpha)
+    total = _logsumexp_row(log_alpha[T - 1])
+    if not (total > -np.inf and total < np.inf):  # impossible data (or NaN inputs): no posterior
+        g_initial[:] = 0.0
+        g_ll[:, :] = 0.0
+        return total
+    log_beta[T - 1, :] = 0.0
+    for t in range(T - 1, 0, -1):
+        for i in range(K):
+            m = -np.inf
+            for j in range(K):
+                m = max(m, log_transition[i, j] + ll[t, j] + log_beta[t, j])
+            s = 0.0
+            if m > -np.inf:
+                for j in range(K):
+                    s += math.exp(log_transition[i, j] + ll[t, j] + log_beta[t, j] - m)
+            log_beta[t - 1, i] = m + math.log(s) if s > 0.0 else -np.inf
+            for j in range(K):
+                g_transition[i, j] += math.exp(log_alpha[t - 1, i] + log_transition[i, j] + ll[t, j]
+                                               + log_beta[t, j] - total)
+    for t in range(T):
+        for j in range(K):
+            g_ll[t, j] = math.exp(log_alpha[t, j] + log_beta[t, j] - total)
+    for j in range(K):
+        g_initial[j] = g_ll[0, j]
+    return total
+
+
+@numba.njit(**_KERNEL)
+def hmm_marginals_kernel(log_initial, log_transition, ll, value, g_initial, g_transition, g_ll):
+    """value[b] and its gradient with respect to the three inputs (the posterior of the states)."""
+    B, T, K = ll.shape
+    alpha, emission, norm, log_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T), np.empty(T)
+    beta, transition, u = np.empty((T, K)), np.empty((K, K)), np.empty(K)
+    for b in range(B):
+        g_transition[b, :, :] = 0.0
+        for i in range(K):
+            for j in range(K):
+                transition[i, j] = math.exp(log_transition[b, i, j])
+        ok = _normalised_forward(log_initial[b], transition, ll[b], alpha, emission, norm, log_norm)
+        if ok:
+            # beta[t, i] = p(y_t+1.. | z_t = i) / p(y_t+1.. | y_..t); gamma_t = alpha_t * beta_t
+            beta[T - 1, :] = 1.0
+            for t in range(T - 1, 0, -1):
+                for j in range(K):
+                    u[j] = emission[t, j] / norm[t] * beta[t, j]
+                for i in range(K):
+                    s = 0.0
+                    for j in range(K):
+                        w = transition[i, j] * u[j]
+                        s += w
+                        g_transition[b, i, j] += alpha[t - 1, i] * w
+                    beta[t - 1, i] = s
+            for t in range(T):
+                for j in range(K):
+                    g_ll[b, t, j] = alpha[t, j] * beta[t, j]
+            ok = np.all(np.isfinite(beta)) and np.all(np.isfinite(g_transition[b]))
+            value[b] = np.sum(log_norm)
+        if not ok:
+            g_transition[b, :, :] = 0.0
+            value[b] = _log_space_marginals(log_initial[b], log_transition[b], ll[b], alpha, beta,
+                                            g_initial[b], g_transition[b], g_ll[b])
+        else:
+            for j in range(K):
+                g_initial[b, j] = g_ll[b, 0, j]
+
+
+register_kernel("hmm_forward", hmm_forward_kernel)
+register_kernel("hmm_marginals", hmm_marginals_kernel)
+
+
+# ---------------------------------------------------------------------------------------------
+# The same function as an ad.scan: the reference, and the source of second derivatives
+
+
+def forward_by_scan(log_initial, log_transition, log_likelihoods):
+    """hmm_log_marginal on (B, K), (B, K, K), (B, T, K) inputs, as a differentiable ``ad.scan``."""
+    log_alpha = log_initial + log_likelihoods[:, 0, :]
+    if log_likelihoods.shape[1] > 1:
+        def step(log_alpha, ll_t):
+            return special.logsumexp(log_alpha[:, :, None] + log_transition, axis=1) + ll_t, None
+
+        log_alpha, _ = ad.scan(step, log_alpha, anp.moveaxis(log_likelihoods[:, 1:, :], 1, 0))
+    return special.logsumexp(log_alpha, axis=-1)
+
+
+def _value_and_gradient_by_scan(log_initial, log_transition, log_likelihoods):
+    value, grads = ad.value_and_grad(lambda *a: anp.sum(forward_by_scan(*a)), argnums=(0, 1, 2))(
+        log_initial, log_transition, log_likelihoods)
+    return [forward_by_scan(log_initial, log_transition, log_likelihoods), *grads]
+
+
+# ---------------------------------------------------------------------------------------------
+# The primitives
+
+
+def _arrays(*args):
+    return [np.ascontiguousarray(a, dtype=np.float64) for a in args]
+
+
+def _check_shapes(a, b, c):
+    if len(a.shape) != 2 or len(b.shape) != 3 or len(c.shape) != 3:
+        raise ValueError(f"hmm_log_marginal: expected (B, K), (B, K, K), (B, T, K), got {a.shape}, {b.shape}, {c.shape}")
+    (n, k), t = a.shape, c.shape[1]
+    if b.shape != (n, k, k) or c.shape != (n, t, k) or t < 1:
+        raise ValueError(f"hmm_log_marginal: expected (B, K), (B, K, K), (B, T, K) with T >= 1, got {a.shape}, "
+                         f"{b.shape}, {c.shape}")
+    return n, t, k
+
+
+def _forward_impl(a, b, c):
+    a, b, c = _arrays(a, b, c)
+    out = np.empty(a.shape[0])
+    hmm_forward_kernel(a, b, c, out)
+    return out
+
+
+def _marginals_impl(a, b, c):
+    a, b, c = _arrays(a, b, c)
+    value = np.empty(a.shape[0])
+    grads = [np.empty_like(a), np.empty_like(b), np.empty_like(c)]
+    hmm_marginals_kernel(a, b, c, value, *grads)
+    return [value, *grads]
+
+
+def _emit_call(kernel, ctx, eqn):
+    outs = [ctx.name(o) for o in eqn.outvars]
+    for o, name in zip(eqn.outvars, outs):
+        ctx.line(f"{name} = np.empty({tuple(int(d) for d in o.aval.shape)!r}, np.float64)")
+    args = ", ".join([ctx.name(x) for x in eqn.inputs] + outs)
+    ctx.line(f"ext.{kernel}({args})")
+
+
+def _scale(ct, g):
+    """ct (B,) times g (B, ...)."""
+    return anp.reshape(ct, ct.shape + (1,) * (len(g.shape) - 1)) * g
+
+
+def _forward_vjp_fwd(a, b, c):
+    value, *grads = hmm_marginals_p.bind(a, b, c)
+    return value, grads
+
+
+def _forward_vjp_bwd(ct, grads, args):
+    return [_scale(ct, g) for g in grads]
+
+
+def _forward_jvp(primals, tangents):
+    value, *grads = hmm_marginals_p.bind(*primals)
+    tangent = None
+    for g, t in zip(grads, tangents):
+        if t is not None:
+            term = anp.sum(anp.reshape(g * t, (g.shape[0], -1)), axis=1)
+            tangent = term if tangent is None else tangent + term
+    return value, tangent
+
+
+hmm_forward_p = Primitive("hmm_forward")
+hmm_forward_p.def_impl(_forward_impl)
+hmm_forward_p.def_shape(lambda a, b, c: ShapedArray((_check_shapes(a, b, c)[0],), np.float64))
+hmm_forward_p.def_jvp_full(_forward_jvp)
+hmm_forward_p.def_vjp_residuals(_forward_vjp_fwd, _forward_vjp_bwd)
+hmm_forward_p.def_emit(lambda ctx, eqn: _emit_call("hmm_forward", ctx, eqn))
+
+
+def _marginals_jvp(primals, tangents):
+    tangents = [t if t is not None else anp.zeros(p.shape) for p, t in zip(primals, tangents)]
+    outs, t_outs = ad.jvp(_value_and_gradient_by_scan, tuple(primals), tuple(tangents))
+    return hmm_marginals_p.bind(*primals), list(t_outs)
+
+
+def _marginals_vjp(cts, ans, args):
+    cts = [c if c is not None else anp.zeros(a.shape) for c, a in zip(cts, ans)]
+    _, pullback = ad.vjp(_value_and_gradient_by_scan, *args)
+    return list(pullback(cts))
+
+
+hmm_marginals_p = Primitive("hmm_marginals", multiple_results=True)  # [value, d/d log_initial, ..]
+hmm_marginals_p.def_impl(_marginals_impl)
+hmm_marginals_p.def_shape(lambda a, b, c: [ShapedArray((_check_shapes(a, b, c)[0],), np.float64),
+                                           ShapedArray(a.shape, np.float64), ShapedArray(b.shape, np.float64),
+                                           ShapedArray(c.shape, np.float64)])
+hmm_marginals_p.def_jvp_full(_marginals_jvp)
+hmm_marginals_p.def_vjp_full(_marginals_vjp)
+hmm_marginals_p.def_emit(lambda ctx, eqn: _emit_call("hmm_marginals", ctx, eqn))
+
+
+def hmm_log_marginal(log_initial, log_transition, log_likelihoods):
+    """Log marginal likelihood of an HMM: ``log_initial`` (..., K), ``log_transition`` (..., K, K),
+    ``log_likelihoods`` (..., T, K); returns the broadcast batch shape (...)."""
+    shapes = [tuple(np.shape(x)) if not hasattr(x, "shape") else tuple(x.shape)
+              for x in (log_initial, log_transition, log_likelihoods)]
+    k, t = shapes[0][-1], shapes[2][-2]
+    batch = tuple(np.broadcast_shapes(shapes[0][:-1], shapes[1][:-2], shapes[2][:-2]))
+    n = int(np.prod(batch, dtype=np.int64))
+
+    def stack(x, core):
+        return anp.reshape(anp.broadcast_to(x, batch + core), (n,) + core)
+
+    out = hmm_forward_p.bind(stack(log_initial, (k,)), stack(log_transition, (k, k)),
+                             stack(log_likelihoods, (t, k)))
+    return out[0] if not batch else anp.reshape(out, batch)
