@@ -168,7 +168,7 @@ def _run_one_chain(job, chain):
     state = plan.state(ld, chain)
     with _one_blas_thread(True):
         driver.run_chains([state], ld.logp_and_grad_fn, *ld.data, plan.tune, plan.tune + plan.draws, cores=1)
-    state.top = state.ws = state.wsc = state.acc = None
+    state.work = None
     return state, distributed.worker_name(), compile_s
 
 

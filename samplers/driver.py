@@ -28,7 +28,7 @@ class ChainState:
         self.inv_diag, self.inv_dense, self.chol = inv_diag, inv_dense, chol
         self.mean = np.zeros(dim)
         self.m2 = np.zeros((dim, dim) if dense else (1, dim))
-        self.top, self.ws, self.wsc, self.acc = workspace
+        self.work = workspace  # nuts.workspace(...): the transitions' buffers
         self.draws = np.zeros((n_iter, dim))
         self.stats = np.zeros((n_iter, ck.N_STATS))
         self.div_points = np.full((n_iter, dim), np.nan)
@@ -37,9 +37,8 @@ class ChainState:
 
     def run(self, lpg, fdata, idata, stop, num_warmup):
         return ck.run_block(lpg, fdata, idata, self.settings, self.adapt_state, self.rng, self.q, self.grad,
-                            self.lp, self.inv_diag, self.inv_dense, self.chol, self.mean, self.m2, self.top,
-                            self.ws, self.wsc, self.acc, self.done, stop, num_warmup, self.draws, self.stats,
-                            self.div_points)
+                            self.lp, self.inv_diag, self.inv_dense, self.chol, self.mean, self.m2, *self.work,
+                            self.done, stop, num_warmup, self.draws, self.stats, self.div_points)
 
 
 class ChainError(RuntimeError):
