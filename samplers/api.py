@@ -120,7 +120,8 @@ def _sample(ld, sampler, settings, draws, tune, chains, seed, mass, init, cores,
     if executor is not None:
         ld.prepare_constrain(background=True)
         return _sample_on(executor, ld, plan, sampler, chains, progressbar, save_warmup, t_start, compile_s)
-    states = [plan.state(ld, c, gen, rng_state)
+    outputs = driver.chain_outputs(chains, tune + draws, ld.dim)  # every chain writes its rows: no stacking
+    states = [plan.state(ld, c, gen, rng_state, out=[a[c] for a in outputs])
               for c, (gen, rng_state) in enumerate(zip(gens, chain_states(seed, chains)))]
 
     ld.prepare_constrain(background=True)  # compiles the draws' conversion while the chains run
@@ -130,7 +131,7 @@ def _sample(ld, sampler, settings, draws, tune, chains, seed, mass, init, cores,
     with _one_blas_thread(cores > 1 and chains > 1):
         complete, first_draw_at = driver.run_chains(states, lpg, fdata, idata, tune, tune + draws, cores, bar)
     run_s = time.perf_counter() - t_run
-    raw = _collect(states, tune, draws, complete, sampler, seed, settings, mass, chains)
+    raw = _collect(states, tune, draws, complete, sampler, seed, settings, mass, chains, outputs)
     raw.timing = dict(compile_s=compile_s, sampling_s=run_s, first_draw_s=first_draw_at - t_start,
                       total_s=time.perf_counter() - t_start)
     return _to_arviz(raw, ld, save_warmup)
@@ -144,9 +145,9 @@ class _ChainPlan:
         self.seed, self.init, self.mode, self.settings = seed, init, mode, settings
         self.tune, self.draws, self.dense, self.max_tree_depth = tune, draws, dense, max_tree_depth
 
-    def state(self, ld, chain, gen=None, rng_state=None):
+    def state(self, ld, chain, gen=None, rng_state=None, out=None):
         """The ChainState of chain `chain` at its initial point (gen, rng_state: that chain's
-        streams, derived from the seed when not given)."""
+        streams, derived from the seed when not given; out: its output arrays, see ChainState)."""
         if gen is None:  # SeedSequence children depend on their index only, not on how many were spawned
             gen, rng_state = chain_generators(self.seed, chain + 1)[chain], chain_states(self.seed, chain + 1)[chain]
         x0 = self.mode.copy() if self.mode is not None else _initial_point(ld, self.init, gen, chain)
@@ -156,7 +157,7 @@ class _ChainPlan:
         return driver.ChainState(
             x0, lp0, grad0, rng_state, self.settings.copy(), adapt.initial_state(self.tune), np.ones(dim),
             np.eye(dim) if dense else np.zeros((0, 0)), np.eye(dim) if dense else np.zeros((0, 0)),
-            nuts_kernel.workspace(dim, self.max_tree_depth), self.tune + self.draws, dense)
+            nuts_kernel.workspace(dim, self.max_tree_depth), self.tune + self.draws, dense, out)
 
 
 def _run_one_chain(job, chain):
@@ -168,7 +169,7 @@ def _run_one_chain(job, chain):
     state = plan.state(ld, chain)
     with _one_blas_thread(True):
         driver.run_chains([state], ld.logp_and_grad_fn, *ld.data, plan.tune, plan.tune + plan.draws, cores=1)
-    state.top = state.ws = state.wsc = state.acc = None
+    state.work = None
     return state, distributed.worker_name(), compile_s
 
 
@@ -282,7 +283,9 @@ class _one_blas_thread(contextlib.ContextDecorator):
         return False
 
 
-def _collect(states, tune, draws, complete, sampler, seed, settings, mass, chains):
+def _collect(states, tune, draws, complete, sampler, seed, settings, mass, chains, shared=None):
+    """RawChains of the ChainStates' first min(done) iterations; shared: the chain_outputs arrays the
+    states write into (their rows are then sliced, not stacked)."""
     done = min(s.done for s in states)
     n_tune = min(done, tune)
     n_draws = max(0, done - tune)
@@ -293,11 +296,15 @@ def _collect(states, tune, draws, complete, sampler, seed, settings, mass, chain
 
     warm, post = slice(0, n_tune), slice(tune, tune + n_draws)
     inv_mass = np.stack([s.inv_dense if mass == "dense" else s.inv_diag for s in states])
+
+    def rows_of(which, rows):  # (chain, rows, ...)
+        if shared is not None:
+            return shared[which][:, rows]
+        return np.stack([(s.draws, s.stats, s.div_points)[which][rows] for s in states])
+
     return RawChains(
-        draws=np.stack([s.draws[post] for s in states]), stats=stats_of(post),
-        divergence_points=np.stack([s.div_points[post] for s in states]),
-        warmup_draws=np.stack([s.draws[warm] for s in states]), warmup_stats=stats_of(warm),
-        warmup_divergence_points=np.stack([s.div_points[warm] for s in states]),
+        draws=rows_of(0, post), stats=stats_of(post), divergence_points=rows_of(2, post),
+        warmup_draws=rows_of(0, warm), warmup_stats=stats_of(warm), warmup_divergence_points=rows_of(2, warm),
         n_done=np.array([max(0, s.done - tune) for s in states], dtype=np.int64),
         n_tune_done=np.array([min(s.done, tune) for s in states], dtype=np.int64),
         complete=bool(complete and done == tune + draws), sampler=sampler,
@@ -310,7 +317,16 @@ def _collect(states, tune, draws, complete, sampler, seed, settings, mass, chain
 
 
 def _import_in_background(module):
-    threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()
+    threading.Thread(target=_prepare_output, args=(module,), daemon=True).start()
+
+
+def _prepare_output(module):
+    """Import `module` and build a one-element xarray Dataset: xarray imports its optional array
+    backends (dask, when installed: about a second) on its first Dataset, which is then paid here,
+    while the chains run, not after them."""
+    importlib.import_module(module)
+    import xarray as xr
+    xr.Dataset({"x": ("i", np.zeros(1))}, coords={"i": np.arange(1)})
 
 
 def _to_arviz(raw, ld, save_warmup, stacklevel=4):

@@ -106,21 +106,22 @@ _SIGNATURE = types.int64(
     types.float64[::1], types.float64[::1], types.float64[::1],  # q, grad, [lp]
     types.float64[::1], types.float64[:, ::1], types.float64[:, ::1],  # inv_diag, inv_dense, chol
     types.float64[::1], types.float64[:, ::1],                 # Welford mean, m2
-    types.float64[:, ::1], types.float64[:, :, ::1], types.float64[:, ::1], types.float64[::1],  # workspace
+    types.float64[:, ::1], types.float64[:, :, ::1], types.float64[:, ::1], types.int64[::1],  # workspace
+    types.float64[::1],
     types.int64, types.int64, types.int64,                     # start, stop, num_warmup
     types.float64[:, ::1], types.float64[:, ::1], types.float64[:, ::1],  # draws, stats, divergence points
 )
 
 
 def _run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_diag, inv_dense, chol,
-              mean, m2, top, ws, wsc, acc, start, stop, num_warmup, draws, stats, div_points):
+              mean, m2, top, pool, slot_scalars, slot_ints, acc, start, stop, num_warmup, draws, stats, div_points):
     """Iterations [start, stop) of one chain (warmup first); rows i of draws/stats/div_points."""
     dense = settings[DENSE] != 0.0
     dim = q.shape[0]
     p0 = np.empty(dim)
     out_s = np.empty(7)
     div_point = np.empty(dim)
-    work = (top, ws, wsc, acc)
+    work = (top, pool, slot_scalars, slot_ints, acc)
     lp = lp_box[0]
     adapting_step = settings[ADAPT_STEP_SIZE] != 0.0
     for i in range(start, stop):

@@ -8,6 +8,9 @@ Arrays are (chain, draw, param). References: Vehtari, Gelman, Simpson, Carpenter
 "Rank-normalization, folding, and localization: an improved R-hat", Bayesian Analysis; Geyer (1992)
 for the initial positive and monotone sequences.
 """
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numba
 import numpy as np
 from scipy import fft, special
@@ -61,22 +64,60 @@ def _average_ranks(rows):
     return out
 
 
-@numba.njit(cache=True, nogil=True)
-def _ranks_and_folded_ranks(rows):
-    """Per row: the ranks of the values and of their distances to the row's median (np.median).
+def _score_table(n):
+    """Normal scores of every rank a tie-averaged ranking of n values can give (1, 1.5, ..., n):
+    entry k is the score of rank (k + 2) / 2, so n values take 2n - 1 calls of ndtri, not n."""
+    return _normal_scores(np.arange(2, 2 * n + 1) / 2.0, n)
 
-    One sort per row serves both: walking outwards from the median through the sorted values
+
+@numba.njit(cache=True, nogil=True)
+def _tie_averaged_scores(values, order, table, out):
+    """As _tie_averaged_ranks, writing the rank's normal score table[2 * rank - 2] instead."""
+    n = values.shape[0]
+    start = 0
+    while start < n:
+        end = start
+        while end + 1 < n and values[order[end + 1]] == values[order[start]]:
+            end += 1
+        score = table[start + end]
+        for m in range(start, end + 1):
+            out[order[m]] = score
+        start = end + 1
+
+
+@numba.njit(cache=True, nogil=True)
+def _quantile_sorted(row, order, q):
+    """np.quantile(row, q) (its default 'linear' method, same arithmetic) from an order sorting row."""
+    n = row.shape[0]
+    virtual = n * q + (1.0 - q) - 1.0
+    lo = min(max(int(np.floor(virtual)), 0), n - 1)
+    hi = min(lo + 1, n - 1)
+    t = virtual - np.floor(virtual)
+    a, b = row[order[lo]], row[order[hi]]
+    diff = b - a
+    return b - diff * (1.0 - t) if t >= 0.5 else a + diff * t
+
+
+@numba.njit(cache=True, nogil=True)
+def _scores_and_folded_scores(rows, table, probs):
+    """Per row: the normal scores of the values' ranks and of the ranks of their distances to the
+    row's median (np.median), and the row's quantiles at probs.
+
+    One sort per row serves all three: walking outwards from the median through the sorted values
     visits the distances in increasing order, so the folded ranking is a merge, not a second sort.
     """
     p, n = rows.shape
-    ranks = np.empty((p, n))
+    scores = np.empty((p, n))
     folded = np.empty((p, n))
+    quantiles = np.empty((probs.shape[0], p))
     by_distance = np.empty(n, np.int64)
     distance = np.empty(n)
     for j in range(p):
         row = rows[j]
         order = np.argsort(row)
-        _tie_averaged_ranks(row, order, ranks[j])
+        _tie_averaged_scores(row, order, table, scores[j])
+        for k in range(probs.shape[0]):
+            quantiles[k, j] = _quantile_sorted(row, order, probs[k])
         half = n // 2
         median = row[order[half]] if n % 2 else (row[order[half - 1]] + row[order[half]]) / 2.0
         above = 0
@@ -92,8 +133,8 @@ def _ranks_and_folded_ranks(rows):
                 below -= 1
         for i in range(n):
             distance[i] = abs(row[i] - median)
-        _tie_averaged_ranks(distance, by_distance, folded[j])
-    return ranks, folded
+        _tie_averaged_scores(distance, by_distance, table, folded[j])
+    return scores, folded, quantiles
 
 
 def _basic_rhat(x):
@@ -115,24 +156,58 @@ def rhat(x):
 
 
 def rhat_and_ess(x):
-    """(rhat, ess_bulk, ess_tail) per parameter of (chain, draw, param) values, from one ranking."""
+    """(rhat, ess_bulk, ess_tail) per parameter of (chain, draw, param) values, from one ranking.
+
+    Many parameters are split into blocks computed on parallel threads (the kernels release the GIL).
+    """
     x = np.asarray(x, dtype=np.float64)
     chains, draws, p = x.shape
     nan = np.full(p, np.nan)
     if draws < 4:
         return nan, nan.copy(), nan.copy()
+    blocks = _parameter_blocks(x.size, p)
+    if len(blocks) == 1:
+        return _rhat_and_ess(x)
+    with ThreadPoolExecutor(len(blocks)) as pool:
+        parts = list(pool.map(lambda b: _rhat_and_ess(x[..., b[0]:b[1]]), blocks))
+    return tuple(np.concatenate(column) for column in zip(*parts))
+
+
+PARALLEL_MIN_VALUES = 1_000_000   # below this, threads cost more than they save
+
+
+def _parameter_blocks(size, p):
+    workers = min(_available_cores(), p) if size >= PARALLEL_MIN_VALUES else 1
+    edges = np.linspace(0, p, workers + 1).round().astype(int)
+    return list(zip(edges[:-1], edges[1:]))
+
+
+def _available_cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+TAIL_PROB = 0.05
+
+
+def _rhat_and_ess(x):
+    chains, draws, p = x.shape
     split = _param_major(split_chains(x))                      # (p, 2 chain, draw // 2)
     n_split = split.shape[1] * split.shape[2]
-    ranks, folded = _ranks_and_folded_ranks(split.reshape(p, n_split))
-    z = _normal_scores(ranks, n_split).reshape(split.shape)
+    probs = np.array([TAIL_PROB, 1.0 - TAIL_PROB])
+    scores, folded, quantiles = _scores_and_folded_scores(split.reshape(p, n_split), _score_table(n_split), probs)
+    z = scores.reshape(split.shape)
     has_nan = _has_nan(x)
     ess_b = np.where(has_nan, np.nan, _ess(z))
     if chains < 2:
-        r = nan
+        r = np.full(p, np.nan)
     else:
-        z_folded = _normal_scores(folded, n_split).reshape(split.shape)
-        r = np.where(has_nan, np.nan, np.maximum(_basic_rhat(z), _basic_rhat(z_folded)))
-    return r, ess_b, _ess_tail(x, split, has_nan)
+        r = np.where(has_nan, np.nan, np.maximum(_basic_rhat(z), _basic_rhat(folded.reshape(split.shape))))
+    if draws % 2:  # the split chains left the middle draws out: quantiles of every draw
+        quantiles = None
+    return r, ess_b, _ess_tail(x, split, has_nan, TAIL_PROB, quantiles)
 
 
 def _autocov(x):
@@ -143,7 +218,7 @@ def _autocov(x):
     return fft.irfft(f.real ** 2 + f.imag ** 2, n=size, axis=-1)[..., :n] / n
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})
 def _autocov_head(x, lags):
     """The first `lags` lags of _autocov, summed directly: cheaper than an FFT when few are needed."""
     p, chains, n = x.shape
@@ -232,8 +307,9 @@ def ess_tail(x, prob=0.05):
     return _ess_tail(x, _param_major(split_chains(x)), _has_nan(x), prob)
 
 
-def _ess_tail(x, split, has_nan, prob=0.05):
-    quantiles = np.quantile(x.reshape(-1, x.shape[-1]), (prob, 1.0 - prob), axis=0)     # (2, p)
+def _ess_tail(x, split, has_nan, prob=0.05, quantiles=None):
+    if quantiles is None:
+        quantiles = np.quantile(x.reshape(-1, x.shape[-1]), (prob, 1.0 - prob), axis=0)     # (2, p)
     out = np.full(x.shape[-1], np.inf)
     for q in quantiles:
         out = np.minimum(out, _ess((split <= q[:, None, None]).astype(np.float64)))

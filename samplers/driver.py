@@ -21,25 +21,32 @@ class ChainState:
     """Every array one chain reads and writes, for `tune + draws` iterations."""
 
     def __init__(self, x0, lp0, grad0, rng_state, settings, adapt_state, inv_diag, inv_dense, chol, workspace,
-                 n_iter, dense):
+                 n_iter, dense, out=None):
+        """out: (draws (n_iter, dim), stats (n_iter, N_STATS), div_points (n_iter, dim)) to write into,
+        e.g. one chain's rows of arrays shared by all chains; allocated here when None."""
         dim = x0.shape[0]
         self.settings, self.adapt_state, self.rng = settings, adapt_state, rng_state
         self.q, self.grad, self.lp = x0.copy(), grad0.copy(), np.array([lp0])
         self.inv_diag, self.inv_dense, self.chol = inv_diag, inv_dense, chol
         self.mean = np.zeros(dim)
         self.m2 = np.zeros((dim, dim) if dense else (1, dim))
-        self.top, self.ws, self.wsc, self.acc = workspace
-        self.draws = np.zeros((n_iter, dim))
-        self.stats = np.zeros((n_iter, ck.N_STATS))
-        self.div_points = np.full((n_iter, dim), np.nan)
+        self.work = workspace  # nuts.workspace(...): the transitions' buffers
+        # every row up to `done` is written by run_block (div_points: NaN rows where nothing diverged)
+        self.draws, self.stats, self.div_points = [a[0] for a in chain_outputs(1, n_iter, dim)] if out is None else out
         self.done = 0
         self.status = ck.OK
 
     def run(self, lpg, fdata, idata, stop, num_warmup):
         return ck.run_block(lpg, fdata, idata, self.settings, self.adapt_state, self.rng, self.q, self.grad,
-                            self.lp, self.inv_diag, self.inv_dense, self.chol, self.mean, self.m2, self.top,
-                            self.ws, self.wsc, self.acc, self.done, stop, num_warmup, self.draws, self.stats,
-                            self.div_points)
+                            self.lp, self.inv_diag, self.inv_dense, self.chol, self.mean, self.m2, *self.work,
+                            self.done, stop, num_warmup, self.draws, self.stats, self.div_points)
+
+
+def chain_outputs(chains, n_iter, dim):
+    """(draws, stats, div_points) with a leading chain axis, for ChainState(out=...) to write chain c's
+    rows into [c], so the chains' results need no stacking. Uninitialised: run_block writes every row
+    it runs."""
+    return np.empty((chains, n_iter, dim)), np.empty((chains, n_iter, ck.N_STATS)), np.empty((chains, n_iter, dim))
 
 
 class ChainError(RuntimeError):

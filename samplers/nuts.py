@@ -3,32 +3,79 @@ sampling between subtrees, and the generalised U-turn criterion checked across s
 
 A trajectory doubles by building a subtree of the same size in a random direction (build_tree,
 recursive). A subtree is rejected whole when any of its leapfrog steps has an energy error above
-`max_energy_error` (a divergence) or when it U-turns inside. All buffers come from a workspace
-allocated once per chain: `ws[level]` holds the locals of the build_tree call at that depth.
+`max_energy_error` (a divergence) or when it U-turns inside.
+
+Phase-space points live in a pool of slots allocated once per chain (`pool[slot] = q, p, grad, c,
+p_sharp`), so the tree passes slot numbers around instead of copying vectors: a leaf writes its
+new point into a free slot, a subtree returns the slots of its first point, last point and
+proposal, and a slot goes back to the free list when no role (end, beginning, proposal) holds it
+any more. `c` is the running sum of momenta along the integration, so a subtree's summed momentum
+(Stan's rho) is a difference of two slots' `c` and no per-level rho buffer has to be kept.
 """
 import numba
 import numpy as np
 
 from .buffers import VECTORISE_SUMS, copy_into, fill
-from .integrator import kinetic_energy, leapfrog, velocity
+from .integrator import kinetic_energy, velocity
 from .rng import uniform
 
-# slots of the per-level workspace ws[level, slot, :]
-P_INIT_END, PS_INIT_END, RHO_INIT, Q_FINAL, GRAD_FINAL, P_FINAL_BEG, PS_FINAL_BEG, RHO_FINAL = range(8)
-N_LEVEL_SLOTS = 8
-# slots of the per-transition workspace top[slot, :]
-(Z_Q, Z_P, Z_GRAD, FWD_Q, FWD_P, FWD_GRAD, BCK_Q, BCK_P, BCK_GRAD, PROP_Q, PROP_GRAD,
- P_FWD_FWD, PS_FWD_FWD, P_FWD_BCK, PS_FWD_BCK, P_BCK_FWD, PS_BCK_FWD, P_BCK_BCK, PS_BCK_BCK,
- RHO, RHO_FWD, RHO_BCK, SCRATCH, STEP_START) = range(24)
-N_TOP_SLOTS = 24
+# arrays of a slot, pool[slot, ...]: position, momentum, gradient of logp, running momentum sum,
+# sharp momentum M^-1 p (written for a dense metric only; the diagonal case multiplies on the fly)
+Q, P, GRAD, CUM_P, P_SHARP = range(5)
+N_SLOT_ARRAYS = 5
+# scalars of a slot, slot_scalars[slot, ...]
+LP, H = range(2)
+# rows of the per-transition work array top[row, :]
+RHO, ZERO, SCRATCH = range(3)
+N_TOP_ROWS = 5  # find_step_size and hmc use rows 0..4 as their own scratch
 # the accumulators of one transition, acc[...]
 N_LEAPFROG, SUM_METRO, DIVERGENT, MAX_ERROR = range(4)
 
 
+def n_slots(max_tree_depth):
+    """Slots a transition can hold at once: the trajectory's two ends and its sample, three per
+    level of an unfinished subtree (its first half's first point, last point and proposal), the
+    leaf being written, and spares."""
+    return 3 * max_tree_depth + 8
+
+
 def workspace(dim, max_tree_depth):
-    """(top, ws, wsc, acc): every buffer a NUTS transition needs, allocated once per chain."""
-    return (np.zeros((N_TOP_SLOTS, dim)), np.zeros((max_tree_depth + 1, N_LEVEL_SLOTS, dim)),
-            np.zeros((max_tree_depth + 1, 2)), np.zeros(8))
+    """(top, pool, slot_scalars, slot_ints, acc): every buffer a NUTS transition needs, allocated
+    once per chain. slot_ints holds the free-slot stack and the reference counts."""
+    n = n_slots(max_tree_depth)
+    return (np.zeros((N_TOP_ROWS, dim)), np.zeros((n, N_SLOT_ARRAYS, dim)), np.zeros((n, 2)),
+            np.zeros(2 * n + 1, np.int64), np.zeros(8))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _reset_slots(ints):
+    """Every slot free, no references. ints = [stack height, free stack (n), reference counts (n)]."""
+    n = (ints.shape[0] - 1) // 2
+    ints[0] = n
+    for s in range(n):
+        ints[1 + s] = s
+        ints[1 + n + s] = 0
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _take_slot(ints, refs):
+    n = (ints.shape[0] - 1) // 2
+    height = ints[0]
+    slot = ints[height]
+    ints[0] = height - 1
+    ints[1 + n + slot] = refs
+    return slot
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _drop_ref(ints, slot):
+    n = (ints.shape[0] - 1) // 2
+    refs = ints[1 + n + slot] - 1
+    ints[1 + n + slot] = refs
+    if refs == 0:
+        height = ints[0] + 1
+        ints[0] = height
+        ints[height] = slot
 
 
 @numba.njit(cache=True, nogil=True)
@@ -42,47 +89,111 @@ def _logaddexp(a, b):
 
 
 @numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
-def _no_u_turn(ps_minus, ps_plus, rho_a, rho_b):
-    """Stan's criterion on rho = rho_a + rho_b: both ends' sharp momenta point along rho."""
-    plus = 0.0
-    minus = 0.0
-    for i in range(rho_a.shape[0]):
-        r = rho_a[i] + rho_b[i]
-        plus += ps_plus[i] * r
-        minus += ps_minus[i] * r
-    return plus > 0.0 and minus > 0.0
+def _leaf(lpg, fdata, idata, metric, eps, pool, tip, new, scratch):
+    """One leapfrog step of size eps from slot `tip` into slot `new` (q, p, grad, running momentum
+    sum, and sharp momentum for a dense metric); returns (logp, kinetic energy).
+
+    A non-finite logp or gradient returns logp = -inf, so the energy error is infinite (a divergence).
+    """
+    dense, inv_diag, _, _ = metric
+    q0, p0, g0, c0 = pool[tip, Q], pool[tip, P], pool[tip, GRAD], pool[tip, CUM_P]
+    q, p, g, c = pool[new, Q], pool[new, P], pool[new, GRAD], pool[new, CUM_P]
+    n = q.shape[0]
+    half = 0.5 * eps
+    if dense:
+        for i in range(n):
+            p[i] = p0[i] + half * g0[i]
+        velocity(metric, p, scratch)
+        for i in range(n):
+            q[i] = q0[i] + eps * scratch[i]
+    else:  # one pass: momentum half step and position step
+        for i in range(n):
+            ph = p0[i] + half * g0[i]
+            p[i] = ph
+            q[i] = q0[i] + eps * inv_diag[i] * ph
+    lp = lpg(q, g, fdata, idata)
+    if not np.isfinite(lp):
+        return -np.inf, 0.0
+    # one pass: second momentum half step, gradient finiteness, kinetic energy, momentum sum
+    checksum = 0.0   # NaN or infinite if any component is: vectorises, unlike a test per element
+    kinetic = 0.0
+    if dense:
+        for i in range(n):
+            checksum += 0.0 * g[i]
+            p[i] += half * g[i]
+            c[i] = c0[i] + p[i]
+        ps = pool[new, P_SHARP]
+        velocity(metric, p, ps)
+        for i in range(n):
+            kinetic += p[i] * ps[i]
+    else:
+        for i in range(n):
+            checksum += 0.0 * g[i]
+            pi = p[i] + half * g[i]
+            p[i] = pi
+            c[i] = c0[i] + pi
+            kinetic += inv_diag[i] * pi * pi
+    if checksum != 0.0:
+        return -np.inf, 0.0
+    return lp, 0.5 * kinetic
 
 
 @numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
-def build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
-               top, ws, wsc, acc, div_point,
-               prop_q, prop_grad, prop_s, ps_beg, ps_end, rho, p_beg, p_end):
-    """Extend the trajectory by 2**depth leapfrog steps from the state in top[Z_*].
+def _no_u_turn_merged(metric, pool, b1, e1, b2, e2, ra, rb, rc):
+    """Stan's U-turn checks on the merge of two adjacent subtrees, (b1..e1) then (b2..e2) along
+    the integration, in one pass: the whole, and each half extended by the other's nearest
+    momentum. The first subtree's summed momentum is ra - rb + rc; the second's is
+    c[e2] - c[e1] (it was integrated on from e1)."""
+    dense, inv_diag, _, _ = metric
+    p_b1, p_e1, p_b2, p_e2 = pool[b1, P], pool[e1, P], pool[b2, P], pool[e2, P]
+    c_e1, c_e2 = pool[e1, CUM_P], pool[e2, CUM_P]
+    whole_beg = whole_end = left_beg = left_end = right_beg = right_end = 0.0
+    if dense:
+        s_b1, s_e1, s_b2, s_e2 = pool[b1, P_SHARP], pool[e1, P_SHARP], pool[b2, P_SHARP], pool[e2, P_SHARP]
+        for i in range(p_b1.shape[0]):
+            rho_init = ra[i] - rb[i] + rc[i]
+            rho_final = c_e2[i] - c_e1[i]
+            merged = rho_init + rho_final
+            whole_beg += s_b1[i] * merged
+            whole_end += s_e2[i] * merged
+            left = rho_init + p_b2[i]
+            left_beg += s_b1[i] * left
+            left_end += s_b2[i] * left
+            right = rho_final + p_e1[i]
+            right_beg += s_e1[i] * right
+            right_end += s_e2[i] * right
+    else:
+        for i in range(p_b1.shape[0]):
+            rho_init = ra[i] - rb[i] + rc[i]
+            rho_final = c_e2[i] - c_e1[i]
+            merged = rho_init + rho_final
+            m = inv_diag[i]
+            whole_beg += m * p_b1[i] * merged
+            whole_end += m * p_e2[i] * merged
+            left = rho_init + p_b2[i]
+            left_beg += m * p_b1[i] * left
+            left_end += m * p_b2[i] * left
+            right = rho_final + p_e1[i]
+            right_beg += m * p_e1[i] * right
+            right_end += m * p_e2[i] * right
+    return (whole_beg > 0.0 and whole_end > 0.0 and left_beg > 0.0 and left_end > 0.0
+            and right_beg > 0.0 and right_end > 0.0)
 
-    Writes the subtree's multinomial proposal into (prop_q, prop_grad, prop_s = [lp, H]), the
-    momenta and sharp momenta at its two ends, adds its summed momenta to rho, and returns
-    (valid, log of the subtree's summed weights exp(H0 - H)).
+
+@numba.njit(cache=True, nogil=True)
+def build_tree(depth, sign, tip, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
+               top, pool, slot_scalars, ints, acc, div_point):
+    """Extend the trajectory by 2**depth leapfrog steps from the point in slot `tip`.
+
+    Returns (valid, log of the subtree's summed weights exp(H0 - H), first slot, last slot,
+    proposal slot); each returned slot carries one reference per role. When not valid the slots
+    are meaningless (the transition stops and frees every slot).
     """
-    q, p, grad = top[Z_Q], top[Z_P], top[Z_GRAD]
     if depth == 0:
-        lp = leapfrog(lpg, fdata, idata, metric, sign * eps, q, p, grad, top[SCRATCH], top[STEP_START])
+        new = _take_slot(ints, 3)  # the leaf is its subtree's first point, last point and proposal
+        lp, kinetic = _leaf(lpg, fdata, idata, metric, sign * eps, pool, tip, new, top[SCRATCH])
         acc[N_LEAPFROG] += 1.0
-        # the leaf is its own subtree: proposal, both ends, summed momentum, in one pass
-        dense, inv_diag, _, _ = metric
-        if dense:
-            velocity(metric, p, ps_beg)
-        kinetic = 0.0
-        for i in range(q.shape[0]):
-            v = ps_beg[i] if dense else inv_diag[i] * p[i]
-            kinetic += p[i] * v
-            ps_beg[i] = v
-            ps_end[i] = v
-            rho[i] += p[i]
-            p_beg[i] = p[i]
-            p_end[i] = p[i]
-            prop_q[i] = q[i]
-            prop_grad[i] = grad[i]
-        h = -lp + 0.5 * kinetic
+        h = -lp + kinetic
         if np.isnan(h):
             h = np.inf
         error = h - H0
@@ -91,52 +202,35 @@ def build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error
         divergent = error > max_energy_error
         if divergent and acc[DIVERGENT] == 0.0:
             acc[DIVERGENT] = 1.0
-            copy_into(div_point, top[STEP_START])
+            copy_into(div_point, pool[tip, Q])  # where the divergent step started
         acc[SUM_METRO] += 1.0 if H0 - h > 0.0 else np.exp(H0 - h)
-        prop_s[0] = lp
-        prop_s[1] = h
-        return not divergent, H0 - h
+        slot_scalars[new, LP] = lp
+        slot_scalars[new, H] = h
+        return not divergent, H0 - h, new, new, new
 
-    w = ws[depth]
-    rho_init, rho_final = w[RHO_INIT], w[RHO_FINAL]
-    fill(rho_init, 0.0)
-    valid, lsw_init = build_tree(depth - 1, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
-                                 top, ws, wsc, acc, div_point,
-                                 prop_q, prop_grad, prop_s, ps_beg, w[PS_INIT_END], rho_init, p_beg, w[P_INIT_END])
+    valid, lsw_init, b1, e1, prop1 = build_tree(depth - 1, sign, tip, lpg, fdata, idata, metric, eps, H0,
+                                                max_energy_error, rng, top, pool, slot_scalars, ints, acc,
+                                                div_point)
     if not valid:
-        return False, lsw_init
-    fill(rho_final, 0.0)
-    s_final = wsc[depth]
-    valid, lsw_final = build_tree(depth - 1, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
-                                  top, ws, wsc, acc, div_point,
-                                  w[Q_FINAL], w[GRAD_FINAL], s_final, w[PS_FINAL_BEG], ps_end, rho_final,
-                                  w[P_FINAL_BEG], p_end)
+        return False, lsw_init, b1, e1, prop1
+    valid, lsw_final, b2, e2, prop2 = build_tree(depth - 1, sign, e1, lpg, fdata, idata, metric, eps, H0,
+                                                 max_energy_error, rng, top, pool, slot_scalars, ints, acc,
+                                                 div_point)
     if not valid:
-        return False, lsw_final
+        return False, lsw_final, b2, e2, prop2
 
     lsw = _logaddexp(lsw_init, lsw_final)
     if lsw_final > lsw or uniform(rng) < np.exp(lsw_final - lsw):
-        copy_into(prop_q, w[Q_FINAL])
-        copy_into(prop_grad, w[GRAD_FINAL])
-        copy_into(prop_s, s_final)
-    # U-turn around the merged subtree, and across the boundary between its halves (Stan's
-    # extra checks), with the six dot products in the pass that adds its momenta to rho
-    ps_init_end, ps_final_beg = w[PS_INIT_END], w[PS_FINAL_BEG]
-    p_init_end, p_final_beg = w[P_INIT_END], w[P_FINAL_BEG]
-    whole_beg = whole_end = left_beg = left_end = right_beg = right_end = 0.0
-    for i in range(rho.shape[0]):
-        merged = rho_init[i] + rho_final[i]
-        rho[i] += merged
-        whole_beg += ps_beg[i] * merged
-        whole_end += ps_end[i] * merged
-        left = rho_init[i] + p_final_beg[i]
-        left_beg += ps_beg[i] * left
-        left_end += ps_final_beg[i] * left
-        right = rho_final[i] + p_init_end[i]
-        right_beg += ps_init_end[i] * right
-        right_end += ps_end[i] * right
-    return (whole_beg > 0.0 and whole_end > 0.0 and left_beg > 0.0 and left_end > 0.0
-            and right_beg > 0.0 and right_end > 0.0), lsw
+        _drop_ref(ints, prop1)
+        prop = prop2
+    else:
+        _drop_ref(ints, prop2)
+        prop = prop1
+    # U-turn around the merged subtree, and across the boundary between its halves (Stan's extra checks)
+    turned = not _no_u_turn_merged(metric, pool, b1, e1, b2, e2, pool[e1, CUM_P], pool[b1, CUM_P], pool[b1, P])
+    _drop_ref(ints, e1)  # inner points: no longer an end of anything
+    _drop_ref(ints, b2)
+    return not turned, lsw, b1, e2, prop
 
 
 @numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
@@ -148,70 +242,64 @@ def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error,
     [acceptance_rate, tree_depth, n_steps, diverging, energy, energy_error, max_energy_error].
     div_point receives the start of the first divergent leapfrog step (left alone otherwise).
     """
-    top, ws, wsc, acc = work
+    top, pool, slot_scalars, ints, acc = work
     fill(acc, 0.0)
-    for slot in (Z_Q, FWD_Q, BCK_Q, PROP_Q):
-        copy_into(top[slot], q)
-    for slot in (Z_GRAD, FWD_GRAD, BCK_GRAD, PROP_GRAD):
-        copy_into(top[slot], grad)
-    for slot in (Z_P, FWD_P, BCK_P, P_FWD_FWD, P_FWD_BCK, P_BCK_FWD, P_BCK_BCK, RHO):
-        copy_into(top[slot], p0)
-    velocity(metric, p0, top[PS_FWD_FWD])
-    for slot in (PS_FWD_BCK, PS_BCK_FWD, PS_BCK_BCK):
-        copy_into(top[slot], top[PS_FWD_FWD])
+    _reset_slots(ints)
+    z = _take_slot(ints, 3)  # the initial point: both ends of the trajectory and its sample
+    copy_into(pool[z, Q], q)
+    copy_into(pool[z, P], p0)
+    copy_into(pool[z, GRAD], grad)
+    fill(pool[z, CUM_P], 0.0)
+    dense = metric[0]
+    if dense:
+        velocity(metric, p0, pool[z, P_SHARP])
     H0 = -lp + kinetic_energy(metric, p0)
-    sample_lp, sample_h = lp, H0
-    prop_s = np.empty(2)
+    slot_scalars[z, LP] = lp
+    slot_scalars[z, H] = H0
+    rho = top[RHO]
+    copy_into(rho, p0)
+    zero = top[ZERO]
+    fill(zero, 0.0)
+    end_bck = end_fwd = sample = z
     log_sum_weight = 0.0
     depth = 0
     while depth < max_tree_depth:
-        fill(top[RHO_FWD], 0.0)
-        fill(top[RHO_BCK], 0.0)
-        # extend forward or backward; the old trajectory becomes the other direction's subtree
-        if uniform(rng) > 0.5:
-            sign, end_q, end_p, end_grad = 1.0, FWD_Q, FWD_P, FWD_GRAD
-            new_p_beg, new_ps_beg, new_rho = P_FWD_BCK, PS_FWD_BCK, RHO_FWD
-            new_p_end, new_ps_end = P_FWD_FWD, PS_FWD_FWD
-            old_p_inner, old_ps_inner, old_rho = P_BCK_FWD, PS_BCK_FWD, RHO_BCK
-        else:
-            sign, end_q, end_p, end_grad = -1.0, BCK_Q, BCK_P, BCK_GRAD
-            new_p_beg, new_ps_beg, new_rho = P_BCK_FWD, PS_BCK_FWD, RHO_BCK
-            new_p_end, new_ps_end = P_BCK_BCK, PS_BCK_BCK
-            old_p_inner, old_ps_inner, old_rho = P_FWD_BCK, PS_FWD_BCK, RHO_FWD
-        copy_into(top[Z_Q], top[end_q])
-        copy_into(top[Z_P], top[end_p])
-        copy_into(top[Z_GRAD], top[end_grad])
-        copy_into(top[old_rho], top[RHO])
-        copy_into(top[old_p_inner], top[new_p_end])
-        copy_into(top[old_ps_inner], top[new_ps_end])
-        valid, lsw_sub = build_tree(depth, sign, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
-                                    top, ws, wsc, acc, div_point, top[PROP_Q], top[PROP_GRAD], prop_s,
-                                    top[new_ps_beg], top[new_ps_end], top[new_rho], top[new_p_beg], top[new_p_end])
-        copy_into(top[end_q], top[Z_Q])
-        copy_into(top[end_p], top[Z_P])
-        copy_into(top[end_grad], top[Z_GRAD])
+        # extend forward or backward from that end; the old trajectory is the other half
+        forward = uniform(rng) > 0.5
+        tip, far = (end_fwd, end_bck) if forward else (end_bck, end_fwd)
+        valid, lsw_sub, beg, end, prop = build_tree(depth, 1.0 if forward else -1.0, tip, lpg, fdata, idata,
+                                                    metric, eps, H0, max_energy_error, rng, top, pool,
+                                                    slot_scalars, ints, acc, div_point)
         if not valid:
             break
         depth += 1
         if lsw_sub > log_sum_weight or uniform(rng) < np.exp(lsw_sub - log_sum_weight):
-            copy_into(q, top[PROP_Q])
-            copy_into(grad, top[PROP_GRAD])
-            sample_lp, sample_h = prop_s[0], prop_s[1]
+            _drop_ref(ints, sample)
+            sample = prop
+        else:
+            _drop_ref(ints, prop)
         log_sum_weight = _logaddexp(log_sum_weight, lsw_sub)
-        for i in range(q.shape[0]):
-            top[RHO, i] = top[RHO_BCK, i] + top[RHO_FWD, i]
-        zero = top[SCRATCH]
-        fill(zero, 0.0)
-        if not (_no_u_turn(top[PS_BCK_BCK], top[PS_FWD_FWD], top[RHO], zero)
-                and _no_u_turn(top[PS_BCK_BCK], top[PS_FWD_BCK], top[RHO_BCK], top[P_FWD_BCK])
-                and _no_u_turn(top[PS_BCK_FWD], top[PS_FWD_FWD], top[RHO_FWD], top[P_BCK_FWD])):
+        # the old trajectory (far .. tip) merged with the new subtree (beg .. end)
+        persist = _no_u_turn_merged(metric, pool, far, tip, beg, end, rho, zero, zero)
+        c_tip, c_end = pool[tip, CUM_P], pool[end, CUM_P]
+        for i in range(rho.shape[0]):
+            rho[i] += c_end[i] - c_tip[i]
+        if forward:
+            end_fwd = end
+        else:
+            end_bck = end
+        _drop_ref(ints, tip)
+        _drop_ref(ints, beg)
+        if not persist:
             break
+    copy_into(q, pool[sample, Q])
+    copy_into(grad, pool[sample, GRAD])
     n_steps = acc[N_LEAPFROG]
     out_s[0] = acc[SUM_METRO] / n_steps if n_steps > 0 else 0.0
     out_s[1] = depth
     out_s[2] = n_steps
     out_s[3] = acc[DIVERGENT]
-    out_s[4] = sample_h
-    out_s[5] = sample_h - H0
+    out_s[4] = slot_scalars[sample, H]
+    out_s[5] = slot_scalars[sample, H] - H0
     out_s[6] = acc[MAX_ERROR]
-    return sample_lp
+    return slot_scalars[sample, LP]

@@ -159,3 +159,14 @@ def test_a_run_interrupted_during_warmup_converts_and_reports():
     assert idata.posterior["mu"].shape == (2, 0)
     messages = report(idata)
     assert len(messages) == 1 and "interrupted" in messages[0]
+
+
+def test_rhat_and_ess_on_threads_equal_one_block(monkeypatch):
+    x = ar1(np.random.default_rng(5), 4, 300, 40, 0.7)
+    x[2] += 0.2
+    one_block = convergence.rhat_and_ess(x)
+    monkeypatch.setattr(convergence, "PARALLEL_MIN_VALUES", 1)
+    monkeypatch.setattr(convergence, "_available_cores", lambda: 3)
+    assert len(convergence._parameter_blocks(x.size, x.shape[-1])) == 3
+    for a, b in zip(convergence.rhat_and_ess(x), one_block):
+        np.testing.assert_array_equal(a, b)
