@@ -30,7 +30,7 @@ def dot(a, b):
         return multiply(a, b)
     if len(sa) <= 2 and len(sb) <= 2:
         return matmul(a, b)
-    from .linalg_ops import tensordot
+    from .contractions import tensordot
     return tensordot(a, b, axes=([len(sa) - 1], [max(len(sb) - 2, 0)]))
 
 

@@ -222,7 +222,7 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """
     from ._elementwise import add, astype, isnan, multiply, where as _where
     from ._shape import moveaxis, reshape
-    from .more import sort
+    from .manipulation import sort
     _no_out(out)
     shape = _util.shape(a)
     axes = _util.normalize_axes(axis, len(shape))

@@ -67,7 +67,7 @@ def _basic_getitem(x, idx):
     if (tuple(starts), tuple(stops), tuple(steps)) != ((0,) * len(shape), shape, (1,) * len(shape)):
         out = slice_p.bind(x, starts=tuple(starts), stops=tuple(stops), steps=tuple(steps))
     if flips:
-        from .more import flip
+        from .manipulation import flip
         out = flip(out, axis=tuple(flips))
     return reshape(out, tuple(out_shape))
 

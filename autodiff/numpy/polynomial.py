@@ -19,7 +19,7 @@ from ._elementwise import add, astype, divide, multiply, sqrt, subtract
 from ._products import matmul
 from ._reductions import sum
 from ._shape import expand_dims, swapaxes
-from .extra import polyval, vander
+from .composites import polyval, vander
 from .linalg import inv, solve
 
 

@@ -244,12 +244,12 @@ argsort_p.def_nograd()
 
 # -- sort: the values gathered by argsort; the adjoint gathers by the inverse permutation -------------------
 def _sort_jvp(g, ans, x, axis):
-    from ..numpy.more import take_along_axis
+    from ..numpy.manipulation import take_along_axis
     return take_along_axis(g, argsort_p.bind(x, axis=axis, stable=True), axis=axis)
 
 
 def _sort_vjp(ct, ans, x, axis):
-    from ..numpy.more import take_along_axis
+    from ..numpy.manipulation import take_along_axis
     perm = argsort_p.bind(x, axis=axis, stable=True)
     return take_along_axis(ct, argsort_p.bind(perm, axis=axis, stable=True), axis=axis)
 

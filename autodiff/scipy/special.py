@@ -211,10 +211,10 @@ __all__ = ["gammaln", "digamma", "psi", "polygamma", "multigammaln", "betaln", "
            "softplus", "xlogy", "xlog1py", "gammainc", "gammaincc", "betainc", "stdtr", "logsumexp", "softmax",
            "log_softmax", "log1mexp", "logaddexp"]
 
-from .special_extra import *  # noqa: F401,F403,E402
-from . import special_extra as _extra  # noqa: E402
+from .special_composites import *  # noqa: F401,F403,E402
+from . import special_composites as _composites  # noqa: E402
 
-__all__ += _extra.__all__
+__all__ += _composites.__all__
 
 from .special_functions import *  # noqa: F401,F403,E402
 from . import special_functions as _functions  # noqa: E402

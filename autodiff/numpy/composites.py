@@ -28,7 +28,7 @@ from ._elementwise import (abs, add, astype, divide, equal, greater, isinf, isna
 from ._reductions import all, cumprod, nansum, sum, var
 from ._shape import broadcast_to, concatenate, expand_dims, moveaxis, reshape, stack, vstack
 from .indexing import getitem
-from .more import flip, take
+from .manipulation import flip, take
 
 
 def _arr(a):
@@ -124,7 +124,7 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     c = cov(x, y, rowvar, dtype=dtype)
     if _util.ndim(c) == 0:
         return divide(c, c)
-    from .linalg_ops import diagonal
+    from .contractions import diagonal
     sd = sqrt(diagonal(c))
     c = divide(divide(c, expand_dims(sd, 1)), expand_dims(sd, 0))
     return clip(c, -1, 1)
