@@ -122,5 +122,10 @@ def result_type(*args):
     return np.result_type(*[_util.dtype(a) if not isinstance(a, (np.dtype, type, str)) else a for a in args])
 
 
-__all__ = ["zeros", "ones", "empty", "eye", "identity", "arange", "linspace", "full", "zeros_like", "ones_like",
+def tri(N, M=None, k=0, dtype=float, *, like=None):
+    """numpy.tri (a constant)."""
+    return np.tri(N, M, k, dtype)
+
+
+__all__ = ["zeros", "ones", "empty", "eye", "identity", "tri", "arange", "linspace", "full", "zeros_like", "ones_like",
            "empty_like", "full_like", "asarray", "array", "shape", "ndim", "size", "result_type"]

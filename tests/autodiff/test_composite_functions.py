@@ -1,5 +1,6 @@
-"""autodiff.numpy.composites and autodiff.scipy.special_composites against numpy/scipy: values on several shapes and edge
-values, derivatives to order 2 in both modes, and small jit == eager programs over a representative subset."""
+"""NumPy names built from other functions (differences, moments, comparison, arithmetic, ranges, searching,
+vander, polyval, tri, atleast_3d, dstack) and autodiff.scipy.special_composites against numpy/scipy: values on
+several shapes and edge values, derivatives to order 2 in both modes, and small jit == eager programs over a representative subset."""
 import math
 import warnings
 
@@ -8,7 +9,7 @@ import pytest
 import scipy.special as ss
 
 import autodiff as ad
-from autodiff.numpy import composites as X
+import autodiff.numpy as X
 from autodiff.scipy import special_composites as S
 
 RNG = np.random.default_rng(7)
