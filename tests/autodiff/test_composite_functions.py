@@ -1,6 +1,7 @@
 """NumPy names built from other functions (differences, moments, comparison, arithmetic, ranges, searching,
 vander, polyval, tri, atleast_3d, dstack) and autodiff.scipy.special_composites against numpy/scipy: values on
-several shapes and edge values, derivatives to order 2 in both modes, and small jit == eager programs over a representative subset."""
+several shapes and edge values, derivatives to order 2 in both modes, and small jit == eager programs over a
+representative subset."""
 import math
 import warnings
 
