@@ -190,10 +190,6 @@ def full_lower(val):
     return val
 
 
-def is_tracer(x):
-    return isinstance(x, Tracer)
-
-
 def concrete_or_none(x):
     """The concrete numpy value of x, or None if x is abstract (staged under jit)."""
     while isinstance(x, Tracer):

@@ -1,8 +1,7 @@
-"""Helpers for the common shapes of rules: shape rules, unbroadcast, linear and nograd primitives."""
+"""Helpers for the common shapes of rules: shape rules, unbroadcast and linear primitives."""
 import numpy as np
 
-from .avals import ShapedArray, float_dtype, promote_avals, result_dtype
-from .core import Primitive
+from .avals import ShapedArray, float_dtype, promote_avals
 
 
 def broadcast_shapes(*shapes):
@@ -52,21 +51,6 @@ def unbroadcast(ct, shape):
     return anp.reshape(out, shape) if shape_of(out) != tuple(shape) else out
 
 
-def unbroadcasting(rule, argnum):
-    """Wrap a VJP rule of a broadcasting primitive so its result has the operand's shape."""
-    def wrapped(ct, ans, *args, **params):
-        return unbroadcast(rule(ct, ans, *args, **params), shape_of(args[argnum]))
-    return wrapped
-
-
 def def_linear(primitive):
     """A primitive linear in its first argument: its JVP applies the primitive to the tangent."""
     primitive.def_jvp(lambda g, ans, x, *rest, **params: primitive.bind(g, *rest, **params))
-
-
-def nograd_primitive(name, impl, shape_rule, **kw):
-    p = Primitive(name, **kw)
-    p.def_impl(impl)
-    p.def_shape(shape_rule)
-    p.def_nograd()
-    return p

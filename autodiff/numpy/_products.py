@@ -1,6 +1,4 @@
 """NumPy-named products: matmul, dot, vdot, inner, outer (built on the batched matmul primitive)."""
-import numpy as np
-
 from ..primitives.linalg import matmul_p
 from . import _util
 from ._shape import reshape

@@ -19,7 +19,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..core import concrete_or_none, is_tracer
+from ..core import Tracer, concrete_or_none
 from ..primitives import linalg as pl
 from ..primitives import linalg_decomp as pd
 from . import _util
@@ -97,7 +97,7 @@ def qr(a, mode="reduced"):
 
 # -- eig (values only, outside transforms) -------------------------------------------------------------------
 def reject_tracer(a, name):
-    if is_tracer(a):
+    if isinstance(a, Tracer):
         raise NotImplementedError(f"{name}: general (complex) eigendecompositions cannot be traced by grad/jvp/jit "
                                   f"here; for a symmetric matrix use eigh/eigvalsh, which are differentiable")
     return a
@@ -214,7 +214,6 @@ def cond(x, p=None):
     """numpy.linalg.cond: s_max / s_min (p None or 2), s_min / s_max (p -2), or
     norm(x, p) * norm(inv(x), p) for p in ('fro', 'nuc', 1, -1, inf, -inf). Outside transforms a NaN
     from a singular matrix becomes inf, as numpy does."""
-    anp = _anp()
     x = matrix_stack(x, "cond")
     if p is None or p in (2, -2):
         s = svdvals(x)
@@ -222,7 +221,7 @@ def cond(x, p=None):
     else:
         x = square_stack(x)
         value = concrete_or_none(x)
-        if value is not None and not is_tracer(x):
+        if value is not None and not isinstance(x, Tracer):
             with np.errstate(all="ignore"):
                 try:
                     invx = np.linalg.inv(value)
@@ -231,7 +230,7 @@ def cond(x, p=None):
         else:
             invx = inv(x)
         r = norm(x, p, axis=(-2, -1)) * norm(invx, p, axis=(-2, -1))
-    if not is_tracer(r):
+    if not isinstance(r, Tracer):
         r = np.asarray(r)
         nan = np.isnan(r) & ~np.isnan(np.asarray(x)).any(axis=(-2, -1))
         if nan.any():

@@ -11,7 +11,6 @@ import numpy as np
 
 from ..avals import ShapedArray, float_dtype
 from ..core import Primitive
-from ..rules import nograd_primitive
 from .linalg import (_flag, _shape, diag_embed_p, diag_part_p, emit_call, emit_loop,
                      matmul_p, swap_last, sym_from_lower, tri_p, triangular_solve, tril, triu)
 
@@ -255,8 +254,10 @@ def _pivot_matrix_impl(piv, size):
     return out
 
 
-pivot_matrix_p = nograd_primitive("pivot_matrix", _pivot_matrix_impl,
-                                  lambda piv, size: ShapedArray(piv.shape[:-1] + (size, size), np.dtype(np.float64)))
+pivot_matrix_p = Primitive("pivot_matrix")
+pivot_matrix_p.def_impl(_pivot_matrix_impl)
+pivot_matrix_p.def_shape(lambda piv, size: ShapedArray(piv.shape[:-1] + (size, size), np.dtype(np.float64)))
+pivot_matrix_p.def_nograd()
 
 
 def _pivot_lines(eqn, piv, out):
