@@ -1,4 +1,4 @@
-"""Helpers for the common shapes of rules: shape rules, unbroadcast and linear primitives."""
+"""Helpers for the common shapes of rules: shape rules and linear primitives."""
 import numpy as np
 
 from .avals import ShapedArray, float_dtype, promote_avals
@@ -32,23 +32,6 @@ def float_broadcasting_shape(*avals, **params):
 
 def bool_broadcasting_shape(*avals, **params):
     return ShapedArray(broadcast_shapes(*[a.shape for a in avals]), np.bool_)
-
-
-def shape_of(x):
-    from .avals import get_aval
-    return get_aval(x).shape
-
-
-def unbroadcast(ct, shape):
-    """Sum a cotangent of a broadcast result back down to an operand's `shape`."""
-    from . import numpy as anp
-    ct_shape = shape_of(ct)
-    if ct_shape == tuple(shape):
-        return ct
-    lead = len(ct_shape) - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, d in enumerate(shape) if d == 1 and ct_shape[lead + i] != 1)
-    out = anp.sum(ct, axis=axes) if axes else ct
-    return anp.reshape(out, shape) if shape_of(out) != tuple(shape) else out
 
 
 def def_linear(primitive):

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..graph import Literal, Var
 from .fuse import FusedGroup, schedule
+from .compile import DECORATOR
 
 
 def literal_code(val):
@@ -197,7 +198,6 @@ def _item_vars(item, materialised):
 
 def generate_source(graph, fn_name):
     """Source text of `def fn_name(*invars, *constvars): ... return (outs,)` (plus its part functions)."""
-    from .compile import DECORATOR
     ctx = Context()
     params = [ctx.name(v) for v in list(graph.invars) + list(graph.constvars)]
     ctx.live_outs = set(o for o in graph.outs if isinstance(o, Var))

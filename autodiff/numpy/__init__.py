@@ -8,9 +8,11 @@ Functions that NumPy defines as in-place (put_along_axis, fill_diagonal) take JA
 form and return the updated array. The submodules are implementation detail; `dir()` shows
 only `__all__`.
 """
+import sys as _sys
+
 import numpy as _np
 
-from . import _creation, _elementwise, _reductions, _shape
+from . import _creation, _elementwise, _reductions, _shape, _tracer_methods
 from . import arithmetic as _arithmetic
 from . import array_api as _array_api
 from . import assembly as _assembly
@@ -74,6 +76,8 @@ for _name in ("arithmetic", "array_api", "assembly", "comparison", "contractions
               "ranges", "searching", "selection", "setops", "statistics", "advanced_indexing"):
     globals().pop(_name, None)
 del _name
+
+_tracer_methods.attach(_sys.modules[__name__])  # x + y, x.sum(), x[i], np.sin(x) on tracers
 
 
 def __dir__():

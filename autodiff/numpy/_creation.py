@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import _util
+from ._elementwise import add, astype, multiply, subtract, where
 
 
 def zeros(shape, dtype=float):
@@ -32,7 +33,6 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """numpy.linspace; differentiable in start and stop."""
     if _util.is_concrete(start) and _util.is_concrete(stop):
         return np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype, axis=axis)
-    from ._elementwise import add, multiply, subtract, where
     from ._shape import expand_dims
     div = (num - 1) if endpoint else num
     steps = np.arange(num, dtype=np.float64) / div if div > 0 else np.zeros(num)
@@ -53,7 +53,6 @@ def full(shape, fill_value, dtype=None):
     """numpy.full; a traced fill_value is broadcast (and gets gradient)."""
     if _util.is_concrete(fill_value):
         return np.full(shape, fill_value, dtype)
-    from ._elementwise import astype
     from ._shape import broadcast_to
     out = broadcast_to(fill_value, (shape,) if isinstance(shape, int) else tuple(shape))
     return out if dtype is None else astype(out, dtype)
@@ -82,7 +81,6 @@ def asarray(a, dtype=None):
             return _stack_nested(a, dtype)
         return np.asarray(a, dtype)
     if dtype is not None:
-        from ._elementwise import astype
         return astype(a, dtype)
     return a
 

@@ -3,6 +3,8 @@ import numpy as np
 
 from ..primitives.shape import slice_p
 from . import _util
+from ._shape import reshape
+from .manipulation import flip
 
 
 def _is_basic(idx):
@@ -38,7 +40,6 @@ def expand_ellipsis(idx, nd):
 
 
 def _basic_getitem(x, idx):
-    from ._shape import reshape
     shape = _util.shape(x)
     idx = expand_ellipsis(idx, len(shape))
     starts, stops, steps, out_shape, flips, axis = [], [], [], [], [], 0
@@ -67,7 +68,6 @@ def _basic_getitem(x, idx):
     if (tuple(starts), tuple(stops), tuple(steps)) != ((0,) * len(shape), shape, (1,) * len(shape)):
         out = slice_p.bind(x, starts=tuple(starts), stops=tuple(stops), steps=tuple(steps))
     if flips:
-        from .manipulation import flip
         out = flip(out, axis=tuple(flips))
     return reshape(out, tuple(out_shape))
 

@@ -18,21 +18,22 @@ import numpy as np
 
 from ..primitives import linalg as pl
 from . import _util
+from . import _creation as _cr
+from . import _elementwise as _ew
+from . import _products as _prod
+from . import _reductions as _red
+from . import _shape as _sh
 
 LinAlgError = np.linalg.LinAlgError
 SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 
 
-def _anp():
-    from .. import numpy as anp
-    return anp
-
 
 def as_float(a):
     """a as an array of a floating dtype (integers and booleans become float64, as numpy.linalg does)."""
-    a = _anp().asarray(a)
-    return a if _util.dtype(a).kind == "f" else _anp().astype(a, np.float64)
+    a = _cr.asarray(a)
+    return a if _util.dtype(a).kind == "f" else _ew.astype(a, np.float64)
 
 
 def square_stack(a):
@@ -76,7 +77,7 @@ def as_rhs(a, b, name="solve"):
         raise ValueError(f"{name}: Input operand 1 has a mismatch in its core dimension 0 "
                          f"(size {sb[0] if vector else sb[-2]} is different from {n})")
     if vector:
-        b = _anp().reshape(b, sb + (1,))
+        b = _sh.reshape(b, sb + (1,))
     try:
         np.broadcast_shapes(_util.shape(a)[:-2], _util.shape(b)[:-2])
     except ValueError:
@@ -86,7 +87,7 @@ def as_rhs(a, b, name="solve"):
 
 
 def drop_vector_axis(x, vector):
-    return _anp().reshape(x, _util.shape(x)[:-1]) if vector else x
+    return _sh.reshape(x, _util.shape(x)[:-1]) if vector else x
 
 
 def solve(a, b):
@@ -136,7 +137,6 @@ def eigvalsh(a, UPLO="L"):
 
 def diagonal(x, /, *, offset=0):
     """numpy.linalg.diagonal: the `offset` diagonal of each matrix of the stack (last two axes)."""
-    from ..primitives.shape import static_slice
     shape = _util.shape(x)
     if len(shape) < 2:
         raise ValueError("diag requires an array of at least two dimensions")
@@ -151,94 +151,88 @@ def diagonal(x, /, *, offset=0):
 
 def trace(x, /, *, offset=0, dtype=None):
     """numpy.linalg.trace: the sum of the `offset` diagonal of each matrix (last two axes)."""
-    return _anp().sum(diagonal(x, offset=offset), axis=-1, dtype=dtype)
+    return _red.sum(diagonal(x, offset=offset), axis=-1, dtype=dtype)
 
 
 def outer(x1, x2, /):
     """numpy.linalg.outer: outer product of two vectors."""
     if _util.ndim(x1) != 1 or _util.ndim(x2) != 1:
         raise ValueError("Input arrays must be one-dimensional")
-    return _anp().outer(x1, x2)
+    return _prod.outer(x1, x2)
 
 
 def matmul(x1, x2, /):
     """numpy.linalg.matmul."""
-    return _anp().matmul(x1, x2)
+    return _prod.matmul(x1, x2)
 
 
 def vecdot(x1, x2, /, *, axis=-1):
     """numpy.linalg.vecdot: sum(x1 * x2, axis) with broadcasting."""
-    anp = _anp()
-    return anp.sum(anp.multiply(x1, x2), axis=axis)
+    return _red.sum(_ew.multiply(x1, x2), axis=axis)
 
 
 # -- norms -------------------------------------------------------------------------------------------
 def _safe_sqrt_sum_sq(x, axis, keepdims):
     """sqrt(sum(x**2)) whose gradient at 0 is 0 (not NaN): sqrt only ever sees positive values."""
-    anp = _anp()
-    s = anp.sum(anp.square(x), axis=axis, keepdims=keepdims)
-    zero = anp.equal(s, 0.0)
-    return anp.where(zero, 0.0, anp.sqrt(anp.where(zero, 1.0, s)))
+    s = _red.sum(_ew.square(x), axis=axis, keepdims=keepdims)
+    zero = _ew.equal(s, 0.0)
+    return _ew.where(zero, 0.0, _ew.sqrt(_ew.where(zero, 1.0, s)))
 
 
 def _safe_root(s, p):
     """s ** (1/p) for s >= 0, with gradient 0 (not inf/NaN) at s == 0."""
-    anp = _anp()
-    zero = anp.equal(s, 0.0)
-    return anp.where(zero, 0.0, anp.power(anp.where(zero, 1.0, s), 1.0 / p))
+    zero = _ew.equal(s, 0.0)
+    return _ew.where(zero, 0.0, _ew.power(_ew.where(zero, 1.0, s), 1.0 / p))
 
 
 def _vector_norm(x, ord, axis, keepdims):
-    anp = _anp()
     if ord is None or ord == 2:
         return _safe_sqrt_sum_sq(x, axis, keepdims)
     if isinstance(ord, str):
         raise ValueError(f"Invalid norm order '{ord}' for vectors")
     if ord == np.inf:
-        return anp.max(anp.abs(x), axis=axis, keepdims=keepdims)
+        return _red.max(_ew.abs(x), axis=axis, keepdims=keepdims)
     if ord == -np.inf:
-        return anp.min(anp.abs(x), axis=axis, keepdims=keepdims)
+        return _red.min(_ew.abs(x), axis=axis, keepdims=keepdims)
     if ord == 0:
-        return anp.sum(anp.astype(anp.not_equal(x, 0), _util.dtype(x)), axis=axis, keepdims=keepdims)
+        return _red.sum(_ew.astype(_ew.not_equal(x, 0), _util.dtype(x)), axis=axis, keepdims=keepdims)
     if ord == 1:
-        return anp.sum(anp.abs(x), axis=axis, keepdims=keepdims)
-    return _safe_root(anp.sum(anp.power(anp.abs(x), float(ord)), axis=axis, keepdims=keepdims), float(ord))
+        return _red.sum(_ew.abs(x), axis=axis, keepdims=keepdims)
+    return _safe_root(_red.sum(_ew.power(_ew.abs(x), float(ord)), axis=axis, keepdims=keepdims), float(ord))
 
 
 def _singular_values_sq(x, row_axis, col_axis):
     """Squared singular values (ascending) of the matrices on (row_axis, col_axis): eigenvalues of the
     smaller Gram matrix. Accurate to ~eps * sigma_max**2, so tiny singular values lose precision."""
-    anp = _anp()
     nd = _util.ndim(x)
-    x = anp.moveaxis(x, (row_axis, col_axis), (nd - 2, nd - 1))
+    x = _sh.moveaxis(x, (row_axis, col_axis), (nd - 2, nd - 1))
     n, m = _util.shape(x)[-2:]
-    gram = anp.matmul(pl.swap_last(x), x) if m <= n else anp.matmul(x, pl.swap_last(x))
-    return anp.maximum(eigvalsh(gram), 0.0)
+    gram = _prod.matmul(pl.swap_last(x), x) if m <= n else _prod.matmul(x, pl.swap_last(x))
+    return _ew.maximum(eigvalsh(gram), 0.0)
 
 
 def _matrix_norm(x, ord, row_axis, col_axis, keepdims):
-    anp = _anp()
     if ord in (None, "fro", "f"):
         out = _safe_sqrt_sum_sq(x, (row_axis, col_axis), False)
     elif ord in (1, -1):
-        sums = anp.sum(anp.abs(x), axis=row_axis)
+        sums = _red.sum(_ew.abs(x), axis=row_axis)
         col = col_axis - 1 if col_axis > row_axis else col_axis
-        out = anp.max(sums, axis=col) if ord == 1 else anp.min(sums, axis=col)
+        out = _red.max(sums, axis=col) if ord == 1 else _red.min(sums, axis=col)
     elif ord in (np.inf, -np.inf):
-        sums = anp.sum(anp.abs(x), axis=col_axis)
+        sums = _red.sum(_ew.abs(x), axis=col_axis)
         row = row_axis - 1 if row_axis > col_axis else row_axis
-        out = anp.max(sums, axis=row) if ord == np.inf else anp.min(sums, axis=row)
+        out = _red.max(sums, axis=row) if ord == np.inf else _red.min(sums, axis=row)
     elif ord in (2, -2):
         sv2 = _singular_values_sq(x, row_axis, col_axis)
         out = _safe_root(sv2[..., -1] if ord == 2 else sv2[..., 0], 2.0)
     elif ord == "nuc":
-        out = anp.sum(_safe_root(_singular_values_sq(x, row_axis, col_axis), 2.0), axis=-1)
+        out = _red.sum(_safe_root(_singular_values_sq(x, row_axis, col_axis), 2.0), axis=-1)
     else:
         raise ValueError("Invalid norm order for matrices.")
     if keepdims:
         shape = list(_util.shape(x))
         shape[row_axis] = shape[col_axis] = 1
-        out = anp.reshape(out, tuple(shape))
+        out = _sh.reshape(out, tuple(shape))
     return out
 
 
@@ -253,8 +247,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
     nd = _util.ndim(x)
     if axis is None:
         if ord is None or (ord in ("f", "fro") and nd == 2) or (ord == 2 and nd == 1):
-            out = _safe_sqrt_sum_sq(_anp().ravel(x), None, False)
-            return _anp().reshape(out, (1,) * nd) if keepdims else out
+            out = _safe_sqrt_sum_sq(_sh.ravel(x), None, False)
+            return _sh.reshape(out, (1,) * nd) if keepdims else out
         axis = tuple(range(nd))
     elif not isinstance(axis, tuple):
         try:
@@ -273,15 +267,14 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
 def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     """numpy.linalg.vector_norm: the norm of x flattened over `axis` (None: all axes)."""
-    anp = _anp()
     x = as_float(x)
     shape = _util.shape(x)
     axes = _util.normalize_axes(axis, len(shape))
     rest = tuple(i for i in range(len(shape)) if i not in axes)
-    flat = anp.reshape(anp.transpose(x, rest + axes), tuple(shape[i] for i in rest) + (-1,))
+    flat = _sh.reshape(_sh.transpose(x, rest + axes), tuple(shape[i] for i in rest) + (-1,))
     out = _vector_norm(flat, ord, len(rest), False)
     if keepdims:
-        out = anp.reshape(out, tuple(1 if i in axes else d for i, d in enumerate(shape)))
+        out = _sh.reshape(out, tuple(1 if i in axes else d for i, d in enumerate(shape)))
     return out
 
 
@@ -293,7 +286,7 @@ def matrix_norm(x, /, *, keepdims=False, ord="fro"):
 # -- products ------------------------------------------------------------------------------------------
 def matrix_power(a, n):
     """numpy.linalg.matrix_power: a**n by repeated squaring (n < 0 inverts first)."""
-    a = _anp().asarray(a)
+    a = _cr.asarray(a)
     shape = _util.shape(a)
     if len(shape) < 2:
         raise LinAlgError(f"{len(shape)}-dimensional array given. Array must be at least two-dimensional")
@@ -307,7 +300,7 @@ def matrix_power(a, n):
         return np.broadcast_to(np.eye(shape[-1], dtype=_util.dtype(a)), shape).copy()
     if n < 0:
         a, n = inv(a), -n
-    mm = _anp().matmul
+    mm = _prod.matmul
     result, power = None, a
     while True:
         if n & 1:
@@ -322,26 +315,25 @@ def multi_dot(arrays, *, out=None):
     """numpy.linalg.multi_dot: a chain of matmuls in the cheapest order (first/last may be 1-D)."""
     if out is not None:
         raise NotImplementedError("multi_dot(out=...) cannot write into an array here; use the return value")
-    arrays = [_anp().asarray(a) for a in arrays]
+    arrays = [_cr.asarray(a) for a in arrays]
     if len(arrays) < 2:
         raise ValueError("Expecting at least two arrays.")
     if len(arrays) == 2:
-        return _anp().dot(arrays[0], arrays[1])
+        return _prod.dot(arrays[0], arrays[1])
     first_1d, last_1d = _util.ndim(arrays[0]) == 1, _util.ndim(arrays[-1]) == 1
-    anp = _anp()
     if first_1d:
-        arrays[0] = anp.reshape(arrays[0], (1, -1))
+        arrays[0] = _sh.reshape(arrays[0], (1, -1))
     if last_1d:
-        arrays[-1] = anp.reshape(arrays[-1], (-1, 1))
+        arrays[-1] = _sh.reshape(arrays[-1], (-1, 1))
     for a in arrays:
         if _util.ndim(a) != 2:
             raise LinAlgError(f"{_util.ndim(a)}-dimensional array given. Array must be two-dimensional")
     dims = [_util.shape(a)[0] for a in arrays] + [_util.shape(arrays[-1])[1]]
     result = _chain(arrays, _chain_order(dims), 0, len(arrays) - 1)
     if first_1d and last_1d:
-        return anp.reshape(result, ())
+        return _sh.reshape(result, ())
     if first_1d or last_1d:
-        return anp.ravel(result)
+        return _sh.ravel(result)
     return result
 
 
@@ -365,11 +357,12 @@ def _chain(arrays, split, i, j):
     if i == j:
         return arrays[i]
     k = split[i][j]
-    return _anp().matmul(_chain(arrays, split, i, k), _chain(arrays, split, k + 1, j))
+    return _prod.matmul(_chain(arrays, split, i, k), _chain(arrays, split, k + 1, j))
 
 
 from .linalg_decomp import *  # noqa: E402,F401,F403  (needs the helpers above)
 from .linalg_decomp import __all__ as _decomp_names  # noqa: E402
+from ..primitives.shape import static_slice
 
 __all__ = _decomp_names + ["LinAlgError", "cholesky", "solve", "inv", "det", "slogdet", "eigh", "eigvalsh", "norm",
            "vector_norm", "matrix_norm", "matrix_power", "multi_dot", "matrix_transpose", "diagonal",

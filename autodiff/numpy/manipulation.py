@@ -11,8 +11,9 @@ from ..primitives import indexing as ix
 from ..primitives import reductions as red
 from ..primitives.shape import rev_p
 from . import _util
-from ._creation import asarray
-from ._shape import broadcast_arrays, broadcast_to, concatenate, expand_dims, ravel, reshape, transpose
+from ._creation import asarray, full
+from ._shape import broadcast_arrays, broadcast_to, concatenate, expand_dims, moveaxis, ravel, reshape, transpose
+from ._elementwise import add, clip, mod, multiply, where
 
 
 def _arr(a):
@@ -224,7 +225,6 @@ def pad(array, pad_width, mode="constant", **kwargs):
     numpy exactly; reflect_type='odd' multiplies by `np.pad(np.eye(n), ...)`, numpy's padding of the
     identity. Constant padding concatenates constant slabs axis by axis.
     """
-    from ._creation import full
     array = _arr(array)
     shape = list(_util.shape(array))
     widths = [(int(b), int(c)) for b, c in _as_pairs(_concrete(pad_width, "pad_width"), len(shape), True)]
@@ -251,7 +251,6 @@ def pad(array, pad_width, mode="constant", **kwargs):
         n = shape[ax]
         if odd:  # odd reflection is linear but not a selection: apply numpy's padding of the identity
             from ._products import matmul
-            from ._shape import moveaxis
             rows = np.pad(np.eye(n), ((b, c), (0, 0)), mode=mode, **kwargs)
             out = moveaxis(matmul(moveaxis(out, ax, -1), rows.T), -1, ax)
         else:
@@ -321,7 +320,6 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     mode='raise' (default) wraps negative indices and raises IndexError out of range; 'wrap' takes
     indices modulo the axis length; 'clip' clips them into range. Repeated indices get summed gradients.
     """
-    from ._elementwise import clip, mod
     if out is not None:
         raise TypeError("out= is not supported: autodiff arrays are immutable, use the return value")
     a = _arr(a)
@@ -369,7 +367,6 @@ def take_along_axis(arr, indices, axis=-1):
     if isinstance(wrapped, np.ndarray):
         flat = base + wrapped * int(strides[axis])
     else:
-        from ._elementwise import add, multiply
         flat = add(base, multiply(wrapped, int(strides[axis])) if strides[axis] != 1 else wrapped)
     return ix.gather_p.bind(ravel(arr), flat, axis=0)
 
@@ -377,7 +374,6 @@ def take_along_axis(arr, indices, axis=-1):
 # -- selection by conditions --------------------------------------------------------------------------------
 def select(condlist, choicelist, default=0):
     """numpy.select: the choice of the first true condition, else default (a chain of where)."""
-    from ._elementwise import where
     if len(condlist) != len(choicelist):
         raise ValueError("list of cases must be same length as list of conditions")
     if len(condlist) == 0:

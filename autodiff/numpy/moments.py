@@ -8,9 +8,12 @@ from ..core import Tracer
 from ..custom import stop_gradient
 from . import _util
 from ._creation import asarray
-from ._elementwise import astype, divide, equal, isnan, less_equal, logical_not, multiply, sqrt, subtract
+from ._elementwise import (astype, clip, divide, equal, isnan, less_equal, logical_not, multiply, sqrt, subtract,
+                           where as _where)
 from ._reductions import nansum, sum, var
 from ._shape import concatenate, expand_dims, moveaxis, reshape
+from ._products import dot
+from .contractions import diagonal
 
 
 def _arr(a):
@@ -40,7 +43,6 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
         raise NotImplementedError("cov: fweights and aweights are not supported")
     if ddof is not None and ddof != int(ddof):
         raise ValueError("ddof must be integer")
-    from ._products import dot
     X = _as_rows(m, rowvar)
     if y is not None:
         X = concatenate([X, _as_rows(y, rowvar)], axis=0)
@@ -56,11 +58,9 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
 
 def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     """numpy.corrcoef: cov divided by the outer product of the standard deviations, clipped to [-1, 1]."""
-    from ._elementwise import clip
     c = cov(x, y, rowvar, dtype=dtype)
     if _util.ndim(c) == 0:
         return divide(c, c)
-    from .contractions import diagonal
     sd = sqrt(diagonal(c))
     c = divide(divide(c, expand_dims(sd, 1)), expand_dims(sd, 0))
     return clip(c, -1, 1)
@@ -76,7 +76,6 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
     a = _arr(a)
     if _util.dtype(a).kind != "f":
         return var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
-    from ._elementwise import where as _where
     nan = isnan(stop_gradient(a))
     filled = _where(nan, 0.0, a)
     cnt = sum(logical_not(nan), axis=axis, keepdims=True)

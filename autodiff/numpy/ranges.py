@@ -8,7 +8,7 @@ from ..custom import stop_gradient
 from . import _util
 from ._creation import asarray, linspace
 from ._elementwise import astype, log10, multiply, power, sign
-from ._shape import concatenate, expand_dims, moveaxis
+from ._shape import broadcast_arrays, concatenate, expand_dims, moveaxis
 from .indexing import getitem
 
 
@@ -52,7 +52,6 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
 
 def _broadcast_float(*args):
-    from ._shape import broadcast_arrays
     return broadcast_arrays(*[_float(a) for a in args])
 
 

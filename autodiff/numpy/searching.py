@@ -11,7 +11,7 @@ from ..core import Tracer, concrete_or_none
 from ..custom import stop_gradient
 from . import _util
 from ._creation import asarray, zeros_like
-from ._elementwise import (add, astype, divide, equal, greater, isnan, less, less_equal, logical_and, logical_not,
+from ._elementwise import (add, astype, clip, divide, equal, greater, isnan, less, less_equal, logical_and, logical_not,
                            logical_or, multiply, subtract, where)
 from ._reductions import sum
 from ._shape import expand_dims
@@ -70,7 +70,6 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         inside = add(zeros_like(x), first)  # nan x too, as numpy
     else:
         j = subtract(searchsorted(xp, x, side="right"), 1)
-        from ._elementwise import clip
         j = clip(j, 0, n - 2)
         xl, xr, fl, fr = take(xp, j), take(xp, add(j, 1)), take(fp, j), take(fp, add(j, 1))
         slope = divide(subtract(fr, fl), subtract(xr, xl))

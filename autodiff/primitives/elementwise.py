@@ -9,9 +9,11 @@ import math
 
 import numpy as np
 
-from ..core import Primitive
-from ..rules import (bool_broadcasting_shape, broadcasting_shape, float_broadcasting_shape, float_same_shape,
-                     same_shape, unbroadcast)
+from ..core import Primitive, Tracer
+from ..rules import (bool_broadcasting_shape, broadcast_shapes, broadcasting_shape, float_broadcasting_shape,
+                     float_same_shape, same_shape)
+from .broadcasting import unbroadcast
+from ..avals import get_aval, ShapedArray
 
 
 def elementwise(template):
@@ -164,7 +166,6 @@ unbroadcast_vjps(logaddexp_p, lambda ct, ans, x, y: safe_mul(ct, _logaddexp_weig
 def _logaddexp_weight(x, other, ans):
     """d logaddexp(x, other) / dx = exp(x - ans), with both operands -inf giving 1/2 instead of NaN;
     softplus's derivative expit(x) when the other operand is the constant 0 (cheaper, no guards)."""
-    from ..core import Tracer
     if not isinstance(other, Tracer) and np.ndim(other) == 0 and other == 0:
         from .special import expit_p
         return expit_p.bind(x)
@@ -269,8 +270,6 @@ unbroadcast_vjps(minimum_p, lambda ct, ans, x, y: _pick(less_p.bind(x, y), ct, e
 
 def _where_shape(c, x, y):
     out = broadcasting_shape(x, y)
-    from ..avals import ShapedArray
-    from ..rules import broadcast_shapes
     return ShapedArray(broadcast_shapes(c.shape, out.shape), out.dtype)
 
 
@@ -356,12 +355,10 @@ unbroadcast_vjps(mod_p, lambda ct, ans, x, y: ct,
 
 
 def _bool(x):
-    from ..avals import ShapedArray
     return ShapedArray(x.shape, np.bool_)
 
 
 def _convert_shape(x, dtype):
-    from ..avals import ShapedArray
     return ShapedArray(x.shape, dtype)
 
 
@@ -381,7 +378,6 @@ convert_p.def_vjp(lambda ct, ans, x, dtype: convert_p.bind(ct, dtype=_dtype_of(x
 
 
 def _dtype_of(x):
-    from ..avals import get_aval
     return get_aval(x).dtype
 
 
@@ -394,7 +390,6 @@ def _integer_pow_impl(x, n):
 
 
 def _integer_pow_shape(x, n):
-    from ..avals import ShapedArray
     return ShapedArray(x.shape, np.float64 if x.dtype.kind in "iub" and n < 0 else x.dtype)
 
 
@@ -459,5 +454,4 @@ frexp_exponent_p = nograd_unary("frexp_exponent", lambda x: np.frexp(x)[1], "np.
 
 
 def _int32(x):
-    from ..avals import ShapedArray
     return ShapedArray(x.shape, np.int32)

@@ -10,8 +10,11 @@ does); out-of-range indices raise IndexError, in numpy and in the generated code
 import numpy as np
 
 from ..avals import ShapedArray, get_aval
-from ..core import Primitive
+from ..core import concrete_or_none, Primitive
 from ..rules import def_linear
+from .shape import broadcast_to_p, reshape_p
+from .elementwise import add_p, divide_p, equal_p, logical_and_p, maximum_p, multiply_p, where_p
+from ..codegen.emit import shape_code
 
 
 def _shape(x):
@@ -101,14 +104,12 @@ def _zeros(x):
 
 def _as_gathered(mask, x_shape, axis):
     """A mask of idx's shape, reshaped to broadcast against the gathered shape."""
-    from .shape import reshape_p
     m_shape = _shape(mask)
     return reshape_p.bind(mask, new_shape=(1,) * axis + m_shape + (1,) * (len(x_shape) - axis - 1))
 
 
 def wrapped_index(idx, size, axis=0):
     """idx with negative entries wrapped (concrete: numpy; traced: the index_wrap primitive)."""
-    from ..core import concrete_or_none
     val = concrete_or_none(idx)
     if val is not None:
         val = np.asarray(val)
@@ -121,8 +122,6 @@ def wrapped_index(idx, size, axis=0):
 
 def surviving_writes(idx, size):
     """Boolean mask (idx's shape): True where a write is the last one to its position (set mode)."""
-    from ..core import concrete_or_none
-    from .elementwise import equal_p
     val = concrete_or_none(idx)
     m = int(np.prod(_shape(idx), dtype=np.int64))
     order = np.arange(m, dtype=np.int64).reshape(_shape(idx))
@@ -145,7 +144,6 @@ def _scatter_set_jvp(primals, tangents, axis):
 
 
 def _scatter_set_vjp(ct, ans, args, axis):
-    from .elementwise import where_p
     from .reductions import reduce_sum_p
     x, idx, v = args
     x_shape = _shape(x)
@@ -165,10 +163,7 @@ def exclusive_group_products(v, idx, axis, size):
     Formed densely (k x k' pairs, O(len(idx)**2) memory) with a product reduction whose gradient
     uses exclusive products, so zeros in v are handled exactly. None when indices are known unique.
     """
-    from ..core import concrete_or_none
-    from .elementwise import equal_p, logical_and_p, where_p
     from .reductions import reduce_prod_p
-    from .shape import reshape_p, broadcast_to_p
     b_shape = _shape(idx)
     m = int(np.prod(b_shape, dtype=np.int64))
     val = concrete_or_none(idx)
@@ -210,7 +205,6 @@ def _scatter_add_mode_vjp(ct, ans, args, axis):
 
 
 def _scatter_mul_jvp(primals, tangents, axis):
-    from .elementwise import multiply_p, add_p
     x, idx, v = primals
     tx, _, tv = tangents
     out = scatter_p.bind(x, idx, v, axis=axis, mode="multiply")
@@ -224,7 +218,6 @@ def _scatter_mul_jvp(primals, tangents, axis):
 
 
 def _scatter_mul_vjp(ct, ans, args, axis):
-    from .elementwise import multiply_p
     x, idx, v = args
     ct_x = scatter_p.bind(ct, idx, v, axis=axis, mode="multiply")
     ct_v = gather_p.bind(multiply_p.bind(ct, x), idx, axis=axis)
@@ -234,7 +227,6 @@ def _scatter_mul_vjp(ct, ans, args, axis):
 
 def _extremum_shares(ans, x, idx, v, axis):
     """Which of x and the writes attain the result, and how many tie at each position (>= 1)."""
-    from .elementwise import add_p, equal_p, maximum_p, where_p
     size = _shape(x)[axis]
     hit_x = equal_p.bind(x, ans)
     hit_v = equal_p.bind(v, gather_p.bind(ans, idx, axis=axis))
@@ -244,7 +236,6 @@ def _extremum_shares(ans, x, idx, v, axis):
 
 
 def _scatter_extremum_jvp(primals, tangents, axis, mode):
-    from .elementwise import add_p, divide_p, where_p
     x, idx, v = primals
     tx, _, tv = tangents
     out = scatter_p.bind(x, idx, v, axis=axis, mode=mode)
@@ -258,7 +249,6 @@ def _scatter_extremum_jvp(primals, tangents, axis, mode):
 
 
 def _scatter_extremum_vjp(ct, ans, args, axis, mode):
-    from .elementwise import divide_p, where_p
     x, idx, v = args
     hit_x, hit_v, count = _extremum_shares(ans, x, idx, v, axis)
     share = divide_p.bind(ct, count)
@@ -323,7 +313,6 @@ def _index_code(ctx, idx):
 
 
 def _emit_gather(ctx, eqn):
-    from ..codegen.emit import shape_code
     (x, idx), out = eqn.inputs, eqn.outvars[0]
     axis, name = eqn.params["axis"], ctx.name(out)
     if not idx.aval.shape:  # a scalar index: an element, or a view of the other axes
@@ -339,7 +328,6 @@ gather_p.def_emit(_emit_gather)
 
 
 def _emit_scatter_add(ctx, eqn):
-    from ..codegen.emit import shape_code
     (u, idx), out = eqn.inputs, eqn.outvars[0]
     u_code = ctx.name(u) if u.aval.shape else f"np.full(1, {ctx.name(u)})"
     ctx.line(f"{ctx.name(out)} = ri.accumulate({u_code}, {_index_code(ctx, idx)}, "

@@ -13,6 +13,8 @@ from ..avals import ShapedArray, float_dtype
 from ..core import Primitive
 from .linalg import (_flag, _shape, diag_embed_p, diag_part_p, emit_call, emit_loop,
                      matmul_p, swap_last, sym_from_lower, tri_p, triangular_solve, tril, triu)
+from scipy.linalg import lu_factor
+from .shape import static_slice
 
 
 def _anp():
@@ -230,7 +232,6 @@ pinv_p.def_emit(lambda ctx, eqn: emit_call(ctx, eqn, (2,), (2,), lambda i, o: [
 
 # -- lu: LAPACK getrf's packed factors and pivots ------------------------------------------------------
 def _lu_impl(a):
-    from scipy.linalg import lu_factor
     lu, piv = lu_factor(a, check_finite=False)
     return [lu, np.asarray(piv).astype(np.int32)]
 
@@ -282,7 +283,6 @@ def pivot_matrix(piv, m):
 
 def lu_factors(lu):
     """(L (m, k), U (k, n)) from getrf's packed (m, n) result, k = min(m, n)."""
-    from .shape import static_slice
     m, n = _shape(lu)[-2:]
     k, nd = min(m, n), len(_shape(lu))
     lower = lu if k == n else static_slice(lu, nd - 1, 0, k)

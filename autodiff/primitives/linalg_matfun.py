@@ -18,10 +18,11 @@ import numpy as np
 from ..avals import ShapedArray, float_dtype
 from ..core import Primitive
 from .linalg import _float_square_shape, _shape, emit_call, matmul_p, swap_last
+from .. import numpy as anp
+from scipy.linalg import expm, logm, solve_sylvester, sqrtm
 
 
 def _anp():
-    from .. import numpy as anp
     return anp
 
 
@@ -61,17 +62,14 @@ def _real_result(name, fn, a):
 
 
 def _expm_impl(a):
-    from scipy.linalg import expm
     return expm(np.asarray(a, dtype=float))
 
 
 def _logm_impl(a):
-    from scipy.linalg import logm
     return _real_result("logm", logm, a)
 
 
 def _sqrtm_impl(a):
-    from scipy.linalg import sqrtm
     return _real_result("sqrtm", sqrtm, a)
 
 
@@ -91,7 +89,6 @@ def _sylvester_shape(a, b, q):
 
 
 def _sylvester_impl(a, b, q):
-    from scipy.linalg import solve_sylvester
     out = np.empty(np.shape(q))
     for idx in np.ndindex(*np.shape(q)[:-2]):
         out[idx] = solve_sylvester(a[idx], b[idx], q[idx])

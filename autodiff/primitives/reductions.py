@@ -8,42 +8,22 @@ the linear recurrence `linrec` h_i = a_i h_{i-1} + b_i, whose own rules are linr
 """
 import numpy as np
 
-from ..avals import ShapedArray
+from ..avals import get_aval, ShapedArray
 from ..core import Primitive
-
-
-def reduced_shape(x, axes, **params):
-    return ShapedArray(tuple(d for i, d in enumerate(x.shape) if i not in axes), x.dtype)
-
-
-def keepdims_shape(shape, axes):
-    return tuple(1 if i in axes else d for i, d in enumerate(shape))
-
-
-def expand_reduced(ct, x_shape, axes):
-    """Broadcast a reduced cotangent back over the reduced axes of x."""
-    from .shape import broadcast_to_p, reshape_p
-    ct = reshape_p.bind(ct, new_shape=keepdims_shape(x_shape, axes))
-    return broadcast_to_p.bind(ct, shape=tuple(x_shape))
+from .broadcasting import expand_reduced, keepdims_shape, reduce_sum_p, reduced_shape  # noqa: F401  (re-exported)
+from .shape import concatenate_p, reshape_p, static_slice, transpose_code, transpose_p
+from .elementwise import add_p, divide_p, equal_p, exp_p, multiply_p, safe_mul, subtract_p, where_p
+from ..codegen.emit import dtype_code, shape_code
+from .indexing import pnq
+from scipy.special import logsumexp
 
 
 def _shape(x):
-    from ..avals import get_aval
     return get_aval(x).shape
-
-
-reduce_sum_p = Primitive("reduce_sum")
-reduce_sum_p.def_impl(lambda x, axes: np.sum(x, axis=axes))
-reduce_sum_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape,
-                                                   x.dtype if x.dtype.kind != "b" else np.int64))
-reduce_sum_p.def_jvp(lambda g, ans, x, axes: reduce_sum_p.bind(g, axes=axes))
-reduce_sum_p.def_vjp(lambda ct, ans, x, axes: expand_reduced(ct, _shape(x), axes))
-reduce_sum_p.reduction = ("0", "{acc} += {x}")
 
 
 def _extremum_vjp(ct, ans, x, axes):
     """Cotangent split evenly among the positions that attain the max (or min)."""
-    from .elementwise import divide_p, equal_p, where_p
     shape = _shape(x)
     hit = equal_p.bind(x, expand_reduced(ans, shape, axes))
     count = reduce_sum_p.bind(where_p.bind(hit, 1.0, 0.0), axes=axes)
@@ -52,7 +32,6 @@ def _extremum_vjp(ct, ans, x, axes):
 
 
 def _extremum_jvp(g, ans, x, axes):
-    from .elementwise import divide_p, equal_p, multiply_p, where_p
     hit = where_p.bind(equal_p.bind(x, expand_reduced(ans, _shape(x), axes)), 1.0, 0.0)  # not convert: bool
     return divide_p.bind(reduce_sum_p.bind(multiply_p.bind(g, hit), axes=axes), reduce_sum_p.bind(hit, axes=axes))
 
@@ -88,7 +67,6 @@ reduce_or_p.reduction = ("False", "{acc} = {acc} or ({x} != 0)")
 # -- helpers for rules along one axis --------------------------------------------------------------------
 def shift(x, axis, reverse, fill):
     """x moved one step along `axis` (toward higher indices; lower if reverse), `fill` entering at the edge."""
-    from .shape import concatenate_p, static_slice
     shape = _shape(x)
     n = shape[axis]
     if n == 0:
@@ -102,7 +80,6 @@ def shift(x, axis, reverse, fill):
 
 
 def _dtype(x):
-    from ..avals import get_aval
     return get_aval(x).dtype
 
 
@@ -137,7 +114,6 @@ def _linrec_shape(a, b, axis, reverse):
 
 
 def _linrec_jvp(primals, tangents, axis, reverse):
-    from .elementwise import add_p, multiply_p
     a, b = primals
     ta, tb = tangents
     h = linrec_p.bind(a, b, axis=axis, reverse=reverse)
@@ -149,7 +125,6 @@ def _linrec_jvp(primals, tangents, axis, reverse):
 
 
 def _linrec_vjp(ct, h, args, axis, reverse):
-    from .elementwise import multiply_p
     a, b = args
     lam = linrec_p.bind(shift(a, axis, not reverse, 0.0), ct, axis=axis, reverse=not reverse)
     return [multiply_p.bind(lam, shift(h, axis, reverse, 0.0)), lam]
@@ -164,12 +139,10 @@ linrec_p.def_vjp_full(_linrec_vjp)
 
 # -- cumprod: dh_i = x_i dh_{i-1} + h_{i-1} dx_i, a linrec; no division, so zeros are exact ---------------
 def _cumprod_jvp(g, h, x, axis, reverse):
-    from .elementwise import multiply_p
     return linrec_p.bind(x, multiply_p.bind(g, shift(h, axis, reverse, 1.0)), axis=axis, reverse=reverse)
 
 
 def _cumprod_vjp(ct, h, x, axis, reverse):
-    from .elementwise import multiply_p
     lam = linrec_p.bind(shift(x, axis, not reverse, 0.0), ct, axis=axis, reverse=not reverse)
     return multiply_p.bind(lam, shift(h, axis, reverse, 1.0))
 
@@ -184,8 +157,6 @@ cumprod_p.def_vjp(_cumprod_vjp)
 # -- prod: derivative = product of the other elements, from cumulative products on both sides -------------
 def exclusive_products(x, axes):
     """Array of x's shape: the product over `axes` of all elements but the one at each position."""
-    from .elementwise import multiply_p
-    from .shape import reshape_p, transpose_p
     shape = _shape(x)
     keep = tuple(i for i in range(len(shape)) if i not in axes)
     perm = keep + tuple(axes)
@@ -203,12 +174,10 @@ def exclusive_products(x, axes):
 
 
 def _prod_jvp(g, ans, x, axes):
-    from .elementwise import multiply_p
     return reduce_sum_p.bind(multiply_p.bind(g, exclusive_products(x, axes)), axes=axes)
 
 
 def _prod_vjp(ct, ans, x, axes):
-    from .elementwise import multiply_p
     return multiply_p.bind(expand_reduced(ct, _shape(x), axes), exclusive_products(x, axes))
 
 
@@ -263,9 +232,6 @@ sort_p.def_vjp(_sort_vjp)
 
 # -- Numba code generation: one call to a (P, n, Q) helper of codegen/runtime_indexing.py --------------------
 def _emit_reduction(ctx, eqn):
-    from ..codegen.emit import dtype_code, shape_code
-    from .indexing import pnq
-    from .shape import transpose_code
     (x,), out = eqn.inputs, eqn.outvars[0]
     axes, shape, code = eqn.params["axes"], x.aval.shape, ctx.name(x)
     if not shape:
@@ -305,7 +271,6 @@ _INLINE = {"reduce_sum": ("0.0", "{acc} += {x}"), "reduce_prod": ("1.0", "{acc} 
 def _emit_inline_reduction(ctx, name, x, shape, axes, out):
     """Loops over the kept axes around accumulation loops over the reduced ones, indexing x in
     place (no reshaped or transposed views: Numba builds those through a C helper)."""
-    from ..codegen.emit import dtype_code, shape_code
     keep = [a for a in range(len(shape)) if a not in axes]
     idx = {a: ctx.tmp("p" if a in keep else "k") for a in range(len(shape))}
     acc, res = ctx.tmp("acc"), ctx.name(out)
@@ -358,8 +323,6 @@ def _emit_inline_reduction(ctx, name, x, shape, axes, out):
 
 def _emit_along_axis(ctx, eqn):
     """cumsum, cumprod, linrec, sort, argsort (same shape out) and argmax, argmin (axis removed)."""
-    from ..codegen.emit import shape_code
-    from .indexing import pnq
     axis, out = eqn.params["axis"], eqn.outvars[0]
     args = [ctx.name(x) for x in eqn.inputs] + [pnq(eqn.inputs[0].aval.shape, axis)]
     if "reverse" in eqn.params:
@@ -378,14 +341,12 @@ for _p in (cumsum_p, cumprod_p, linrec_p, sort_p, argsort_p, argmax_p, argmin_p)
 # -- logsumexp: one pass for max, sum of exponentials and log (mixtures, the HMM forward algorithm) --
 def _lse_weights(x, ans, axes):
     """exp(x - logsumexp(x)): the softmax weights, 0 where the whole slice is -inf."""
-    from .elementwise import equal_p, exp_p, subtract_p, where_p
     full = expand_reduced(ans, _shape(x), axes)
     empty = equal_p.bind(full, -np.inf)
     return where_p.bind(empty, 0.0, exp_p.bind(subtract_p.bind(x, where_p.bind(empty, 0.0, full))))
 
 
 def _lse_impl(x, axes):
-    from scipy.special import logsumexp
     return np.asarray(logsumexp(x, axis=axes))[()]
 
 
@@ -399,10 +360,8 @@ reduce_logsumexp_p.def_emit(_emit_reduction)
 
 
 def _mul(a, b):
-    from .elementwise import multiply_p
     return multiply_p.bind(a, b)
 
 
 def _safe_mul(a, b):
-    from .elementwise import safe_mul
     return safe_mul(a, b)

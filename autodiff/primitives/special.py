@@ -20,9 +20,12 @@ import scipy.special as sc
 
 from ..codegen import special_kernels as kernels  # the shape-derivative kernels also serve as numpy ufuncs
 from ..core import Primitive
-from ..rules import float_broadcasting_shape, unbroadcast
-from .elementwise import (add_p, binary, divide_p, equal_p, exp_p, expm1_p, log1p_p, log_p, logical_and_p, multiply_p,
-                          negative_p, reciprocal_p, safe_mul, sign_p, square_p, subtract_p, unary, where_p)
+from ..rules import float_broadcasting_shape
+from .broadcasting import unbroadcast
+from .elementwise import (add_p, binary, divide_p, equal_p, exp_p, expm1_p, floor_p, log1p_p, log_p, logical_and_p,
+                          maximum_p, multiply_p, negative_p, reciprocal_p, safe_mul, sign_p, square_p, subtract_p,
+                          unary, where_p)
+from ..avals import get_aval
 
 SQRT_PI = math.sqrt(math.pi)
 LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
@@ -44,7 +47,6 @@ def def_derivative(p, *partials):
 
 
 def _shape(x):
-    from ..avals import get_aval
     return get_aval(x).shape
 
 
@@ -289,7 +291,6 @@ def_derivative(expi_p, lambda ans, x: divide_p.bind(exp_p.bind(x), x))
 
 def _expn_dx(ans, n, x):
     """d/dx E_n(x) = -E_{n-1}(x) for n >= 1; -E_0(x) (1 + 1/x) for n = 0."""
-    from .elementwise import floor_p, maximum_p
     n = floor_p.bind(n)
     lower = expn_p.bind(maximum_p.bind(subtract_p.bind(n, 1.0), 0.0), x)
     e0 = multiply_p.bind(ans, add_p.bind(1.0, reciprocal_p.bind(x)))

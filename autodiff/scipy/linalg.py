@@ -33,7 +33,6 @@ LinAlgError = np.linalg.LinAlgError
 
 
 def _anp():
-    from .. import numpy as anp
     return anp
 
 
@@ -331,14 +330,12 @@ def eig(a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False,
         homogeneous_eigvals=False):
     """scipy.linalg.eig, values only: raises NotImplementedError under grad/jvp/jit (complex results);
     for a symmetric matrix use eigh."""
-    from scipy.linalg import eig as _eig
     return _eig(nld.reject_tracer(a, "eig"), None if b is None else nld.reject_tracer(b, "eig"), left=left,
                 right=right, check_finite=check_finite, homogeneous_eigvals=homogeneous_eigvals)
 
 
 def eigvals(a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
     """scipy.linalg.eigvals, values only (raises under grad/jvp/jit; use eigvalsh for symmetric matrices)."""
-    from scipy.linalg import eigvals as _eigvals
     return _eigvals(nld.reject_tracer(a, "eigvals"), None if b is None else nld.reject_tracer(b, "eigvals"),
                     check_finite=check_finite, homogeneous_eigvals=homogeneous_eigvals)
 
@@ -347,6 +344,8 @@ from .linalg_matfun import (coshm, cosm, expm, expm_frechet, fractional_matrix_p
                             sinm, solve_continuous_lyapunov, solve_sylvester, sqrtm, tanhm, tanm)
 from .linalg_structured import (block_diag, cho_solve_banded, cholesky_banded, circulant, hankel,  # noqa: E402
                                 khatri_rao, solve_banded, solveh_banded, toeplitz)
+from .. import numpy as anp
+from scipy.linalg import eig as _eig, eigvals as _eigvals
 
 
 __all__ = ["LinAlgError", "cholesky", "cho_factor", "cho_solve", "solve_triangular", "solve", "inv", "det",

@@ -15,10 +15,10 @@ from ..numpy import _util
 from ..numpy import linalg as nla
 from ..primitives import linalg_matfun as pm
 from . import linalg as sla
+from .. import numpy as anp
 
 
 def _anp():
-    from .. import numpy as anp
     return anp
 
 

@@ -10,10 +10,10 @@ import numpy as np
 
 from ..numpy import _util
 from . import linalg as sla
+from .. import numpy as anp
 
 
 def _anp():
-    from .. import numpy as anp
     return anp
 
 

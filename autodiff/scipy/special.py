@@ -160,7 +160,6 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         out = np.full(_reduced_shape(shape, axes, keepdims), -np.inf)
         return (_scalar(out), _scalar(np.sign(out))) if return_sign else _scalar(out)
     if b is None and not return_sign:  # the common case: one fused primitive
-        from ..primitives.reductions import keepdims_shape, reduce_logsumexp_p
         out = reduce_logsumexp_p.bind(a, axes=axes)
         if keepdims:
             out = anp.reshape(out, keepdims_shape(shape, axes))
@@ -218,5 +217,6 @@ __all__ += _composites.__all__
 
 from .special_functions import *  # noqa: F401,F403,E402
 from . import special_functions as _functions  # noqa: E402
+from ..primitives.reductions import keepdims_shape, reduce_logsumexp_p
 
 __all__ += _functions.__all__
