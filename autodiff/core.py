@@ -14,6 +14,34 @@ import numpy as np
 from .errors import ConcretizationError, DerivativeDroppedError, EscapedTracerError, NumpyOnTracerError
 
 
+class Elementwise:
+    """Emitter kind of an elementwise primitive: `template` computes one element from the operands'
+    elements (a format string, or a function of the params returning one), so codegen can fuse it
+    into a loop with its neighbours."""
+
+    __slots__ = ("template",)
+
+    def __init__(self, template):
+        self.template = template
+
+    def __call__(self, ctx, eqn):
+        raise NotImplementedError(f"'{eqn.primitive.name}' on arrays is emitted inside a fused loop only")
+
+
+class Reduction:
+    """Emitter kind of a reduction that codegen can fuse into the loop producing its operand:
+    `init` (code of the accumulator's start) and `update` (a format string of {acc} and {x}); `emit`
+    writes the reduction on its own when it is not fused."""
+
+    __slots__ = ("init", "update", "emit")
+
+    def __init__(self, init, update, emit):
+        self.init, self.update, self.emit = init, update, emit
+
+    def __call__(self, ctx, eqn):
+        return self.emit(ctx, eqn)
+
+
 class Primitive:
     """A named operation plus its rules: numpy impl, shape rule, JVP, VJP and Numba emitter.
 
@@ -25,7 +53,13 @@ class Primitive:
       emit(ctx, eqn)                            -> lines of Numba source
     A rule of None marks a non-differentiable argument. Rules are written with primitives, so
     the derivative is itself a traced program and higher orders come for free.
+
+    The emitter is a function, or one of the kinds codegen fuses: `Elementwise(template)` or
+    `Reduction(init, update, emit)`. Every property a transform or codegen reads is a declared slot.
     """
+
+    __slots__ = ("name", "multiple_results", "impl", "shape_rule", "emitter", "jvp_rules", "jvp_full", "vjp_rules",
+                 "vjp_full", "vjp_fwd", "vjp_bwd", "nograd", "inline_when_staging", "routes_zeros")
 
     def __init__(self, name, multiple_results=False):
         self.name = name
@@ -34,7 +68,18 @@ class Primitive:
         self.jvp_rules = self.jvp_full = self.vjp_rules = self.vjp_full = None
         self.vjp_fwd = self.vjp_bwd = None
         self.nograd = False
-        self.scalar_template = None  # elementwise primitives: how to compute one element
+        self.inline_when_staging = False  # staging traces through the call (custom_jvp/vjp) instead of recording it
+        self.routes_zeros = False  # outputs may hold zeros moved there from its operands (where, scatter, ...)
+
+    @property
+    def scalar_template(self):
+        """How to compute one element (elementwise primitives), else None."""
+        return self.emitter.template if isinstance(self.emitter, Elementwise) else None
+
+    @property
+    def reduction(self):
+        """(init, update) code of a fusable reduction, else None."""
+        return (self.emitter.init, self.emitter.update) if isinstance(self.emitter, Reduction) else None
 
     def __repr__(self):
         return self.name

@@ -86,7 +86,7 @@ class GraphTrace(Trace):
     lift = pure
 
     def process_primitive(self, primitive, tracers, params):
-        if getattr(primitive, "inline_when_staging", False):
+        if primitive.inline_when_staging:
             return primitive.impl(*tracers, **params)
         builder = self.main.global_data
         if len(builder.eqns) == UNROLL_WARNING:

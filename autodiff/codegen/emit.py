@@ -47,6 +47,7 @@ class Context:
         self.depth = 1
         self._tmp = 0
         self._names = {}  # Var -> name, numbered in order of appearance so equal graphs give equal source
+        self.linalg_stacks = {}  # (name, shape) -> contiguous batch view made by a linalg emitter in this item
 
     def name(self, atom):
         if isinstance(atom, Literal):
@@ -204,7 +205,7 @@ def generate_source(graph, fn_name):
     items = []  # (lines, defines, reads) per scheduled item
     for item in schedule(graph.eqns):
         ctx.lines = []
-        ctx.__dict__.pop("linalg_stacks", None)  # temporaries may not cross items: items can land in parts
+        ctx.linalg_stacks = {}  # temporaries may not cross items: items can land in parts
         if isinstance(item, FusedGroup):
             materialised = _uses_outside(item, graph.eqns, ctx.live_outs)
             emit_group(ctx, item, materialised)

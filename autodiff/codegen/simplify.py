@@ -16,10 +16,6 @@ from .emit import dtype_code, shape_code
 from ..core import Primitive
 from ..staging import prune
 
-ROUTING = {"where", "clip", "maximum", "minimum", "pad_slice", "scatter_add", "scatter", "concatenate",
-           "select_n", "tri", "diag_embed"}
-
-
 def _may_hold_zero(x, marked, consts):
     """Could x hold a zero cotangent put there by routing? (Integer and boolean values never carry
     cotangents, so indices and masks do not count.)"""
@@ -50,7 +46,7 @@ def lower_safe_mul(graph, consts=(), inputs_marked=True):
         if prim.name == "safe_mul" and not _may_hold_zero(eqn.inputs[0], marked, const_map):
             prim = multiply_p
         eqns.append(Eqn(prim, eqn.inputs, params, eqn.outvars))
-        if prim.name in ROUTING or any_marked:
+        if prim.routes_zeros or any_marked:
             marked.update(eqn.outvars)
     return Graph(graph.constvars, graph.invars, eqns, graph.outs)
 

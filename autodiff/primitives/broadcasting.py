@@ -4,12 +4,12 @@ They come first among the primitives because their rules need only each other: t
 broadcasting operation sums its cotangent back down to the operand's shape (`unbroadcast`:
 reduce_sum, then reshape) and the VJP of reduce_sum broadcasts it back up (`expand_reduced`:
 reshape, then broadcast_to). Every other primitive module builds on this one. Their emitters are
-registered with their families' (reshape's in shape.py, reduce_sum's reduction kind here).
+registered with their families' (reshape's in shape.py, reduce_sum's in reductions.py).
 """
 import numpy as np
 
 from ..avals import ShapedArray, get_aval
-from ..core import Primitive
+from ..core import Elementwise, Primitive
 from ..rules import def_linear
 
 
@@ -27,7 +27,7 @@ broadcast_to_p = Primitive("broadcast_to")  # numpy broadcasting of x up to `sha
 broadcast_to_p.def_impl(lambda x, shape: np.broadcast_to(x, shape))
 broadcast_to_p.def_shape(lambda x, shape: ShapedArray(shape, x.dtype))
 def_linear(broadcast_to_p)
-broadcast_to_p.scalar_template = "{0}"
+broadcast_to_p.def_emit(Elementwise("{0}"))
 
 
 def _broadcast_to_vjp(ct, ans, x, shape):
@@ -57,7 +57,6 @@ reduce_sum_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape,
                                                    x.dtype if x.dtype.kind != "b" else np.int64))
 reduce_sum_p.def_jvp(lambda g, ans, x, axes: reduce_sum_p.bind(g, axes=axes))
 reduce_sum_p.def_vjp(lambda ct, ans, x, axes: expand_reduced(ct, _shape(x), axes))
-reduce_sum_p.reduction = ("0", "{acc} += {x}")
 
 
 def unbroadcast(ct, shape):

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..core import Primitive, Tracer
+from ..core import Elementwise, Primitive, Tracer
 from ..rules import (bool_broadcasting_shape, broadcast_shapes, broadcasting_shape, float_broadcasting_shape,
                      float_same_shape, same_shape)
 from .broadcasting import unbroadcast
@@ -17,15 +17,15 @@ from ..avals import get_aval, ShapedArray
 
 
 def elementwise(template):
-    """Emitter spec: a format string computing one element from the operands' elements."""
-    return template
+    """Emitter of an elementwise primitive: a format string computing one element from the operands' elements."""
+    return Elementwise(template)
 
 
 def unary(name, impl, template, shape=float_same_shape):
     p = Primitive(name)
     p.def_impl(impl)
     p.def_shape(shape)
-    p.scalar_template = template
+    p.def_emit(Elementwise(template))
     return p
 
 
@@ -33,7 +33,7 @@ def binary(name, impl, template, shape=float_broadcasting_shape):
     p = Primitive(name)
     p.def_impl(impl)
     p.def_shape(shape)
-    p.scalar_template = template
+    p.def_emit(Elementwise(template))
     return p
 
 
@@ -256,12 +256,14 @@ def _pick(mask, ct, tie):
 
 
 maximum_p = binary("maximum", np.maximum, "rt.maximum({0}, {1})", shape=broadcasting_shape)
+maximum_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 maximum_p.def_jvp(lambda g, ans, x, y: _pick(greater_p.bind(x, y), g, equal_p.bind(x, y)),
                   lambda g, ans, x, y: _pick(less_p.bind(x, y), g, equal_p.bind(x, y)))
 unbroadcast_vjps(maximum_p, lambda ct, ans, x, y: _pick(greater_p.bind(x, y), ct, equal_p.bind(x, y)),
                  lambda ct, ans, x, y: _pick(less_p.bind(x, y), ct, equal_p.bind(x, y)))
 
 minimum_p = binary("minimum", np.minimum, "rt.minimum({0}, {1})", shape=broadcasting_shape)
+minimum_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 minimum_p.def_jvp(lambda g, ans, x, y: _pick(less_p.bind(x, y), g, equal_p.bind(x, y)),
                   lambda g, ans, x, y: _pick(greater_p.bind(x, y), g, equal_p.bind(x, y)))
 unbroadcast_vjps(minimum_p, lambda ct, ans, x, y: _pick(less_p.bind(x, y), ct, equal_p.bind(x, y)),
@@ -274,9 +276,10 @@ def _where_shape(c, x, y):
 
 
 where_p = Primitive("where")
+where_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 where_p.def_impl(lambda c, x, y: np.where(c, x, y))
 where_p.def_shape(_where_shape)
-where_p.scalar_template = "({1} if {0} else {2})"
+where_p.def_emit(Elementwise("({1} if {0} else {2})"))
 where_p.def_jvp(None, lambda g, ans, c, x, y: where_p.bind(c, g, 0.0),
                 lambda g, ans, c, x, y: where_p.bind(c, 0.0, g))
 unbroadcast_vjps(where_p, None, lambda ct, ans, c, x, y: where_p.bind(c, ct, 0.0),
@@ -288,9 +291,10 @@ def _clip_impl(x, lo, hi):
 
 
 clip_p = Primitive("clip")  # numpy.clip(x, lo, hi) == minimum(maximum(x, lo), hi)
+clip_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 clip_p.def_impl(_clip_impl)
 clip_p.def_shape(broadcasting_shape)
-clip_p.scalar_template = "rt.clip({0}, {1}, {2})"
+clip_p.def_emit(Elementwise("rt.clip({0}, {1}, {2})"))
 clip_p.def_jvp(lambda g, ans, x, lo, hi: where_p.bind(_clip_inside(x, lo, hi), g, 0.0),
                lambda g, ans, x, lo, hi: where_p.bind(_clip_low(x, lo, hi), g, 0.0),
                lambda g, ans, x, lo, hi: where_p.bind(_clip_high(x, lo, hi), g, 0.0))
@@ -371,7 +375,7 @@ def _convert_template(dtype):
 convert_p = Primitive("convert_element_type")
 convert_p.def_impl(lambda x, dtype: np.asarray(x).astype(dtype))
 convert_p.def_shape(_convert_shape)
-convert_p.scalar_template = lambda dtype: _convert_template(dtype)
+convert_p.def_emit(Elementwise(lambda dtype: _convert_template(dtype)))
 convert_p.def_jvp(lambda g, ans, x, dtype: convert_p.bind(g, dtype=dtype) if np.dtype(dtype).kind == "f" else None)
 convert_p.def_vjp(lambda ct, ans, x, dtype: convert_p.bind(ct, dtype=_dtype_of(x)) if np.dtype(_dtype_of(x)).kind == "f"
                   else None)
@@ -419,7 +423,7 @@ def integer_pow(x, n):
 integer_pow_p = Primitive("integer_pow")
 integer_pow_p.def_impl(_integer_pow_impl)
 integer_pow_p.def_shape(_integer_pow_shape)
-integer_pow_p.scalar_template = _integer_pow_template
+integer_pow_p.def_emit(Elementwise(_integer_pow_template))
 integer_pow_p.def_jvp(lambda g, ans, x, n: multiply_p.bind(g, _integer_pow_deriv(x, n)))
 integer_pow_p.def_vjp(lambda ct, ans, x, n: safe_mul(ct, _integer_pow_deriv(x, n)))
 

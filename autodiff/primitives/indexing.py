@@ -10,7 +10,7 @@ does); out-of-range indices raise IndexError, in numpy and in the generated code
 import numpy as np
 
 from ..avals import ShapedArray, get_aval
-from ..core import concrete_or_none, Primitive
+from ..core import Elementwise, Primitive, concrete_or_none
 from ..rules import def_linear
 from .shape import broadcast_to_p, reshape_p
 from .elementwise import add_p, divide_p, equal_p, logical_and_p, maximum_p, multiply_p, where_p
@@ -68,6 +68,7 @@ def _scatter_add_shape(u, idx, axis, size):
 
 
 scatter_add_p = Primitive("scatter_add")
+scatter_add_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 scatter_add_p.def_impl(_scatter_add_impl)
 scatter_add_p.def_shape(_scatter_add_shape)
 def_linear(scatter_add_p)
@@ -276,6 +277,7 @@ def _scatter_vjp(ct, ans, args, axis, mode):
 
 
 scatter_p = Primitive("scatter")  # mode: "set" (last write wins, as numpy) | "add" | "multiply" | "min" | "max"
+scatter_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 scatter_p.def_impl(_scatter_impl)
 scatter_p.def_shape(_scatter_shape)
 scatter_p.def_jvp_full(_scatter_jvp)
@@ -296,7 +298,7 @@ index_wrap_p = Primitive("index_wrap")
 index_wrap_p.def_impl(_index_wrap_impl)
 index_wrap_p.def_shape(lambda i, size: ShapedArray(i.shape, np.int64))
 index_wrap_p.def_nograd()
-index_wrap_p.scalar_template = lambda size: "ri.wrap_index({0}, %d)" % size
+index_wrap_p.def_emit(Elementwise(lambda size: "ri.wrap_index({0}, %d)" % size))
 
 
 # -- Numba code generation: one call to a (P, n, Q) helper of codegen/runtime_indexing.py --------------------

@@ -174,7 +174,7 @@ def emit_call(ctx, eqn, core_in, core_out, body):
 
 def _stack(ctx, x, shape):
     """A C-contiguous (batch, ...) view or copy of x, emitted once per value at the function's top level."""
-    stacks = ctx.__dict__.setdefault("linalg_stacks", {})
+    stacks = ctx.linalg_stacks
     key = (ctx.name(x), shape)
     if ctx.depth == 1 and key in stacks:  # top-level lines always run before later ones
         return stacks[key]
@@ -205,6 +205,7 @@ def _tri_impl(x, k, lower, diag):
 
 
 tri_p = Primitive("tri")  # tril(x, k) (lower) or triu(x, k), the main diagonal (if kept) scaled by `diag`
+tri_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 tri_p.def_impl(_tri_impl)
 tri_p.def_shape(lambda x, k, lower, diag: ShapedArray(x.shape, x.dtype))
 tri_p.def_jvp(lambda g, ans, x, **p: tri_p.bind(g, **p))
@@ -312,6 +313,7 @@ def _diag_embed_impl(v):
 
 
 diag_embed_p = Primitive("diag_embed")  # (..., n) -> (..., n, n): diagonal matrices
+diag_embed_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 diag_embed_p.def_impl(_diag_embed_impl)
 diag_embed_p.def_shape(lambda v: ShapedArray(v.shape + v.shape[-1:], v.dtype))
 diag_embed_p.def_jvp(lambda g, ans, v: diag_embed_p.bind(g))

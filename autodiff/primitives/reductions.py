@@ -9,7 +9,7 @@ the linear recurrence `linrec` h_i = a_i h_{i-1} + b_i, whose own rules are linr
 import numpy as np
 
 from ..avals import get_aval, ShapedArray
-from ..core import Primitive
+from ..core import Primitive, Reduction
 from .broadcasting import expand_reduced, keepdims_shape, reduce_sum_p, reduced_shape  # noqa: F401  (re-exported)
 from .shape import concatenate_p, reshape_p, static_slice, transpose_code, transpose_p
 from .elementwise import add_p, divide_p, equal_p, exp_p, multiply_p, safe_mul, subtract_p, where_p
@@ -41,27 +41,23 @@ reduce_max_p.def_impl(lambda x, axes: np.max(x, axis=axes))
 reduce_max_p.def_shape(reduced_shape)
 reduce_max_p.def_jvp(_extremum_jvp)
 reduce_max_p.def_vjp(_extremum_vjp)
-reduce_max_p.reduction = ("-np.inf", "{acc} = rt.maximum({acc}, {x})")
 
 reduce_min_p = Primitive("reduce_min")
 reduce_min_p.def_impl(lambda x, axes: np.min(x, axis=axes))
 reduce_min_p.def_shape(reduced_shape)
 reduce_min_p.def_jvp(_extremum_jvp)
 reduce_min_p.def_vjp(_extremum_vjp)
-reduce_min_p.reduction = ("np.inf", "{acc} = rt.minimum({acc}, {x})")
 
 
 reduce_and_p = Primitive("reduce_and")  # numpy.all
 reduce_and_p.def_impl(lambda x, axes: np.all(x, axis=axes))
 reduce_and_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape, np.bool_))
 reduce_and_p.def_nograd()
-reduce_and_p.reduction = ("True", "{acc} = {acc} and ({x} != 0)")
 
 reduce_or_p = Primitive("reduce_or")  # numpy.any
 reduce_or_p.def_impl(lambda x, axes: np.any(x, axis=axes))
 reduce_or_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape, np.bool_))
 reduce_or_p.def_nograd()
-reduce_or_p.reduction = ("False", "{acc} = {acc} or ({x} != 0)")
 
 
 # -- helpers for rules along one axis --------------------------------------------------------------------
@@ -187,7 +183,6 @@ reduce_prod_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape
                                                     x.dtype if x.dtype.kind != "b" else np.int64))
 reduce_prod_p.def_jvp(_prod_jvp)
 reduce_prod_p.def_vjp(_prod_vjp)
-reduce_prod_p.loop_reduction = ("1", "{acc} *= {x}")  # not fused: an int 1 would start a float accumulator
 
 
 # -- argmax, argmin, argsort: integer results, no gradient ---------------------------------------------------
@@ -256,8 +251,12 @@ def _emit_reduction(ctx, eqn):
     ctx.line(f"ri.{eqn.primitive.name}({code}, {pnq(shape, axes[0], len(axes))}, {name})")
 
 
-for _p in (reduce_sum_p, reduce_max_p, reduce_min_p, reduce_prod_p, reduce_and_p, reduce_or_p):
-    _p.def_emit(_emit_reduction)
+reduce_sum_p.def_emit(Reduction("0", "{acc} += {x}", _emit_reduction))
+reduce_max_p.def_emit(Reduction("-np.inf", "{acc} = rt.maximum({acc}, {x})", _emit_reduction))
+reduce_min_p.def_emit(Reduction("np.inf", "{acc} = rt.minimum({acc}, {x})", _emit_reduction))
+reduce_and_p.def_emit(Reduction("True", "{acc} = {acc} and ({x} != 0)", _emit_reduction))
+reduce_or_p.def_emit(Reduction("False", "{acc} = {acc} or ({x} != 0)", _emit_reduction))
+reduce_prod_p.def_emit(_emit_reduction)  # not fused: an int 1 would start a float accumulator
 
 
 # Inside a loop (a scan body), a call to a helper costs more than a reduction of a few elements

@@ -49,6 +49,7 @@ def _concat_vjp(ct, ans, args, axis):
 
 
 concatenate_p = Primitive("concatenate")
+concatenate_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 concatenate_p.def_impl(lambda *xs, axis: np.concatenate(xs, axis=axis))
 concatenate_p.def_shape(_concat_shape)
 concatenate_p.def_jvp_full(_concat_jvp)
@@ -82,6 +83,7 @@ def _pad_slice_impl(ct, shape, starts, stops, steps):
 
 
 pad_slice_p = Primitive("pad_slice")  # zeros of `shape` with ct written into the slice: adjoint of slice
+pad_slice_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 pad_slice_p.def_impl(_pad_slice_impl)
 pad_slice_p.def_shape(lambda ct, shape, starts, stops, steps: ShapedArray(shape, ct.dtype))
 def_linear(pad_slice_p)

@@ -19,7 +19,7 @@ import numpy as np
 import scipy.special as sc
 
 from ..codegen import special_kernels as kernels  # the shape-derivative kernels also serve as numpy ufuncs
-from ..core import Primitive
+from ..core import Elementwise, Primitive
 from ..rules import float_broadcasting_shape
 from .broadcasting import unbroadcast
 from .elementwise import (add_p, binary, divide_p, equal_p, exp_p, expm1_p, floor_p, log1p_p, log_p, logical_and_p,
@@ -226,13 +226,13 @@ def _beta_density(a, b, x):
 betainc_p = Primitive("betainc")
 betainc_p.def_impl(sc.betainc)
 betainc_p.def_shape(float_broadcasting_shape)
-betainc_p.scalar_template = "sk.betainc({0}, {1}, {2})"
+betainc_p.def_emit(Elementwise("sk.betainc({0}, {1}, {2})"))
 
 def _ternary(name, impl, template):
     p = Primitive(name)
     p.def_impl(impl)
     p.def_shape(float_broadcasting_shape)
-    p.scalar_template = template
+    p.def_emit(Elementwise(template))
     return p
 
 
@@ -330,7 +330,7 @@ def_derivative(gammaincinv_p,  # implicit: P(a, x(a)) = y, so dx/da = -dP/da / d
 betaincinv_p = Primitive("betaincinv")
 betaincinv_p.def_impl(sc.betaincinv)
 betaincinv_p.def_shape(float_broadcasting_shape)
-betaincinv_p.scalar_template = "sk.betaincinv({0}, {1}, {2})"
+betaincinv_p.def_emit(Elementwise("sk.betaincinv({0}, {1}, {2})"))
 def_derivative(betaincinv_p,
                lambda ans, a, b, y: negative_p.bind(divide_p.bind(betainc_da_p.bind(a, b, ans),
                                                                   _beta_density(a, b, ans))),
