@@ -8,7 +8,6 @@ from . import _util
 from ._elementwise import (add, astype, divide, isnan, logical_not, multiply, not_equal, sqrt, square, subtract,
                            where as _where)
 from ._shape import concatenate, moveaxis, ravel, reshape
-from .manipulation import sort
 
 
 def _reduce(p, a, axis, keepdims):
@@ -221,7 +220,7 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     if n == 0:
         res = np.full(kept, np.nan)
     else:
-        s = sort(a, axis=-1)
+        s = red.sort_p.bind(a, axis=_util.normalize_axis(-1, _util.ndim(a)))
         mid = s[..., n // 2] if n % 2 else multiply(add(s[..., n // 2 - 1], s[..., n // 2]), 0.5)
         res = _where(isnan(s[..., n - 1]), np.nan, mid)
     return reshape(res, red.keepdims_shape(shape, axes)) if keepdims else res

@@ -2,14 +2,8 @@
 broadcast_to, broadcast_arrays, concatenate, stack and friends."""
 import numpy as np
 
-from ..core import Tracer
 from ..primitives import shape as sp
 from . import _util
-from ._creation import asarray
-
-
-def _arr(a):
-    return a if isinstance(a, (np.ndarray, Tracer)) else asarray(a)
 
 
 def reshape(a, newshape=None, order="C", *, shape=None):
@@ -162,24 +156,6 @@ def column_stack(tup):
     return concatenate([reshape(a, (-1, 1)) if _util.ndim(a) == 1 else a for a in tup], axis=1)
 
 
-def atleast_3d(*arys):
-    """numpy.atleast_3d: 0-d -> (1, 1, 1), (N,) -> (1, N, 1), (M, N) -> (M, N, 1)."""
-    res = []
-    for a in arys:
-        a = _arr(a)
-        s = _util.shape(a)
-        res.append(reshape(a, {0: (1, 1, 1), 1: (1,) + s + (1,), 2: s + (1,)}.get(len(s), s)))
-    return res[0] if len(res) == 1 else tuple(res)
-
-
-def dstack(tup):
-    """numpy.dstack: concatenate along the third axis after atleast_3d."""
-    return concatenate([atleast_3d(a) for a in tup], axis=2)
-
-
-row_stack = vstack
-
-
 __all__ = ["reshape", "ravel", "transpose", "swapaxes", "moveaxis", "expand_dims", "squeeze", "atleast_1d",
-           "atleast_2d", "atleast_3d", "broadcast_to", "broadcast_arrays", "broadcast_shapes", "concatenate", "stack",
-           "hstack", "vstack", "dstack", "row_stack", "column_stack"]
+           "atleast_2d", "broadcast_to", "broadcast_arrays", "broadcast_shapes", "concatenate", "stack",
+           "hstack", "vstack", "column_stack"]

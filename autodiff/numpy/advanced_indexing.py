@@ -22,7 +22,7 @@ from . import _util
 from ._shape import broadcast_shapes, broadcast_to, reshape
 from ._creation import asarray
 from ._elementwise import add, astype, multiply
-from .indexing import getitem
+from .basic_indexing import basic_getitem, is_basic
 
 _VALID = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or boolean "
           "arrays are valid indices")
@@ -158,6 +158,15 @@ def _add_traced(base, x_shape, idx, traced, nd):
         full = (1,) * lead + b_shape + (1,) * (base.ndim - lead - len(b_shape))
         part = reshape(broadcast_to(part, b_shape), full)
     return add(base if base.ndim else base[()], part)
+
+
+def getitem(x, idx):
+    """x[idx]: basic indexing (ints, slices, None, Ellipsis) via static slicing and reshape; anything else
+    (integer arrays, boolean masks, traced integers) via advanced indexing's gather."""
+    idx = idx if isinstance(idx, tuple) else (idx,)
+    if is_basic(idx):
+        return basic_getitem(x, idx)
+    return advanced_getitem(x, idx)
 
 
 def advanced_getitem(x, idx):

@@ -31,7 +31,7 @@ from . import manipulation as _man
 from . import _products as _prod
 from . import _reductions as _red
 from . import _shape as _sh
-from .linalg import LinAlgError, as_float, eigh, eigvalsh, inv, norm, solve, square_stack
+from .linalg_solve import LinAlgError, as_float, eigh, eigvalsh, inv, norm, solve, square_stack
 
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
 QRResult = namedtuple("QRResult", ["Q", "R"])

@@ -8,6 +8,7 @@ cotangent with `safe_mul`, which is exactly zero where the cotangent is zero, so
 import math
 
 import numpy as np
+import scipy.special as sc
 
 from ..core import Elementwise, Primitive, Tracer
 from ..rules import (bool_broadcasting_shape, broadcast_shapes, broadcasting_shape, float_broadcasting_shape,
@@ -45,6 +46,21 @@ def unbroadcast_vjps(p, *rules):
         return lambda ct, ans, *args, **kw: unbroadcast(rule(ct, ans, *args, **kw), np.shape(args[i])
                                                         if not hasattr(args[i], "aval") else args[i].aval.shape)
     p.def_vjp(*[wrap(r, i) for i, r in enumerate(rules)])
+
+
+def def_derivative(p, *partials):
+    """Rules from partial derivatives `d_i(ans, *args)` (None: not differentiable in argument i)."""
+    def jvp(d):
+        return None if d is None else lambda g, ans, *args, **params: safe_mul(g, d(ans, *args, **params))
+
+    def vjp(i, d):
+        if d is None:
+            return None
+        return lambda ct, ans, *args, **params: unbroadcast(safe_mul(ct, d(ans, *args, **params)),
+                                                            get_aval(args[i]).shape)
+
+    p.def_jvp(*[jvp(d) for d in partials])
+    p.def_vjp(*[vjp(i, d) for i, d in enumerate(partials)])
 
 
 def _impl_safe_mul(ct, d):
@@ -156,6 +172,10 @@ log1p_p = unary("log1p", np.log1p, "rt.log1p({0})")
 log1p_p.def_jvp(lambda g, ans, x: divide_p.bind(g, add_p.bind(x, 1.0)))
 log1p_p.def_vjp(lambda ct, ans, x: safe_mul(ct, reciprocal_p.bind(add_p.bind(x, 1.0))))
 
+# the logistic sigmoid (scipy.special.expit) is here because it is logaddexp's derivative against 0
+expit_p = unary("expit", sc.expit, "sk.expit({0})")
+def_derivative(expit_p, lambda ans, x: multiply_p.bind(ans, expit_p.bind(negative_p.bind(x))))
+
 logaddexp_p = binary("logaddexp", np.logaddexp, "rt.logaddexp({0}, {1})")
 logaddexp_p.def_jvp(lambda g, ans, x, y: multiply_p.bind(g, _logaddexp_weight(x, y, ans)),
                     lambda g, ans, x, y: multiply_p.bind(g, _logaddexp_weight(y, x, ans)))
@@ -167,7 +187,6 @@ def _logaddexp_weight(x, other, ans):
     """d logaddexp(x, other) / dx = exp(x - ans), with both operands -inf giving 1/2 instead of NaN;
     softplus's derivative expit(x) when the other operand is the constant 0 (cheaper, no guards)."""
     if not isinstance(other, Tracer) and np.ndim(other) == 0 and other == 0:
-        from .special import expit_p
         return expit_p.bind(x)
     both_inf = equal_p.bind(ans, -np.inf)
     return where_p.bind(both_inf, 0.5, exp_p.bind(subtract_p.bind(x, where_p.bind(both_inf, 0.0, ans))))
@@ -413,8 +432,8 @@ def _integer_pow_deriv(x, n):
 
 def integer_pow(x, n):
     if n == 0:
-        from ..numpy import ones_like
-        return ones_like(x)
+        aval = get_aval(x)
+        return np.ones(aval.shape, aval.dtype)
     if n == 1:
         return x
     return integer_pow_p.bind(x, n=n)

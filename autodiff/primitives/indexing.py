@@ -10,8 +10,10 @@ does); out-of-range indices raise IndexError, in numpy and in the generated code
 import numpy as np
 
 from ..avals import ShapedArray, get_aval
-from ..core import Elementwise, Primitive, concrete_or_none
+from ..core import Elementwise, Primitive, Tracer, concrete_or_none
 from ..rules import def_linear
+from .broadcasting import reduce_sum_p
+from .reductions import argsort_p, pnq, reduce_prod_p, sort_p
 from .shape import broadcast_to_p, reshape_p
 from .elementwise import add_p, divide_p, equal_p, logical_and_p, maximum_p, multiply_p, where_p
 from ..codegen.emit import shape_code
@@ -121,6 +123,39 @@ def wrapped_index(idx, size, axis=0):
     return index_wrap_p.bind(idx, size=size)
 
 
+def take_along_axis(arr, ind, axis):
+    """numpy.take_along_axis for indices of arr's own shape (as argsort gives them): a gather of flat positions."""
+    shape = get_aval(arr).shape
+    axis = axis % len(shape)
+    n = shape[axis]
+    if len(shape) == 1:
+        return gather_p.bind(arr, ind if isinstance(ind, Tracer) else wrapped_index(ind, n), axis=0)
+    strides = np.cumprod((1,) + tuple(shape[::-1]))[:-1][::-1]
+    grid = np.indices(shape, sparse=True)
+    base = sum(g * int(s) for k, (g, s) in enumerate(zip(grid, strides)) if k != axis) + np.zeros(shape, np.intp)
+    wrapped = wrapped_index(ind, n)
+    if isinstance(wrapped, np.ndarray):
+        flat = base + wrapped * int(strides[axis])
+    else:
+        flat = add_p.bind(base, multiply_p.bind(wrapped, int(strides[axis])) if strides[axis] != 1 else wrapped)
+    return gather_p.bind(reshape_p.bind(arr, new_shape=(int(np.prod(shape, dtype=np.int64)),)), flat, axis=0)
+
+
+# -- sort's rules (sort_p is in reductions.py): the values gathered by argsort; the adjoint gathers by the
+# inverse permutation
+def _sort_jvp(g, ans, x, axis):
+    return take_along_axis(g, argsort_p.bind(x, axis=axis, stable=True), axis=axis)
+
+
+def _sort_vjp(ct, ans, x, axis):
+    perm = argsort_p.bind(x, axis=axis, stable=True)
+    return take_along_axis(ct, argsort_p.bind(perm, axis=axis, stable=True), axis=axis)
+
+
+sort_p.def_jvp(_sort_jvp)
+sort_p.def_vjp(_sort_vjp)
+
+
 def surviving_writes(idx, size):
     """Boolean mask (idx's shape): True where a write is the last one to its position (set mode)."""
     val = concrete_or_none(idx)
@@ -145,7 +180,6 @@ def _scatter_set_jvp(primals, tangents, axis):
 
 
 def _scatter_set_vjp(ct, ans, args, axis):
-    from .reductions import reduce_sum_p
     x, idx, v = args
     x_shape = _shape(x)
     ct_x = scatter_p.bind(ct, idx, np.zeros((), get_aval(ct).dtype)[()], axis=axis, mode="set")
@@ -164,7 +198,6 @@ def exclusive_group_products(v, idx, axis, size):
     Formed densely (k x k' pairs, O(len(idx)**2) memory) with a product reduction whose gradient
     uses exclusive products, so zeros in v are handled exactly. None when indices are known unique.
     """
-    from .reductions import reduce_prod_p
     b_shape = _shape(idx)
     m = int(np.prod(b_shape, dtype=np.int64))
     val = concrete_or_none(idx)
@@ -197,7 +230,6 @@ def _scatter_add_mode_jvp(primals, tangents, axis):
 
 
 def _scatter_add_mode_vjp(ct, ans, args, axis):
-    from .reductions import reduce_sum_p
     x, idx, v = args
     ct_v = gather_p.bind(ct, idx, axis=axis)
     if _shape(v) == () and _shape(ct_v):
@@ -302,14 +334,6 @@ index_wrap_p.def_emit(Elementwise(lambda size: "ri.wrap_index({0}, %d)" % size))
 
 
 # -- Numba code generation: one call to a (P, n, Q) helper of codegen/runtime_indexing.py --------------------
-def pnq(shape, axis, width=1):
-    """(P, n, Q) of `shape` around the `width` axes starting at `axis`, as code."""
-    pre = int(np.prod(shape[:axis], dtype=np.int64))
-    mid = int(np.prod(shape[axis:axis + width], dtype=np.int64))
-    post = int(np.prod(shape[axis + width:], dtype=np.int64))
-    return f"{pre}, {mid}, {post}"
-
-
 def _index_code(ctx, idx):
     return ctx.name(idx) if idx.aval.shape else f"np.full(1, {ctx.name(idx)}, np.int64)"
 

@@ -14,12 +14,13 @@ from ..core import Primitive
 from .linalg import (_flag, _shape, diag_embed_p, diag_part_p, emit_call, emit_loop,
                      matmul_p, swap_last, sym_from_lower, tri_p, triangular_solve, tril, triu)
 from scipy.linalg import lu_factor
-from .shape import static_slice
+from .broadcasting import broadcast_to_p, reshape_p
+from .elementwise import where_p
+from .shape import concatenate_p, static_slice
 
 
-def _anp():
-    from .. import numpy as anp
-    return anp
+def _broadcast(x, shape):
+    return x if _shape(x) == tuple(shape) else broadcast_to_p.bind(x, shape=tuple(shape))
 
 
 def _mm(*xs):
@@ -31,7 +32,7 @@ def _mm(*xs):
 
 def _row(s):
     """(..., k) -> (..., 1, k): scales the columns of a matrix when multiplied."""
-    return _anp().expand_dims(s, -2)
+    return reshape_p.bind(s, new_shape=_shape(s)[:-1] + (1,) + _shape(s)[-1:])
 
 
 def _eye_mask(n):
@@ -55,11 +56,10 @@ def _no_full_derivative(name, option):
 
 def _inverse_sq_gaps(s):
     """F[..., i, j] = 1 / (s_j^2 - s_i^2) off the diagonal, 0 on it."""
-    anp = _anp()
     sd = _row(s)
     diffs = (sd + swap_last(sd)) * (sd - swap_last(sd))
     eye = _eye_mask(_shape(s)[-1])
-    return anp.where(eye, 0.0, 1.0 / anp.where(eye, 1.0, diffs))
+    return where_p.bind(eye, 0.0, 1.0 / where_p.bind(eye, 1.0, diffs))
 
 
 def _svd_jvp(primals, tangents, full_matrices):
@@ -292,14 +292,13 @@ def lu_factors(lu):
 
 def _square_factors(lu):
     """L padded to (m, m) and U to (n, n) with identity blocks (JAX's rule for rectangular LU)."""
-    anp = _anp()
     m, n = _shape(lu)[-2:]
     k, batch = min(m, n), _shape(lu)[:-2]
     l, u = lu_factors(lu)
     if m > k:
-        l = anp.concatenate([l, anp.broadcast_to(np.eye(m)[:, k:], batch + (m, m - k))], axis=-1)
+        l = concatenate_p.bind(l, _broadcast(np.eye(m)[:, k:], batch + (m, m - k)), axis=len(batch) + 1)
     if n > k:
-        u = anp.concatenate([u, anp.broadcast_to(np.eye(n)[k:], batch + (n - k, n))], axis=-2)
+        u = concatenate_p.bind(u, _broadcast(np.eye(n)[k:], batch + (n - k, n)), axis=len(batch))
     return l, u
 
 

@@ -15,24 +15,21 @@ eigenvalues on the closed negative real axis (where SciPy would return a complex
 """
 import numpy as np
 
-from ..avals import ShapedArray, float_dtype
+from ..avals import ShapedArray, float_dtype, get_aval
 from ..core import Primitive
 from .linalg import _float_square_shape, _shape, emit_call, matmul_p, swap_last
-from .. import numpy as anp
+from .broadcasting import broadcast_to_p
+from .shape import concatenate_p
 from scipy.linalg import expm, logm, solve_sylvester, sqrtm
-
-
-def _anp():
-    return anp
 
 
 def frechet(p, a, e):
     """L_f(a, e) for the matrix-function primitive p, from f of the block matrix [[a, e], [0, a]]."""
-    anp = _anp()
-    n = _shape(a)[-1]
-    e = anp.broadcast_to(e, _shape(a))
-    zeros = anp.zeros_like(a)
-    big = anp.concatenate([anp.concatenate([a, e], axis=-1), anp.concatenate([zeros, a], axis=-1)], axis=-2)
+    n, nd = _shape(a)[-1], len(_shape(a))
+    e = e if _shape(e) == _shape(a) else broadcast_to_p.bind(e, shape=_shape(a))
+    zeros = np.zeros(_shape(a), get_aval(a).dtype)
+    big = concatenate_p.bind(concatenate_p.bind(a, e, axis=nd - 1), concatenate_p.bind(zeros, a, axis=nd - 1),
+                             axis=nd - 2)
     return p.bind(big)[..., :n, n:]
 
 

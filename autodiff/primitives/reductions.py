@@ -14,7 +14,6 @@ from .broadcasting import expand_reduced, keepdims_shape, reduce_sum_p, reduced_
 from .shape import concatenate_p, reshape_p, static_slice, transpose_code, transpose_p
 from .elementwise import add_p, divide_p, equal_p, exp_p, multiply_p, safe_mul, subtract_p, where_p
 from ..codegen.emit import dtype_code, shape_code
-from .indexing import pnq
 from scipy.special import logsumexp
 
 
@@ -206,23 +205,18 @@ argsort_p.def_shape(lambda x, axis, stable: ShapedArray(x.shape, np.int64))
 argsort_p.def_nograd()
 
 
-# -- sort: the values gathered by argsort; the adjoint gathers by the inverse permutation -------------------
-def _sort_jvp(g, ans, x, axis):
-    from ..numpy.manipulation import take_along_axis
-    return take_along_axis(g, argsort_p.bind(x, axis=axis, stable=True), axis=axis)
-
-
-def _sort_vjp(ct, ans, x, axis):
-    from ..numpy.manipulation import take_along_axis
-    perm = argsort_p.bind(x, axis=axis, stable=True)
-    return take_along_axis(ct, argsort_p.bind(perm, axis=axis, stable=True), axis=axis)
-
-
+# -- sort: the values gathered by argsort (its rules are gathers, so they are in indexing.py) ---------------
 sort_p = Primitive("sort")
 sort_p.def_impl(lambda x, axis: np.sort(x, axis=axis))
 sort_p.def_shape(lambda x, axis: ShapedArray(x.shape, x.dtype))
-sort_p.def_jvp(_sort_jvp)
-sort_p.def_vjp(_sort_vjp)
+
+
+def pnq(shape, axis, width=1):
+    """(P, n, Q) of `shape` around the `width` axes starting at `axis`, as code."""
+    pre = int(np.prod(shape[:axis], dtype=np.int64))
+    mid = int(np.prod(shape[axis:axis + width], dtype=np.int64))
+    post = int(np.prod(shape[axis + width:], dtype=np.int64))
+    return f"{pre}, {mid}, {post}"
 
 
 # -- Numba code generation: one call to a (P, n, Q) helper of codegen/runtime_indexing.py --------------------

@@ -21,29 +21,15 @@ import scipy.special as sc
 from ..codegen import special_kernels as kernels  # the shape-derivative kernels also serve as numpy ufuncs
 from ..core import Elementwise, Primitive
 from ..rules import float_broadcasting_shape
-from .broadcasting import unbroadcast
-from .elementwise import (add_p, binary, divide_p, equal_p, exp_p, expm1_p, floor_p, log1p_p, log_p, logical_and_p,
-                          maximum_p, multiply_p, negative_p, reciprocal_p, safe_mul, sign_p, square_p, subtract_p,
+from .elementwise import (add_p, binary, def_derivative, divide_p, equal_p, exp_p, expm1_p, floor_p, log1p_p, log_p,
+                          logical_and_p, maximum_p, multiply_p, negative_p, reciprocal_p, sign_p, square_p, subtract_p,
                           unary, where_p)
+from .elementwise import expit_p  # noqa: F401  (scipy.special's expit, defined with logaddexp)
 from ..avals import get_aval
 
 SQRT_PI = math.sqrt(math.pi)
 LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 LOG_PI = math.log(math.pi)
-
-
-def def_derivative(p, *partials):
-    """Rules from partial derivatives `d_i(ans, *args)` (None: not differentiable in argument i)."""
-    def jvp(d):
-        return None if d is None else lambda g, ans, *args, **params: safe_mul(g, d(ans, *args, **params))
-
-    def vjp(i, d):
-        if d is None:
-            return None
-        return lambda ct, ans, *args, **params: unbroadcast(safe_mul(ct, d(ans, *args, **params)), _shape(args[i]))
-
-    p.def_jvp(*[jvp(d) for d in partials])
-    p.def_vjp(*[vjp(i, d) for i, d in enumerate(partials)])
 
 
 def _shape(x):
@@ -156,9 +142,6 @@ def_derivative(i1e_p, lambda ans, x: subtract_p.bind(
 
 # -- logistic family ---------------------------------------------------------------------------------------
 # expit' = expit(x) expit(-x): no cancellation in 1 - expit(x) for large x
-expit_p = unary("expit", sc.expit, "sk.expit({0})")
-def_derivative(expit_p, lambda ans, x: multiply_p.bind(ans, expit_p.bind(negative_p.bind(x))))
-
 logit_p = unary("logit", sc.logit, "sk.logit({0})")
 def_derivative(logit_p, lambda ans, x: reciprocal_p.bind(multiply_p.bind(x, subtract_p.bind(1.0, x))))
 

@@ -14,7 +14,7 @@ import numpy as np
 from ..numpy import _util
 from ..numpy import linalg as nla
 from ..primitives import linalg_matfun as pm
-from . import linalg as sla
+from . import linalg_solve as sla
 from .. import numpy as anp
 
 

@@ -9,7 +9,7 @@ the lower form ab[i - j, j] = a[i, j], i >= j.
 import numpy as np
 
 from ..numpy import _util
-from . import linalg as sla
+from . import linalg_solve as sla
 from .. import numpy as anp
 
 
