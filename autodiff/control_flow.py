@@ -8,15 +8,15 @@ import re
 
 import numpy as np
 
+from . import numpy as anp
 from .avals import ShapedArray, get_aval, is_float
+from .codegen.emit import dtype_code, emit_copy, shape_code
 from .core import Primitive, concrete_or_none, staging_active
 from .graph import Graph, Var, eval_graph
 from .jvp import jvp_flat
 from .staging import make_graph
 from .tree import tree_flatten, tree_unflatten
 from .vjp import vjp_flat
-from . import numpy as anp
-from .codegen.emit import dtype_code, emit_copy, shape_code
 
 
 def _aval(x):

@@ -3,11 +3,11 @@ import functools
 
 import numpy as np
 
+from . import numpy as anp
 from .avals import get_aval, is_float
 from .jvp import jvp_flat
 from .tree import tree_flatten, tree_unflatten
 from .vjp import vjp_flat
-from . import numpy as anp
 
 
 def _argnums_tuple(argnums, nargs):

@@ -8,10 +8,10 @@ import functools
 
 import numpy as np
 
+from . import numpy as anp
 from .avals import get_aval
 from .control_flow import scan
 from .tree import tree_flatten, tree_unflatten
-from . import numpy as anp
 
 
 def _axes_for(spec, tree, where):

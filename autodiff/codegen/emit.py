@@ -8,8 +8,8 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..graph import Literal, Var
-from .fuse import FusedGroup, schedule
 from .compile import DECORATOR
+from .fuse import FusedGroup, schedule
 
 
 def literal_code(val):

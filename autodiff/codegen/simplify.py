@@ -9,12 +9,12 @@ cotangent becomes multiply.
 """
 import numpy as np
 
+from ..avals import ShapedArray
+from ..core import Primitive
 from ..graph import Eqn, Graph, Literal, Var
 from ..primitives.elementwise import multiply_p
-from ..avals import ShapedArray
-from .emit import dtype_code, shape_code
-from ..core import Primitive
 from ..staging import prune
+from .emit import dtype_code, shape_code
 
 def _may_hold_zero(x, marked, consts):
     """Could x hold a zero cotangent put there by routing? (Integer and boolean values never carry

@@ -1,9 +1,9 @@
 """NumPy-named elementwise functions: each binds its primitive (plain numpy outside transforms)."""
 import numpy as np
 
+from ..core import concrete_or_none
 from ..primitives import elementwise as ew
 from . import _util
-from ..core import concrete_or_none
 
 
 def _unary(p, name):

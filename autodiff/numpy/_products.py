@@ -1,10 +1,10 @@
 """NumPy-named products: matmul, dot, vdot, inner, outer (built on the batched matmul primitive)."""
 from ..primitives.linalg import matmul_p
 from . import _util
-from ._shape import moveaxis, reshape
 from ._elementwise import multiply
-from .contractions import tensordot
 from ._reductions import sum
+from ._shape import moveaxis, reshape
+from .contractions import tensordot
 
 
 def matmul(x1, x2):

@@ -19,9 +19,9 @@ import numpy as np
 from ..core import Tracer, concrete_or_none
 from ..primitives import indexing as ix
 from . import _util
-from ._shape import broadcast_shapes, broadcast_to, reshape
 from ._creation import asarray
 from ._elementwise import add, astype, multiply
+from ._shape import broadcast_shapes, broadcast_to, reshape
 from .basic_indexing import basic_getitem, is_basic
 
 _VALID = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or boolean "

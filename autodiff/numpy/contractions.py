@@ -10,10 +10,10 @@ import numpy as np
 from ..primitives.indexing import gather_p, scatter_add_p
 from ..primitives.linalg import matmul_p
 from . import _util
+from ._creation import asarray
 from ._elementwise import astype, multiply, where
 from ._reductions import sum as _sum
 from ._shape import broadcast_to, expand_dims, moveaxis, reshape, transpose
-from ._creation import asarray
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 

@@ -22,15 +22,15 @@ import numpy as np
 from ..core import Tracer, concrete_or_none
 from ..primitives import linalg as pl
 from ..primitives import linalg_decomp as pd
-from . import _util
-from . import contractions as _con
 from . import _creation as _cr
-from . import differences as _diff
 from . import _elementwise as _ew
-from . import manipulation as _man
 from . import _products as _prod
 from . import _reductions as _red
 from . import _shape as _sh
+from . import _util
+from . import contractions as _con
+from . import differences as _diff
+from . import manipulation as _man
 from .linalg_solve import LinAlgError, as_float, eigh, eigvalsh, inv, norm, solve, square_stack
 
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])

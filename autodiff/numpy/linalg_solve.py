@@ -15,12 +15,12 @@ import numpy as np
 
 from ..primitives import linalg as pl
 from ..primitives.shape import static_slice
-from . import _util
 from . import _creation as _cr
 from . import _elementwise as _ew
 from . import _products as _prod
 from . import _reductions as _red
 from . import _shape as _sh
+from . import _util
 
 LinAlgError = np.linalg.LinAlgError
 SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])

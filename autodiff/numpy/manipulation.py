@@ -12,11 +12,11 @@ from ..primitives import reductions as red
 from ..primitives.shape import rev_p
 from . import _util
 from ._creation import asarray, full
+from ._elementwise import add, clip, mod, multiply, where
+from ._products import matmul
 from ._shape import (broadcast_arrays, broadcast_to, concatenate, expand_dims, moveaxis, ravel, reshape, transpose,
                      vstack)
-from ._elementwise import add, clip, mod, multiply, where
 from .indexing import getitem
-from ._products import matmul
 
 
 def _arr(a):

@@ -10,9 +10,9 @@ from . import _util
 from ._creation import asarray
 from ._elementwise import (astype, clip, divide, equal, isnan, less_equal, logical_not, multiply, sqrt, subtract,
                            where as _where)
+from ._products import dot
 from ._reductions import nansum, sum, var
 from ._shape import concatenate, expand_dims, moveaxis, reshape
-from ._products import dot
 from .contractions import diagonal
 
 

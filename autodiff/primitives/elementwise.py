@@ -10,11 +10,11 @@ import math
 import numpy as np
 import scipy.special as sc
 
+from ..avals import ShapedArray, get_aval
 from ..core import Elementwise, Primitive, Tracer
 from ..rules import (bool_broadcasting_shape, broadcast_shapes, broadcasting_shape, float_broadcasting_shape,
                      float_same_shape, same_shape)
 from .broadcasting import unbroadcast
-from ..avals import get_aval, ShapedArray
 
 
 def elementwise(template):

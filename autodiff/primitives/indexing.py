@@ -10,13 +10,13 @@ does); out-of-range indices raise IndexError, in numpy and in the generated code
 import numpy as np
 
 from ..avals import ShapedArray, get_aval
+from ..codegen.emit import shape_code
 from ..core import Elementwise, Primitive, Tracer, concrete_or_none
 from ..rules import def_linear
 from .broadcasting import reduce_sum_p
+from .elementwise import add_p, divide_p, equal_p, logical_and_p, maximum_p, multiply_p, where_p
 from .reductions import argsort_p, pnq, reduce_prod_p, sort_p
 from .shape import broadcast_to_p, reshape_p
-from .elementwise import add_p, divide_p, equal_p, logical_and_p, maximum_p, multiply_p, where_p
-from ..codegen.emit import shape_code
 
 
 def _shape(x):

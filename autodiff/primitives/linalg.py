@@ -13,16 +13,16 @@ Conventions shared by the rules:
     `codegen/runtime_linalg.py` never raise: they return NaN, so a log-density under `jit` sees NaN.
 """
 import numpy as np
+from scipy.linalg import solve_triangular
 
 from ..avals import ShapedArray, float_dtype, get_aval
+from ..codegen.emit import dtype_code, shape_code
 from ..core import Primitive
 from ..rules import broadcast_shapes
 from .broadcasting import unbroadcast
-from .shape import broadcast_to_p, reshape_p, transpose_p
-from ..codegen.emit import dtype_code, shape_code
 from .elementwise import add_p, multiply_p, negative_p, reciprocal_p, subtract_p, where_p
-from scipy.linalg import solve_triangular
 from .reductions import reduce_sum_p
+from .shape import broadcast_to_p, reshape_p, transpose_p
 
 
 def _shape(x):

@@ -8,14 +8,14 @@ columns are an arbitrary basis (full_matrices / complete Q of a non-square matri
 their rules raise NotImplementedError naming the option to use instead.
 """
 import numpy as np
+from scipy.linalg import lu_factor
 
 from ..avals import ShapedArray, float_dtype
 from ..core import Primitive
-from .linalg import (_flag, _shape, diag_embed_p, diag_part_p, emit_call, emit_loop,
-                     matmul_p, swap_last, sym_from_lower, tri_p, triangular_solve, tril, triu)
-from scipy.linalg import lu_factor
 from .broadcasting import broadcast_to_p, reshape_p
 from .elementwise import where_p
+from .linalg import (_flag, _shape, diag_embed_p, diag_part_p, emit_call, emit_loop, matmul_p, swap_last,
+                     sym_from_lower, tri_p, triangular_solve, tril, triu)
 from .shape import concatenate_p, static_slice
 
 

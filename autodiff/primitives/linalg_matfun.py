@@ -14,13 +14,13 @@ logm and sqrtm return the principal real logarithm / square root; they need real
 eigenvalues on the closed negative real axis (where SciPy would return a complex result we raise).
 """
 import numpy as np
+from scipy.linalg import expm, logm, solve_sylvester, sqrtm
 
 from ..avals import ShapedArray, float_dtype, get_aval
 from ..core import Primitive
-from .linalg import _float_square_shape, _shape, emit_call, matmul_p, swap_last
 from .broadcasting import broadcast_to_p
+from .linalg import _float_square_shape, _shape, emit_call, matmul_p, swap_last
 from .shape import concatenate_p
-from scipy.linalg import expm, logm, solve_sylvester, sqrtm
 
 
 def frechet(p, a, e):

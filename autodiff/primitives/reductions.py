@@ -7,14 +7,14 @@ products from both ends), so zeros get exact gradients, and cumprod's rules are 
 the linear recurrence `linrec` h_i = a_i h_{i-1} + b_i, whose own rules are linrecs again.
 """
 import numpy as np
+from scipy.special import logsumexp
 
-from ..avals import get_aval, ShapedArray
+from ..avals import ShapedArray, get_aval
+from ..codegen.emit import dtype_code, shape_code
 from ..core import Primitive, Reduction
 from .broadcasting import expand_reduced, keepdims_shape, reduce_sum_p, reduced_shape  # noqa: F401  (re-exported)
-from .shape import concatenate_p, reshape_p, static_slice, transpose_code, transpose_p
 from .elementwise import add_p, divide_p, equal_p, exp_p, multiply_p, safe_mul, subtract_p, where_p
-from ..codegen.emit import dtype_code, shape_code
-from scipy.special import logsumexp
+from .shape import concatenate_p, reshape_p, static_slice, transpose_code, transpose_p
 
 
 def _shape(x):

@@ -7,11 +7,11 @@ shape operation.
 import numpy as np
 
 from ..avals import ShapedArray, get_aval
+from ..codegen.emit import dtype_code, emit_copy, shape_code
 from ..core import Primitive
 from ..rules import def_linear
 from .broadcasting import broadcast_to_p, reshape_p  # noqa: F401  (shape primitives, defined with reduce_sum)
 from .elementwise import convert_p
-from ..codegen.emit import dtype_code, emit_copy, shape_code
 
 
 def _shape(x):

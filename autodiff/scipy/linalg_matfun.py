@@ -11,11 +11,11 @@ import warnings
 
 import numpy as np
 
+from .. import numpy as anp
 from ..numpy import _util
 from ..numpy import linalg as nla
 from ..primitives import linalg_matfun as pm
 from . import linalg_solve as sla
-from .. import numpy as anp
 
 
 def _anp():

@@ -3,15 +3,15 @@
 Differences from SciPy are listed in linalg.py.
 """
 import numpy as np
+from scipy.linalg import eig as _eig, eigvals as _eigvals
 
+from .. import numpy as anp
 from ..core import concrete_or_none
+from ..numpy import _util
 from ..numpy import linalg as nla
 from ..numpy import linalg_decomp as nld
 from ..primitives import linalg as pl
 from ..primitives import linalg_decomp as pd
-from ..numpy import _util
-from .. import numpy as anp
-from scipy.linalg import eig as _eig, eigvals as _eigvals
 
 LinAlgError = np.linalg.LinAlgError
 

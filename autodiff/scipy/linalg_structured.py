@@ -8,9 +8,9 @@ the lower form ab[i - j, j] = a[i, j], i >= j.
 """
 import numpy as np
 
+from .. import numpy as anp
 from ..numpy import _util
 from . import linalg_solve as sla
-from .. import numpy as anp
 
 
 def _anp():

@@ -13,9 +13,9 @@ import numpy as np
 
 from ... import numpy as anp
 from ...numpy import _util
-from ._dist import as_float, scalar
 from ...numpy.linalg import cholesky, diagonal
 from ..linalg import solve_triangular
+from ._dist import as_float, scalar
 
 LOG_2PI = math.log(2.0 * math.pi)
 
