@@ -24,9 +24,6 @@ class ShapedArray:
     def __repr__(self):
         return f"{short_dtype(self.dtype)}{list(self.shape)}"
 
-    def str_short(self):
-        return repr(self)
-
 
 def short_dtype(dtype):
     dtype = np.dtype(dtype)
@@ -61,10 +58,6 @@ def float_dtype(dtype):
     """The floating dtype a float-valued function returns for inputs of `dtype` (ints -> float64)."""
     dtype = np.dtype(dtype)
     return dtype if dtype.kind == "f" else np.dtype(np.float64)
-
-
-def result_dtype(*dtypes):
-    return np.result_type(*[np.dtype(d) for d in dtypes])
 
 
 _WEAK_PROTOTYPE = {"b": False, "i": 0, "u": 0, "f": 0.0}

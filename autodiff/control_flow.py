@@ -8,7 +8,9 @@ import re
 
 import numpy as np
 
+from . import numpy as anp
 from .avals import ShapedArray, get_aval, is_float
+from .codegen.emit import dtype_code, emit_copy, shape_code
 from .core import Primitive, concrete_or_none, staging_active
 from .graph import Graph, Var, eval_graph
 from .jvp import jvp_flat
@@ -48,7 +50,6 @@ def scan(f, init, xs=None, length=None, reverse=False):
     Same contract as jax.lax.scan: `xs` is a pytree of arrays sharing their leading dimension
     (or None with `length` given); the carry keeps its structure, shapes and dtypes.
     """
-    from . import numpy as anp
     x_leaves, x_tree = tree_flatten(xs)
     lengths = {get_aval(x).shape[0] for x in x_leaves if get_aval(x).shape}
     if any(not get_aval(x).shape for x in x_leaves):
@@ -246,7 +247,6 @@ class _BackwardStep:
             g_consts, g_carry, g_x = grads[:nc], grads[nc:nc + nk], grads[nc + nk:]
             new_ctc = [g_carry[i] if g_carry[i] is not None else _zeros(c_avals[i]) if i in float_carry else ctc[i]
                        for i in range(nk)]
-            from . import numpy as anp
             new_acc = [anp.add(acc[j], g_consts[i]) if g_consts[i] is not None else acc[j]
                        for j, i in enumerate(float_consts)]
             gx = [g_x[i] if g_x[i] is not None else _zeros(x_avals[i]) for i in float_xs]
@@ -313,7 +313,6 @@ def _emit_scan(ctx, eqn):
     """A for loop over the body's inlined code. Array carries live in buffers allocated once and
     updated by copying, so the body's own arrays can be allocated once, before the loop (an
     allocation per step costs more than the small-array work of an HMM step)."""
-    from .codegen.emit import dtype_code, emit_copy, shape_code
     p = eqn.params
     graph, nc, nk, length = p["graph"], p["num_consts"], p["num_carry"], p["length"]
     consts, carry, xs = _split_scan(eqn.inputs, nc, nk)
@@ -360,7 +359,6 @@ def _emit_carry_update(ctx, graph, names, body_outs, out_vars):
     """carry <- the body's outputs. An output that is a fresh array of this step is copied in
     directly; any other (an input or a view that may alias a carry buffer) goes through its own
     buffer first, so that every old carry value is read before any carry is overwritten."""
-    from .codegen.emit import dtype_code, emit_copy, shape_code
     fresh = {v for e in graph.eqns if e.primitive.scalar_template is not None for v in e.outvars}
     direct = []
     for name, out, v, atom in zip(names, body_outs, out_vars, graph.outs[:len(names)]):
@@ -411,7 +409,6 @@ def switch(index, branches, *operands):
         if t != trees[0] or g.out_avals != graphs[0].out_avals:
             raise TypeError("cond/switch: all branches must return the same structure, shapes and dtypes; got "
                             f"{trees[0]} {graphs[0].out_avals} and {t} {g.out_avals}")
-    from . import numpy as anp
     index = anp.clip(anp.astype(index, np.int64), 0, len(branches) - 1)
     flat_consts = [c for cs in consts_list for c in cs]
     outs = cond_p.bind(index, *flat_consts, *op_leaves, branches=tuple(graphs),
@@ -421,7 +418,6 @@ def switch(index, branches, *operands):
 
 def cond(pred, true_fun, false_fun, *operands):
     """true_fun(*operands) if pred else false_fun(*operands); under jit both branches are compiled."""
-    from . import numpy as anp
     p = concrete_or_none(pred)
     if p is not None:
         return true_fun(*operands) if bool(np.asarray(p)) else false_fun(*operands)
@@ -657,7 +653,6 @@ def fori_loop(lower, upper, body_fun, init_val):
         carry, _ = scan(lambda c, i: (body_fun(i, c), None), init_val, np.arange(lo, hi, dtype=np.int64)
                         if hi > lo else np.zeros(0, np.int64))
         return carry
-    from . import numpy as anp
     i0 = anp.astype(lower, np.int64)
     _, val = while_loop(lambda s: s[0] < upper, lambda s: (s[0] + 1, body_fun(s[0], s[1])), (i0, init_val))
     return val

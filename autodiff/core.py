@@ -11,8 +11,35 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .avals import get_aval
-from .errors import EscapedTracerError, NumpyOnTracerError
+from .errors import ConcretizationError, DerivativeDroppedError, EscapedTracerError, NumpyOnTracerError
+
+
+class Elementwise:
+    """Emitter kind of an elementwise primitive: `template` computes one element from the operands'
+    elements (a format string, or a function of the params returning one), so codegen can fuse it
+    into a loop with its neighbours."""
+
+    __slots__ = ("template",)
+
+    def __init__(self, template):
+        self.template = template
+
+    def __call__(self, ctx, eqn):
+        raise NotImplementedError(f"'{eqn.primitive.name}' on arrays is emitted inside a fused loop only")
+
+
+class Reduction:
+    """Emitter kind of a reduction that codegen can fuse into the loop producing its operand:
+    `init` (code of the accumulator's start) and `update` (a format string of {acc} and {x}); `emit`
+    writes the reduction on its own when it is not fused."""
+
+    __slots__ = ("init", "update", "emit")
+
+    def __init__(self, init, update, emit):
+        self.init, self.update, self.emit = init, update, emit
+
+    def __call__(self, ctx, eqn):
+        return self.emit(ctx, eqn)
 
 
 class Primitive:
@@ -26,7 +53,13 @@ class Primitive:
       emit(ctx, eqn)                            -> lines of Numba source
     A rule of None marks a non-differentiable argument. Rules are written with primitives, so
     the derivative is itself a traced program and higher orders come for free.
+
+    The emitter is a function, or one of the kinds codegen fuses: `Elementwise(template)` or
+    `Reduction(init, update, emit)`. Every property a transform or codegen reads is a declared slot.
     """
+
+    __slots__ = ("name", "multiple_results", "impl", "shape_rule", "emitter", "jvp_rules", "jvp_full", "vjp_rules",
+                 "vjp_full", "vjp_fwd", "vjp_bwd", "nograd", "inline_when_staging", "routes_zeros")
 
     def __init__(self, name, multiple_results=False):
         self.name = name
@@ -35,7 +68,18 @@ class Primitive:
         self.jvp_rules = self.jvp_full = self.vjp_rules = self.vjp_full = None
         self.vjp_fwd = self.vjp_bwd = None
         self.nograd = False
-        self.scalar_template = None  # elementwise primitives: how to compute one element
+        self.inline_when_staging = False  # staging traces through the call (custom_jvp/vjp) instead of recording it
+        self.routes_zeros = False  # outputs may hold zeros moved there from its operands (where, scatter, ...)
+
+    @property
+    def scalar_template(self):
+        """How to compute one element (elementwise primitives), else None."""
+        return self.emitter.template if isinstance(self.emitter, Elementwise) else None
+
+    @property
+    def reduction(self):
+        """(init, update) code of a fusable reduction, else None."""
+        return (self.emitter.init, self.emitter.update) if isinstance(self.emitter, Reduction) else None
 
     def __repr__(self):
         return self.name
@@ -99,6 +143,8 @@ class MainTrace:
 class Trace:
     """Interprets primitives for one level. Subclasses define pure, lift and process_primitive."""
 
+    stages_graph = False  # True for the trace that records a Graph (staging.GraphTrace)
+
     def __init__(self, main):
         self.main = main
 
@@ -146,8 +192,7 @@ def new_main(trace_type, global_data=None):
 
 def staging_active():
     """True while some function is being staged into a Graph (under jit, or a control-flow body)."""
-    from .staging import GraphTrace
-    return any(m.trace_type is GraphTrace for m in _LOCAL.mains)
+    return any(m.trace_type.stages_graph for m in _LOCAL.mains)
 
 
 def bind(primitive, *args, **params):
@@ -190,10 +235,6 @@ def full_lower(val):
     return val
 
 
-def is_tracer(x):
-    return isinstance(x, Tracer)
-
-
 def concrete_or_none(x):
     """The concrete numpy value of x, or None if x is abstract (staged under jit)."""
     while isinstance(x, Tracer):
@@ -207,26 +248,17 @@ def concrete_or_none(x):
 # Tracer: an array-like stand-in that routes operations through bind
 
 
-def _anp():
-    from . import numpy as anp
-    return anp
-
-
 class Tracer:
-    """A value under a transform. Behaves like a numpy array; every operation calls `bind`."""
+    """A value under a transform. Behaves like a numpy array; every operation calls `bind`.
+
+    The array operators and methods (`x + y`, `x[i]`, `x.sum()`, `np.sin(x)`, ...) are the
+    autodiff.numpy functions of the same name; that layer attaches them when it is imported
+    (`autodiff.numpy._tracer_methods`), so this module depends on nothing above it.
+    """
 
     __slots__ = ("_trace",)
     __array_priority__ = 1000
     differentiated = False  # True for the tracers of grad/jvp/vjp, whose values carry derivatives
-
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        """numpy ufuncs on tracers (np.sin(x), np_array @ x) run the autodiff.numpy function of the
-        same name; anything else would silently drop the derivative, so it raises."""
-        fn = getattr(_anp(), ufunc.__name__, None)
-        if method != "__call__" or fn is None or kwargs.get("out") is not None:
-            raise NumpyOnTracerError(f"numpy.{ufunc.__name__}" + (f".{method}" if method != "__call__" else ""))
-        kwargs.pop("out", None)
-        return fn(*inputs, **kwargs)
 
     @property
     def aval(self):
@@ -243,8 +275,6 @@ class Tracer:
     ndim = property(lambda self: self.aval.ndim)
     dtype = property(lambda self: self.aval.dtype)
     size = property(lambda self: self.aval.size)
-    T = property(lambda self: _anp().transpose(self))
-    mT = property(lambda self: _anp().swapaxes(self, -1, -2))
     real = property(lambda self: self)
 
     def __len__(self):
@@ -257,126 +287,11 @@ class Tracer:
             raise TypeError("iteration over a 0-d array")
         return (self[i] for i in range(self.shape[0]))
 
-    # arithmetic
-    __add__ = lambda self, o: _anp().add(self, o)
-    __radd__ = lambda self, o: _anp().add(o, self)
-    __sub__ = lambda self, o: _anp().subtract(self, o)
-    __rsub__ = lambda self, o: _anp().subtract(o, self)
-    __mul__ = lambda self, o: _anp().multiply(self, o)
-    __rmul__ = lambda self, o: _anp().multiply(o, self)
-    __truediv__ = lambda self, o: _anp().divide(self, o)
-    __rtruediv__ = lambda self, o: _anp().divide(o, self)
-    __floordiv__ = lambda self, o: _anp().floor_divide(self, o)
-    __rfloordiv__ = lambda self, o: _anp().floor_divide(o, self)
-    __mod__ = lambda self, o: _anp().mod(self, o)
-    __rmod__ = lambda self, o: _anp().mod(o, self)
-    __pow__ = lambda self, o: _anp().power(self, o)
-    __rpow__ = lambda self, o: _anp().power(o, self)
-    __matmul__ = lambda self, o: _anp().matmul(self, o)
-    __rmatmul__ = lambda self, o: _anp().matmul(o, self)
-    __neg__ = lambda self: _anp().negative(self)
     __pos__ = lambda self: self
-    __abs__ = lambda self: _anp().abs(self)
-    # comparisons (no gradient)
-    __lt__ = lambda self, o: _anp().less(self, o)
-    __le__ = lambda self, o: _anp().less_equal(self, o)
-    __gt__ = lambda self, o: _anp().greater(self, o)
-    __ge__ = lambda self, o: _anp().greater_equal(self, o)
-    __eq__ = lambda self, o: _anp().equal(self, o)
-    __ne__ = lambda self, o: _anp().not_equal(self, o)
-    __and__ = lambda self, o: _anp().logical_and(self, o) if _is_bool(self, o) else _anp().bitwise_and(self, o)
-    __rand__ = lambda self, o: _anp().logical_and(o, self) if _is_bool(self, o) else _anp().bitwise_and(o, self)
-    __or__ = lambda self, o: _anp().logical_or(self, o) if _is_bool(self, o) else _anp().bitwise_or(self, o)
-    __ror__ = lambda self, o: _anp().logical_or(o, self) if _is_bool(self, o) else _anp().bitwise_or(o, self)
-    __invert__ = lambda self: _anp().logical_not(self)
     __hash__ = object.__hash__
-
-    def __getitem__(self, idx):
-        from .numpy.indexing import getitem
-        return getitem(self, idx)
-
-    @property
-    def at(self):
-        from .numpy.indexing import IndexUpdateHelper
-        return IndexUpdateHelper(self)
-
-    # methods
-    def sum(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
-        _no_out(out, "sum")
-        return _anp().sum(self, axis=axis, dtype=dtype, keepdims=keepdims, **kw)
-
-    def mean(self, axis=None, dtype=None, out=None, keepdims=False, **kw):
-        _no_out(out, "mean")
-        return _anp().mean(self, axis=axis, dtype=dtype, keepdims=keepdims, **kw)
-
-    def prod(self, axis=None, keepdims=False):
-        return _anp().prod(self, axis=axis, keepdims=keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        return _anp().max(self, axis=axis, keepdims=keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        return _anp().min(self, axis=axis, keepdims=keepdims)
-
-    def var(self, axis=None, ddof=0, keepdims=False):
-        return _anp().var(self, axis=axis, ddof=ddof, keepdims=keepdims)
-
-    def std(self, axis=None, ddof=0, keepdims=False):
-        return _anp().std(self, axis=axis, ddof=ddof, keepdims=keepdims)
-
-    def cumsum(self, axis=None):
-        return _anp().cumsum(self, axis=axis)
-
-    def argmax(self, axis=None):
-        return _anp().argmax(self, axis=axis)
-
-    def argmin(self, axis=None):
-        return _anp().argmin(self, axis=axis)
-
-    def all(self, axis=None, keepdims=False):
-        return _anp().all(self, axis=axis, keepdims=keepdims)
-
-    def any(self, axis=None, keepdims=False):
-        return _anp().any(self, axis=axis, keepdims=keepdims)
-
-    def reshape(self, *shape, order="C"):
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = shape[0]
-        return _anp().reshape(self, shape, order=order)
-
-    def ravel(self):
-        return _anp().ravel(self)
-
-    flatten = ravel
-
-    def transpose(self, *axes):
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = axes[0]
-        return _anp().transpose(self, axes or None)
-
-    def swapaxes(self, a, b):
-        return _anp().swapaxes(self, a, b)
-
-    def squeeze(self, axis=None):
-        return _anp().squeeze(self, axis=axis)
-
-    def dot(self, other):
-        return _anp().dot(self, other)
-
-    def clip(self, a_min=None, a_max=None):
-        return _anp().clip(self, a_min, a_max)
-
-    def astype(self, dtype):
-        return _anp().astype(self, dtype)
 
     def copy(self):
         return self
-
-    def diagonal(self, offset=0, axis1=0, axis2=1):
-        return _anp().diagonal(self, offset, axis1, axis2)
-
-    def trace(self, offset=0, axis1=0, axis2=1):
-        return _anp().trace(self, offset, axis1, axis2)
 
     def conj(self):
         return self
@@ -385,7 +300,6 @@ class Tracer:
     def _concrete(self, what):
         val = concrete_or_none(self)
         if val is None:
-            from .errors import ConcretizationError
             raise ConcretizationError(what, self.aval)
         return val
 
@@ -396,7 +310,6 @@ class Tracer:
         """A Python number from a traced value: refused for a differentiated float, whose
         derivative would be dropped silently (math.exp(x) under grad gave zeros)."""
         if self.differentiated and np.issubdtype(self.aval.dtype, np.inexact):
-            from .errors import DerivativeDroppedError
             raise DerivativeDroppedError(what)
         return self._concrete(what)
 
@@ -423,14 +336,3 @@ class Tracer:
 
     def __repr__(self):
         return f"{type(self).__name__}<{self.aval}>"
-
-
-def _no_out(out, what):
-    if out is not None:
-        raise TypeError(f"{what}(out=...) cannot write into an array under a transform: arrays are not mutated")
-
-
-def _is_bool(a, b):
-    da = get_aval(a).dtype
-    db = get_aval(b).dtype
-    return da == np.bool_ and db == np.bool_

@@ -10,7 +10,7 @@ import functools
 import numpy as np
 
 from .avals import get_aval, is_float
-from .core import Primitive
+from .core import Elementwise, Primitive
 from .jvp import jvp_flat
 from .tree import tree_flatten, tree_unflatten
 from .vjp import vjp_flat
@@ -26,7 +26,7 @@ stop_gradient_p = Primitive("stop_gradient")  # staged as an identity, so loop b
 stop_gradient_p.def_impl(lambda x: x)
 stop_gradient_p.def_shape(lambda x: x)
 stop_gradient_p.def_nograd()
-stop_gradient_p.scalar_template = "{0}"
+stop_gradient_p.def_emit(Elementwise("{0}"))
 
 
 def stop_gradient(x):

@@ -1,9 +1,9 @@
-"""The IR: Var, Literal, Eqn and Graph, with a typecheck, a pretty-printer and eval_graph."""
+"""The IR: Var, Literal, Eqn and Graph, with a pretty-printer and eval_graph."""
 import itertools
 
 import numpy as np
 
-from .avals import ShapedArray, get_aval
+from .avals import get_aval
 
 _ids = itertools.count()
 
@@ -84,24 +84,6 @@ def pp_graph(graph):
     body = "\n".join("  let " + pp_eqn(e) for e in graph.eqns)
     outs = ", ".join(map(repr, graph.outs))
     return f"{head}\n{body}\n  in ({outs}) }}" if body else f"{head} ({outs}) }}"
-
-
-def typecheck(graph):
-    """Check that every input is defined before use and each equation's shape rule agrees."""
-    env = set(graph.constvars) | set(graph.invars)
-    for eqn in graph.eqns:
-        for x in eqn.inputs:
-            if isinstance(x, Var) and x not in env:
-                raise TypeError(f"{x} used before definition in {pp_eqn(eqn)}")
-        out = eqn.primitive.shape_rule(*[x.aval for x in eqn.inputs], **eqn.params)
-        out = out if eqn.primitive.multiple_results else [out]
-        if [ShapedArray(o.shape, o.dtype) for o in out] != [v.aval for v in eqn.outvars]:
-            raise TypeError(f"shape rule disagrees in {pp_eqn(eqn)}: {out}")
-        env.update(eqn.outvars)
-    for o in graph.outs:
-        if isinstance(o, Var) and o not in env:
-            raise TypeError(f"output {o} is not defined")
-    return True
 
 
 def eval_graph(graph, consts, args):

@@ -1,6 +1,8 @@
 """Forward mode: JVPTrace carries (primal, tangent) pairs through every primitive's JVP rule."""
-from .core import Trace, Tracer, concrete_or_none, new_main
-from .avals import is_float
+from .avals import get_aval, is_float
+from .core import Trace, Tracer, concrete_or_none, full_lower, new_main
+from .primitives.broadcasting import broadcast_to_p
+from .primitives.elementwise import add_p
 
 
 class JVPTracer(Tracer):
@@ -14,12 +16,10 @@ class JVPTracer(Tracer):
 
     @property
     def aval(self):
-        from .avals import get_aval
         return get_aval(self.primal)
 
     def full_lower(self):
         if self.tangent is None:
-            from .core import full_lower
             return full_lower(self.primal)
         return self
 
@@ -61,16 +61,13 @@ class JVPTrace(Trace):
 
 
 def add_tangents(a, b):
-    from .numpy import add
-    return add(a, b)
+    return add_p.bind(a, b)
 
 
 def match_shape(t, like):
     """Broadcast a tangent up to the output's shape (binary ops broadcast their operands)."""
-    from .avals import get_aval
-    from .numpy import broadcast_to
     shape = get_aval(like).shape
-    return t if get_aval(t).shape == shape else broadcast_to(t, shape)
+    return t if get_aval(t).shape == shape else broadcast_to_p.bind(t, shape=shape)
 
 
 def jvp_flat(fn, primals, tangents):

@@ -1,8 +1,7 @@
-"""Helpers for the common shapes of rules: shape rules, unbroadcast, linear and nograd primitives."""
+"""Helpers for the common shapes of rules: shape rules and linear primitives."""
 import numpy as np
 
-from .avals import ShapedArray, float_dtype, promote_avals, result_dtype
-from .core import Primitive
+from .avals import ShapedArray, float_dtype, promote_avals
 
 
 def broadcast_shapes(*shapes):
@@ -35,38 +34,6 @@ def bool_broadcasting_shape(*avals, **params):
     return ShapedArray(broadcast_shapes(*[a.shape for a in avals]), np.bool_)
 
 
-def shape_of(x):
-    from .avals import get_aval
-    return get_aval(x).shape
-
-
-def unbroadcast(ct, shape):
-    """Sum a cotangent of a broadcast result back down to an operand's `shape`."""
-    from . import numpy as anp
-    ct_shape = shape_of(ct)
-    if ct_shape == tuple(shape):
-        return ct
-    lead = len(ct_shape) - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, d in enumerate(shape) if d == 1 and ct_shape[lead + i] != 1)
-    out = anp.sum(ct, axis=axes) if axes else ct
-    return anp.reshape(out, shape) if shape_of(out) != tuple(shape) else out
-
-
-def unbroadcasting(rule, argnum):
-    """Wrap a VJP rule of a broadcasting primitive so its result has the operand's shape."""
-    def wrapped(ct, ans, *args, **params):
-        return unbroadcast(rule(ct, ans, *args, **params), shape_of(args[argnum]))
-    return wrapped
-
-
 def def_linear(primitive):
     """A primitive linear in its first argument: its JVP applies the primitive to the tangent."""
     primitive.def_jvp(lambda g, ans, x, *rest, **params: primitive.bind(g, *rest, **params))
-
-
-def nograd_primitive(name, impl, shape_rule, **kw):
-    p = Primitive(name, **kw)
-    p.def_impl(impl)
-    p.def_shape(shape_rule)
-    p.def_nograd()
-    return p

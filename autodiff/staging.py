@@ -6,6 +6,7 @@ import numpy as np
 from .avals import ShapedArray, get_aval
 from .core import Trace, Tracer, new_main
 from .graph import Eqn, Graph, Literal, Var
+from .primitives.shape import broadcast_to_p
 from .tree import tree_flatten, tree_unflatten
 
 
@@ -56,6 +57,8 @@ class GraphBuilder:
 class GraphTrace(Trace):
     """Stages primitives into the builder held by its MainTrace instead of computing them."""
 
+    stages_graph = True
+
     def _new_const(self, val):
         builder = self.main.global_data
         tracer = builder.const_tracers.get(id(val))
@@ -63,7 +66,6 @@ class GraphTrace(Trace):
             aval = get_aval(val)
             uniform = _uniform_value(val)
             if uniform is not None:  # e.g. a broadcast cotangent seed: stage it, don't capture it
-                from .primitives.shape import broadcast_to_p
                 tracer = self.process_primitive(broadcast_to_p, [self._new_const(uniform)], {"shape": aval.shape})
                 builder.const_tracers[id(val)] = tracer
                 builder.keepalive.append(val)
@@ -84,7 +86,7 @@ class GraphTrace(Trace):
     lift = pure
 
     def process_primitive(self, primitive, tracers, params):
-        if getattr(primitive, "inline_when_staging", False):
+        if primitive.inline_when_staging:
             return primitive.impl(*tracers, **params)
         builder = self.main.global_data
         if len(builder.eqns) == UNROLL_WARNING:

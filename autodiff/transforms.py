@@ -3,6 +3,7 @@ import functools
 
 import numpy as np
 
+from . import numpy as anp
 from .avals import get_aval, is_float
 from .jvp import jvp_flat
 from .tree import tree_flatten, tree_unflatten
@@ -146,7 +147,6 @@ def _std_basis(leaves):
 def jacfwd(fun, argnums=0):
     """Jacobian by forward mode: one JVP per input element. Shape: out.shape + in.shape."""
     def jac_f(*args):
-        from . import numpy as anp
         single, nums = _argnums_tuple(argnums, len(args))
         diff = tuple(args[n] for n in nums)
         leaves, tree = tree_flatten(diff)
@@ -190,7 +190,6 @@ def jacfwd(fun, argnums=0):
 def jacrev(fun, argnums=0):
     """Jacobian by reverse mode: one VJP per output element. Shape: out.shape + in.shape."""
     def jac_f(*args):
-        from . import numpy as anp
         single, nums = _argnums_tuple(argnums, len(args))
         diff = tuple(args[n] for n in nums)
         leaves, tree = tree_flatten(diff)

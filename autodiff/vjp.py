@@ -8,7 +8,8 @@ import heapq
 import itertools
 
 from .avals import get_aval, is_float
-from .core import Trace, Tracer, new_main
+from .core import Trace, Tracer, full_lower, new_main
+from .primitives.elementwise import add_p
 
 _seq = itertools.count()
 
@@ -42,7 +43,6 @@ class VJPTracer(Tracer):
 
     def full_lower(self):
         if self.node is None:
-            from .core import full_lower
             return full_lower(self.value)
         return self
 
@@ -77,13 +77,12 @@ class VJPTrace(Trace):
 
 
 def _accumulate(ct_env, heap, node, index, ct):
-    from .numpy import add
     slots = ct_env.get(node)
     if slots is None:
         n = len(node.ans) if node.primitive is not None and node.primitive.multiple_results else 1
         slots = ct_env[node] = [None] * n
         heapq.heappush(heap, node)
-    slots[index] = ct if slots[index] is None else add(slots[index], ct)
+    slots[index] = ct if slots[index] is None else add_p.bind(slots[index], ct)
 
 
 def backward_pass(out_nodes, cts):

@@ -8,6 +8,7 @@ import functools
 
 import numpy as np
 
+from . import numpy as anp
 from .avals import get_aval
 from .control_flow import scan
 from .tree import tree_flatten, tree_unflatten
@@ -40,7 +41,6 @@ def _broadcast_axes(in_axes, args):
 
 def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
     """Vectorise fun over axis `in_axes` of its arguments; outputs stack the results on `out_axes`."""
-    from . import numpy as anp
 
     @functools.wraps(fun, updated=())
     def batched(*args):

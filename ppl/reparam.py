@@ -4,8 +4,6 @@ A reparametriser is called as `r(name, fn, obs) -> (new_fn, value)` while the ha
 site `name`; it may create new sample sites (they stand in for the site: same plates, scale and
 dims) and returns new_fn None with the site's value to turn the site into a deterministic one.
 """
-import autodiff.numpy as anp
-
 from .distributions import Uniform
 from .distributions.base import ExpandedDistribution
 from .distributions.independent import Independent

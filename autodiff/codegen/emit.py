@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..graph import Literal, Var
+from .compile import DECORATOR
 from .fuse import FusedGroup, schedule
 
 
@@ -46,6 +47,7 @@ class Context:
         self.depth = 1
         self._tmp = 0
         self._names = {}  # Var -> name, numbered in order of appearance so equal graphs give equal source
+        self.linalg_stacks = {}  # (name, shape) -> contiguous batch view made by a linalg emitter in this item
 
     def name(self, atom):
         if isinstance(atom, Literal):
@@ -197,14 +199,13 @@ def _item_vars(item, materialised):
 
 def generate_source(graph, fn_name):
     """Source text of `def fn_name(*invars, *constvars): ... return (outs,)` (plus its part functions)."""
-    from .compile import DECORATOR
     ctx = Context()
     params = [ctx.name(v) for v in list(graph.invars) + list(graph.constvars)]
     ctx.live_outs = set(o for o in graph.outs if isinstance(o, Var))
     items = []  # (lines, defines, reads) per scheduled item
     for item in schedule(graph.eqns):
         ctx.lines = []
-        ctx.__dict__.pop("linalg_stacks", None)  # temporaries may not cross items: items can land in parts
+        ctx.linalg_stacks = {}  # temporaries may not cross items: items can land in parts
         if isinstance(item, FusedGroup):
             materialised = _uses_outside(item, graph.eqns, ctx.live_outs)
             emit_group(ctx, item, materialised)

@@ -76,7 +76,7 @@ def schedule(eqns):
             if (is_elementwise(eqn) and eqn.outvars[0].aval.shape == group.shape and not reads_blocked):
                 group.add(eqn)
                 continue
-            if (getattr(eqn.primitive, "reduction", None) is not None and not reads_blocked
+            if (eqn.primitive.reduction is not None and not reads_blocked
                     and isinstance(eqn.inputs[0], Var) and eqn.inputs[0] in group.defined
                     and (eqn.outvars[0].aval.ndim == 0 or is_partial_sum(eqn, group.shape))):
                 group.add_reduction(eqn)

@@ -9,11 +9,12 @@ cotangent becomes multiply.
 """
 import numpy as np
 
+from ..avals import ShapedArray
+from ..core import Primitive
 from ..graph import Eqn, Graph, Literal, Var
-
-ROUTING = {"where", "clip", "maximum", "minimum", "pad_slice", "scatter_add", "scatter", "concatenate",
-           "select_n", "tri", "diag_embed"}
-
+from ..primitives.elementwise import multiply_p
+from ..staging import prune
+from .emit import dtype_code, shape_code
 
 def _may_hold_zero(x, marked, consts):
     """Could x hold a zero cotangent put there by routing? (Integer and boolean values never carry
@@ -30,7 +31,6 @@ def _may_hold_zero(x, marked, consts):
 
 def lower_safe_mul(graph, consts=(), inputs_marked=True):
     """A copy of graph where safe_mul with an unmarked first operand is a multiply."""
-    from ..primitives.elementwise import multiply_p
     const_map = dict(zip(graph.constvars, consts))
     # primal inputs may be zero, but such zeros are genuine (JAX gives NaN there too): only zeros
     # put in place by routing are marked; inside a nested body, inputs are marked conservatively
@@ -46,7 +46,7 @@ def lower_safe_mul(graph, consts=(), inputs_marked=True):
         if prim.name == "safe_mul" and not _may_hold_zero(eqn.inputs[0], marked, const_map):
             prim = multiply_p
         eqns.append(Eqn(prim, eqn.inputs, params, eqn.outvars))
-        if prim.name in ROUTING or any_marked:
+        if prim.routes_zeros or any_marked:
             marked.update(eqn.outvars)
     return Graph(graph.constvars, graph.invars, eqns, graph.outs)
 
@@ -64,13 +64,11 @@ __all__ = ["lower_safe_mul", "Var"]
 
 # -- sums of padded slices: the gradient of a function that slices its input --------------------------
 def _assemble_shape(*pieces, shape, slices, dtype):
-    from ..avals import ShapedArray
     return ShapedArray(shape, dtype)
 
 
 def _emit_assemble(ctx, eqn):
     """zeros(shape), then each piece added into its slice (a scalar piece into one element)."""
-    from .emit import dtype_code, shape_code
     p, name = eqn.params, ctx.name(eqn.outvars[0])
     ctx.line(f"{name} = np.zeros({shape_code(p['shape'])}, {dtype_code(p['dtype'])})")
     for piece, (starts, stops, steps) in zip(eqn.inputs, p["slices"]):
@@ -88,7 +86,6 @@ def _emit_assemble(ctx, eqn):
 
 
 def _make_assemble():
-    from ..core import Primitive
     p = Primitive("assemble")  # codegen only: built after differentiation, never differentiated
     p.def_shape(_assemble_shape)
     p.def_emit(_emit_assemble)
@@ -144,7 +141,6 @@ def merge_padded_sums(graph):
                 eqns.append(new)
                 continue
         eqns.append(eqn)
-    from ..staging import prune
     return prune(Graph(graph.constvars, graph.invars, eqns, graph.outs))
 
 
@@ -166,7 +162,6 @@ def drop_identities(graph):
     """A copy of graph without equations that return one of their inputs unchanged (x - 0.0,
     x / 1.0, x * 1.0, 0.0 + x): Numba spends compile time on every line, even ones that do nothing.
     safe_mul(ct, c) with a finite nonzero constant c is a plain multiply (ct * c is 0 when ct is)."""
-    from ..primitives.elementwise import multiply_p
     producer, sub, eqns = {}, {}, []
     for eqn in graph.eqns:
         inputs = [sub.get(x, x) if isinstance(x, Var) else x for x in eqn.inputs]
@@ -190,7 +185,6 @@ def drop_identities(graph):
             producer[v] = new
         eqns.append(new)
     outs = [sub.get(o, o) if isinstance(o, Var) else o for o in graph.outs]
-    from ..staging import prune
     return prune(Graph(graph.constvars, graph.invars, eqns, outs))
 
 

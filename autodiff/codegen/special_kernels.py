@@ -39,6 +39,7 @@ from fractions import Fraction
 import numba
 import numpy as np
 
+from .cephes import MACHEP as _MACHEP, kernel as _kernel, polevl as _polevl
 from .special_kernels_bessel import i0, i0e, i1, i1e, iv, ive, jv, k0, k1, kv
 from .special_kernels_incomplete import betainc, gammainc, gammaincc, stdtr
 from .special_kernels_normal import (
@@ -61,25 +62,10 @@ __all__ = [
 
 _INF = math.inf
 _NAN = math.nan
-_MACHEP = 2.0 ** -53
 _EULER = 0.57721566490153286061  # Euler-Mascheroni constant
 _LOG_SQRT2PI = 0.91893853320467274178  # log(sqrt(2*pi))
 _LN2 = 0.69314718055994530942
 _MAXGAM = 171.624376956302725  # Gamma(x) overflows above this
-
-
-def _kernel(signature):
-    """Return the njit decorator shared by all kernels of this module."""
-    return numba.njit(signature, cache=True, error_model="numpy")
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _polevl(x, coef):
-    """Evaluate the polynomial with coefficients ``coef`` (highest first) at x."""
-    ans = coef[0]
-    for i in range(1, coef.shape[0]):
-        ans = ans * x + coef[i]
-    return ans
 
 
 # ---------------------------------------------------------------------------

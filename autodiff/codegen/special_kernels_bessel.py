@@ -14,9 +14,9 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["i0", "i0e", "i1", "i1e"]
+from .cephes import MAXLOG as _MAXLOG, chbevl as _chbevl, kernel as _kernel
 
-_MAXLOG = 7.09782712893383996843e2  # log(DBL_MAX)
+__all__ = ["i0", "i0e", "i1", "i1e"]
 
 # exp(-x) I0(x) on [0, 8], in Chebyshev polynomials of x/2 - 2.
 _I0_A = np.array([
@@ -86,24 +86,6 @@ _I1_B = np.array([
     -1.10588938762623716291e-4, -9.76109749136146840777e-3,
     7.78576235018280120474e-1,
 ])
-
-
-def _kernel(signature):
-    """Return the njit decorator shared by all kernels of this module."""
-    return numba.njit(signature, cache=True, error_model="numpy")
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _chbevl(x, coef):
-    """Sum coef[i] T_i(x/2) (Clenshaw; zeroth-order coefficient last), Cephes-style."""
-    b0 = coef[0]
-    b1 = 0.0
-    b2 = 0.0
-    for i in range(1, coef.shape[0]):
-        b2 = b1
-        b1 = b0
-        b0 = x * b1 - b2 + coef[i]
-    return 0.5 * (b0 - b2)
 
 
 @_kernel("float64(float64)")

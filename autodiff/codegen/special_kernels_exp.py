@@ -16,6 +16,7 @@ import math
 
 import numba
 
+from .cephes import kernel as _kernel
 from .special_kernels import bernoulli_corrections, zeta_hurwitz
 from .special_kernels_normal import erfc
 
@@ -25,11 +26,6 @@ _FPMIN = 1e-300
 _MAXIT = 1000
 _LOG_PI = math.log(math.pi)
 _LN2 = math.log(2.0)
-
-
-def _kernel(signature):
-    """Return the njit decorator shared by all kernels of this module."""
-    return numba.njit(signature, cache=True, error_model="numpy")
 
 
 @_kernel("float64(float64, float64)")

@@ -77,16 +77,16 @@ evaluation of E leaves ~E ulps of relative error there: up to ~2e-13 at
 
 import math
 
-import numba
 import numpy as np
 
+from .cephes import MACHEP as _MACHEP, helper as _helper, kernel as _kernel, polevl as _polevl
 from .special_kernels_normal import ndtr
+from fractions import Fraction
 
 __all__ = ["gammainc", "gammaincc", "betainc", "stdtr"]
 
 _INF = math.inf
 _NAN = math.nan
-_MACHEP = 2.0 ** -53  # Cephes' MACHEP: half an ulp of 1
 _EPS = 2.0 ** -52  # Boost's epsilon
 _TINY = 1e-300  # Lentz's guard against zero denominators
 _MIN_NORMAL = 2.2250738585072014e-308
@@ -94,31 +94,11 @@ _EULER = 0.57721566490153286061
 _SPLITTER = 134217729.0  # 2^27 + 1, Dekker's splitting constant
 
 
-def _kernel(signature):
-    """Return the njit decorator shared by all kernels of this module."""
-    return numba.njit(signature, cache=True, error_model="numpy")
-
-
-def _helper(fn):
-    """Decorator for the internal (lazily typed) helpers."""
-    return numba.njit(cache=True, error_model="numpy")(fn)
-
-
-@_helper
-def _polevl(x, coef):
-    """Evaluate the polynomial with coefficients ``coef`` (highest first) at x."""
-    ans = coef[0]
-    for i in range(1, coef.shape[0]):
-        ans = ans * x + coef[i]
-    return ans
-
-
 # ---------------------------------------------------------------------------
 # Shared tables
 # ---------------------------------------------------------------------------
 def _bernoulli_even(n):
     """B_2, B_4, ..., B_2n as Fractions (Akiyama-Tanigawa)."""
-    from fractions import Fraction
     a = [Fraction(0)] * (2 * n + 1)
     out = []
     for m in range(2 * n + 1):

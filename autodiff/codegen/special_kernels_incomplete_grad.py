@@ -17,16 +17,12 @@ import math
 
 import numba
 
+from .cephes import kernel as _kernel
 from .special_kernels import digamma
 
 _EPS = 2.0 ** -53
 _FPMIN = 1e-300
 _MAXIT = 100000
-
-
-def _kernel(signature):
-    """Return the njit decorator shared by all kernels of this module."""
-    return numba.njit(signature, cache=True, error_model="numpy")
 
 
 @numba.njit(cache=True, error_model="numpy")

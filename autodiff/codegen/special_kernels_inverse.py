@@ -11,14 +11,10 @@ import math
 
 import numba
 
+from .cephes import kernel as _kernel
 from .special_kernels_incomplete import betainc, gammainc, gammaincc
 
 _TOL = 1e-15
-
-
-def _kernel(signature):
-    """Return the njit decorator shared by all kernels of this module."""
-    return numba.njit(signature, cache=True, error_model="numpy")
 
 
 @numba.njit(cache=True, error_model="numpy")

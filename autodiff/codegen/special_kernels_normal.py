@@ -25,6 +25,8 @@ import math
 import numba
 import numpy as np
 
+from .cephes import kernel as _kernel, p1evl as _p1evl, polevl as _polevl
+
 __all__ = ["erf", "erfc", "erfinv", "erfcinv", "ndtr", "log_ndtr", "ndtri"]
 
 _INF = math.inf
@@ -35,29 +37,6 @@ _SQRTPI_2 = 0.88622692545275801365  # sqrt(pi)/2
 _LOG_SQRT2PI = 0.91893853320467274178  # log(sqrt(2*pi))
 _EXPM2 = 0.13533528323661269189  # exp(-2): edge of ndtri's central region
 _ERFINV_CENTRAL = 0.72932943352677461622  # 1 - 2*exp(-2): same edge for erfinv
-
-
-def _kernel(signature):
-    """Return the njit decorator shared by all kernels of this module."""
-    return numba.njit(signature, cache=True, error_model="numpy")
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _polevl(x, coef):
-    """Evaluate the polynomial with coefficients ``coef`` (highest first) at x."""
-    ans = coef[0]
-    for i in range(1, coef.shape[0]):
-        ans = ans * x + coef[i]
-    return ans
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _p1evl(x, coef):
-    """Like ``_polevl`` with an implicit leading coefficient of 1."""
-    ans = x + coef[0]
-    for i in range(1, coef.shape[0]):
-        ans = ans * x + coef[i]
-    return ans
 
 
 # Cephes ndtri: x/sqrt(2 pi) = w + w^3 P0(w^2)/Q0(w^2) for |w| = |p - 1/2| <= 3/8.

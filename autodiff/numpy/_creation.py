@@ -2,6 +2,8 @@
 import numpy as np
 
 from . import _util
+from ._elementwise import add, astype, multiply, subtract, where
+from ._shape import broadcast_to, moveaxis, stack
 
 
 def zeros(shape, dtype=float):
@@ -32,8 +34,6 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """numpy.linspace; differentiable in start and stop."""
     if _util.is_concrete(start) and _util.is_concrete(stop):
         return np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype, axis=axis)
-    from ._elementwise import add, multiply, subtract, where
-    from ._shape import expand_dims
     div = (num - 1) if endpoint else num
     steps = np.arange(num, dtype=np.float64) / div if div > 0 else np.zeros(num)
     if endpoint and num > 1:
@@ -44,7 +44,6 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     if endpoint and num > 1:  # exactly `stop` at the end, as numpy (start + 1.0 * (stop - start) can miss it)
         out = where(np.arange(num).reshape((num,) + (1,) * nd) == num - 1, stop, out)
     if axis != 0:
-        from ._shape import moveaxis
         out = moveaxis(out, 0, axis)
     return out if dtype is None else out.astype(dtype)
 
@@ -53,8 +52,6 @@ def full(shape, fill_value, dtype=None):
     """numpy.full; a traced fill_value is broadcast (and gets gradient)."""
     if _util.is_concrete(fill_value):
         return np.full(shape, fill_value, dtype)
-    from ._elementwise import astype
-    from ._shape import broadcast_to
     out = broadcast_to(fill_value, (shape,) if isinstance(shape, int) else tuple(shape))
     return out if dtype is None else astype(out, dtype)
 
@@ -82,7 +79,6 @@ def asarray(a, dtype=None):
             return _stack_nested(a, dtype)
         return np.asarray(a, dtype)
     if dtype is not None:
-        from ._elementwise import astype
         return astype(a, dtype)
     return a
 
@@ -101,7 +97,6 @@ def _flatten(seq):
 
 
 def _stack_nested(a, dtype):
-    from ._shape import stack
     items = [_stack_nested(x, dtype) if isinstance(x, (list, tuple)) else asarray(x, dtype) for x in a]
     return stack(items)
 
@@ -122,5 +117,10 @@ def result_type(*args):
     return np.result_type(*[_util.dtype(a) if not isinstance(a, (np.dtype, type, str)) else a for a in args])
 
 
-__all__ = ["zeros", "ones", "empty", "eye", "identity", "arange", "linspace", "full", "zeros_like", "ones_like",
+def tri(N, M=None, k=0, dtype=float, *, like=None):
+    """numpy.tri (a constant)."""
+    return np.tri(N, M, k, dtype)
+
+
+__all__ = ["zeros", "ones", "empty", "eye", "identity", "tri", "arange", "linspace", "full", "zeros_like", "ones_like",
            "empty_like", "full_like", "asarray", "array", "shape", "ndim", "size", "result_type"]

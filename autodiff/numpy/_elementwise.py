@@ -1,6 +1,7 @@
 """NumPy-named elementwise functions: each binds its primitive (plain numpy outside transforms)."""
 import numpy as np
 
+from ..core import concrete_or_none
 from ..primitives import elementwise as ew
 from . import _util
 
@@ -84,7 +85,6 @@ around = round
 def where(condition, x=None, y=None):
     """numpy.where(condition, x, y); the branch not taken gets exactly zero gradient."""
     if x is None and y is None:
-        from ..core import concrete_or_none
         c = concrete_or_none(condition)
         if c is None:
             raise TypeError("where(condition) with one argument has a data-dependent shape and needs a "

@@ -1,9 +1,10 @@
 """NumPy-named products: matmul, dot, vdot, inner, outer (built on the batched matmul primitive)."""
-import numpy as np
-
 from ..primitives.linalg import matmul_p
 from . import _util
-from ._shape import reshape
+from ._elementwise import multiply
+from ._reductions import sum
+from ._shape import moveaxis, reshape
+from .contractions import tensordot
 
 
 def matmul(x1, x2):
@@ -26,33 +27,26 @@ def dot(a, b):
     """numpy.dot: scalars multiply, 1-D and 2-D as matmul, N-D contracts last of a with second-last of b."""
     sa, sb = _util.shape(a), _util.shape(b)
     if not sa or not sb:
-        from ._elementwise import multiply
         return multiply(a, b)
     if len(sa) <= 2 and len(sb) <= 2:
         return matmul(a, b)
-    from .linalg_ops import tensordot
     return tensordot(a, b, axes=([len(sa) - 1], [max(len(sb) - 2, 0)]))
 
 
 def vdot(a, b):
-    from ._reductions import sum
-    from ._elementwise import multiply
     return sum(multiply(reshape(a, (-1,)), reshape(b, (-1,))))
 
 
 def inner(a, b):
     sa, sb = _util.shape(a), _util.shape(b)
     if not sa or not sb:
-        from ._elementwise import multiply
         return multiply(a, b)
-    from ._shape import moveaxis
     if len(sb) == 1:
         return matmul(a, b)
     return matmul(a, moveaxis(b, -1, -2)) if len(sb) == 2 else dot(a, moveaxis(b, -1, 0))
 
 
 def outer(a, b):
-    from ._elementwise import multiply
     return multiply(reshape(a, (-1, 1)), reshape(b, (1, -1)))
 
 

@@ -5,6 +5,9 @@ import numpy as np
 from ..primitives import reductions as red
 from ..primitives.shape import reshape_p
 from . import _util
+from ._elementwise import (add, astype, divide, isnan, logical_not, multiply, not_equal, sqrt, square, subtract,
+                           where as _where)
+from ._shape import concatenate, moveaxis, ravel, reshape
 
 
 def _reduce(p, a, axis, keepdims):
@@ -19,11 +22,9 @@ def _reduce(p, a, axis, keepdims):
 def sum(a, axis=None, dtype=None, keepdims=False, where=None):  # noqa: A001
     """numpy.sum."""
     if where is not None:
-        from ._elementwise import where as _where
         a = _where(where, a, 0)
     out = _reduce(red.reduce_sum_p, a, axis, keepdims)
     if dtype is not None:
-        from ._elementwise import astype
         out = astype(out, dtype)
     return out
 
@@ -53,7 +54,6 @@ def _count(a, axis):
 
 def mean(a, axis=None, dtype=None, keepdims=False):
     """numpy.mean."""
-    from ._elementwise import astype, divide
     if _util.dtype(a).kind != "f":
         a = astype(a, np.float64)
     return divide(sum(a, axis=axis, keepdims=keepdims, dtype=dtype), float(_count(a, axis)))
@@ -61,14 +61,12 @@ def mean(a, axis=None, dtype=None, keepdims=False):
 
 def var(a, axis=None, dtype=None, ddof=0, keepdims=False):
     """numpy.var (two-pass: mean, then mean squared deviation)."""
-    from ._elementwise import divide, square, subtract
     centred = subtract(a, mean(a, axis=axis, keepdims=True))
     return divide(sum(square(centred), axis=axis, keepdims=keepdims), float(_count(a, axis) - ddof))
 
 
 def std(a, axis=None, dtype=None, ddof=0, keepdims=False):
     """numpy.std."""
-    from ._elementwise import sqrt
     return sqrt(var(a, axis=axis, ddof=ddof, keepdims=keepdims))
 
 
@@ -76,7 +74,6 @@ def average(a, axis=None, weights=None, keepdims=False):
     """numpy.average."""
     if weights is None:
         return mean(a, axis=axis, keepdims=keepdims)
-    from ._elementwise import divide, multiply
     return divide(sum(multiply(a, weights), axis=axis, keepdims=keepdims),
                   sum(multiply(weights, np.ones(_util.shape(a))), axis=axis, keepdims=keepdims))
 
@@ -90,7 +87,6 @@ def _no_out(out):
 
 def _accumulation_dtype(a, dtype):
     """numpy's sum/prod/cumsum dtype: `dtype` if given, bools and small ints widened to 64 bits."""
-    from ._elementwise import astype
     if dtype is not None:
         return astype(a, dtype)
     dt = _util.dtype(a)
@@ -103,7 +99,6 @@ def _accumulation_dtype(a, dtype):
 
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """numpy.prod; the gradient is the product of the other elements (exact with zeros, no division)."""
-    from ._elementwise import multiply, where as _where
     _no_out(out)
     a = _accumulation_dtype(a, dtype)
     if where is not None:
@@ -113,7 +108,6 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
 
 
 def _scan(p, a, axis, dtype, out):
-    from ._shape import ravel
     _no_out(out)
     if axis is None:
         a, axis = ravel(a), 0
@@ -135,7 +129,6 @@ def cumprod(a, axis=None, dtype=None, out=None):
 
 
 def _cumulative(p, x, axis, dtype, out, include_initial, initial):
-    from ._shape import concatenate
     if axis is None:
         if _util.ndim(x) > 1:
             raise ValueError("For arrays which have more than one dimension ``axis`` argument is required.")
@@ -159,7 +152,6 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=Fa
 
 
 def _arg(p, a, axis, out, keepdims, name):
-    from ._shape import ravel, reshape
     _no_out(out)
     shape = _util.shape(a)
     if axis is None:
@@ -186,7 +178,6 @@ def argmin(a, axis=None, out=None, *, keepdims=False):
 
 def all(a, axis=None, out=None, keepdims=False, *, where=None):  # noqa: A001
     """numpy.all (boolean, no gradient)."""
-    from ._elementwise import where as _where
     _no_out(out)
     if where is not None:
         a = _where(where, a, True)
@@ -195,7 +186,6 @@ def all(a, axis=None, out=None, keepdims=False, *, where=None):  # noqa: A001
 
 def any(a, axis=None, out=None, keepdims=False, *, where=None):  # noqa: A001
     """numpy.any (boolean, no gradient)."""
-    from ._elementwise import where as _where
     _no_out(out)
     if where is not None:
         a = _where(where, a, False)
@@ -204,13 +194,11 @@ def any(a, axis=None, out=None, keepdims=False, *, where=None):  # noqa: A001
 
 def count_nonzero(a, axis=None, *, keepdims=False):
     """numpy.count_nonzero."""
-    from ._elementwise import not_equal
     return _reduce(red.reduce_sum_p, not_equal(a, 0), axis, keepdims)
 
 
 def ptp(a, axis=None, out=None, keepdims=False):
     """numpy.ptp: max - min (gradient +1 to the maximum, -1 to the minimum, split among ties)."""
-    from ._elementwise import subtract
     _no_out(out)
     return subtract(max(a, axis=axis, keepdims=keepdims), min(a, axis=axis, keepdims=keepdims))
 
@@ -220,9 +208,6 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
 
     The gradient flows to the middle element(s) through sort's gather; nan anywhere gives nan.
     """
-    from ._elementwise import add, astype, isnan, multiply, where as _where
-    from ._shape import moveaxis, reshape
-    from .more import sort
     _no_out(out)
     shape = _util.shape(a)
     axes = _util.normalize_axes(axis, len(shape))
@@ -235,20 +220,18 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     if n == 0:
         res = np.full(kept, np.nan)
     else:
-        s = sort(a, axis=-1)
+        s = red.sort_p.bind(a, axis=_util.normalize_axis(-1, _util.ndim(a)))
         mid = s[..., n // 2] if n % 2 else multiply(add(s[..., n // 2 - 1], s[..., n // 2]), 0.5)
         res = _where(isnan(s[..., n - 1]), np.nan, mid)
     return reshape(res, red.keepdims_shape(shape, axes)) if keepdims else res
 
 
 def _nan_to(a, fill):
-    from ._elementwise import isnan, where as _where
     return _where(isnan(a), fill, a) if _util.dtype(a).kind == "f" else a
 
 
 def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """numpy.nansum: sum treating nan as 0 (nan entries get zero gradient)."""
-    from ._elementwise import add
     _no_out(out)
     res = sum(_accumulation_dtype(_nan_to(a, 0.0), dtype), axis=axis, keepdims=keepdims, where=where)
     return res if initial is None else add(res, initial)
@@ -261,7 +244,6 @@ def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, wh
 
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     """numpy.nanmean: mean of the non-nan entries (nan where there are none)."""
-    from ._elementwise import astype, divide, isnan, logical_not
     _no_out(out)
     if _util.dtype(a).kind != "f":
         return mean(a, axis=axis, dtype=dtype, keepdims=keepdims)
@@ -271,7 +253,6 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
 
 
 def _nan_extremum(fn, a, axis, out, keepdims, fill):
-    from ._elementwise import isnan, where as _where
     _no_out(out)
     if _util.dtype(a).kind != "f":
         return fn(a, axis=axis, keepdims=keepdims)

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..avals import get_aval
+from ..core import Tracer
 
 
 def shape(x):
@@ -35,5 +36,4 @@ def normalize_axes(axis, nd):
 
 
 def is_concrete(x):
-    from ..core import Tracer
     return not isinstance(x, Tracer)

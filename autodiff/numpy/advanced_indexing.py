@@ -19,6 +19,10 @@ import numpy as np
 from ..core import Tracer, concrete_or_none
 from ..primitives import indexing as ix
 from . import _util
+from ._creation import asarray
+from ._elementwise import add, astype, multiply
+from ._shape import broadcast_shapes, broadcast_to, reshape
+from .basic_indexing import basic_getitem, is_basic
 
 _VALID = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or boolean "
           "arrays are valid indices")
@@ -31,7 +35,6 @@ class Plan:
         self.flat, self.axis, self.index = flat, axis, index
 
     def source(self, x):
-        from ._shape import reshape
         return reshape(x, (-1,)) if self.flat else x
 
     def target_shape(self, x_shape):
@@ -60,7 +63,6 @@ def _entry(i):
             raise IndexError(_VALID)
         return i
     if isinstance(i, (list, tuple)):
-        from ._creation import asarray
         arr = asarray(i)
         if isinstance(arr, np.ndarray) and arr.size == 0:
             arr = arr.astype(np.intp)
@@ -125,8 +127,6 @@ def _single_axis(x_shape, idx):
 
 def _add_traced(base, x_shape, idx, traced, nd):
     """base + sum_k wrap(i_k) * stride_k, the traced indices' part placed where numpy puts advanced axes."""
-    from ._elementwise import add, multiply
-    from ._shape import broadcast_shapes, reshape
     n_real = sum(1 if not _is_array(i) or i.dtype.kind != "b" else i.ndim for i in idx
                  if i is not None and i is not Ellipsis)
     strides = np.cumprod((1,) + tuple(x_shape[::-1]))[:-1][::-1]
@@ -156,9 +156,17 @@ def _add_traced(base, x_shape, idx, traced, nd):
         if base.shape[lead:lead + len(b_shape)] != b_shape:  # pragma: no cover - a numpy rule we do not know
             raise NotImplementedError(f"cannot place traced advanced indices in a result of shape {base.shape}")
         full = (1,) * lead + b_shape + (1,) * (base.ndim - lead - len(b_shape))
-        from ._shape import broadcast_to
         part = reshape(broadcast_to(part, b_shape), full)
     return add(base if base.ndim else base[()], part)
+
+
+def getitem(x, idx):
+    """x[idx]: basic indexing (ints, slices, None, Ellipsis) via static slicing and reshape; anything else
+    (integer arrays, boolean masks, traced integers) via advanced indexing's gather."""
+    idx = idx if isinstance(idx, tuple) else (idx,)
+    if is_basic(idx):
+        return basic_getitem(x, idx)
+    return advanced_getitem(x, idx)
 
 
 def advanced_getitem(x, idx):
@@ -183,7 +191,6 @@ def _scalar_getitem(x, entries):
     Traced scalars act like Python ints here (no integer arrays, so no advanced placement), and
     each gather of a scalar is a view in the generated code.
     """
-    from .indexing import getitem
     nd = len(_util.shape(x))
     n_real = sum(1 for i in entries if i is not None and i is not Ellipsis)
     basic = tuple(slice(None) if isinstance(i, Tracer) else i for i in entries)
@@ -211,7 +218,6 @@ class IndexUpdateRef:
         return f"_IndexUpdateRef({self.x!r}, {self.idx!r})"
 
     def get(self):
-        from .indexing import getitem
         return getitem(self.x, self.idx)
 
     def set(self, values):
@@ -235,9 +241,6 @@ class IndexUpdateRef:
         return self._scatter(values, "max")
 
     def _scatter(self, values, mode):
-        from ._creation import asarray
-        from ._elementwise import astype
-        from ._shape import broadcast_to, reshape
         x = asarray(self.x) if not isinstance(self.x, (np.ndarray, Tracer)) else self.x
         x_shape, dtype = _util.shape(x), _util.dtype(x)
         if not x_shape:

@@ -18,8 +18,8 @@ from ._creation import asarray
 from ._elementwise import astype
 from ._shape import concatenate, ravel, reshape
 from .indexing import at
-from .linalg_ops import diag
-from .more import take
+from .contractions import diag
+from .manipulation import take
 
 
 def _arr(a):

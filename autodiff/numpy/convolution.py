@@ -13,7 +13,7 @@ from ._creation import asarray
 from ._elementwise import multiply
 from ._reductions import sum
 from ._shape import concatenate, expand_dims, reshape
-from .more import flip, take
+from .manipulation import flip, take
 
 _MODES = {"full": "full", "same": "same", "valid": "valid", 2: "full", 1: "same", 0: "valid"}
 

@@ -11,7 +11,7 @@ from . import _util
 from ._creation import asarray
 from ._elementwise import add, astype, divide, multiply, negative, subtract
 from ._shape import concatenate, reshape
-from .extra import diff
+from .differences import diff
 
 
 def _arr(x):

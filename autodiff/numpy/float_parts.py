@@ -11,7 +11,7 @@ from ..primitives import elementwise as ew
 from . import _util
 from ._creation import asarray
 from ._elementwise import astype, equal, floor_divide, isinf, mod, negative, subtract, trunc, where
-from .extra import copysign
+from .arithmetic import copysign
 
 
 def _arr(x):

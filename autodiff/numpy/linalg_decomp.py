@@ -19,11 +19,19 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..core import concrete_or_none, is_tracer
+from ..core import Tracer, concrete_or_none
 from ..primitives import linalg as pl
 from ..primitives import linalg_decomp as pd
+from . import _creation as _cr
+from . import _elementwise as _ew
+from . import _products as _prod
+from . import _reductions as _red
+from . import _shape as _sh
 from . import _util
-from .linalg import LinAlgError, _anp, as_float, eigh, eigvalsh, inv, norm, solve, square_stack
+from . import contractions as _con
+from . import differences as _diff
+from . import manipulation as _man
+from .linalg_solve import LinAlgError, as_float, eigh, eigvalsh, inv, norm, solve, square_stack
 
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
 QRResult = namedtuple("QRResult", ["Q", "R"])
@@ -41,15 +49,14 @@ def matrix_stack(a, name):
 # -- svd ---------------------------------------------------------------------------------------------------
 def _svd_hermitian(a, compute_uv):
     """numpy's hermitian=True path: from eigh (lower triangle), |w| descending, signs moved into Vh."""
-    anp = _anp()
     if not compute_uv:
-        return anp.flip(anp.sort(anp.abs(eigvalsh(a)), axis=-1), axis=-1)
+        return _man.flip(_man.sort(_ew.abs(eigvalsh(a)), axis=-1), axis=-1)
     w, u = eigh(a)
-    order = anp.flip(anp.argsort(anp.abs(w), axis=-1), axis=-1)
-    sgn = anp.take_along_axis(anp.sign(w), order, axis=-1)
-    s = anp.take_along_axis(anp.abs(w), order, axis=-1)
-    u = anp.take_along_axis(u, anp.expand_dims(order, -2), axis=-1)
-    return SVDResult(u, s, pl.swap_last(u * anp.expand_dims(sgn, -2)))
+    order = _man.flip(_man.argsort(_ew.abs(w), axis=-1), axis=-1)
+    sgn = _man.take_along_axis(_ew.sign(w), order, axis=-1)
+    s = _man.take_along_axis(_ew.abs(w), order, axis=-1)
+    u = _man.take_along_axis(u, _sh.expand_dims(order, -2), axis=-1)
+    return SVDResult(u, s, pl.swap_last(u * _sh.expand_dims(sgn, -2)))
 
 
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
@@ -89,7 +96,7 @@ def qr(a, mode="reduced"):
     m, n = _util.shape(a)[-2:]
     if m < n:  # [X | Y] = Q [R_X | Q^T Y]: the same factors LAPACK computes, differentiable
         q, r1 = pd.qr_p.bind(a[..., :, :m], complete=False)
-        r = _anp().concatenate([r1, _anp().matmul(pl.swap_last(q), a[..., :, m:])], axis=-1)
+        r = _sh.concatenate([r1, _prod.matmul(pl.swap_last(q), a[..., :, m:])], axis=-1)
     else:
         q, r = pd.qr_p.bind(a, complete=mode == "complete" and m != n)
     return r if mode == "r" else QRResult(q, r)
@@ -97,7 +104,7 @@ def qr(a, mode="reduced"):
 
 # -- eig (values only, outside transforms) -------------------------------------------------------------------
 def reject_tracer(a, name):
-    if is_tracer(a):
+    if isinstance(a, Tracer):
         raise NotImplementedError(f"{name}: general (complex) eigendecompositions cannot be traced by grad/jvp/jit "
                                   f"here; for a symmetric matrix use eigh/eigvalsh, which are differentiable")
     return a
@@ -156,16 +163,15 @@ def least_squares(a, b, rtol, name):
         raise LinAlgError(f"{name}: {_util.ndim(b)}-dimensional b given. b must be one- or two-dimensional")
     if _util.shape(b)[0] != m:
         raise LinAlgError(f"{name}: Incompatible dimensions: a has {m} rows, b has {_util.shape(b)[0]}")
-    anp = _anp()
-    x = anp.matmul(pd.pinv_p.bind(a, rtol=float(rtol), atol=0.0), b)
+    x = _prod.matmul(pd.pinv_p.bind(a, rtol=float(rtol), atol=0.0), b)
     s = svdvals(a)
-    rank = anp.sum(anp.greater(s, rtol * s[..., 0]), axis=-1) if min(m, n) else np.int64(0)
+    rank = _red.sum(_ew.greater(s, rtol * s[..., 0]), axis=-1) if min(m, n) else np.int64(0)
     concrete_rank = concrete_or_none(rank)
     if concrete_rank is not None:
         rank = int(concrete_rank)
     residuals = None
     if m > n and (concrete_rank is None or rank == n):
-        residuals = anp.sum(anp.square(b - anp.matmul(a, x)), axis=0)
+        residuals = _red.sum(_ew.square(b - _prod.matmul(a, x)), axis=0)
     return x, residuals, rank, s
 
 
@@ -182,7 +188,7 @@ def lstsq(a, b, rcond=None):
     if residuals is None:
         residuals = np.empty((0,), np.float64)
     elif _util.ndim(residuals) == 0:
-        residuals = _anp().reshape(residuals, (1,))
+        residuals = _sh.reshape(residuals, (1,))
     return x, residuals, rank, s
 
 
@@ -191,30 +197,28 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     an integer, so no derivative."""
     if rtol is not None and tol is not None:
         raise ValueError("`tol` and `rtol` can't be both set.")
-    anp = _anp()
-    A = anp.asarray(A)
+    A = _cr.asarray(A)
     if _util.ndim(A) < 2:
         value = concrete_or_none(A)
         if value is None:
-            return anp.astype(anp.any(anp.not_equal(A, 0)), np.int64)
+            return _ew.astype(_red.any(_ew.not_equal(A, 0)), np.int64)
         return int(not np.all(value == 0))
     S = svd(A, compute_uv=False, hermitian=hermitian)
     if tol is None:
         if rtol is None:
             rtol = max(_util.shape(A)[-2:]) * np.finfo(np.float64).eps
         else:
-            rtol = anp.expand_dims(anp.asarray(rtol), -1)
-        tol = anp.max(S, axis=-1, keepdims=True) * rtol if _util.shape(S)[-1] else 0.0
+            rtol = _sh.expand_dims(_cr.asarray(rtol), -1)
+        tol = _red.max(S, axis=-1, keepdims=True) * rtol if _util.shape(S)[-1] else 0.0
     else:
-        tol = anp.expand_dims(anp.asarray(tol), -1)
-    return anp.count_nonzero(anp.greater(S, tol), axis=-1)
+        tol = _sh.expand_dims(_cr.asarray(tol), -1)
+    return _red.count_nonzero(_ew.greater(S, tol), axis=-1)
 
 
 def cond(x, p=None):
     """numpy.linalg.cond: s_max / s_min (p None or 2), s_min / s_max (p -2), or
     norm(x, p) * norm(inv(x), p) for p in ('fro', 'nuc', 1, -1, inf, -inf). Outside transforms a NaN
     from a singular matrix becomes inf, as numpy does."""
-    anp = _anp()
     x = matrix_stack(x, "cond")
     if p is None or p in (2, -2):
         s = svdvals(x)
@@ -222,7 +226,7 @@ def cond(x, p=None):
     else:
         x = square_stack(x)
         value = concrete_or_none(x)
-        if value is not None and not is_tracer(x):
+        if value is not None and not isinstance(x, Tracer):
             with np.errstate(all="ignore"):
                 try:
                     invx = np.linalg.inv(value)
@@ -231,7 +235,7 @@ def cond(x, p=None):
         else:
             invx = inv(x)
         r = norm(x, p, axis=(-2, -1)) * norm(invx, p, axis=(-2, -1))
-    if not is_tracer(r):
+    if not isinstance(r, Tracer):
         r = np.asarray(r)
         nan = np.isnan(r) & ~np.isnan(np.asarray(x)).any(axis=(-2, -1))
         if nan.any():
@@ -243,7 +247,6 @@ def cond(x, p=None):
 # -- tensor helpers ------------------------------------------------------------------------------------------
 def tensorsolve(a, b, axes=None):
     """numpy.linalg.tensorsolve: x with tensordot(a, x, x.ndim) == b, by one reshaped solve."""
-    anp = _anp()
     a, b = as_float(a), as_float(b)
     an = _util.ndim(a)
     if axes is not None:
@@ -251,30 +254,29 @@ def tensorsolve(a, b, axes=None):
         for k in axes:
             allaxes.remove(k)
             allaxes.insert(an, k)
-        a = anp.transpose(a, allaxes)
+        a = _sh.transpose(a, allaxes)
     oldshape = _util.shape(a)[-(an - _util.ndim(b)):]
     prod = int(np.prod(oldshape))
     if int(np.prod(_util.shape(a))) != prod ** 2:
         raise LinAlgError("Input arrays must satisfy the requirement prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim])")
-    x = solve(anp.reshape(a, (prod, prod)), anp.ravel(b))
-    return anp.reshape(x, oldshape)
+    x = solve(_sh.reshape(a, (prod, prod)), _sh.ravel(b))
+    return _sh.reshape(x, oldshape)
 
 
 def tensorinv(a, ind=2):
     """numpy.linalg.tensorinv: the inverse of a reshaped to (prod(shape[:ind]), prod(shape[ind:]))."""
-    anp = _anp()
     ind = operator.index(ind)
     if ind <= 0:
         raise ValueError("Invalid ind argument.")
     a = as_float(a)
     shape = _util.shape(a)
     prod = int(np.prod(shape[ind:]))
-    return anp.reshape(inv(anp.reshape(a, (prod, -1))), shape[ind:] + shape[:ind])
+    return _sh.reshape(inv(_sh.reshape(a, (prod, -1))), shape[ind:] + shape[:ind])
 
 
 def tensordot(x1, x2, /, *, axes=2):
     """numpy.linalg.tensordot: numpy.tensordot with keyword-only axes."""
-    return _anp().tensordot(x1, x2, axes=axes)
+    return _con.tensordot(x1, x2, axes=axes)
 
 
 def cross(x1, x2, /, *, axis=-1):
@@ -283,7 +285,7 @@ def cross(x1, x2, /, *, axis=-1):
     if n1 != 3 or n2 != 3:
         raise ValueError(f"Both input arrays must be (arrays of) 3-dimensional vectors, but they are {n1} and {n2} "
                          "dimensional instead.")
-    return _anp().cross(x1, x2, axis=axis)
+    return _diff.cross(x1, x2, axis=axis)
 
 
 __all__ = ["svd", "svdvals", "qr", "eig", "eigvals", "lstsq", "pinv", "matrix_rank", "cond", "tensorsolve",

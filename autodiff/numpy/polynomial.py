@@ -1,4 +1,4 @@
-"""Polynomials in NumPy's power basis (highest degree first): polyfit and polyval.
+"""Polynomials in NumPy's power basis (highest degree first): polyfit, polyval and the Vandermonde matrix vander.
 
 polyfit follows numpy.polyfit step by step (weights, Vandermonde matrix with unit-norm columns,
 rescaled coefficients, covariance) but solves the least-squares problem with the normal equations
@@ -14,13 +14,22 @@ import numpy as np
 
 from ..core import Tracer, concrete_or_none
 from . import _util
-from ._creation import asarray
+from ._creation import asarray, ones, zeros_like
 from ._elementwise import add, astype, divide, multiply, sqrt, subtract
 from ._products import matmul
-from ._reductions import sum
-from ._shape import expand_dims, swapaxes
-from .extra import polyval, vander
+from ._reductions import cumprod, sum
+from ._shape import broadcast_to, concatenate, expand_dims, swapaxes
+from .indexing import getitem
 from .linalg import inv, solve
+from .manipulation import flip
+
+
+def _arr(a):
+    return a if isinstance(a, (np.ndarray, Tracer)) else asarray(a)
+
+
+def _scalar(x):
+    return x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x
 
 
 def _float(x):
@@ -101,4 +110,30 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     return c, multiply(expand_dims(vbase, 2), fac)
 
 
-__all__ = ["polyfit", "polyval"]
+def vander(x, N=None, increasing=False):
+    """numpy.vander: columns are powers of x (decreasing unless increasing), by cumulative products."""
+    x = _arr(x)
+    if _util.ndim(x) != 1:
+        raise ValueError("x must be a one-dimensional array or sequence.")
+    n = _util.shape(x)[0]
+    N = n if N is None else N
+    dt = np.promote_types(_util.dtype(x), int)
+    if N == 0:
+        return np.empty((n, 0), dt)
+    cols = [ones((n, 1), dt)]
+    if N > 1:
+        cols.append(broadcast_to(expand_dims(astype(x, dt), 1), (n, N - 1)))
+    v = cumprod(concatenate(cols, axis=1), axis=1)
+    return v if increasing else flip(v, axis=1)
+
+
+def polyval(p, x):
+    """numpy.polyval: Horner's rule, highest power first (p's length is static)."""
+    p, x = _arr(p), _arr(x)
+    y = zeros_like(x)
+    for i in range(_util.shape(p)[0]):
+        y = add(multiply(y, x), getitem(p, i))
+    return _scalar(y)
+
+
+__all__ = ["polyfit", "polyval", "vander"]

@@ -12,7 +12,7 @@ from . import _util
 from ._creation import asarray
 from ._elementwise import isnan, where
 from ._reductions import all, argmax, argmin
-from .more import argsort, sort
+from .manipulation import argsort, sort
 
 
 def _check_kth(a, kth, axis):

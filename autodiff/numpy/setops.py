@@ -16,7 +16,7 @@ from ._creation import asarray
 from ._elementwise import equal, logical_not
 from ._reductions import any
 from ._shape import expand_dims, ravel
-from .more import take
+from .manipulation import take
 
 UniqueAllResult = _namedtuple("UniqueAllResult", ["values", "indices", "inverse_indices", "counts"])
 UniqueCountsResult = _namedtuple("UniqueCountsResult", ["values", "counts"])

@@ -24,7 +24,7 @@ from ._elementwise import (add, astype, ceil, clip, divide, equal, floor, greate
 from ._reductions import max, min, sum
 from ._shape import expand_dims, moveaxis, ravel, reshape
 from .indexing import at
-from .more import sort, take_along_axis
+from .manipulation import sort, take_along_axis
 
 # alpha, beta of Hyndman & Fan's continuous methods: virtual index n q + alpha + q (1 - alpha - beta) - 1
 _CONTINUOUS = {"interpolated_inverted_cdf": (0.0, 1.0), "hazen": (0.5, 0.5), "weibull": (0.0, 0.0),

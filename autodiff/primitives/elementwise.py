@@ -8,22 +8,25 @@ cotangent with `safe_mul`, which is exactly zero where the cotangent is zero, so
 import math
 
 import numpy as np
+import scipy.special as sc
 
-from ..core import Primitive
-from ..rules import (bool_broadcasting_shape, broadcasting_shape, float_broadcasting_shape, float_same_shape,
-                     same_shape, unbroadcast)
+from ..avals import ShapedArray, get_aval
+from ..core import Elementwise, Primitive, Tracer
+from ..rules import (bool_broadcasting_shape, broadcast_shapes, broadcasting_shape, float_broadcasting_shape,
+                     float_same_shape, same_shape)
+from .broadcasting import unbroadcast
 
 
 def elementwise(template):
-    """Emitter spec: a format string computing one element from the operands' elements."""
-    return template
+    """Emitter of an elementwise primitive: a format string computing one element from the operands' elements."""
+    return Elementwise(template)
 
 
 def unary(name, impl, template, shape=float_same_shape):
     p = Primitive(name)
     p.def_impl(impl)
     p.def_shape(shape)
-    p.scalar_template = template
+    p.def_emit(Elementwise(template))
     return p
 
 
@@ -31,7 +34,7 @@ def binary(name, impl, template, shape=float_broadcasting_shape):
     p = Primitive(name)
     p.def_impl(impl)
     p.def_shape(shape)
-    p.scalar_template = template
+    p.def_emit(Elementwise(template))
     return p
 
 
@@ -43,6 +46,21 @@ def unbroadcast_vjps(p, *rules):
         return lambda ct, ans, *args, **kw: unbroadcast(rule(ct, ans, *args, **kw), np.shape(args[i])
                                                         if not hasattr(args[i], "aval") else args[i].aval.shape)
     p.def_vjp(*[wrap(r, i) for i, r in enumerate(rules)])
+
+
+def def_derivative(p, *partials):
+    """Rules from partial derivatives `d_i(ans, *args)` (None: not differentiable in argument i)."""
+    def jvp(d):
+        return None if d is None else lambda g, ans, *args, **params: safe_mul(g, d(ans, *args, **params))
+
+    def vjp(i, d):
+        if d is None:
+            return None
+        return lambda ct, ans, *args, **params: unbroadcast(safe_mul(ct, d(ans, *args, **params)),
+                                                            get_aval(args[i]).shape)
+
+    p.def_jvp(*[jvp(d) for d in partials])
+    p.def_vjp(*[vjp(i, d) for i, d in enumerate(partials)])
 
 
 def _impl_safe_mul(ct, d):
@@ -154,6 +172,10 @@ log1p_p = unary("log1p", np.log1p, "rt.log1p({0})")
 log1p_p.def_jvp(lambda g, ans, x: divide_p.bind(g, add_p.bind(x, 1.0)))
 log1p_p.def_vjp(lambda ct, ans, x: safe_mul(ct, reciprocal_p.bind(add_p.bind(x, 1.0))))
 
+# the logistic sigmoid (scipy.special.expit) is here because it is logaddexp's derivative against 0
+expit_p = unary("expit", sc.expit, "sk.expit({0})")
+def_derivative(expit_p, lambda ans, x: multiply_p.bind(ans, expit_p.bind(negative_p.bind(x))))
+
 logaddexp_p = binary("logaddexp", np.logaddexp, "rt.logaddexp({0}, {1})")
 logaddexp_p.def_jvp(lambda g, ans, x, y: multiply_p.bind(g, _logaddexp_weight(x, y, ans)),
                     lambda g, ans, x, y: multiply_p.bind(g, _logaddexp_weight(y, x, ans)))
@@ -164,9 +186,7 @@ unbroadcast_vjps(logaddexp_p, lambda ct, ans, x, y: safe_mul(ct, _logaddexp_weig
 def _logaddexp_weight(x, other, ans):
     """d logaddexp(x, other) / dx = exp(x - ans), with both operands -inf giving 1/2 instead of NaN;
     softplus's derivative expit(x) when the other operand is the constant 0 (cheaper, no guards)."""
-    from ..core import Tracer
     if not isinstance(other, Tracer) and np.ndim(other) == 0 and other == 0:
-        from .special import expit_p
         return expit_p.bind(x)
     both_inf = equal_p.bind(ans, -np.inf)
     return where_p.bind(both_inf, 0.5, exp_p.bind(subtract_p.bind(x, where_p.bind(both_inf, 0.0, ans))))
@@ -255,12 +275,14 @@ def _pick(mask, ct, tie):
 
 
 maximum_p = binary("maximum", np.maximum, "rt.maximum({0}, {1})", shape=broadcasting_shape)
+maximum_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 maximum_p.def_jvp(lambda g, ans, x, y: _pick(greater_p.bind(x, y), g, equal_p.bind(x, y)),
                   lambda g, ans, x, y: _pick(less_p.bind(x, y), g, equal_p.bind(x, y)))
 unbroadcast_vjps(maximum_p, lambda ct, ans, x, y: _pick(greater_p.bind(x, y), ct, equal_p.bind(x, y)),
                  lambda ct, ans, x, y: _pick(less_p.bind(x, y), ct, equal_p.bind(x, y)))
 
 minimum_p = binary("minimum", np.minimum, "rt.minimum({0}, {1})", shape=broadcasting_shape)
+minimum_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 minimum_p.def_jvp(lambda g, ans, x, y: _pick(less_p.bind(x, y), g, equal_p.bind(x, y)),
                   lambda g, ans, x, y: _pick(greater_p.bind(x, y), g, equal_p.bind(x, y)))
 unbroadcast_vjps(minimum_p, lambda ct, ans, x, y: _pick(less_p.bind(x, y), ct, equal_p.bind(x, y)),
@@ -269,15 +291,14 @@ unbroadcast_vjps(minimum_p, lambda ct, ans, x, y: _pick(less_p.bind(x, y), ct, e
 
 def _where_shape(c, x, y):
     out = broadcasting_shape(x, y)
-    from ..avals import ShapedArray
-    from ..rules import broadcast_shapes
     return ShapedArray(broadcast_shapes(c.shape, out.shape), out.dtype)
 
 
 where_p = Primitive("where")
+where_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 where_p.def_impl(lambda c, x, y: np.where(c, x, y))
 where_p.def_shape(_where_shape)
-where_p.scalar_template = "({1} if {0} else {2})"
+where_p.def_emit(Elementwise("({1} if {0} else {2})"))
 where_p.def_jvp(None, lambda g, ans, c, x, y: where_p.bind(c, g, 0.0),
                 lambda g, ans, c, x, y: where_p.bind(c, 0.0, g))
 unbroadcast_vjps(where_p, None, lambda ct, ans, c, x, y: where_p.bind(c, ct, 0.0),
@@ -289,9 +310,10 @@ def _clip_impl(x, lo, hi):
 
 
 clip_p = Primitive("clip")  # numpy.clip(x, lo, hi) == minimum(maximum(x, lo), hi)
+clip_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 clip_p.def_impl(_clip_impl)
 clip_p.def_shape(broadcasting_shape)
-clip_p.scalar_template = "rt.clip({0}, {1}, {2})"
+clip_p.def_emit(Elementwise("rt.clip({0}, {1}, {2})"))
 clip_p.def_jvp(lambda g, ans, x, lo, hi: where_p.bind(_clip_inside(x, lo, hi), g, 0.0),
                lambda g, ans, x, lo, hi: where_p.bind(_clip_low(x, lo, hi), g, 0.0),
                lambda g, ans, x, lo, hi: where_p.bind(_clip_high(x, lo, hi), g, 0.0))
@@ -356,12 +378,10 @@ unbroadcast_vjps(mod_p, lambda ct, ans, x, y: ct,
 
 
 def _bool(x):
-    from ..avals import ShapedArray
     return ShapedArray(x.shape, np.bool_)
 
 
 def _convert_shape(x, dtype):
-    from ..avals import ShapedArray
     return ShapedArray(x.shape, dtype)
 
 
@@ -374,14 +394,13 @@ def _convert_template(dtype):
 convert_p = Primitive("convert_element_type")
 convert_p.def_impl(lambda x, dtype: np.asarray(x).astype(dtype))
 convert_p.def_shape(_convert_shape)
-convert_p.scalar_template = lambda dtype: _convert_template(dtype)
+convert_p.def_emit(Elementwise(lambda dtype: _convert_template(dtype)))
 convert_p.def_jvp(lambda g, ans, x, dtype: convert_p.bind(g, dtype=dtype) if np.dtype(dtype).kind == "f" else None)
 convert_p.def_vjp(lambda ct, ans, x, dtype: convert_p.bind(ct, dtype=_dtype_of(x)) if np.dtype(_dtype_of(x)).kind == "f"
                   else None)
 
 
 def _dtype_of(x):
-    from ..avals import get_aval
     return get_aval(x).dtype
 
 
@@ -394,7 +413,6 @@ def _integer_pow_impl(x, n):
 
 
 def _integer_pow_shape(x, n):
-    from ..avals import ShapedArray
     return ShapedArray(x.shape, np.float64 if x.dtype.kind in "iub" and n < 0 else x.dtype)
 
 
@@ -414,8 +432,8 @@ def _integer_pow_deriv(x, n):
 
 def integer_pow(x, n):
     if n == 0:
-        from ..numpy import ones_like
-        return ones_like(x)
+        aval = get_aval(x)
+        return np.ones(aval.shape, aval.dtype)
     if n == 1:
         return x
     return integer_pow_p.bind(x, n=n)
@@ -424,7 +442,7 @@ def integer_pow(x, n):
 integer_pow_p = Primitive("integer_pow")
 integer_pow_p.def_impl(_integer_pow_impl)
 integer_pow_p.def_shape(_integer_pow_shape)
-integer_pow_p.scalar_template = _integer_pow_template
+integer_pow_p.def_emit(Elementwise(_integer_pow_template))
 integer_pow_p.def_jvp(lambda g, ans, x, n: multiply_p.bind(g, _integer_pow_deriv(x, n)))
 integer_pow_p.def_vjp(lambda ct, ans, x, n: safe_mul(ct, _integer_pow_deriv(x, n)))
 
@@ -459,5 +477,4 @@ frexp_exponent_p = nograd_unary("frexp_exponent", lambda x: np.frexp(x)[1], "np.
 
 
 def _int32(x):
-    from ..avals import ShapedArray
     return ShapedArray(x.shape, np.int32)

@@ -10,8 +10,13 @@ does); out-of-range indices raise IndexError, in numpy and in the generated code
 import numpy as np
 
 from ..avals import ShapedArray, get_aval
-from ..core import Primitive
+from ..codegen.emit import shape_code
+from ..core import Elementwise, Primitive, Tracer, concrete_or_none
 from ..rules import def_linear
+from .broadcasting import reduce_sum_p
+from .elementwise import add_p, divide_p, equal_p, logical_and_p, maximum_p, multiply_p, where_p
+from .reductions import argsort_p, pnq, reduce_prod_p, sort_p
+from .shape import broadcast_to_p, reshape_p
 
 
 def _shape(x):
@@ -65,6 +70,7 @@ def _scatter_add_shape(u, idx, axis, size):
 
 
 scatter_add_p = Primitive("scatter_add")
+scatter_add_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 scatter_add_p.def_impl(_scatter_add_impl)
 scatter_add_p.def_shape(_scatter_add_shape)
 def_linear(scatter_add_p)
@@ -101,14 +107,12 @@ def _zeros(x):
 
 def _as_gathered(mask, x_shape, axis):
     """A mask of idx's shape, reshaped to broadcast against the gathered shape."""
-    from .shape import reshape_p
     m_shape = _shape(mask)
     return reshape_p.bind(mask, new_shape=(1,) * axis + m_shape + (1,) * (len(x_shape) - axis - 1))
 
 
 def wrapped_index(idx, size, axis=0):
     """idx with negative entries wrapped (concrete: numpy; traced: the index_wrap primitive)."""
-    from ..core import concrete_or_none
     val = concrete_or_none(idx)
     if val is not None:
         val = np.asarray(val)
@@ -119,10 +123,41 @@ def wrapped_index(idx, size, axis=0):
     return index_wrap_p.bind(idx, size=size)
 
 
+def take_along_axis(arr, ind, axis):
+    """numpy.take_along_axis for indices of arr's own shape (as argsort gives them): a gather of flat positions."""
+    shape = get_aval(arr).shape
+    axis = axis % len(shape)
+    n = shape[axis]
+    if len(shape) == 1:
+        return gather_p.bind(arr, ind if isinstance(ind, Tracer) else wrapped_index(ind, n), axis=0)
+    strides = np.cumprod((1,) + tuple(shape[::-1]))[:-1][::-1]
+    grid = np.indices(shape, sparse=True)
+    base = sum(g * int(s) for k, (g, s) in enumerate(zip(grid, strides)) if k != axis) + np.zeros(shape, np.intp)
+    wrapped = wrapped_index(ind, n)
+    if isinstance(wrapped, np.ndarray):
+        flat = base + wrapped * int(strides[axis])
+    else:
+        flat = add_p.bind(base, multiply_p.bind(wrapped, int(strides[axis])) if strides[axis] != 1 else wrapped)
+    return gather_p.bind(reshape_p.bind(arr, new_shape=(int(np.prod(shape, dtype=np.int64)),)), flat, axis=0)
+
+
+# -- sort's rules (sort_p is in reductions.py): the values gathered by argsort; the adjoint gathers by the
+# inverse permutation
+def _sort_jvp(g, ans, x, axis):
+    return take_along_axis(g, argsort_p.bind(x, axis=axis, stable=True), axis=axis)
+
+
+def _sort_vjp(ct, ans, x, axis):
+    perm = argsort_p.bind(x, axis=axis, stable=True)
+    return take_along_axis(ct, argsort_p.bind(perm, axis=axis, stable=True), axis=axis)
+
+
+sort_p.def_jvp(_sort_jvp)
+sort_p.def_vjp(_sort_vjp)
+
+
 def surviving_writes(idx, size):
     """Boolean mask (idx's shape): True where a write is the last one to its position (set mode)."""
-    from ..core import concrete_or_none
-    from .elementwise import equal_p
     val = concrete_or_none(idx)
     m = int(np.prod(_shape(idx), dtype=np.int64))
     order = np.arange(m, dtype=np.int64).reshape(_shape(idx))
@@ -145,8 +180,6 @@ def _scatter_set_jvp(primals, tangents, axis):
 
 
 def _scatter_set_vjp(ct, ans, args, axis):
-    from .elementwise import where_p
-    from .reductions import reduce_sum_p
     x, idx, v = args
     x_shape = _shape(x)
     ct_x = scatter_p.bind(ct, idx, np.zeros((), get_aval(ct).dtype)[()], axis=axis, mode="set")
@@ -165,10 +198,6 @@ def exclusive_group_products(v, idx, axis, size):
     Formed densely (k x k' pairs, O(len(idx)**2) memory) with a product reduction whose gradient
     uses exclusive products, so zeros in v are handled exactly. None when indices are known unique.
     """
-    from ..core import concrete_or_none
-    from .elementwise import equal_p, logical_and_p, where_p
-    from .reductions import reduce_prod_p
-    from .shape import reshape_p, broadcast_to_p
     b_shape = _shape(idx)
     m = int(np.prod(b_shape, dtype=np.int64))
     val = concrete_or_none(idx)
@@ -201,7 +230,6 @@ def _scatter_add_mode_jvp(primals, tangents, axis):
 
 
 def _scatter_add_mode_vjp(ct, ans, args, axis):
-    from .reductions import reduce_sum_p
     x, idx, v = args
     ct_v = gather_p.bind(ct, idx, axis=axis)
     if _shape(v) == () and _shape(ct_v):
@@ -210,7 +238,6 @@ def _scatter_add_mode_vjp(ct, ans, args, axis):
 
 
 def _scatter_mul_jvp(primals, tangents, axis):
-    from .elementwise import multiply_p, add_p
     x, idx, v = primals
     tx, _, tv = tangents
     out = scatter_p.bind(x, idx, v, axis=axis, mode="multiply")
@@ -224,7 +251,6 @@ def _scatter_mul_jvp(primals, tangents, axis):
 
 
 def _scatter_mul_vjp(ct, ans, args, axis):
-    from .elementwise import multiply_p
     x, idx, v = args
     ct_x = scatter_p.bind(ct, idx, v, axis=axis, mode="multiply")
     ct_v = gather_p.bind(multiply_p.bind(ct, x), idx, axis=axis)
@@ -234,7 +260,6 @@ def _scatter_mul_vjp(ct, ans, args, axis):
 
 def _extremum_shares(ans, x, idx, v, axis):
     """Which of x and the writes attain the result, and how many tie at each position (>= 1)."""
-    from .elementwise import add_p, equal_p, maximum_p, where_p
     size = _shape(x)[axis]
     hit_x = equal_p.bind(x, ans)
     hit_v = equal_p.bind(v, gather_p.bind(ans, idx, axis=axis))
@@ -244,7 +269,6 @@ def _extremum_shares(ans, x, idx, v, axis):
 
 
 def _scatter_extremum_jvp(primals, tangents, axis, mode):
-    from .elementwise import add_p, divide_p, where_p
     x, idx, v = primals
     tx, _, tv = tangents
     out = scatter_p.bind(x, idx, v, axis=axis, mode=mode)
@@ -258,7 +282,6 @@ def _scatter_extremum_jvp(primals, tangents, axis, mode):
 
 
 def _scatter_extremum_vjp(ct, ans, args, axis, mode):
-    from .elementwise import divide_p, where_p
     x, idx, v = args
     hit_x, hit_v, count = _extremum_shares(ans, x, idx, v, axis)
     share = divide_p.bind(ct, count)
@@ -286,6 +309,7 @@ def _scatter_vjp(ct, ans, args, axis, mode):
 
 
 scatter_p = Primitive("scatter")  # mode: "set" (last write wins, as numpy) | "add" | "multiply" | "min" | "max"
+scatter_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 scatter_p.def_impl(_scatter_impl)
 scatter_p.def_shape(_scatter_shape)
 scatter_p.def_jvp_full(_scatter_jvp)
@@ -306,24 +330,15 @@ index_wrap_p = Primitive("index_wrap")
 index_wrap_p.def_impl(_index_wrap_impl)
 index_wrap_p.def_shape(lambda i, size: ShapedArray(i.shape, np.int64))
 index_wrap_p.def_nograd()
-index_wrap_p.scalar_template = lambda size: "ri.wrap_index({0}, %d)" % size
+index_wrap_p.def_emit(Elementwise(lambda size: "ri.wrap_index({0}, %d)" % size))
 
 
 # -- Numba code generation: one call to a (P, n, Q) helper of codegen/runtime_indexing.py --------------------
-def pnq(shape, axis, width=1):
-    """(P, n, Q) of `shape` around the `width` axes starting at `axis`, as code."""
-    pre = int(np.prod(shape[:axis], dtype=np.int64))
-    mid = int(np.prod(shape[axis:axis + width], dtype=np.int64))
-    post = int(np.prod(shape[axis + width:], dtype=np.int64))
-    return f"{pre}, {mid}, {post}"
-
-
 def _index_code(ctx, idx):
     return ctx.name(idx) if idx.aval.shape else f"np.full(1, {ctx.name(idx)}, np.int64)"
 
 
 def _emit_gather(ctx, eqn):
-    from ..codegen.emit import shape_code
     (x, idx), out = eqn.inputs, eqn.outvars[0]
     axis, name = eqn.params["axis"], ctx.name(out)
     if not idx.aval.shape:  # a scalar index: an element, or a view of the other axes
@@ -339,7 +354,6 @@ gather_p.def_emit(_emit_gather)
 
 
 def _emit_scatter_add(ctx, eqn):
-    from ..codegen.emit import shape_code
     (u, idx), out = eqn.inputs, eqn.outvars[0]
     u_code = ctx.name(u) if u.aval.shape else f"np.full(1, {ctx.name(u)})"
     ctx.line(f"{ctx.name(out)} = ri.accumulate({u_code}, {_index_code(ctx, idx)}, "

@@ -13,10 +13,16 @@ Conventions shared by the rules:
     `codegen/runtime_linalg.py` never raise: they return NaN, so a log-density under `jit` sees NaN.
 """
 import numpy as np
+from scipy.linalg import solve_triangular
 
 from ..avals import ShapedArray, float_dtype, get_aval
+from ..codegen.emit import dtype_code, shape_code
 from ..core import Primitive
-from ..rules import broadcast_shapes, unbroadcast
+from ..rules import broadcast_shapes
+from .broadcasting import unbroadcast
+from .elementwise import add_p, multiply_p, negative_p, reciprocal_p, subtract_p, where_p
+from .reductions import reduce_sum_p
+from .shape import broadcast_to_p, reshape_p, transpose_p
 
 
 def _shape(x):
@@ -34,7 +40,6 @@ def _matmul_shape(a, b):
 
 
 def swap_last(x):
-    from .shape import transpose_p
     n = len(_shape(x))
     return transpose_p.bind(x, perm=tuple(range(n - 2)) + (n - 1, n - 2))
 
@@ -97,7 +102,6 @@ def _open_loops(ctx, batch):
 
 
 def _allocate(ctx, o, shape):
-    from ..codegen.emit import dtype_code, shape_code
     name = ctx.name(o) if shape == o.aval.shape else ctx.tmp("m")
     ctx.line(f"{name} = np.empty({shape_code(shape)}, {dtype_code(o.aval.dtype)})")
     return name
@@ -132,7 +136,6 @@ def emit_call(ctx, eqn, core_in, core_out, body):
     `x3[k]` (typed C), k its flat batch index under broadcasting; results are written into fresh stacks
     and reshaped to their shapes.
     """
-    from ..codegen.emit import shape_code
     batch = _batch_of(eqn, core_out)
     if not batch:
         for o in eqn.outvars:
@@ -171,8 +174,7 @@ def emit_call(ctx, eqn, core_in, core_out, body):
 
 def _stack(ctx, x, shape):
     """A C-contiguous (batch, ...) view or copy of x, emitted once per value at the function's top level."""
-    from ..codegen.emit import shape_code
-    stacks = ctx.__dict__.setdefault("linalg_stacks", {})
+    stacks = ctx.linalg_stacks
     key = (ctx.name(x), shape)
     if ctx.depth == 1 and key in stacks:  # top-level lines always run before later ones
         return stacks[key]
@@ -203,6 +205,7 @@ def _tri_impl(x, k, lower, diag):
 
 
 tri_p = Primitive("tri")  # tril(x, k) (lower) or triu(x, k), the main diagonal (if kept) scaled by `diag`
+tri_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 tri_p.def_impl(_tri_impl)
 tri_p.def_shape(lambda x, k, lower, diag: ShapedArray(x.shape, x.dtype))
 tri_p.def_jvp(lambda g, ans, x, **p: tri_p.bind(g, **p))
@@ -310,6 +313,7 @@ def _diag_embed_impl(v):
 
 
 diag_embed_p = Primitive("diag_embed")  # (..., n) -> (..., n, n): diagonal matrices
+diag_embed_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 diag_embed_p.def_impl(_diag_embed_impl)
 diag_embed_p.def_shape(lambda v: ShapedArray(v.shape + v.shape[-1:], v.dtype))
 diag_embed_p.def_jvp(lambda g, ans, v: diag_embed_p.bind(g))
@@ -326,23 +330,19 @@ diag_embed_p.def_emit(lambda ctx, eqn: emit_loop(
 
 
 def _add(x, y):
-    from .elementwise import add_p
     return add_p.bind(x, y)
 
 
 def _mul(x, y):
-    from .elementwise import multiply_p
     return multiply_p.bind(x, y)
 
 
 def _neg(x):
-    from .elementwise import negative_p
     return negative_p.bind(x)
 
 
 def _expand_last2(x):
     """(...,) -> (..., 1, 1), to scale a batch of matrices by a batch of scalars."""
-    from .shape import reshape_p
     return reshape_p.bind(x, new_shape=_shape(x) + (1, 1))
 
 
@@ -376,7 +376,6 @@ def _batched(fn, a, b):
 
 # -- triangular_solve: x = op(a)^{-1} b, op = transpose if trans -----------------------------------------
 def _triangular_solve_impl(a, b, lower, trans, unit_diagonal):
-    from scipy.linalg import solve_triangular
     return _batched(lambda a2, b2: solve_triangular(a2, b2, trans=int(trans), lower=lower,
                                                     unit_diagonal=unit_diagonal, check_finite=False), a, b)
 
@@ -401,7 +400,6 @@ def _triangular_solve_jvp(primals, tangents, lower, trans, unit_diagonal):
         term = matmul_p.bind(swap_last(da) if trans else da, x)
         rhs = _neg(term) if rhs is None else _add(rhs, _neg(term))
     if _shape(rhs) != _shape(x):
-        from .shape import broadcast_to_p
         rhs = broadcast_to_p.bind(rhs, shape=_shape(x))
     return x, triangular_solve(a, rhs, lower, trans, unit_diagonal)
 
@@ -461,7 +459,6 @@ def _solve_jvp(primals, tangents):
         term = _neg(matmul_p.bind(da, x))
         rhs = term if rhs is None else _add(rhs, term)
     if _shape(rhs) != _shape(x):
-        from .shape import broadcast_to_p
         rhs = broadcast_to_p.bind(rhs, shape=_shape(x))
     return x, solve_p.bind(a, rhs)
 
@@ -496,7 +493,6 @@ def _batch_shape(a, **params):
 
 def _trace_of_inv_times(a, g):
     """trace(a^{-1} g) for each matrix of the batch."""
-    from .reductions import reduce_sum_p
     n = len(_shape(a))
     return reduce_sum_p.bind(_mul(swap_last(inv_p.bind(a)), g), axes=(n - 2, n - 1))
 
@@ -539,8 +535,6 @@ slogdet_p.def_emit(_emit_slogdet)
 # -- eigh: eigenvalues (ascending) and eigenvectors of the matrix whose lower triangle is a's ----------
 def _inverse_gaps(w):
     """F[..., i, j] = 1 / (w_j - w_i) off the diagonal, 0 on it."""
-    from .elementwise import reciprocal_p, subtract_p, where_p
-    from .shape import reshape_p
     batch, n = _shape(w)[:-1], _shape(w)[-1]
     diff = subtract_p.bind(reshape_p.bind(w, new_shape=batch + (1, n)), reshape_p.bind(w, new_shape=batch + (n, 1)))
     eye = np.eye(n, dtype=bool)

@@ -8,17 +8,19 @@ columns are an arbitrary basis (full_matrices / complete Q of a non-square matri
 their rules raise NotImplementedError naming the option to use instead.
 """
 import numpy as np
+from scipy.linalg import lu_factor
 
 from ..avals import ShapedArray, float_dtype
 from ..core import Primitive
-from ..rules import nograd_primitive
-from .linalg import (_flag, _shape, diag_embed_p, diag_part_p, emit_call, emit_loop,
-                     matmul_p, swap_last, sym_from_lower, tri_p, triangular_solve, tril, triu)
+from .broadcasting import broadcast_to_p, reshape_p
+from .elementwise import where_p
+from .linalg import (_flag, _shape, diag_embed_p, diag_part_p, emit_call, emit_loop, matmul_p, swap_last,
+                     sym_from_lower, tri_p, triangular_solve, tril, triu)
+from .shape import concatenate_p, static_slice
 
 
-def _anp():
-    from .. import numpy as anp
-    return anp
+def _broadcast(x, shape):
+    return x if _shape(x) == tuple(shape) else broadcast_to_p.bind(x, shape=tuple(shape))
 
 
 def _mm(*xs):
@@ -30,7 +32,7 @@ def _mm(*xs):
 
 def _row(s):
     """(..., k) -> (..., 1, k): scales the columns of a matrix when multiplied."""
-    return _anp().expand_dims(s, -2)
+    return reshape_p.bind(s, new_shape=_shape(s)[:-1] + (1,) + _shape(s)[-1:])
 
 
 def _eye_mask(n):
@@ -54,11 +56,10 @@ def _no_full_derivative(name, option):
 
 def _inverse_sq_gaps(s):
     """F[..., i, j] = 1 / (s_j^2 - s_i^2) off the diagonal, 0 on it."""
-    anp = _anp()
     sd = _row(s)
     diffs = (sd + swap_last(sd)) * (sd - swap_last(sd))
     eye = _eye_mask(_shape(s)[-1])
-    return anp.where(eye, 0.0, 1.0 / anp.where(eye, 1.0, diffs))
+    return where_p.bind(eye, 0.0, 1.0 / where_p.bind(eye, 1.0, diffs))
 
 
 def _svd_jvp(primals, tangents, full_matrices):
@@ -231,7 +232,6 @@ pinv_p.def_emit(lambda ctx, eqn: emit_call(ctx, eqn, (2,), (2,), lambda i, o: [
 
 # -- lu: LAPACK getrf's packed factors and pivots ------------------------------------------------------
 def _lu_impl(a):
-    from scipy.linalg import lu_factor
     lu, piv = lu_factor(a, check_finite=False)
     return [lu, np.asarray(piv).astype(np.int32)]
 
@@ -255,8 +255,10 @@ def _pivot_matrix_impl(piv, size):
     return out
 
 
-pivot_matrix_p = nograd_primitive("pivot_matrix", _pivot_matrix_impl,
-                                  lambda piv, size: ShapedArray(piv.shape[:-1] + (size, size), np.dtype(np.float64)))
+pivot_matrix_p = Primitive("pivot_matrix")
+pivot_matrix_p.def_impl(_pivot_matrix_impl)
+pivot_matrix_p.def_shape(lambda piv, size: ShapedArray(piv.shape[:-1] + (size, size), np.dtype(np.float64)))
+pivot_matrix_p.def_nograd()
 
 
 def _pivot_lines(eqn, piv, out):
@@ -281,7 +283,6 @@ def pivot_matrix(piv, m):
 
 def lu_factors(lu):
     """(L (m, k), U (k, n)) from getrf's packed (m, n) result, k = min(m, n)."""
-    from .shape import static_slice
     m, n = _shape(lu)[-2:]
     k, nd = min(m, n), len(_shape(lu))
     lower = lu if k == n else static_slice(lu, nd - 1, 0, k)
@@ -291,14 +292,13 @@ def lu_factors(lu):
 
 def _square_factors(lu):
     """L padded to (m, m) and U to (n, n) with identity blocks (JAX's rule for rectangular LU)."""
-    anp = _anp()
     m, n = _shape(lu)[-2:]
     k, batch = min(m, n), _shape(lu)[:-2]
     l, u = lu_factors(lu)
     if m > k:
-        l = anp.concatenate([l, anp.broadcast_to(np.eye(m)[:, k:], batch + (m, m - k))], axis=-1)
+        l = concatenate_p.bind(l, _broadcast(np.eye(m)[:, k:], batch + (m, m - k)), axis=len(batch) + 1)
     if n > k:
-        u = anp.concatenate([u, anp.broadcast_to(np.eye(n)[k:], batch + (n - k, n))], axis=-2)
+        u = concatenate_p.bind(u, _broadcast(np.eye(n)[k:], batch + (n - k, n)), axis=len(batch))
     return l, u
 
 

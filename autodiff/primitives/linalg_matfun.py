@@ -14,24 +14,22 @@ logm and sqrtm return the principal real logarithm / square root; they need real
 eigenvalues on the closed negative real axis (where SciPy would return a complex result we raise).
 """
 import numpy as np
+from scipy.linalg import expm, logm, solve_sylvester, sqrtm
 
-from ..avals import ShapedArray, float_dtype
+from ..avals import ShapedArray, float_dtype, get_aval
 from ..core import Primitive
+from .broadcasting import broadcast_to_p
 from .linalg import _float_square_shape, _shape, emit_call, matmul_p, swap_last
-
-
-def _anp():
-    from .. import numpy as anp
-    return anp
+from .shape import concatenate_p
 
 
 def frechet(p, a, e):
     """L_f(a, e) for the matrix-function primitive p, from f of the block matrix [[a, e], [0, a]]."""
-    anp = _anp()
-    n = _shape(a)[-1]
-    e = anp.broadcast_to(e, _shape(a))
-    zeros = anp.zeros_like(a)
-    big = anp.concatenate([anp.concatenate([a, e], axis=-1), anp.concatenate([zeros, a], axis=-1)], axis=-2)
+    n, nd = _shape(a)[-1], len(_shape(a))
+    e = e if _shape(e) == _shape(a) else broadcast_to_p.bind(e, shape=_shape(a))
+    zeros = np.zeros(_shape(a), get_aval(a).dtype)
+    big = concatenate_p.bind(concatenate_p.bind(a, e, axis=nd - 1), concatenate_p.bind(zeros, a, axis=nd - 1),
+                             axis=nd - 2)
     return p.bind(big)[..., :n, n:]
 
 
@@ -61,17 +59,14 @@ def _real_result(name, fn, a):
 
 
 def _expm_impl(a):
-    from scipy.linalg import expm
     return expm(np.asarray(a, dtype=float))
 
 
 def _logm_impl(a):
-    from scipy.linalg import logm
     return _real_result("logm", logm, a)
 
 
 def _sqrtm_impl(a):
-    from scipy.linalg import sqrtm
     return _real_result("sqrtm", sqrtm, a)
 
 
@@ -91,7 +86,6 @@ def _sylvester_shape(a, b, q):
 
 
 def _sylvester_impl(a, b, q):
-    from scipy.linalg import solve_sylvester
     out = np.empty(np.shape(q))
     for idx in np.ndindex(*np.shape(q)[:-2]):
         out[idx] = solve_sylvester(a[idx], b[idx], q[idx])

@@ -7,43 +7,22 @@ products from both ends), so zeros get exact gradients, and cumprod's rules are 
 the linear recurrence `linrec` h_i = a_i h_{i-1} + b_i, whose own rules are linrecs again.
 """
 import numpy as np
+from scipy.special import logsumexp
 
-from ..avals import ShapedArray
-from ..core import Primitive
-
-
-def reduced_shape(x, axes, **params):
-    return ShapedArray(tuple(d for i, d in enumerate(x.shape) if i not in axes), x.dtype)
-
-
-def keepdims_shape(shape, axes):
-    return tuple(1 if i in axes else d for i, d in enumerate(shape))
-
-
-def expand_reduced(ct, x_shape, axes):
-    """Broadcast a reduced cotangent back over the reduced axes of x."""
-    from .shape import broadcast_to_p, reshape_p
-    ct = reshape_p.bind(ct, new_shape=keepdims_shape(x_shape, axes))
-    return broadcast_to_p.bind(ct, shape=tuple(x_shape))
+from ..avals import ShapedArray, get_aval
+from ..codegen.emit import dtype_code, shape_code
+from ..core import Primitive, Reduction
+from .broadcasting import expand_reduced, keepdims_shape, reduce_sum_p, reduced_shape  # noqa: F401  (re-exported)
+from .elementwise import add_p, divide_p, equal_p, exp_p, multiply_p, safe_mul, subtract_p, where_p
+from .shape import concatenate_p, reshape_p, static_slice, transpose_code, transpose_p
 
 
 def _shape(x):
-    from ..avals import get_aval
     return get_aval(x).shape
-
-
-reduce_sum_p = Primitive("reduce_sum")
-reduce_sum_p.def_impl(lambda x, axes: np.sum(x, axis=axes))
-reduce_sum_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape,
-                                                   x.dtype if x.dtype.kind != "b" else np.int64))
-reduce_sum_p.def_jvp(lambda g, ans, x, axes: reduce_sum_p.bind(g, axes=axes))
-reduce_sum_p.def_vjp(lambda ct, ans, x, axes: expand_reduced(ct, _shape(x), axes))
-reduce_sum_p.reduction = ("0", "{acc} += {x}")
 
 
 def _extremum_vjp(ct, ans, x, axes):
     """Cotangent split evenly among the positions that attain the max (or min)."""
-    from .elementwise import divide_p, equal_p, where_p
     shape = _shape(x)
     hit = equal_p.bind(x, expand_reduced(ans, shape, axes))
     count = reduce_sum_p.bind(where_p.bind(hit, 1.0, 0.0), axes=axes)
@@ -52,7 +31,6 @@ def _extremum_vjp(ct, ans, x, axes):
 
 
 def _extremum_jvp(g, ans, x, axes):
-    from .elementwise import divide_p, equal_p, multiply_p, where_p
     hit = where_p.bind(equal_p.bind(x, expand_reduced(ans, _shape(x), axes)), 1.0, 0.0)  # not convert: bool
     return divide_p.bind(reduce_sum_p.bind(multiply_p.bind(g, hit), axes=axes), reduce_sum_p.bind(hit, axes=axes))
 
@@ -62,33 +40,28 @@ reduce_max_p.def_impl(lambda x, axes: np.max(x, axis=axes))
 reduce_max_p.def_shape(reduced_shape)
 reduce_max_p.def_jvp(_extremum_jvp)
 reduce_max_p.def_vjp(_extremum_vjp)
-reduce_max_p.reduction = ("-np.inf", "{acc} = rt.maximum({acc}, {x})")
 
 reduce_min_p = Primitive("reduce_min")
 reduce_min_p.def_impl(lambda x, axes: np.min(x, axis=axes))
 reduce_min_p.def_shape(reduced_shape)
 reduce_min_p.def_jvp(_extremum_jvp)
 reduce_min_p.def_vjp(_extremum_vjp)
-reduce_min_p.reduction = ("np.inf", "{acc} = rt.minimum({acc}, {x})")
 
 
 reduce_and_p = Primitive("reduce_and")  # numpy.all
 reduce_and_p.def_impl(lambda x, axes: np.all(x, axis=axes))
 reduce_and_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape, np.bool_))
 reduce_and_p.def_nograd()
-reduce_and_p.reduction = ("True", "{acc} = {acc} and ({x} != 0)")
 
 reduce_or_p = Primitive("reduce_or")  # numpy.any
 reduce_or_p.def_impl(lambda x, axes: np.any(x, axis=axes))
 reduce_or_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape, np.bool_))
 reduce_or_p.def_nograd()
-reduce_or_p.reduction = ("False", "{acc} = {acc} or ({x} != 0)")
 
 
 # -- helpers for rules along one axis --------------------------------------------------------------------
 def shift(x, axis, reverse, fill):
     """x moved one step along `axis` (toward higher indices; lower if reverse), `fill` entering at the edge."""
-    from .shape import concatenate_p, static_slice
     shape = _shape(x)
     n = shape[axis]
     if n == 0:
@@ -102,7 +75,6 @@ def shift(x, axis, reverse, fill):
 
 
 def _dtype(x):
-    from ..avals import get_aval
     return get_aval(x).dtype
 
 
@@ -137,7 +109,6 @@ def _linrec_shape(a, b, axis, reverse):
 
 
 def _linrec_jvp(primals, tangents, axis, reverse):
-    from .elementwise import add_p, multiply_p
     a, b = primals
     ta, tb = tangents
     h = linrec_p.bind(a, b, axis=axis, reverse=reverse)
@@ -149,7 +120,6 @@ def _linrec_jvp(primals, tangents, axis, reverse):
 
 
 def _linrec_vjp(ct, h, args, axis, reverse):
-    from .elementwise import multiply_p
     a, b = args
     lam = linrec_p.bind(shift(a, axis, not reverse, 0.0), ct, axis=axis, reverse=not reverse)
     return [multiply_p.bind(lam, shift(h, axis, reverse, 0.0)), lam]
@@ -164,12 +134,10 @@ linrec_p.def_vjp_full(_linrec_vjp)
 
 # -- cumprod: dh_i = x_i dh_{i-1} + h_{i-1} dx_i, a linrec; no division, so zeros are exact ---------------
 def _cumprod_jvp(g, h, x, axis, reverse):
-    from .elementwise import multiply_p
     return linrec_p.bind(x, multiply_p.bind(g, shift(h, axis, reverse, 1.0)), axis=axis, reverse=reverse)
 
 
 def _cumprod_vjp(ct, h, x, axis, reverse):
-    from .elementwise import multiply_p
     lam = linrec_p.bind(shift(x, axis, not reverse, 0.0), ct, axis=axis, reverse=not reverse)
     return multiply_p.bind(lam, shift(h, axis, reverse, 1.0))
 
@@ -184,8 +152,6 @@ cumprod_p.def_vjp(_cumprod_vjp)
 # -- prod: derivative = product of the other elements, from cumulative products on both sides -------------
 def exclusive_products(x, axes):
     """Array of x's shape: the product over `axes` of all elements but the one at each position."""
-    from .elementwise import multiply_p
-    from .shape import reshape_p, transpose_p
     shape = _shape(x)
     keep = tuple(i for i in range(len(shape)) if i not in axes)
     perm = keep + tuple(axes)
@@ -203,12 +169,10 @@ def exclusive_products(x, axes):
 
 
 def _prod_jvp(g, ans, x, axes):
-    from .elementwise import multiply_p
     return reduce_sum_p.bind(multiply_p.bind(g, exclusive_products(x, axes)), axes=axes)
 
 
 def _prod_vjp(ct, ans, x, axes):
-    from .elementwise import multiply_p
     return multiply_p.bind(expand_reduced(ct, _shape(x), axes), exclusive_products(x, axes))
 
 
@@ -218,7 +182,6 @@ reduce_prod_p.def_shape(lambda x, axes: ShapedArray(reduced_shape(x, axes).shape
                                                     x.dtype if x.dtype.kind != "b" else np.int64))
 reduce_prod_p.def_jvp(_prod_jvp)
 reduce_prod_p.def_vjp(_prod_vjp)
-reduce_prod_p.loop_reduction = ("1", "{acc} *= {x}")  # not fused: an int 1 would start a float accumulator
 
 
 # -- argmax, argmin, argsort: integer results, no gradient ---------------------------------------------------
@@ -242,30 +205,22 @@ argsort_p.def_shape(lambda x, axis, stable: ShapedArray(x.shape, np.int64))
 argsort_p.def_nograd()
 
 
-# -- sort: the values gathered by argsort; the adjoint gathers by the inverse permutation -------------------
-def _sort_jvp(g, ans, x, axis):
-    from ..numpy.more import take_along_axis
-    return take_along_axis(g, argsort_p.bind(x, axis=axis, stable=True), axis=axis)
-
-
-def _sort_vjp(ct, ans, x, axis):
-    from ..numpy.more import take_along_axis
-    perm = argsort_p.bind(x, axis=axis, stable=True)
-    return take_along_axis(ct, argsort_p.bind(perm, axis=axis, stable=True), axis=axis)
-
-
+# -- sort: the values gathered by argsort (its rules are gathers, so they are in indexing.py) ---------------
 sort_p = Primitive("sort")
 sort_p.def_impl(lambda x, axis: np.sort(x, axis=axis))
 sort_p.def_shape(lambda x, axis: ShapedArray(x.shape, x.dtype))
-sort_p.def_jvp(_sort_jvp)
-sort_p.def_vjp(_sort_vjp)
+
+
+def pnq(shape, axis, width=1):
+    """(P, n, Q) of `shape` around the `width` axes starting at `axis`, as code."""
+    pre = int(np.prod(shape[:axis], dtype=np.int64))
+    mid = int(np.prod(shape[axis:axis + width], dtype=np.int64))
+    post = int(np.prod(shape[axis + width:], dtype=np.int64))
+    return f"{pre}, {mid}, {post}"
 
 
 # -- Numba code generation: one call to a (P, n, Q) helper of codegen/runtime_indexing.py --------------------
 def _emit_reduction(ctx, eqn):
-    from ..codegen.emit import dtype_code, shape_code
-    from .indexing import pnq
-    from .shape import transpose_code
     (x,), out = eqn.inputs, eqn.outvars[0]
     axes, shape, code = eqn.params["axes"], x.aval.shape, ctx.name(x)
     if not shape:
@@ -290,8 +245,12 @@ def _emit_reduction(ctx, eqn):
     ctx.line(f"ri.{eqn.primitive.name}({code}, {pnq(shape, axes[0], len(axes))}, {name})")
 
 
-for _p in (reduce_sum_p, reduce_max_p, reduce_min_p, reduce_prod_p, reduce_and_p, reduce_or_p):
-    _p.def_emit(_emit_reduction)
+reduce_sum_p.def_emit(Reduction("0", "{acc} += {x}", _emit_reduction))
+reduce_max_p.def_emit(Reduction("-np.inf", "{acc} = rt.maximum({acc}, {x})", _emit_reduction))
+reduce_min_p.def_emit(Reduction("np.inf", "{acc} = rt.minimum({acc}, {x})", _emit_reduction))
+reduce_and_p.def_emit(Reduction("True", "{acc} = {acc} and ({x} != 0)", _emit_reduction))
+reduce_or_p.def_emit(Reduction("False", "{acc} = {acc} or ({x} != 0)", _emit_reduction))
+reduce_prod_p.def_emit(_emit_reduction)  # not fused: an int 1 would start a float accumulator
 
 
 # Inside a loop (a scan body), a call to a helper costs more than a reduction of a few elements
@@ -305,7 +264,6 @@ _INLINE = {"reduce_sum": ("0.0", "{acc} += {x}"), "reduce_prod": ("1.0", "{acc} 
 def _emit_inline_reduction(ctx, name, x, shape, axes, out):
     """Loops over the kept axes around accumulation loops over the reduced ones, indexing x in
     place (no reshaped or transposed views: Numba builds those through a C helper)."""
-    from ..codegen.emit import dtype_code, shape_code
     keep = [a for a in range(len(shape)) if a not in axes]
     idx = {a: ctx.tmp("p" if a in keep else "k") for a in range(len(shape))}
     acc, res = ctx.tmp("acc"), ctx.name(out)
@@ -358,8 +316,6 @@ def _emit_inline_reduction(ctx, name, x, shape, axes, out):
 
 def _emit_along_axis(ctx, eqn):
     """cumsum, cumprod, linrec, sort, argsort (same shape out) and argmax, argmin (axis removed)."""
-    from ..codegen.emit import shape_code
-    from .indexing import pnq
     axis, out = eqn.params["axis"], eqn.outvars[0]
     args = [ctx.name(x) for x in eqn.inputs] + [pnq(eqn.inputs[0].aval.shape, axis)]
     if "reverse" in eqn.params:
@@ -378,14 +334,12 @@ for _p in (cumsum_p, cumprod_p, linrec_p, sort_p, argsort_p, argmax_p, argmin_p)
 # -- logsumexp: one pass for max, sum of exponentials and log (mixtures, the HMM forward algorithm) --
 def _lse_weights(x, ans, axes):
     """exp(x - logsumexp(x)): the softmax weights, 0 where the whole slice is -inf."""
-    from .elementwise import equal_p, exp_p, subtract_p, where_p
     full = expand_reduced(ans, _shape(x), axes)
     empty = equal_p.bind(full, -np.inf)
     return where_p.bind(empty, 0.0, exp_p.bind(subtract_p.bind(x, where_p.bind(empty, 0.0, full))))
 
 
 def _lse_impl(x, axes):
-    from scipy.special import logsumexp
     return np.asarray(logsumexp(x, axis=axes))[()]
 
 
@@ -399,10 +353,8 @@ reduce_logsumexp_p.def_emit(_emit_reduction)
 
 
 def _mul(a, b):
-    from .elementwise import multiply_p
     return multiply_p.bind(a, b)
 
 
 def _safe_mul(a, b):
-    from .elementwise import safe_mul
     return safe_mul(a, b)

@@ -1,5 +1,5 @@
-"""Shape primitives: reshape, broadcast_to, transpose, concatenate, static slicing and its padding, rev
-(flip).
+"""Shape primitives: transpose, concatenate, static slicing and its padding, rev (flip), and the emitter of
+reshape (reshape and broadcast_to themselves are defined in broadcasting.py).
 
 All are linear: the JVP applies the primitive to the tangent and the VJP is the adjoint
 shape operation.
@@ -7,33 +7,16 @@ shape operation.
 import numpy as np
 
 from ..avals import ShapedArray, get_aval
+from ..codegen.emit import dtype_code, emit_copy, shape_code
 from ..core import Primitive
 from ..rules import def_linear
+from .broadcasting import broadcast_to_p, reshape_p  # noqa: F401  (shape primitives, defined with reduce_sum)
+from .elementwise import convert_p
 
 
 def _shape(x):
     return get_aval(x).shape
 
-
-reshape_p = Primitive("reshape")
-reshape_p.def_impl(lambda x, new_shape: np.reshape(x, new_shape))
-reshape_p.def_shape(lambda x, new_shape: ShapedArray(new_shape, x.dtype))
-def_linear(reshape_p)
-reshape_p.def_vjp(lambda ct, ans, x, new_shape: reshape_p.bind(ct, new_shape=_shape(x)))
-
-broadcast_to_p = Primitive("broadcast_to")  # numpy broadcasting of x up to `shape`
-broadcast_to_p.def_impl(lambda x, shape: np.broadcast_to(x, shape))
-broadcast_to_p.def_shape(lambda x, shape: ShapedArray(shape, x.dtype))
-def_linear(broadcast_to_p)
-broadcast_to_p.scalar_template = "{0}"
-
-
-def _broadcast_to_vjp(ct, ans, x, shape):
-    from ..rules import unbroadcast
-    return unbroadcast(ct, _shape(x))
-
-
-broadcast_to_p.def_vjp(_broadcast_to_vjp)
 
 transpose_p = Primitive("transpose")
 transpose_p.def_impl(lambda x, perm: np.transpose(x, perm))
@@ -49,7 +32,6 @@ def _concat_shape(*xs, axis):
 
 
 def _concat_jvp(primals, tangents, axis):
-    from .elementwise import convert_p
     out = concatenate_p.bind(*primals, axis=axis)
     ts = [t if t is not None else zeros_like_aval(get_aval(p)) for p, t in zip(primals, tangents)]
     ts = [t if get_aval(t).dtype == get_aval(out).dtype else convert_p.bind(t, dtype=get_aval(out).dtype) for t in ts]
@@ -67,6 +49,7 @@ def _concat_vjp(ct, ans, args, axis):
 
 
 concatenate_p = Primitive("concatenate")
+concatenate_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 concatenate_p.def_impl(lambda *xs, axis: np.concatenate(xs, axis=axis))
 concatenate_p.def_shape(_concat_shape)
 concatenate_p.def_jvp_full(_concat_jvp)
@@ -100,6 +83,7 @@ def _pad_slice_impl(ct, shape, starts, stops, steps):
 
 
 pad_slice_p = Primitive("pad_slice")  # zeros of `shape` with ct written into the slice: adjoint of slice
+pad_slice_p.routes_zeros = True  # its outputs may hold zeros moved from its operands
 pad_slice_p.def_impl(_pad_slice_impl)
 pad_slice_p.def_shape(lambda ct, shape, starts, stops, steps: ShapedArray(shape, ct.dtype))
 def_linear(pad_slice_p)
@@ -119,7 +103,6 @@ def static_slice(x, axis, start, stop, step=1):
 def _emit_reshape(ctx, eqn):
     (x,), out = eqn.inputs, eqn.outvars[0]
     src, dst = x.aval.shape, out.aval.shape
-    from ..codegen.emit import dtype_code, shape_code
     if not dst:
         zeros = ", ".join("0" for _ in src)
         ctx.line(f"{ctx.name(out)} = {ctx.name(x)}[{zeros}]" if src else f"{ctx.name(out)} = {ctx.name(x)}")
@@ -163,7 +146,6 @@ reshape_p.def_emit(_emit_reshape)
 def transpose_code(x, shape, perm):
     """Code for a transposed view of the array named `x` of `shape`: a strided view (not
     np.transpose(x, axes), which Numba takes about 12 s to compile)."""
-    from ..codegen.emit import shape_code
     perm = tuple(int(p) for p in perm)
     if perm == tuple(range(len(perm))):
         return x
@@ -196,10 +178,8 @@ slice_p.def_emit(_emit_slice)
 
 
 def _emit_pad_slice(ctx, eqn):
-    from ..codegen.emit import dtype_code, shape_code
     p, out = eqn.params, eqn.outvars[0]
     name = ctx.name(out)
-    from ..codegen.emit import emit_copy
     ctx.line(f"{name} = np.zeros({shape_code(p['shape'])}, {dtype_code(out.aval.dtype)})")
     src = eqn.inputs[0]
     emit_copy(ctx, name, lambda idx: [f"{a} + {c} * {i}" if c != 1 else f"{a} + {i}"
@@ -211,11 +191,9 @@ pad_slice_p.def_emit(_emit_pad_slice)
 
 
 def _emit_concatenate(ctx, eqn):
-    from ..codegen.emit import dtype_code, shape_code
     axis, out = eqn.params["axis"], eqn.outvars[0]
     name = ctx.name(out)
     ctx.line(f"{name} = np.empty({shape_code(out.aval.shape)}, {dtype_code(out.aval.dtype)})")
-    from ..codegen.emit import emit_copy
     start = 0
     for x in eqn.inputs:
         emit_copy(ctx, name, lambda idx, start=start: [f"{start} + {i}" if k == axis else i for k, i in enumerate(idx)],

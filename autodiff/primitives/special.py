@@ -19,32 +19,20 @@ import numpy as np
 import scipy.special as sc
 
 from ..codegen import special_kernels as kernels  # the shape-derivative kernels also serve as numpy ufuncs
-from ..core import Primitive
-from ..rules import float_broadcasting_shape, unbroadcast
-from .elementwise import (add_p, binary, divide_p, equal_p, exp_p, expm1_p, log1p_p, log_p, logical_and_p, multiply_p,
-                          negative_p, reciprocal_p, safe_mul, sign_p, square_p, subtract_p, unary, where_p)
+from ..core import Elementwise, Primitive
+from ..rules import float_broadcasting_shape
+from .elementwise import (add_p, binary, def_derivative, divide_p, equal_p, exp_p, expm1_p, floor_p, log1p_p, log_p,
+                          logical_and_p, maximum_p, multiply_p, negative_p, reciprocal_p, sign_p, square_p, subtract_p,
+                          unary, where_p)
+from .elementwise import expit_p  # noqa: F401  (scipy.special's expit, defined with logaddexp)
+from ..avals import get_aval
 
 SQRT_PI = math.sqrt(math.pi)
 LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 LOG_PI = math.log(math.pi)
 
 
-def def_derivative(p, *partials):
-    """Rules from partial derivatives `d_i(ans, *args)` (None: not differentiable in argument i)."""
-    def jvp(d):
-        return None if d is None else lambda g, ans, *args, **params: safe_mul(g, d(ans, *args, **params))
-
-    def vjp(i, d):
-        if d is None:
-            return None
-        return lambda ct, ans, *args, **params: unbroadcast(safe_mul(ct, d(ans, *args, **params)), _shape(args[i]))
-
-    p.def_jvp(*[jvp(d) for d in partials])
-    p.def_vjp(*[vjp(i, d) for i, d in enumerate(partials)])
-
-
 def _shape(x):
-    from ..avals import get_aval
     return get_aval(x).shape
 
 
@@ -154,9 +142,6 @@ def_derivative(i1e_p, lambda ans, x: subtract_p.bind(
 
 # -- logistic family ---------------------------------------------------------------------------------------
 # expit' = expit(x) expit(-x): no cancellation in 1 - expit(x) for large x
-expit_p = unary("expit", sc.expit, "sk.expit({0})")
-def_derivative(expit_p, lambda ans, x: multiply_p.bind(ans, expit_p.bind(negative_p.bind(x))))
-
 logit_p = unary("logit", sc.logit, "sk.logit({0})")
 def_derivative(logit_p, lambda ans, x: reciprocal_p.bind(multiply_p.bind(x, subtract_p.bind(1.0, x))))
 
@@ -224,13 +209,13 @@ def _beta_density(a, b, x):
 betainc_p = Primitive("betainc")
 betainc_p.def_impl(sc.betainc)
 betainc_p.def_shape(float_broadcasting_shape)
-betainc_p.scalar_template = "sk.betainc({0}, {1}, {2})"
+betainc_p.def_emit(Elementwise("sk.betainc({0}, {1}, {2})"))
 
 def _ternary(name, impl, template):
     p = Primitive(name)
     p.def_impl(impl)
     p.def_shape(float_broadcasting_shape)
-    p.scalar_template = template
+    p.def_emit(Elementwise(template))
     return p
 
 
@@ -289,7 +274,6 @@ def_derivative(expi_p, lambda ans, x: divide_p.bind(exp_p.bind(x), x))
 
 def _expn_dx(ans, n, x):
     """d/dx E_n(x) = -E_{n-1}(x) for n >= 1; -E_0(x) (1 + 1/x) for n = 0."""
-    from .elementwise import floor_p, maximum_p
     n = floor_p.bind(n)
     lower = expn_p.bind(maximum_p.bind(subtract_p.bind(n, 1.0), 0.0), x)
     e0 = multiply_p.bind(ans, add_p.bind(1.0, reciprocal_p.bind(x)))
@@ -329,7 +313,7 @@ def_derivative(gammaincinv_p,  # implicit: P(a, x(a)) = y, so dx/da = -dP/da / d
 betaincinv_p = Primitive("betaincinv")
 betaincinv_p.def_impl(sc.betaincinv)
 betaincinv_p.def_shape(float_broadcasting_shape)
-betaincinv_p.scalar_template = "sk.betaincinv({0}, {1}, {2})"
+betaincinv_p.def_emit(Elementwise("sk.betaincinv({0}, {1}, {2})"))
 def_derivative(betaincinv_p,
                lambda ans, a, b, y: negative_p.bind(divide_p.bind(betainc_da_p.bind(a, b, ans),
                                                                   _beta_density(a, b, ans))),

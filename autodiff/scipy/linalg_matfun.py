@@ -11,14 +11,14 @@ import warnings
 
 import numpy as np
 
+from .. import numpy as anp
 from ..numpy import _util
 from ..numpy import linalg as nla
 from ..primitives import linalg_matfun as pm
-from . import linalg as sla
+from . import linalg_solve as sla
 
 
 def _anp():
-    from .. import numpy as anp
     return anp
 
 

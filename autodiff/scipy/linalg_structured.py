@@ -8,12 +8,12 @@ the lower form ab[i - j, j] = a[i, j], i >= j.
 """
 import numpy as np
 
+from .. import numpy as anp
 from ..numpy import _util
-from . import linalg as sla
+from . import linalg_solve as sla
 
 
 def _anp():
-    from .. import numpy as anp
     return anp
 
 

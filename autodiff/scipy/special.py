@@ -121,19 +121,6 @@ def multigammaln(a, d):
     return _scalar(res) if a_val is not None else res
 
 
-def _gamma_sign(x):
-    """The sign of Gamma(x) away from its poles: +1 for x > 0, (-1)**ceil(-x) below 0 (no gradient)."""
-    odd = anp.equal(anp.mod(anp.floor(anp.negative(x)), 2.0), 0.0)
-    return anp.where(anp.greater(x, 0), 1.0, anp.where(odd, -1.0, 1.0))
-
-
-def beta(a, b):
-    """scipy.special.beta(a, b) = exp(betaln(a, b)) times the sign of Gamma(a) Gamma(b) / Gamma(a + b)."""
-    a, b = _to_float(a), _to_float(b)
-    sign = anp.multiply(anp.multiply(_gamma_sign(a), _gamma_sign(b)), _gamma_sign(anp.add(a, b)))
-    return anp.multiply(sign, anp.exp(betaln(a, b)))
-
-
 def _reduced_shape(shape, axes, keepdims):
     return tuple(1 if i in axes else d for i, d in enumerate(shape)) if keepdims else tuple(
         d for i, d in enumerate(shape) if i not in axes)
@@ -160,7 +147,6 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         out = np.full(_reduced_shape(shape, axes, keepdims), -np.inf)
         return (_scalar(out), _scalar(np.sign(out))) if return_sign else _scalar(out)
     if b is None and not return_sign:  # the common case: one fused primitive
-        from ..primitives.reductions import keepdims_shape, reduce_logsumexp_p
         out = reduce_logsumexp_p.bind(a, axes=axes)
         if keepdims:
             out = anp.reshape(out, keepdims_shape(shape, axes))
@@ -206,17 +192,18 @@ def log_softmax(x, axis=None):
     return _scalar(anp.subtract(shift, anp.log(anp.sum(anp.exp(shift), axis=axis, keepdims=True))))
 
 
-__all__ = ["gammaln", "digamma", "psi", "polygamma", "multigammaln", "betaln", "gamma", "beta", "erf", "erfc",
+__all__ = ["gammaln", "digamma", "psi", "polygamma", "multigammaln", "betaln", "gamma", "erf", "erfc",
            "erfinv", "erfcinv", "ndtr", "log_ndtr", "ndtri", "i0", "i1", "i0e", "i1e", "expit", "logit", "log_expit",
            "softplus", "xlogy", "xlog1py", "gammainc", "gammaincc", "betainc", "stdtr", "logsumexp", "softmax",
            "log_softmax", "log1mexp", "logaddexp"]
 
-from .special_extra import *  # noqa: F401,F403,E402
-from . import special_extra as _extra  # noqa: E402
+from .special_composites import *  # noqa: F401,F403,E402
+from . import special_composites as _composites  # noqa: E402
 
-__all__ += _extra.__all__
+__all__ += _composites.__all__
 
 from .special_functions import *  # noqa: F401,F403,E402
 from . import special_functions as _functions  # noqa: E402
+from ..primitives.reductions import keepdims_shape, reduce_logsumexp_p
 
 __all__ += _functions.__all__

@@ -28,7 +28,7 @@ from ..core import concrete_or_none
 from ..custom import stop_gradient
 from ..numpy import _util
 from ..primitives import special as sp
-from .special_extra import exprel
+from .special_composites import exprel
 
 
 def _f(x):

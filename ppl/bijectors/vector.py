@@ -11,12 +11,6 @@ from .base import LOG_TINY, Bijector, at_least, exp_no_underflow
 __all__ = ["Ordered", "PositiveOrdered", "Simplex", "SumToZero", "UnitVector"]
 
 
-def _exclusive_cumsum(a):
-    """``[0, a0, a0 + a1, ...]`` without the last total: sums strictly before each index."""
-    zero = anp.zeros(a.shape[:-1] + (1,))
-    return anp.concatenate([zero, anp.cumsum(a[..., :-1], axis=-1)], axis=-1)
-
-
 def _reverse_cumsum(a):
     """``out[k] = sum(a[k:])`` along the last axis."""
     return anp.cumsum(a[..., ::-1], axis=-1)[..., ::-1]

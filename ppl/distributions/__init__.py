@@ -42,11 +42,10 @@ from ppl.distributions.negative_binomial import (
     NegativeBinomialProbs,
 )
 from ppl.distributions.masked import MaskedDistribution
-from ppl.distributions.conjugate import DirichletMultinomial, GammaPoisson
+from ppl.distributions.conjugate import BetaBinomial, DirichletMultinomial, GammaPoisson
 from ppl.distributions.delta import Delta
 from ppl.distributions.elliptical import LowRankMultivariateNormal, MultivariateStudentT
 from ppl.distributions.hmm import DiscreteHMM, GaussianHMM, MarginalHMM, forward_log_marginal
-from ppl.distributions.extra import BetaBinomial, Chi2, Gumbel, Kumaraswamy, Pareto, ZeroInflatedPoisson
 from ppl.distributions.improper import Flat, HalfFlat, ImproperUniform
 from ppl.distributions.independent import Independent
 from ppl.distributions.matrix import LKJ, InverseWishart, LKJCholesky, Wishart
@@ -54,6 +53,7 @@ from ppl.distributions.mixture import Mixture, MixtureGeneral, MixtureSameFamily
 from ppl.distributions.multivariate import Dirichlet, MultivariateNormal
 from ppl.distributions.ordinal import OrderedLogistic, OrderedProbit
 from ppl.distributions.positive import (
+    Chi2,
     Exponential,
     Gamma,
     HalfCauchy,
@@ -61,11 +61,12 @@ from ppl.distributions.positive import (
     HalfStudentT,
     InverseGamma,
     LogNormal,
+    Pareto,
     Weibull,
 )
 from ppl.distributions.real import Cauchy, Laplace, Logistic, Normal, StudentT, TruncatedNormal, VonMises
 from ppl.distributions.random_walk import GaussianRandomWalk
-from ppl.distributions.skewed import AsymmetricLaplace, SkewNormal
+from ppl.distributions.skewed import AsymmetricLaplace, Gumbel, SkewNormal
 from ppl.distributions.transformed import TransformedDistribution
 from ppl.distributions.truncated import (
     LeftTruncatedDistribution,
@@ -75,12 +76,13 @@ from ppl.distributions.truncated import (
     TwoSidedTruncatedDistribution,
 )
 from ppl.distributions.uniforms import DiscreteUniform, LogUniform
-from ppl.distributions.unit import Beta, Uniform
+from ppl.distributions.unit import Beta, Kumaraswamy, Uniform
 from ppl.distributions.wishart_cholesky import WishartCholesky
 from ppl.distributions.zero_inflated import (
     ZeroInflatedDistribution,
     ZeroInflatedLogits,
     ZeroInflatedNegativeBinomial2,
+    ZeroInflatedPoisson,
     ZeroInflatedProbs,
 )
 

@@ -1,5 +1,4 @@
-"""Compound (conjugate) count families: DirichletMultinomial and GammaPoisson (NumPyro's ``conjugate.py``)."""
-
+"""Compound (conjugate) count families: BetaBinomial, DirichletMultinomial and GammaPoisson (NumPyro's ``conjugate.py``)."""
 import numpy as np
 
 import autodiff.numpy as anp
@@ -15,7 +14,7 @@ from ppl.distributions.base import (
     shape_of,
 )
 
-__all__ = ["DirichletMultinomial", "GammaPoisson"]
+__all__ = ["BetaBinomial", "DirichletMultinomial", "GammaPoisson"]
 
 
 class DirichletMultinomial(Distribution):
@@ -118,3 +117,51 @@ class GammaPoisson(Distribution):
     def variance(self):
         b = self.rate
         return anp.broadcast_to(self.concentration * (1 + b) / anp.square(b), self.batch_shape)
+
+
+class BetaBinomial(Distribution):
+    r"""Beta-binomial: ``total_count`` :math:`n` trials with success probability drawn from
+    Beta(``concentration1`` :math:`\alpha`, ``concentration0`` :math:`\beta`) (NumPyro's order).
+
+    .. math::
+
+        \log p(k) = \log\binom{n}{k} + \log B(k + \alpha, n - k + \beta) - \log B(\alpha, \beta)
+    """
+
+    arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive,
+                       "total_count": constraints.nonnegative_integer}
+
+    def __init__(self, concentration1, concentration0, total_count=1, *, validate_args=True):
+        self.concentration1, self.concentration0 = as_param(concentration1), as_param(concentration0)
+        self.total_count = as_param(total_count)
+        super().__init__(broadcast_shape(self.concentration1, self.concentration0, self.total_count),
+                         validate_args=validate_args)
+
+    @property
+    def support(self):
+        return constraints.integer_interval(0, self.total_count)
+
+    def log_prob(self, value):
+        a, b, n = self.concentration1, self.concentration0, self.total_count
+        inside = (value >= 0) & (value <= n) & (anp.floor(value) == value)
+        k = anp.where(inside, value, 0.0)
+        log_binom = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+        lp = log_binom + special.betaln(k + a, n - k + b) - special.betaln(a, b)
+        return mask_outside(lp, inside)
+
+    def sample(self, rng, sample_shape=()):
+        rng = as_generator(rng)
+        shape = self.shape(sample_shape)
+        p = rng.beta(np.broadcast_to(concrete(self.concentration1), shape),
+                     np.broadcast_to(concrete(self.concentration0), shape))
+        return rng.binomial(np.broadcast_to(concrete(self.total_count), shape).astype(np.int64), p).astype(float)
+
+    @property
+    def mean(self):
+        a, b = self.concentration1, self.concentration0
+        return anp.broadcast_to(self.total_count * a / (a + b), self.batch_shape)
+
+    @property
+    def variance(self):
+        a, b, n = self.concentration1, self.concentration0, self.total_count
+        return anp.broadcast_to(n * a * b * (a + b + n) / (anp.square(a + b) * (a + b + 1)), self.batch_shape)

@@ -1,4 +1,5 @@
-"""Distributions on the positive half-line: Half{Normal,Cauchy,StudentT}, LogNormal, Exponential, Gamma, InverseGamma, Weibull.
+"""Distributions on the positive half-line: Half{Normal,Cauchy,StudentT}, LogNormal, Exponential, Gamma, InverseGamma,
+Weibull, Chi2 and Pareto.
 
 Densities are -inf for values below 0, and use ``xlogy`` where scipy's closed
 support puts mass at 0 (e.g. ``Gamma(1, rate).log_prob(0) == log(rate)``).
@@ -23,6 +24,7 @@ from ppl.distributions.base import (
 from ppl.distributions.quantiles import concrete_quantile
 
 __all__ = [
+    "Chi2",
     "Exponential",
     "Gamma",
     "HalfCauchy",
@@ -30,6 +32,7 @@ __all__ = [
     "HalfStudentT",
     "InverseGamma",
     "LogNormal",
+    "Pareto",
     "Weibull",
 ]
 
@@ -405,3 +408,93 @@ class Weibull(Distribution):
         g1 = anp.exp(special.gammaln(1 + 1 / k))
         g2 = anp.exp(special.gammaln(1 + 2 / k))
         return anp.broadcast_to(anp.square(self.scale) * (g2 - anp.square(g1)), self.batch_shape)
+
+
+class Pareto(Distribution):
+    r"""Pareto distribution with ``scale`` :math:`x_m` and shape ``alpha`` :math:`\alpha` (NumPyro's order).
+
+    .. math::
+
+        \log p(x) = \log\alpha + \alpha\log x_m - (\alpha + 1)\log x, \qquad x \ge x_m
+    """
+
+    arg_constraints = {"scale": constraints.positive, "alpha": constraints.positive}
+    reparametrized_params = ["scale", "alpha"]
+
+    def __init__(self, scale, alpha, *, validate_args=True):
+        self.scale, self.alpha = as_param(scale), as_param(alpha)
+        super().__init__(broadcast_shape(self.scale, self.alpha), validate_args=validate_args)
+
+    @property
+    def support(self):
+        return constraints.greater_than(self.scale)
+
+    def log_prob(self, value):
+        lp = anp.log(self.alpha) + self.alpha * anp.log(self.scale) - (self.alpha + 1) * anp.log(value)
+        return mask_outside(lp, value >= self.scale)
+
+    def sample(self, rng, sample_shape=()):
+        u = as_generator(rng).random(self.shape(sample_shape))
+        return concrete(self.scale) * (1.0 - u) ** (-1.0 / concrete(self.alpha))
+
+    def cdf(self, value):
+        inside = value >= self.scale
+        x = anp.where(inside, value, self.scale)
+        return anp.where(inside, -anp.expm1(self.alpha * anp.log(self.scale / x)), 0.0)
+
+    def icdf(self, q):
+        return self.scale * anp.power(1 - q, -1 / self.alpha)
+
+    @property
+    def mean(self):
+        a = self.alpha
+        return anp.broadcast_to(anp.where(a > 1, a * self.scale / anp.where(a > 1, a - 1, 1.0), np.inf),
+                                self.batch_shape)
+
+    @property
+    def variance(self):
+        a = self.alpha
+        safe = anp.where(a > 2, a, 3.0)
+        v = anp.square(self.scale) * safe / (anp.square(safe - 1) * (safe - 2))
+        return anp.broadcast_to(anp.where(a > 2, v, np.inf), self.batch_shape)
+
+
+class Chi2(Distribution):
+    r"""Chi-squared distribution with ``df`` :math:`k` degrees of freedom (a Gamma(k/2, rate 1/2)).
+
+    .. math::
+
+        \log p(x) = (k/2 - 1)\log x - x/2 - (k/2)\log 2 - \log\Gamma(k/2), \qquad x \ge 0
+    """
+
+    arg_constraints = {"df": constraints.positive}
+    support = constraints.positive
+    reparametrized_params = ["df"]
+
+    def __init__(self, df, *, validate_args=True):
+        self.df = as_param(df)
+        super().__init__(broadcast_shape(self.df), validate_args=validate_args)
+
+    def log_prob(self, value):
+        h = 0.5 * self.df
+        lp = special.xlogy(h - 1, value) - 0.5 * value - h * math.log(2.0) - special.gammaln(h)
+        return mask_outside(lp, value >= 0)
+
+    def sample(self, rng, sample_shape=()):
+        return as_generator(rng).chisquare(np.broadcast_to(concrete(self.df), self.shape(sample_shape)))
+
+    def cdf(self, value):
+        """Differentiable in ``value``; not in ``df`` (``gammainc``)."""
+        return special.gammainc(0.5 * self.df, 0.5 * anp.maximum(value, 0.0))
+
+    def icdf(self, q):
+        """Concrete arguments only (scipy's ``gammaincinv``)."""
+        return 2 * concrete_quantile("Chi2", np_special.gammaincinv, 0.5 * concrete(self.df), q)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self.df, self.batch_shape)
+
+    @property
+    def variance(self):
+        return anp.broadcast_to(2 * self.df, self.batch_shape)

@@ -1,4 +1,4 @@
-"""Skewed families on the real line: SkewNormal and AsymmetricLaplace."""
+"""Skewed families on the real line: SkewNormal, AsymmetricLaplace and Gumbel."""
 
 import math
 
@@ -10,9 +10,10 @@ from ppl.distributions import constraints
 from ppl.distributions.base import Distribution, as_generator, as_param, broadcast_shape, concrete
 from ppl.distributions.quantiles import concrete_quantile
 
-__all__ = ["AsymmetricLaplace", "SkewNormal"]
+__all__ = ["AsymmetricLaplace", "Gumbel", "SkewNormal"]
 
 _LOG_2 = math.log(2.0)
+_EULER = 0.5772156649015329
 
 
 def _skewnorm_ppf(q, skewness, loc, scale):
@@ -144,3 +145,41 @@ class AsymmetricLaplace(Distribution):
     @property
     def variance(self):
         return anp.broadcast_to(anp.square(self.left_scale) + anp.square(self.right_scale), self.batch_shape)
+
+
+class Gumbel(Distribution):
+    r"""Gumbel (maximum) distribution with ``loc`` :math:`\mu` and ``scale`` :math:`\beta`.
+
+    .. math::
+
+        \log p(x) = -\log\beta - z - e^{-z}, \qquad z = (x - \mu)/\beta
+    """
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    reparametrized_params = ["loc", "scale"]
+
+    def __init__(self, loc=0.0, scale=1.0, *, validate_args=True):
+        self.loc, self.scale = as_param(loc), as_param(scale)
+        super().__init__(broadcast_shape(self.loc, self.scale), validate_args=validate_args)
+
+    def log_prob(self, value):
+        z = (value - self.loc) / self.scale
+        return -anp.log(self.scale) - z - anp.exp(-z)
+
+    def sample(self, rng, sample_shape=()):
+        return concrete(self.loc) + concrete(self.scale) * as_generator(rng).gumbel(size=self.shape(sample_shape))
+
+    def cdf(self, value):
+        return anp.exp(-anp.exp(-(value - self.loc) / self.scale))
+
+    def icdf(self, q):
+        return self.loc - self.scale * anp.log(-anp.log(q))
+
+    @property
+    def mean(self):
+        return anp.broadcast_to(self.loc + self.scale * _EULER, self.batch_shape)
+
+    @property
+    def variance(self):
+        return anp.broadcast_to(math.pi ** 2 / 6 * anp.square(self.scale), self.batch_shape)

@@ -1,5 +1,4 @@
-"""Distributions on bounded intervals: Beta on [0, 1], Uniform on [low, high]."""
-
+"""Distributions on bounded intervals: Beta and Kumaraswamy on [0, 1], Uniform on [low, high]."""
 import numpy as np
 from scipy import special as np_special  # scipy-only quantiles (concrete)
 
@@ -17,7 +16,7 @@ from ppl.distributions.base import (
 )
 from ppl.distributions.quantiles import concrete_quantile
 
-__all__ = ["Beta", "Uniform"]
+__all__ = ["Beta", "Kumaraswamy", "Uniform"]
 
 
 class Beta(Distribution):
@@ -123,3 +122,48 @@ class Uniform(Distribution):
     def variance(self):
         return anp.broadcast_to(anp.square(self.high - self.low) / 12, self.batch_shape)
 
+
+class Kumaraswamy(Distribution):
+    r"""Kumaraswamy distribution on (0, 1) with ``concentration1`` :math:`a` and ``concentration0`` :math:`b`.
+
+    .. math::
+
+        \log p(x) = \log a + \log b + (a - 1)\log x + (b - 1)\log(1 - x^a)
+    """
+
+    arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
+    support = constraints.unit_interval
+    reparametrized_params = ["concentration1", "concentration0"]
+
+    def __init__(self, concentration1, concentration0, *, validate_args=True):
+        self.concentration1, self.concentration0 = as_param(concentration1), as_param(concentration0)
+        super().__init__(broadcast_shape(self.concentration1, self.concentration0), validate_args=validate_args)
+
+    def log_prob(self, value):
+        a, b = self.concentration1, self.concentration0
+        inside = (value >= 0) & (value <= 1)
+        x = anp.where(inside, value, 0.5)
+        lp = anp.log(a) + anp.log(b) + special.xlogy(a - 1, x) + special.xlog1py(b - 1, -(x ** a))
+        return mask_outside(lp, inside)
+
+    def sample(self, rng, sample_shape=()):
+        u = as_generator(rng).random(self.shape(sample_shape))
+        return (1.0 - (1.0 - u) ** (1.0 / concrete(self.concentration0))) ** (1.0 / concrete(self.concentration1))
+
+    def cdf(self, value):
+        x = anp.clip(value, 0.0, 1.0)
+        return -anp.expm1(self.concentration0 * anp.log1p(-anp.power(x, self.concentration1)))
+
+    def icdf(self, q):
+        return anp.power(-anp.expm1(anp.log1p(-q) / self.concentration0), 1 / self.concentration1)
+
+    @property
+    def mean(self):
+        a, b = self.concentration1, self.concentration0
+        return anp.broadcast_to(anp.exp(anp.log(b) + special.betaln(1 + 1 / a, b)), self.batch_shape)
+
+    @property
+    def variance(self):
+        a, b = self.concentration1, self.concentration0
+        m2 = anp.exp(anp.log(b) + special.betaln(1 + 2 / a, b))
+        return anp.broadcast_to(m2 - anp.square(self.mean), self.batch_shape)

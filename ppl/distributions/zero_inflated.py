@@ -1,4 +1,4 @@
-r"""Zero inflation of any count distribution: ZeroInflatedDistribution and ZeroInflatedNegativeBinomial2.
+r"""Zero inflation of count distributions: ZeroInflatedDistribution, ZeroInflatedPoisson, ZeroInflatedNegativeBinomial2.
 
 With probability ``gate`` :math:`\pi` the value is a structural 0, otherwise a
 draw from ``base_dist``:
@@ -11,17 +11,17 @@ As in NumPyro, ``ZeroInflatedDistribution(base_dist, gate=...)`` returns a
 ``ZeroInflatedProbs`` and ``gate_logits=...`` a ``ZeroInflatedLogits``
 (:math:`\pi = \sigma(\text{gate\_logits})`, computed in log space).
 """
-
 import numpy as np
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
 from ppl.distributions import constraints
-from ppl.distributions.base import Distribution, as_generator, as_param, broadcast_shape
+from ppl.distributions.base import Distribution, as_generator, as_param, broadcast_shape, concrete, mask_outside
 from ppl.distributions.discrete import _concrete_probs
 from ppl.distributions.negative_binomial import NegativeBinomial2
 
-__all__ = ["ZeroInflatedDistribution", "ZeroInflatedLogits", "ZeroInflatedNegativeBinomial2", "ZeroInflatedProbs"]
+__all__ = ["ZeroInflatedDistribution", "ZeroInflatedLogits", "ZeroInflatedNegativeBinomial2", "ZeroInflatedPoisson",
+           "ZeroInflatedProbs"]
 
 
 class _ZeroInflatedBase(Distribution):
@@ -149,3 +149,40 @@ def ZeroInflatedNegativeBinomial2(mean, concentration, *, gate=None, gate_logits
     """Zero-inflated ``NegativeBinomial2(mean, concentration)`` (NumPyro's signature; Stan's zero-inflated neg_binomial_2)."""
     base = NegativeBinomial2(mean, concentration, validate_args=validate_args)
     return ZeroInflatedDistribution(base, gate=gate, gate_logits=gate_logits, validate_args=validate_args)
+
+
+class ZeroInflatedPoisson(Distribution):
+    r"""Poisson(``rate``) with extra zeros: with probability ``gate`` :math:`\pi` the value is 0.
+
+    .. math::
+
+        p(0) = \pi + (1 - \pi) e^{-\lambda}, \qquad p(k) = (1 - \pi)\,\mathrm{Poisson}(k \mid \lambda), \; k > 0
+    """
+
+    arg_constraints = {"gate": constraints.unit_interval, "rate": constraints.positive}
+    support = constraints.nonnegative_integer
+
+    def __init__(self, gate, rate, *, validate_args=True):
+        self.gate, self.rate = as_param(gate), as_param(rate)
+        super().__init__(broadcast_shape(self.gate, self.rate), validate_args=validate_args)
+
+    def log_prob(self, value):
+        pois = special.xlogy(value, self.rate) - self.rate - special.gammaln(value + 1)
+        zero = anp.logaddexp(anp.log(self.gate), anp.log1p(-self.gate) - self.rate)
+        lp = anp.where(value == 0, zero, anp.log1p(-self.gate) + pois)
+        return mask_outside(lp, constraints.nonnegative_integer.check(value))
+
+    def sample(self, rng, sample_shape=()):
+        rng = as_generator(rng)
+        shape = self.shape(sample_shape)
+        counts = rng.poisson(np.broadcast_to(concrete(self.rate), shape), shape)
+        return np.where(rng.random(shape) < concrete(self.gate), 0, counts).astype(float)
+
+    @property
+    def mean(self):
+        return anp.broadcast_to((1 - self.gate) * self.rate, self.batch_shape)
+
+    @property
+    def variance(self):
+        g, r = self.gate, self.rate
+        return anp.broadcast_to((1 - g) * r * (1 + g * r), self.batch_shape)

@@ -1,4 +1,4 @@
-"""The extra families (ppl/distributions/extra.py) against scipy.stats: log densities, moments, gradients."""
+"""Gumbel, Pareto, Chi2, Kumaraswamy, BetaBinomial, ZeroInflatedPoisson against scipy.stats: densities, moments, gradients."""
 import numpy as np
 import pytest
 from scipy import stats

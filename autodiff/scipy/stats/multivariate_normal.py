@@ -13,6 +13,8 @@ import numpy as np
 
 from ... import numpy as anp
 from ...numpy import _util
+from ...numpy.linalg import cholesky, diagonal
+from ..linalg import solve_triangular
 from ._dist import as_float, scalar
 
 LOG_2PI = math.log(2.0 * math.pi)
@@ -61,8 +63,6 @@ def _squeeze_output(out):
 
 def logpdf(x, mean=None, cov=1, allow_singular=False):
     """scipy.stats.multivariate_normal.logpdf(x, mean=None, cov=1): shape x.shape[:-1], squeezed."""
-    from ...numpy.linalg import cholesky, diagonal
-    from ..linalg import solve_triangular
     if allow_singular:
         raise NotImplementedError("multivariate_normal.logpdf: allow_singular=True is not supported")
     dim, mean, cov = _process_parameters(mean, cov)

@@ -1,4 +1,4 @@
-"""NumPy-named shape and selection functions: split, tile, repeat, flip, roll, pad, meshgrid, sort, take, select.
+"""NumPy-named shape and selection functions: split, stack, tile, repeat, flip, roll, pad, meshgrid, sort, take, select.
 
 All are built from the shape, gather and sort primitives, so each is differentiable to any order
 and compiles under jit. Arguments that fix a result's shape (split points, repeats, pad widths,
@@ -11,8 +11,12 @@ from ..primitives import indexing as ix
 from ..primitives import reductions as red
 from ..primitives.shape import rev_p
 from . import _util
-from ._creation import asarray
-from ._shape import broadcast_arrays, broadcast_to, concatenate, expand_dims, ravel, reshape, transpose
+from ._creation import asarray, full
+from ._elementwise import add, clip, mod, multiply, where
+from ._products import matmul
+from ._shape import (broadcast_arrays, broadcast_to, concatenate, expand_dims, moveaxis, ravel, reshape, transpose,
+                     vstack)
+from .indexing import getitem
 
 
 def _arr(a):
@@ -33,7 +37,6 @@ def _axis_index(nd, axis, index):
 # -- splitting -----------------------------------------------------------------------------------------------
 def array_split(ary, indices_or_sections, axis=0):
     """numpy.array_split: a list of sub-arrays (views in numpy, slices here); sections may be unequal."""
-    from .indexing import getitem
     ary = _arr(ary)
     nd = _util.ndim(ary)
     axis = _util.normalize_axis(axis, nd)
@@ -84,13 +87,31 @@ def dsplit(ary, indices_or_sections):
 
 def unstack(x, /, *, axis=0):
     """numpy.unstack: a tuple of the slices along `axis`."""
-    from .indexing import getitem
     x = _arr(x)
     nd = _util.ndim(x)
     if nd == 0:
         raise ValueError("Input array must be at least 1-d.")
     axis = _util.normalize_axis(axis, nd)
     return tuple(getitem(x, _axis_index(nd, axis, i)) for i in range(_util.shape(x)[axis]))
+
+
+# -- stacking -----------------------------------------------------------------------------------------------
+def atleast_3d(*arys):
+    """numpy.atleast_3d: 0-d -> (1, 1, 1), (N,) -> (1, N, 1), (M, N) -> (M, N, 1)."""
+    res = []
+    for a in arys:
+        a = _arr(a)
+        s = _util.shape(a)
+        res.append(reshape(a, {0: (1, 1, 1), 1: (1,) + s + (1,), 2: s + (1,)}.get(len(s), s)))
+    return res[0] if len(res) == 1 else tuple(res)
+
+
+def dstack(tup):
+    """numpy.dstack: concatenate along the third axis after atleast_3d."""
+    return concatenate([atleast_3d(a) for a in tup], axis=2)
+
+
+row_stack = vstack
 
 
 # -- repetition -----------------------------------------------------------------------------------------------
@@ -186,7 +207,6 @@ def roll(a, shift, axis=None):
     for s, ax in pairs:
         ax = _util.normalize_axis(int(ax), len(shape))
         shifts[ax] = shifts.get(ax, 0) + int(s)
-    from .indexing import getitem
     for ax, s in shifts.items():
         n = shape[ax]
         s = s % n if n else 0
@@ -224,7 +244,6 @@ def pad(array, pad_width, mode="constant", **kwargs):
     numpy exactly; reflect_type='odd' multiplies by `np.pad(np.eye(n), ...)`, numpy's padding of the
     identity. Constant padding concatenates constant slabs axis by axis.
     """
-    from ._creation import full
     array = _arr(array)
     shape = list(_util.shape(array))
     widths = [(int(b), int(c)) for b, c in _as_pairs(_concrete(pad_width, "pad_width"), len(shape), True)]
@@ -250,8 +269,6 @@ def pad(array, pad_width, mode="constant", **kwargs):
             continue
         n = shape[ax]
         if odd:  # odd reflection is linear but not a selection: apply numpy's padding of the identity
-            from ._products import matmul
-            from ._shape import moveaxis
             rows = np.pad(np.eye(n), ((b, c), (0, 0)), mode=mode, **kwargs)
             out = moveaxis(matmul(moveaxis(out, ax, -1), rows.T), -1, ax)
         else:
@@ -321,7 +338,6 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     mode='raise' (default) wraps negative indices and raises IndexError out of range; 'wrap' takes
     indices modulo the axis length; 'clip' clips them into range. Repeated indices get summed gradients.
     """
-    from ._elementwise import clip, mod
     if out is not None:
         raise TypeError("out= is not supported: autodiff arrays are immutable, use the return value")
     a = _arr(a)
@@ -369,7 +385,6 @@ def take_along_axis(arr, indices, axis=-1):
     if isinstance(wrapped, np.ndarray):
         flat = base + wrapped * int(strides[axis])
     else:
-        from ._elementwise import add, multiply
         flat = add(base, multiply(wrapped, int(strides[axis])) if strides[axis] != 1 else wrapped)
     return ix.gather_p.bind(ravel(arr), flat, axis=0)
 
@@ -377,7 +392,6 @@ def take_along_axis(arr, indices, axis=-1):
 # -- selection by conditions --------------------------------------------------------------------------------
 def select(condlist, choicelist, default=0):
     """numpy.select: the choice of the first true condition, else default (a chain of where)."""
-    from ._elementwise import where
     if len(condlist) != len(choicelist):
         raise ValueError("list of cases must be same length as list of conditions")
     if len(condlist) == 0:
@@ -499,4 +513,4 @@ __all__ = ["split", "array_split", "hsplit", "vsplit", "dsplit", "unstack", "til
            "flipud", "rot90", "roll", "pad", "meshgrid", "sort", "argsort", "take", "take_along_axis", "select",
            "compress", "extract", "nonzero", "flatnonzero", "argwhere", "delete", "append", "ix_",
            "diag_indices_from", "tril_indices_from", "triu_indices_from", "tril_indices", "triu_indices",
-           "diag_indices", "indices", "unravel_index", "ravel_multi_index"]
+           "diag_indices", "indices", "unravel_index", "ravel_multi_index", "atleast_3d", "dstack", "row_stack"]

@@ -1,4 +1,4 @@
-"""More scipy.special names as composites: entropies, Huber losses, binom, exprel, cosm1, powm1, loggamma, rgamma.
+"""More scipy.special names as composites: beta, entropies, Huber losses, binom, exprel, cosm1, powm1, loggamma, rgamma.
 
 Each is built from autodiff.numpy and the special primitives, with scipy's values at the domain
 edges (inf, 0, nan) chosen by `where` on safe operands, so gradients never pick up nan from the
@@ -34,6 +34,24 @@ def _scalar(x):
 def _pos(x):
     """x where x > 0, 1 elsewhere: an operand that is safe to log or divide by."""
     return anp.where(anp.greater(x, 0), x, 1.0)
+
+
+def _to_float(x):
+    x = anp.asarray(x) if isinstance(x, (list, tuple)) else x
+    return x if _util.dtype(x).kind == "f" else anp.astype(x, np.float64)
+
+
+def _gamma_sign(x):
+    """The sign of Gamma(x) away from its poles: +1 for x > 0, (-1)**ceil(-x) below 0 (no gradient)."""
+    odd = anp.equal(anp.mod(anp.floor(anp.negative(x)), 2.0), 0.0)
+    return anp.where(anp.greater(x, 0), 1.0, anp.where(odd, -1.0, 1.0))
+
+
+def beta(a, b):
+    """scipy.special.beta(a, b) = exp(betaln(a, b)) times the sign of Gamma(a) Gamma(b) / Gamma(a + b)."""
+    a, b = _to_float(a), _to_float(b)
+    sign = anp.multiply(anp.multiply(_gamma_sign(a), _gamma_sign(b)), _gamma_sign(anp.add(a, b)))
+    return anp.multiply(sign, anp.exp(_sp.betaln_p.bind(a, b)))
 
 
 def entr(x):
@@ -90,7 +108,6 @@ def pseudo_huber(delta, r):
 
 def binom(n, k):
     """scipy.special.binom(n, k) for real n, k: 1 / ((n + 1) beta(n - k + 1, k + 1)); see the module notes."""
-    from .special import beta
     n, k = _f(n), _f(k)
     out = anp.reciprocal(anp.multiply(anp.add(n, 1.0), beta(anp.add(anp.subtract(n, k), 1.0), anp.add(k, 1.0))))
     # integer n >= 0 and k: the exact integer value (rounded, < 2**53), with the gradient of the formula
@@ -149,5 +166,5 @@ def rgamma(x):
     return _scalar(anp.where(pole, 0.0, out))
 
 
-__all__ = ["entr", "rel_entr", "kl_div", "huber", "pseudo_huber", "binom", "exprel", "cosm1", "powm1", "loggamma",
-           "rgamma", "log1p", "expm1"]
+__all__ = ["beta", "entr", "rel_entr", "kl_div", "huber", "pseudo_huber", "binom", "exprel", "cosm1", "powm1",
+           "loggamma", "rgamma", "log1p", "expm1"]

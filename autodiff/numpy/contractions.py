@@ -10,9 +10,10 @@ import numpy as np
 from ..primitives.indexing import gather_p, scatter_add_p
 from ..primitives.linalg import matmul_p
 from . import _util
+from ._creation import asarray
 from ._elementwise import astype, multiply, where
 from ._reductions import sum as _sum
-from ._shape import broadcast_to, moveaxis, reshape, transpose
+from ._shape import broadcast_to, expand_dims, moveaxis, reshape, transpose
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -202,7 +203,6 @@ def einsum(*operands, out=None, dtype=None, order="K", casting="safe", optimize=
         subscripts, arrays = operands[0], list(operands[1:])
     else:
         subscripts, arrays = _sublist_subscripts(operands)
-    from ._creation import asarray
     arrays = [asarray(a) if isinstance(a, (list, tuple, int, float)) else a for a in arrays]
     if dtype is not None:
         arrays = [astype(a, dtype) for a in arrays]
@@ -240,7 +240,6 @@ def tensordot(a, b, axes=2):
 
 def kron(a, b):
     """numpy.kron, as numpy computes it: interleave the axes of a and b, multiply, merge pairs of axes."""
-    from ._shape import expand_dims
     sa, sb = _util.shape(a), _util.shape(b)
     nda, ndb = len(sa), len(sb)
     if nda == 0 or ndb == 0:

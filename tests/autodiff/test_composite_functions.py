@@ -1,5 +1,7 @@
-"""autodiff.numpy.extra and autodiff.scipy.special_extra against numpy/scipy: values on several shapes and edge
-values, derivatives to order 2 in both modes, and small jit == eager programs over a representative subset."""
+"""NumPy names built from other functions (differences, moments, comparison, arithmetic, ranges, searching,
+vander, polyval, tri, atleast_3d, dstack) and autodiff.scipy.special_composites against numpy/scipy: values on
+several shapes and edge values, derivatives to order 2 in both modes, and small jit == eager programs over a
+representative subset."""
 import math
 import warnings
 
@@ -8,8 +10,8 @@ import pytest
 import scipy.special as ss
 
 import autodiff as ad
-from autodiff.numpy import extra as X
-from autodiff.scipy import special_extra as S
+import autodiff.numpy as X
+from autodiff.scipy import special_composites as S
 
 RNG = np.random.default_rng(7)
 A = RNG.normal(size=(3, 5))

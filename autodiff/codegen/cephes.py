@@ -1,0 +1,52 @@
+"""What the special-function kernels share: Cephes' polynomial and Chebyshev evaluators, its constants, and the
+njit decorators every `special_kernels*` module compiles with (disk-cached, NumPy's error model).
+
+Cephes (Moshier) writes its rational approximations as coefficient tables evaluated by `polevl` / `p1evl`
+and its Chebyshev expansions as tables summed by `chbevl`; the kernels keep those tables, so these three
+loops are written once here.
+"""
+import numba
+
+MACHEP = 2.0 ** -53  # Cephes' MACHEP: half an ulp of 1
+MAXLOG = 7.09782712893383996843e2  # log(DBL_MAX)
+
+
+def kernel(signature):
+    """The njit decorator of a kernel with a fixed signature (compiled eagerly, cached on disk)."""
+    return numba.njit(signature, cache=True, error_model="numpy")
+
+
+def helper(fn):
+    """The njit decorator of an internal helper (typed lazily at its first call, cached on disk)."""
+    return numba.njit(cache=True, error_model="numpy")(fn)
+
+
+@helper
+def polevl(x, coef):
+    """Evaluate the polynomial with coefficients ``coef`` (highest first) at x."""
+    ans = coef[0]
+    for i in range(1, coef.shape[0]):
+        ans = ans * x + coef[i]
+    return ans
+
+
+@helper
+def p1evl(x, coef):
+    """Like ``polevl`` with an implicit leading coefficient of 1."""
+    ans = x + coef[0]
+    for i in range(1, coef.shape[0]):
+        ans = ans * x + coef[i]
+    return ans
+
+
+@helper
+def chbevl(x, coef):
+    """Sum coef[i] T_i(x/2) (Clenshaw; zeroth-order coefficient last), Cephes-style."""
+    b0 = coef[0]
+    b1 = 0.0
+    b2 = 0.0
+    for i in range(1, coef.shape[0]):
+        b2 = b1
+        b1 = b0
+        b0 = x * b1 - b2 + coef[i]
+    return 0.5 * (b0 - b2)
