@@ -12,8 +12,27 @@ MAXLOG = 7.09782712893383996843e2  # log(DBL_MAX)
 
 
 def kernel(signature):
-    """The njit decorator of a kernel with a fixed signature (compiled eagerly, cached on disk)."""
-    return numba.njit(signature, cache=True, error_model="numpy")
+    """The njit decorator of a kernel; `signature` (float64 arguments) documents its type.
+
+    Typed at its first call, not at import: an eager signature made importing autodiff load every
+    kernel's machine code from the disk cache (about 1 s for the ~50 kernels), while a process uses
+    a few. Generated code links the kernels it calls when it is compiled.
+    """
+    return numba.njit(cache=True, error_model="numpy")
+
+
+def lazy_ufunc(signatures, py_func):
+    """numba.vectorize(signatures)(py_func), built at its first call rather than at import."""
+    built = []
+
+    def ufunc(*args, **kwargs):
+        if not built:
+            built.append(numba.vectorize(signatures, cache=True)(py_func))
+        return built[0](*args, **kwargs)
+
+    ufunc.__name__ = ufunc.__qualname__ = py_func.__name__ + "_ufunc"
+    ufunc.__doc__ = f"Elementwise {py_func.__name__} over arrays (a Numba ufunc)."
+    return ufunc
 
 
 def helper(fn):

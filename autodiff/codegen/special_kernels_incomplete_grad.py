@@ -17,7 +17,7 @@ import math
 
 import numba
 
-from .cephes import kernel as _kernel
+from .cephes import kernel as _kernel, lazy_ufunc
 from .special_kernels import digamma
 
 _EPS = 2.0 ** -53
@@ -182,6 +182,6 @@ __all__ = ["gammainc_da", "betainc_da", "betainc_db"]
 
 
 # numpy ufuncs of the same kernels: the eager (numpy) implementation of the derivative primitives
-gammainc_da_ufunc = numba.vectorize(["float64(float64, float64)"], cache=True)(gammainc_da.py_func)
-betainc_da_ufunc = numba.vectorize(["float64(float64, float64, float64)"], cache=True)(betainc_da.py_func)
-betainc_db_ufunc = numba.vectorize(["float64(float64, float64, float64)"], cache=True)(betainc_db.py_func)
+gammainc_da_ufunc = lazy_ufunc(["float64(float64, float64)"], gammainc_da.py_func)
+betainc_da_ufunc = lazy_ufunc(["float64(float64, float64, float64)"], betainc_da.py_func)
+betainc_db_ufunc = lazy_ufunc(["float64(float64, float64, float64)"], betainc_db.py_func)
