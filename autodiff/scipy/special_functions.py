@@ -91,6 +91,41 @@ def betaincinv(a, b, y):
     return _bind(sp.betaincinv_p, a, b, y)
 
 
+def gammainccinv(a, y):
+    """scipy.special.gammainccinv: x with gammaincc(a, x) = y, as gammaincinv(a, 1 - y) (y below ~1e-8 loses the
+    relative digits that 1 - y rounds away)."""
+    a, y = _f(a), _f(y)
+    return _scalar(gammaincinv(a, anp.subtract(1.0, y)))
+
+
+def stdtrit(df, p):
+    """scipy.special.stdtrit: the t with stdtr(df, t) = p, from betaincinv; differentiable in p and (first order)
+    in df.
+
+    With s = 2 min(p, 1 - p), |t| solves betainc(df/2, 1/2, df / (df + t**2)) = s: below s = 1/2 from
+    x = betaincinv(df/2, 1/2, s) as t**2 = df (1 - x) / x, otherwise from the complementary
+    y = 1 - x = betaincinv(1/2, df/2, 1 - s) as t**2 = df y / (1 - y), so the small one of x and 1 - x is the
+    one computed (relative error ~1e-16 (1 + df / t**2)); df = inf is the normal quantile ndtri(p). At p = 0 it
+    returns -inf (scipy.stats.t.ppf's value; scipy.special.stdtrit 1.17 returns +inf there and for p < ~1e-280).
+    """
+    df, p = _f(df), _f(p)
+    normal = anp.equal(df, np.inf)
+    df_finite = anp.where(normal, 1.0, df)
+    return _scalar(anp.where(normal, sp.ndtri_p.bind(p), _stdtrit_finite(df_finite, p)))
+
+
+def _stdtrit_finite(df, p):
+    lower = anp.less(p, 0.5)
+    s = anp.multiply(2.0, anp.where(lower, p, anp.subtract(1.0, p)))
+    tail = anp.less(s, 0.5)
+    half_df = anp.multiply(0.5, df)
+    x = betaincinv(half_df, 0.5, anp.where(tail, s, 0.25))
+    y = betaincinv(0.5, half_df, anp.where(tail, 0.5, anp.subtract(1.0, s)))
+    ratio = anp.where(tail, anp.divide(anp.subtract(1.0, x), x), anp.divide(y, anp.subtract(1.0, y)))
+    t = anp.sqrt(anp.multiply(df, ratio))
+    return anp.where(lower, anp.negative(t), t)
+
+
 def kv(v, z):
     """scipy.special.kv: modified Bessel function of the second kind of real order v (differentiable in z)."""
     return _bind(sp.kv_p, v, z)
@@ -224,6 +259,7 @@ def inv_boxcox1p(y, lmbda):
     return _scalar(anp.expm1(_inv_boxcox_log(y, lmbda)))
 
 
-__all__ = ["erfcx", "exp1", "expi", "expn", "lambertw", "zeta", "gammaincinv", "betaincinv", "kv", "iv", "ive",
+__all__ = ["erfcx", "exp1", "expi", "expn", "lambertw", "zeta", "gammaincinv", "gammainccinv", "betaincinv",
+           "stdtrit", "kv", "iv", "ive",
            "jv", "k0", "k1", "hyp1f1", "hyp2f1", "owens_t", "gammasgn", "poch", "factorial", "boxcox", "boxcox1p",
            "inv_boxcox", "inv_boxcox1p"]

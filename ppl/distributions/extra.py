@@ -5,13 +5,11 @@ Each log_prob is fully normalised and matches scipy.stats (see tests/ppl/test_di
 import math
 
 import numpy as np
-from scipy import special as np_special  # scipy-only quantiles (concrete)
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
 from ppl.distributions import constraints
 from ppl.distributions.base import Distribution, as_generator, as_param, broadcast_shape, concrete, mask_outside
-from ppl.distributions.quantiles import concrete_quantile
 
 __all__ = ["BetaBinomial", "Chi2", "Gumbel", "Kumaraswamy", "Pareto", "ZeroInflatedPoisson"]
 
@@ -134,8 +132,8 @@ class Chi2(Distribution):
         return special.gammainc(0.5 * self.df, 0.5 * anp.maximum(value, 0.0))
 
     def icdf(self, q):
-        """Concrete arguments only (scipy's ``gammaincinv``)."""
-        return 2 * concrete_quantile("Chi2", np_special.gammaincinv, 0.5 * concrete(self.df), q)
+        """``2 gammaincinv(df / 2, q)``: differentiable in ``q`` and (first order) ``df``."""
+        return 2 * special.gammaincinv(0.5 * self.df, q)
 
     @property
     def mean(self):

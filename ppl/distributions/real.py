@@ -3,7 +3,7 @@
 import math
 
 import numpy as np
-from scipy import special as np_special  # concrete sampling and scipy-only quantiles
+from scipy import special as np_special  # concrete sampling
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
@@ -16,7 +16,6 @@ from ppl.distributions.base import (
     concrete,
     mask_outside,
 )
-from ppl.distributions.quantiles import concrete_quantile
 
 __all__ = ["Cauchy", "Laplace", "Logistic", "Normal", "StudentT", "TruncatedNormal", "VonMises"]
 
@@ -112,8 +111,8 @@ class StudentT(Distribution):
         return special.stdtr(self.df, (value - self.loc) / self.scale)
 
     def icdf(self, q):
-        """Concrete arguments only (scipy's ``stdtrit``)."""
-        return concrete(self.loc) + concrete(self.scale) * concrete_quantile("StudentT", np_special.stdtrit, self.df, q)
+        """``loc + scale * stdtrit(df, q)``: differentiable in ``q``, ``loc``, ``scale`` and (first order) ``df``."""
+        return self.loc + self.scale * special.stdtrit(self.df, q)
 
     @property
     def mean(self):

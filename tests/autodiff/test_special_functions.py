@@ -35,6 +35,10 @@ VALUE_CASES = [
     ("zeta", (np.array([[1.5], [2.0], [7.0]]), np.array([0.5, 1.0, 3.0, 1e9])), None, 1e-13),
     ("gammaincinv", (A_COL, UNIT), None, 1e-13),
     ("betaincinv", (A_COL[:5, :, None], np.array([[0.1], [0.7], [2.0], [30.0]]), UNIT[:-3]), None, 1e-13),
+    ("gammainccinv", (A_COL, UNIT[2:-4]), None, 1e-12),
+    ("stdtrit", (np.array([[0.3], [1.0], [3.0], [30.0], [1e3], [np.inf], [-1.0]]), UNIT),
+     lambda df, p: np.where((p == 0) & (df > 0), -np.inf, ss.stdtrit(df, p)), 1e-12),  # scipy: +inf at p = 0 (t.ppf: -inf)
+    ("stdtrit", (np.array([[2.5], [8.0]]), np.array([1e-10, 0.2, 0.3, 0.49, 0.5, 0.51, 0.7, 0.8, 1 - 1e-8])), None, 1e-12),
     ("kv", (np.array([[0.0], [1.0], [2.5], [-2.5]]), POS[:5]), None, 1e-14),
     ("iv", (np.array([[0.0], [-1.5], [2.5]]), np.array([-2.0, 0.5, 3.0])), None, 1e-14),
     ("ive", (np.array([[0.5], [3.0]]), np.array([-2.0, 0.5, 800.0])), None, 1e-14),
@@ -114,6 +118,9 @@ GRAD_CASES = [
     ("betaincinv_ab", lambda a, b: asp.betaincinv(a, b, np.array([0.1, 0.5, 0.9])),
      (np.array([0.5, 2.5, 30.0]), np.array([0.7, 1.5, 4.0])), 1),
     ("betaincinv", lambda y: asp.betaincinv(np.array([0.5, 2.5, 3.0]), 1.5, y), (np.array([0.1, 0.5, 0.9]),)),
+    ("gammainccinv", lambda y: asp.gammainccinv(np.array([0.5, 2.5, 30.0]), y), (np.array([0.1, 0.5, 0.9]),)),
+    ("stdtrit", lambda p: asp.stdtrit(np.array([0.7, 2.5, 30.0, 4.0]), p), (np.array([0.1, 0.3, 0.6, 0.95]),)),
+    ("stdtrit_df", lambda df: asp.stdtrit(df, np.array([0.1, 0.3, 0.6, 0.95])), (np.array([0.7, 2.5, 30.0, 4.0]),), 1),
     ("kv", lambda x: asp.kv(2.5, x), (POSV,)), ("iv", lambda x: asp.iv(-1.5, x), (POSV,)),
     ("ive", lambda x: asp.ive(0.5, x), (np.array([-2.0, 0.3, 4.0]),)), ("jv", lambda x: asp.jv(1.3, x), (POSV,)),
     ("k0_k1", lambda x: asp.k0(x) + asp.k1(x), (POSV,)),
@@ -156,7 +163,16 @@ def program(x):
     return [asp.kv(2.5, x), asp.iv(-1.5, x), asp.ive(0.5, x), asp.k0(x), asp.k1(x), asp.jv(1.3, x), asp.owens_t(x, 0.7), asp.hyp1f1(0.5, 1.5, x),
             asp.erfcx(x), asp.exp1(x), asp.expi(x), asp.expn(2.0, x), asp.lambertw(x), asp.zeta(x + 1.5),
             asp.zeta(3.0, x), asp.gammaincinv(2.0, x / 10), asp.betaincinv(2.0, 3.0, x / 10), asp.poch(x, 2.0),
-            asp.boxcox(x, 0.3), asp.gammasgn(x - 3.0), asp.factorial(x)]
+            asp.boxcox(x, 0.3), asp.gammasgn(x - 3.0), asp.factorial(x), asp.stdtrit(x, 0.3), asp.gammainccinv(x, 0.7)]
+
+
+def test_stdtrit_df_derivative_matches_scipy_differences():
+    """d stdtrit / d df against central differences of scipy.special.stdtrit (a reference nobody here wrote)."""
+    df, p, h = np.array([0.7, 2.5, 30.0]), np.array([0.05, 0.4, 0.9]), 1e-5
+    expected = (ss.stdtrit(df + h, p) - ss.stdtrit(df - h, p)) / (2 * h)
+    for mode in (ad.grad, lambda f: lambda x: ad.jvp(f, (x,), (np.ones_like(x),))[1]):
+        got = mode(lambda d: asp.stdtrit(d, p).sum() if mode is ad.grad else asp.stdtrit(d, p))(df)
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
 
 
 def test_jit_matches_eager():

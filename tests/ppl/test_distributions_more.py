@@ -438,7 +438,7 @@ CDF_ROWS = [
     CdfRow("normal", dist.Normal(np.array([0.0, 1.0]), np.array([1.0, 2.0])), stats.norm([0.0, 1.0], [1.0, 2.0]),
            ("loc", "scale")),
     CdfRow("studentt", dist.StudentT(np.array([3.0, 10.0]), 0.5, 2.0), stats.t([3.0, 10.0], 0.5, 2.0),
-           ("loc", "scale"), icdf_grad=False),
+           ("loc", "scale", "df")),
     CdfRow("cauchy", dist.Cauchy(1.0, np.array([0.5, 2.0])), stats.cauchy(1.0, [0.5, 2.0]), ("loc", "scale")),
     CdfRow("laplace", dist.Laplace(-1.0, np.array([0.5, 2.0])), stats.laplace(-1.0, [0.5, 2.0]), ("loc", "scale")),
     CdfRow("logistic", dist.Logistic(0.5, np.array([0.5, 2.0])), stats.logistic(0.5, [0.5, 2.0]), ("loc", "scale")),
@@ -447,21 +447,22 @@ CDF_ROWS = [
     CdfRow("halfnormal", dist.HalfNormal(np.array([0.5, 2.0])), stats.halfnorm(scale=[0.5, 2.0]), ("scale",)),
     CdfRow("halfcauchy", dist.HalfCauchy(np.array([0.5, 2.0])), stats.halfcauchy(scale=[0.5, 2.0]), ("scale",)),
     CdfRow("halfstudentt", dist.HalfStudentT(np.array([3.0, 10.0]), 1.5), stats.halfcauchy(),  # oracle below
-           ("scale",), icdf_grad=False),
+           ("scale", "df")),
     CdfRow("lognormal", dist.LogNormal(0.5, np.array([0.5, 1.0])), stats.lognorm([0.5, 1.0], scale=np.exp(0.5)),
            ("loc", "scale")),
     CdfRow("exponential", dist.Exponential(np.array([0.5, 2.0])), stats.expon(scale=[2.0, 0.5]), ("rate",)),
-    CdfRow("gamma", dist.Gamma(np.array([0.7, 3.0]), 1.5), stats.gamma([0.7, 3.0], scale=1 / 1.5), ("rate",),
-           icdf_grad=False),
+    CdfRow("gamma", dist.Gamma(np.array([0.7, 3.0]), 1.5), stats.gamma([0.7, 3.0], scale=1 / 1.5),
+           ("rate", "concentration")),
     CdfRow("inverse-gamma", dist.InverseGamma(np.array([2.0, 5.0]), 1.5), stats.invgamma([2.0, 5.0], scale=1.5),
-           ("rate",), icdf_grad=False),
+           ("rate", "concentration")),
     CdfRow("weibull", dist.Weibull(np.array([1.0, 2.0]), 1.5), stats.weibull_min(1.5, scale=[1.0, 2.0]),
            ("scale", "concentration")),
-    CdfRow("beta", dist.Beta(np.array([0.5, 2.0]), 3.0), stats.beta([0.5, 2.0], 3.0), (), icdf_grad=False),
+    CdfRow("beta", dist.Beta(np.array([0.5, 2.0]), 3.0), stats.beta([0.5, 2.0], 3.0),
+           ("concentration1", "concentration0")),
     CdfRow("uniform", dist.Uniform(-1.0, np.array([1.0, 3.0])), stats.uniform(-1.0, [2.0, 4.0]), ("low", "high")),
     CdfRow("gumbel", dist.Gumbel(0.5, np.array([1.0, 2.0])), stats.gumbel_r(0.5, [1.0, 2.0]), ("loc", "scale")),
     CdfRow("pareto", dist.Pareto(np.array([1.0, 2.0]), 3.0), stats.pareto(3.0, scale=[1.0, 2.0]), ("scale", "alpha")),
-    CdfRow("chi2", dist.Chi2(np.array([1.5, 4.0])), stats.chi2([1.5, 4.0]), (), icdf_grad=False),
+    CdfRow("chi2", dist.Chi2(np.array([1.5, 4.0])), stats.chi2([1.5, 4.0]), ("df",)),
     CdfRow("kumaraswamy", dist.Kumaraswamy(2.0, np.array([0.7, 3.0])), _kumaraswamy_frozen(2.0, np.array([0.7, 3.0])),
            ("concentration1", "concentration0")),
     CdfRow("asymmetric-laplace", dist.AsymmetricLaplace(0.5, 2.0, np.array([0.5, 2.0])),
@@ -563,8 +564,22 @@ def test_numpyro_truncation_names():
 
 
 def test_scipy_only_quantiles_refuse_traced_arguments():
-    with pytest.raises(TypeError, match=r"Gamma.icdf needs concrete.*gammaincinv"):
-        ad.grad(lambda q: dist.Gamma(2.0, 1.0).icdf(q))(0.3)
+    with pytest.raises(TypeError, match=r"SkewNormal.icdf needs concrete"):
+        ad.grad(lambda q: dist.SkewNormal(0.0, 1.0, 2.0).icdf(q))(0.3)
+
+
+def test_shape_parameter_quantiles_compile_and_match_scipy_differences():
+    """Gamma/Beta/StudentT/Chi2 icdf under ad.jit, and d icdf / d shape against central differences of scipy's ppf."""
+    q, h = np.array([0.05, 0.4, 0.9]), 1e-5
+    cases = [(lambda a: dist.Gamma(a, 1.5).icdf(q), lambda a: stats.gamma(a, scale=1 / 1.5).ppf(q), 2.5),
+             (lambda a: dist.Beta(a, 3.0).icdf(q), lambda a: stats.beta(a, 3.0).ppf(q), 0.7),
+             (lambda df: dist.StudentT(df, 0.5, 2.0).icdf(q), lambda df: stats.t(df, 0.5, 2.0).ppf(q), 4.0),
+             (lambda df: dist.Chi2(df).icdf(q), lambda df: stats.chi2(df).ppf(q), 3.0)]
+    for ours, ppf, a in cases:
+        np.testing.assert_allclose(ad.jit(ours)(a), ppf(a), rtol=1e-10)
+        expected = (ppf(a + h) - ppf(a - h)) / (2 * h)
+        np.testing.assert_allclose(ad.jit(ad.jacrev(ours))(a), expected, rtol=1e-6)
+        np.testing.assert_allclose(ad.jacfwd(ours)(a), expected, rtol=1e-6)
 
 
 def test_truncation_is_differentiable_in_the_base_shape():
