@@ -8,6 +8,7 @@ import numpy as np
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
+from autodiff.scipy.stats import betabinom
 from ppl.distributions import constraints
 from ppl.distributions.base import Distribution, as_generator, as_param, broadcast_shape, concrete, mask_outside
 
@@ -226,6 +227,10 @@ class BetaBinomial(Distribution):
         p = rng.beta(np.broadcast_to(concrete(self.concentration1), shape),
                      np.broadcast_to(concrete(self.concentration0), shape))
         return rng.binomial(np.broadcast_to(concrete(self.total_count), shape).astype(np.int64), p).astype(float)
+
+    def cdf(self, value):
+        """The pmf summed over ``0..floor(value)`` (``scipy.stats.betabinom.cdf``; ``total_count`` concrete)."""
+        return betabinom.cdf(value, self.total_count, self.concentration1, self.concentration0)
 
     @property
     def mean(self):

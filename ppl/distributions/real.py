@@ -7,6 +7,7 @@ from scipy import special as np_special  # concrete sampling
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
+from autodiff.scipy.stats import vonmises
 from ppl.distributions import constraints
 from ppl.distributions.base import (
     Distribution,
@@ -382,6 +383,14 @@ class VonMises(Distribution):
     def log_prob(self, value):
         k = self.concentration
         return k * (anp.cos(value - self.loc) - 1) - anp.log(2 * math.pi * special.i0e(k))
+
+    def cdf(self, value):
+        r""":math:`P(X \le x)` for :math:`X` on :math:`[-\pi, \pi]`: :math:`G(x - \mu) - G(-\pi - \mu)` with
+        :math:`G` scipy's cumulative ``vonmises.cdf`` (0 below :math:`-\pi`, 1 above :math:`\pi`);
+        differentiable in ``value``, ``loc`` and ``concentration``."""
+        x = anp.clip(value, -math.pi, math.pi)
+        k = self.concentration
+        return vonmises.cdf(x, k, self.loc) - vonmises.cdf(-math.pi, k, self.loc)
 
     def sample(self, rng, sample_shape=()):
         shape = self.shape(sample_shape)

@@ -534,6 +534,8 @@ DISCRETE_CDF = [
      lambda l: stats.binom(10, sp.expit(l))),
     ("geometric", lambda p: dist.Geometric(probs=p), np.array([0.2, 0.7]), lambda p: stats.geom(p, loc=-1)),
     ("bernoulli", lambda p: dist.Bernoulli(probs=p), np.array([0.2, 0.7]), lambda p: stats.bernoulli(p)),
+    ("beta-binomial", lambda a: dist.BetaBinomial(a, 2.5, 10), np.array([0.6, 4.0]),
+     lambda a: stats.betabinom(10, a, 2.5)),
 ]
 
 
@@ -542,6 +544,19 @@ def test_discrete_cdf_matches_scipy(make, param, twin):
     k = np.arange(-2.0, 13.0, 0.5)[:, None]  # integers, half-integers and points off the support
     np.testing.assert_allclose(make(param).cdf(k), twin(param).cdf(k), rtol=1e-10, atol=1e-14)
     ad.check_grads(lambda p: anp.sum(make(p).cdf(np.array([[0.0], [1.0], [3.5]]))), (param,), order=1,
+                   eps=1e-6, atol=1e-6, rtol=1e-5)
+
+
+def test_von_mises_cdf_is_the_integral_of_its_density():
+    """P(X <= x) on [-pi, pi] against quadrature of scipy's pdf; gradients in value, loc and concentration."""
+    from scipy import integrate
+    locs, kappas = np.array([0.5, -2.0, 3.0]), np.array([2.0, 60.0, 0.3])
+    d = dist.VonMises(locs, kappas)
+    x = np.array([-4.0, -3.0, -1.0, 0.0, 1.5, 3.1, 4.0])[:, None]
+    ref = [[integrate.quad(stats.vonmises(k, loc=m).pdf, -np.pi, np.clip(v, -np.pi, np.pi), epsabs=1e-14)[0]
+            for m, k in zip(locs, kappas)] for v in x[:, 0]]
+    np.testing.assert_allclose(d.cdf(x), ref, rtol=1e-10, atol=1e-13)
+    ad.check_grads(lambda v, m, k: anp.sum(dist.VonMises(m, k).cdf(v)), (x[1:-1], locs, kappas), order=1,
                    eps=1e-6, atol=1e-6, rtol=1e-5)
 
 
@@ -627,7 +642,8 @@ BAD = [
     (lambda: dist.CAR(np.zeros(4), 0.5, 1.0, RING), "CAR: loc must have last dim 5"),
     (lambda: dist.TransformedDistribution(dist.Normal(), np.exp), "transforms must be ppl.bijectors.Bijector"),
     (lambda: dist.TruncatedDistribution(dist.Poisson(1.0), low=1.0), "continuous univariate"),
-    (lambda: dist.TruncatedDistribution(dist.VonMises(0.0, 1.0), low=0.0), "VonMises has no cdf"),
+    (lambda: dist.TruncatedDistribution(dist.TransformedDistribution(dist.Normal(), bij.Exp()), low=1.0),
+     "TransformedDistribution has no cdf"),
     (lambda: dist.TruncatedDistribution(dist.Normal(), low=2.0, high=1.0), "low must be < high"),
     (lambda: dist.TruncatedDistribution(dist.Normal()), "pass low, high or both"),
 ]
@@ -660,7 +676,7 @@ def test_coverage_table_lists_every_new_family():
                  "WishartCholesky", "CAR", "TransformedDistribution", "TruncatedDistribution"]:
         assert name in rows, name
     assert rows["Normal"]["cdf"] and rows["Normal"]["icdf"] and rows["Normal"]["mean"]
-    assert not rows["TransformedDistribution"]["mean"] and not rows["VonMises"]["cdf"]
+    assert not rows["TransformedDistribution"]["mean"] and not rows["TransformedDistribution"]["cdf"]
     for row in CDF_ROWS:  # every family whose cdf is tested says so in the table
         assert rows[type(row.dist).__name__]["cdf"], row.id
     assert "| Normal | real | yes | yes | yes | yes |  |" in format_coverage_table()
