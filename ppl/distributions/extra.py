@@ -11,6 +11,7 @@ from autodiff.scipy import special
 from autodiff.scipy.stats import betabinom
 from ppl.distributions import constraints
 from ppl.distributions.base import Distribution, as_generator, as_param, broadcast_shape, concrete, mask_outside
+from ppl.distributions.discrete_quantiles import normal_guess, smallest_k_reaching
 
 __all__ = ["BetaBinomial", "Chi2", "Gumbel", "Kumaraswamy", "Pareto", "ZeroInflatedPoisson"]
 
@@ -231,6 +232,10 @@ class BetaBinomial(Distribution):
     def cdf(self, value):
         """The pmf summed over ``0..floor(value)`` (``scipy.stats.betabinom.cdf``; ``total_count`` concrete)."""
         return betabinom.cdf(value, self.total_count, self.concentration1, self.concentration0)
+
+    def icdf(self, q):
+        """The smallest ``k`` with ``cdf(k) >= q`` (scipy's ``betabinom.ppf``), from a normal guess."""
+        return smallest_k_reaching(self, q, lambda d, q: normal_guess(q, d.mean, anp.sqrt(d.variance)))
 
     @property
     def mean(self):

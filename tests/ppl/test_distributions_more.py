@@ -560,6 +560,36 @@ def test_von_mises_cdf_is_the_integral_of_its_density():
                    eps=1e-6, atol=1e-6, rtol=1e-5)
 
 
+DISCRETE_Q = np.array([0.0, 1e-12, 0.01, 0.2, 0.5, 0.77, 0.99, 1 - 1e-12, 1.0, -0.1, 1.5, np.nan])[:, None]
+
+
+@pytest.mark.parametrize("make, param, twin", [r[1:] for r in DISCRETE_CDF], ids=[r[0] for r in DISCRETE_CDF])
+def test_discrete_icdf_matches_scipy_ppf(make, param, twin):
+    """scipy's ppf: the smallest k with cdf(k) >= q; low - 1 at q = 0, the top of the support at 1, nan outside."""
+    d = make(param)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(d.icdf(DISCRETE_Q), twin(param).ppf(DISCRETE_Q))
+    k = np.arange(0.0, 6.0)[:, None]
+    at_cdf = d.cdf(k)  # ties: q exactly the cdf at k gives k back (where cdf(k) is below 1)
+    below_one = at_cdf < 1
+    np.testing.assert_array_equal(d.icdf(at_cdf)[below_one], np.broadcast_to(k, at_cdf.shape)[below_one])
+    np.testing.assert_array_equal(ad.grad(lambda p: anp.sum(make(p).icdf(np.array([0.3, 0.9])[:, None])))(param), 0.0)
+
+
+def test_discrete_icdf_wide_and_compiled():
+    """Far tails and large parameters (many steps from the guess), DiscreteUniform, and the ad.jit path."""
+    q = np.array([1e-30, 1e-9, 0.3, 1 - 1e-9])[:, None]
+    for d, twin in [(dist.Poisson(np.array([1e-3, 7.0, 1e5])), stats.poisson([1e-3, 7.0, 1e5])),
+                    (dist.Binomial(1000, probs=np.array([1e-4, 0.5, 0.999])), stats.binom(1000, [1e-4, 0.5, 0.999])),
+                    (dist.Geometric(probs=np.array([1e-6, 0.5])), stats.geom([1e-6, 0.5], loc=-1)),
+                    (dist.DiscreteUniform(np.array([0, -3]), np.array([3, 7])),
+                     stats.randint(np.array([0, -3]), np.array([4, 8]))),
+                    (dist.BetaBinomial(np.array([0.3, 50.0]), 0.4, 200), stats.betabinom(200, [0.3, 50.0], 0.4))]:
+        np.testing.assert_array_equal(d.icdf(q), twin.ppf(q))
+    icdf = ad.jit(lambda rate, q: dist.Poisson(rate).icdf(q))
+    np.testing.assert_array_equal(icdf(np.array([0.5, 4.0, 300.0]), q), stats.poisson([0.5, 4.0, 300.0]).ppf(q))
+
+
 def test_discrete_uniform_cdf_and_enumeration():
     d = dist.DiscreteUniform(np.array([0, -3]), np.array([3, 7]))
     k = np.arange(-5.0, 9.0)[:, None]

@@ -45,7 +45,7 @@ def _pmf_terms(k, n, a, b, n_max, upper):
     in_support = anp.less_equal(j, n)
     keep = anp.logical_and(in_support, anp.greater(j, k) if upper else anp.less_equal(j, k))
     terms = anp.exp(std_logpmf(anp.where(in_support, j, 0.0), n, a, b))
-    return anp.sum(anp.where(keep, terms, 0.0), axis=0)
+    return anp.minimum(anp.sum(anp.where(keep, terms, 0.0), axis=0), 1.0)  # rounding can pass 1 by an ulp
 
 
 def _spec_upto(n):
