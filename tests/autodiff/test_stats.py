@@ -290,13 +290,80 @@ MV_CASES = [
     ("multivariate_t_default", lambda m: m.multivariate_t.logpdf(np.array([0.3, 1.0]))),
     ("wishart", lambda m: m.wishart.logpdf(WISH, 5.5, COV)), ("wishart_one", lambda m: m.wishart.pdf(WISH[..., 0], 4, COV)),
     ("wishart_scalar", lambda m: m.wishart.logpdf(2.0, 3.0, 1.5)),
+    # the moments and entropies scipy has for them
+    ("dirichlet_mean", lambda m: m.dirichlet.mean([0.5, 2.0, 3.5])),
+    ("dirichlet_var", lambda m: m.dirichlet.var(np.array([0.5, 2.0, 3.5]))),
+    ("dirichlet_cov", lambda m: m.dirichlet.cov([0.5, 2.0, 3.5])),
+    ("dirichlet_entropy", lambda m: m.dirichlet.entropy([0.5, 2.0, 3.5])),
+    ("multinomial_mean", lambda m: m.multinomial.mean(np.array([3, 7, -1]), [[0.1, 0.9], [0.5, 0.5], [0.5, 0.5]])),
+    ("multinomial_cov", lambda m: m.multinomial.cov(10, np.array([0.2, 0.3, 0.5]))),
+    ("multinomial_cov_batch", lambda m: m.multinomial.cov(np.array([[0], [4]]), np.array([[0.3, 0.7], [1.2, -0.2]]))),
+    ("multinomial_entropy", lambda m: m.multinomial.entropy(np.array([[0], [4], [25]]), [0.2, 0.3, 0.5])),
+    ("multinomial_entropy_bad", lambda m: m.multinomial.entropy(np.array([3, -1, 3]),
+                                                                [[0.2, 0.8], [0.2, 0.8], [1.2, -0.2]])),
+    ("multivariate_t_entropy", lambda m: [m.multivariate_t.entropy([0, 0, 0], COV, df)
+                                          for df in (0.5, 3.0, 50.0, 300.0, 1e4, np.inf)]),
+    ("multivariate_t_entropy_default", lambda m: [m.multivariate_t.entropy()]),
+    ("multivariate_t_entropy_1d", lambda m: [m.multivariate_t.entropy(None, 2.0, 4.0)]),
+    ("wishart_mean", lambda m: m.wishart.mean(5.0, COV)), ("wishart_mean_1d", lambda m: m.wishart.mean(3.0, 2.0)),
+    ("wishart_mode", lambda m: m.wishart.mode(5.0, COV)), ("wishart_mode_none", lambda m: m.wishart.mode(2.5, COV)),
+    ("wishart_var", lambda m: m.wishart.var(4.0, np.array([1.0, 2.0]))),
+    ("wishart_entropy", lambda m: [m.wishart.entropy(df, COV) for df in (2.5, 5.0, 40.0)]),
 ]
 
 
 @pytest.mark.parametrize("f", [c[1] for c in MV_CASES], ids=[c[0] for c in MV_CASES])
 def test_multivariate_families_match_scipy(f):
     with np.errstate(all="ignore"):
-        _compare(f(ast), f(ss), rtol=1e-12)
+        ours, theirs = f(ast), f(ss)
+    if theirs is None:  # wishart.mode below df = dim + 1
+        assert ours is None
+    elif isinstance(theirs, list):  # values only: scipy's multivariate_t.entropy is a 0-d array or a float by df
+        np.testing.assert_allclose(np.array(ours, dtype=float), np.array(theirs, dtype=float), rtol=1e-11)
+    else:
+        _compare(ours, theirs, rtol=1e-12)
+
+
+def _sym(f):
+    return f @ f.T + np.eye(3)
+
+
+MV_METHOD_GRADS = [
+    ("dirichlet", lambda a: [ast.dirichlet.mean(a), ast.dirichlet.var(a), ast.dirichlet.cov(a), ast.dirichlet.entropy(a)],
+     (np.array([0.5, 2.0, 3.5]),), 2),
+    ("multinomial", lambda p: [ast.multinomial.mean(7, p), ast.multinomial.cov(7, p), ast.multinomial.entropy(7, p)],
+     (np.array([0.2, 0.3, 0.5]),), 2),
+    ("multivariate_t", lambda f, df: [ast.multivariate_t.entropy(None, _sym(f), df),
+                                      ast.multivariate_t.entropy(None, _sym(f), df * 1e3)], (FACTOR, 4.5), 2),
+    ("wishart", lambda f, df: [ast.wishart.mean(df, _sym(f)), ast.wishart.mode(df, _sym(f)), ast.wishart.var(df, _sym(f)),
+                               ast.wishart.entropy(df, _sym(f))], (FACTOR, 5.5), 2),
+]
+
+
+@pytest.mark.parametrize("f, args, order", [c[1:] for c in MV_METHOD_GRADS], ids=[c[0] for c in MV_METHOD_GRADS])
+def test_multivariate_methods_grads(f, args, order):
+    ad.check_grads(lambda *a: sum(anp.sum(o) for o in f(*a)), args, order=order)
+
+
+def test_multivariate_methods_compile():
+    def f(a, p, fac, df):
+        out = ast.dirichlet.entropy(a) + anp.sum(ast.dirichlet.cov(a)) + anp.sum(ast.multinomial.cov(7, p))
+        out = out + ast.multinomial.entropy(7, p) + ast.multivariate_t.entropy(None, _sym(fac), df)
+        return out + ast.wishart.entropy(df, _sym(fac)) + anp.sum(ast.wishart.var(df, _sym(fac)))
+    _compiled_vs_eager(f, (np.array([0.5, 2.0, 3.5]), np.array([0.2, 0.3, 0.5]), FACTOR, 5.5))
+
+
+def test_multivariate_methods_errors():
+    with pytest.raises(ValueError, match="greater than 0"):
+        ast.dirichlet.mean([1.0, -1.0])
+    with pytest.raises(ValueError, match="one dimensional"):
+        ast.dirichlet.entropy(np.ones((2, 2)))
+    with pytest.raises(ValueError, match="Degrees of freedom must be greater"):
+        ast.wishart.mean(1.5, COV)
+    with pytest.raises(ValueError, match="must be square"):
+        ast.wishart.entropy(5.0, np.ones((2, 3)))
+    with pytest.raises(TypeError, match="n must be concrete"):
+        ad.jit(lambda n: ast.multinomial.entropy(n, [0.2, 0.8]))(3.0)
 
 
 def test_multivariate_families_grads_and_errors():
