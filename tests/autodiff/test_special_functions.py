@@ -119,7 +119,7 @@ GRAD_CASES = [
      (np.array([0.5, 2.5, 30.0]), np.array([0.7, 1.5, 4.0])), 1),
     ("betaincinv", lambda y: asp.betaincinv(np.array([0.5, 2.5, 3.0]), 1.5, y), (np.array([0.1, 0.5, 0.9]),)),
     ("gammainccinv", lambda y: asp.gammainccinv(np.array([0.5, 2.5, 30.0]), y), (np.array([0.1, 0.5, 0.9]),)),
-    ("stdtrit", lambda p: asp.stdtrit(np.array([0.7, 2.5, 30.0, 4.0]), p), (np.array([0.1, 0.3, 0.6, 0.95]),)),
+    ("stdtrit", lambda p: asp.stdtrit(np.array([0.7, 2.5, 30.0, 4.0, 3.0]), p), (np.array([0.1, 0.3, 0.6, 0.95, 0.5]),)),
     ("stdtrit_df", lambda df: asp.stdtrit(df, np.array([0.1, 0.3, 0.6, 0.95])), (np.array([0.7, 2.5, 30.0, 4.0]),), 1),
     ("kv", lambda x: asp.kv(2.5, x), (POSV,)), ("iv", lambda x: asp.iv(-1.5, x), (POSV,)),
     ("ive", lambda x: asp.ive(0.5, x), (np.array([-2.0, 0.3, 4.0]),)), ("jv", lambda x: asp.jv(1.3, x), (POSV,)),

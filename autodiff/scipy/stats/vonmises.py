@@ -85,4 +85,4 @@ def logsf(x, kappa, loc=0, scale=1):
     return scalar(anp.log1p(-cdf(x, kappa, loc, scale)))
 
 
-__all__ = ["logpdf", "pdf", "cdf", "logcdf", "sf", "logsf"]
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
