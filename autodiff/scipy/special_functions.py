@@ -9,9 +9,9 @@ those derivatives raises NotImplementedError. Departures from scipy, by design:
 - lambertw(x, k=0) returns the real principal branch (float, nan below -1/e) where scipy returns
   complex; only k=0 is supported; `tol` is accepted and ignored (Halley's iteration to full precision).
 - hyp2f1 has no Numba kernel yet: it works eagerly and under grad/jvp/vjp, and ad.jit raises
-  NotImplementedError naming it. hyp1f1's compiled kernel (series / asymptotic expansion after
-  Kummer's transformation) gives nan where its series would cancel (a < 0 non-integer at large x,
-  or a > b at large negative x), where scipy (eagerly) still has a value; x = +-inf gives nan
+  NotImplementedError naming it. hyp1f1's compiled kernel (double-double series / asymptotic expansion
+  after Kummer's transformation) gives nan only where that series loses more than 12 digits (a, or b - a
+  for x < 0, at or below about -20 with 10 < |x| < 150), where scipy (eagerly) still has a value; x = +-inf gives nan
   (scipy's hyp1f1 does not return at x = +inf). kv, iv, ive, k0, k1 and jv (Temme's method and
   Steed's continued fractions; jv's compiled values lose absolute accuracy ~1e-11 for x ~ 1e4, where
   scipy switches to asymptotic expansions) and owens_t (Gauss-Legendre after reduction to a <= 1) compile; where scipy's own evaluation
