@@ -1,4 +1,5 @@
-"""Scalar kernel (Numba, float64) for Kummer's confluent hypergeometric function 1F1(a; b; x), scipy.special.hyp1f1.
+"""Scalar kernels (Numba, float64) for the hypergeometric functions: Kummer's 1F1(a; b; x) (scipy.special.hyp1f1)
+and Gauss's 2F1(a, b; c; z) for real z (scipy.special.hyp2f1; its method is in its docstring).
 
 Negative x goes through Kummer's transformation 1F1(a; b; x) = e^x 1F1(b - a; b; -x), so only x >= 0 is
 evaluated: by the power series sum_k (a)_k / (b)_k x^k / k!, summed in double-double arithmetic (~32
@@ -184,4 +185,129 @@ def hyp1f1(a, b, x):
     return sign * math.exp(log_mag + shift)
 
 
-__all__ = ["hyp1f1"]
+# -- Gauss's hypergeometric function 2F1 ---------------------------------------------------------------------
+@numba.njit(cache=True, error_model="numpy")
+def _is_nonpositive_integer(v):
+    return v <= 0.0 and v == math.floor(v)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _series_2f1(a, b, c, z):
+    """sum_k (a)_k (b)_k / ((c)_k k!) z^k in double-double (|z| < 1, or any z when it terminates); nan if it
+    loses more than 12 digits to cancellation or does not converge."""
+    th, tl = 1.0, 0.0
+    sh, sl = 1.0, 0.0
+    biggest = 1.0
+    for k in range(_MAXIT):
+        nh, nl = _two_sum(a, float(k))
+        bh, bl = _two_sum(b, float(k))
+        nh, nl = _dd_mul(nh, nl, bh, bl)
+        nh, nl = _dd_mul(nh, nl, z, 0.0)
+        dh, dl = _two_sum(c, float(k))
+        dh, dl = _dd_mul(dh, dl, k + 1.0, 0.0)
+        rh, rl = _dd_div(nh, nl, dh, dl)
+        th, tl = _dd_mul(th, tl, rh, rl)
+        sh, sl = _dd_add(sh, sl, th, tl)
+        biggest = max(biggest, abs(th))
+        if th == 0.0:
+            break
+        if abs(th) <= 2.0 ** -60 * abs(sh) and abs((a + k) * (b + k) * z) < abs((c + k) * (k + 1.0)):
+            break
+    else:
+        return math.nan
+    if not math.isfinite(sh) or sh == 0.0 or biggest > _LOSS * abs(sh):
+        return math.nan
+    return sh
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _log_abs_gamma(x):
+    """(log |Gamma(x)|, sign of Gamma(x)); sign 0 at the poles x = 0, -1, -2, ..."""
+    if _is_nonpositive_integer(x):
+        return math.inf, 0.0
+    return math.lgamma(x), _gamma_sign(x)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _gamma_fraction(p, q, r, s):
+    """Gamma(p) Gamma(q) / (Gamma(r) Gamma(s)), 0 where a denominator has a pole (p, q finite there)."""
+    lp, sp = _log_abs_gamma(p)
+    lq, sq = _log_abs_gamma(q)
+    lr, sr = _log_abs_gamma(r)
+    ls, ss = _log_abs_gamma(s)
+    if sr == 0.0 or ss == 0.0:
+        return 0.0
+    if sp == 0.0 or sq == 0.0:
+        return math.inf
+    return sp * sq * sr * ss * math.exp(lp + lq - lr - ls)
+
+
+_CONNECT_ABOVE = 0.9  # the series converges like z^k: ~400 terms at 0.9; closer to 1, connect to 1 - z
+_NEAR_INTEGER = 0.05  # closer to an integer c - a - b, and the connection formula's terms cancel by > 1/0.05
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _hyp2f1_unit(a, b, c, z):
+    """2F1 for 0 <= z < 1: the series up to z = 0.9; above, the connection to 1 - z (DLMF 15.8.4) when c - a - b
+    is at least _NEAR_INTEGER from an integer (its two terms have poles there that cancel), else the series
+    itself (slower near 1, converging within _MAXIT terms up to z ~ 0.9997, nan beyond)."""
+    if z <= _CONNECT_ABOVE:
+        return _series_2f1(a, b, c, z)
+    s = c - a - b
+    if abs(s - round(s)) < _NEAR_INTEGER:  # the Gamma factors' poles cancel between the two terms
+        return _series_2f1(a, b, c, z)
+    w = 1.0 - z
+    first = _gamma_fraction(c, s, c - a, c - b)
+    second = _gamma_fraction(c, -s, a, b)
+    out = 0.0
+    if first != 0.0:
+        out += first * _series_2f1(a, b, 1.0 - s, w)
+    if second != 0.0:
+        out += second * w ** s * _series_2f1(c - a, c - b, 1.0 + s, w)
+    return out
+
+
+@_kernel("float64(float64, float64, float64, float64)")
+def hyp2f1(a, b, c, z):
+    """Gauss's hypergeometric function 2F1(a, b; c; z) for real arguments, with scipy's values at the edges:
+    inf at the poles of c (c = 0, -1, ... not cancelled by a terminating a or b), at z = 1 when c - a - b <= 0,
+    and for z > 1 unless the series terminates (the function is complex there).
+
+    z < 0 goes through Pfaff's transformation 2F1(a, b; c; z) = (1 - z)^-a 2F1(a, c - b; c; z / (z - 1)),
+    whose argument lies in (0, 1), or its twin with a and b swapped where the first cancels; arguments
+    in [0, 1) are summed directly up to 0.9 and through the connection formula to 1 - z above it. Series
+    run in double-double and give nan if they lose more than 12 digits to cancellation or do not converge
+    within _MAXIT terms (a - b within 0.05 of an integer at z below about -3000: the connection formulas
+    for z -> -inf have cancelling poles there, which this kernel does not resolve)."""
+    if math.isnan(a) or math.isnan(b) or math.isnan(c) or math.isnan(z):
+        return math.nan
+    if z == 0.0 or a == 0.0 or b == 0.0:
+        return 1.0
+    a_stop = _is_nonpositive_integer(a)
+    b_stop = _is_nonpositive_integer(b)
+    terminating = a_stop or b_stop
+    if _is_nonpositive_integer(c):
+        stop = max(a if a_stop else -math.inf, b if b_stop else -math.inf)
+        if not (terminating and stop > c):
+            return math.inf  # (c)_k reaches 0 before the numerator does
+    if terminating:
+        if math.isinf(z):
+            return math.nan
+        return _series_2f1(a, b, c, z)  # a polynomial in z
+    if math.isinf(z):
+        return math.nan if z < 0.0 else math.inf
+    if z == 1.0:
+        s = c - a - b
+        return _gamma_fraction(c, s, c - a, c - b) if s > 0.0 else math.inf
+    if z > 1.0:
+        return math.inf
+    if z < 0.0:  # Pfaff on a, or (if that cancels: the (-z)^-a part vanishes) on b
+        w = z / (z - 1.0)
+        out = (1.0 - z) ** -a * _hyp2f1_unit(a, c - b, c, w)
+        if math.isnan(out):
+            out = (1.0 - z) ** -b * _hyp2f1_unit(c - a, b, c, w)
+        return out
+    return _hyp2f1_unit(a, b, c, z)
+
+
+__all__ = ["hyp1f1", "hyp2f1"]

@@ -8,8 +8,9 @@ of the hypergeometric functions, a and b of gammaincinv/betaincinv, x of zeta) a
 those derivatives raises NotImplementedError. Departures from scipy, by design:
 - lambertw(x, k=0) returns the real principal branch (float, nan below -1/e) where scipy returns
   complex; only k=0 is supported; `tol` is accepted and ignored (Halley's iteration to full precision).
-- hyp2f1 has no Numba kernel yet: it works eagerly and under grad/jvp/vjp, and ad.jit raises
-  NotImplementedError naming it. hyp1f1's compiled kernel (double-double series / asymptotic expansion
+- hyp2f1's compiled kernel (double-double series, Pfaff's transformation, the connection to 1 - z) agrees
+  with mpmath to 1e-11 on a wide grid and gives nan only where a - b is within 0.05 of an integer at
+  z below about -3000; for z > 1 it returns inf as scipy does unless the series terminates. hyp1f1's compiled kernel (double-double series / asymptotic expansion
   after Kummer's transformation) gives nan only where that series loses more than 12 digits (a, or b - a
   for x < 0, at or below about -20 with 10 < |x| < 150), where scipy (eagerly) still has a value; x = +-inf gives nan
   (scipy's hyp1f1 does not return at x = +inf). kv, iv, ive, k0, k1 and jv (Temme's method and

@@ -120,6 +120,38 @@ def test_hyp1f1_kernel_on_a_wide_grid_against_mpmath():
     assert len(nan) < 0.02 * len(a_grid) * len(b_grid) * len(x_grid)
 
 
+def test_hyp2f1_kernel_on_a_wide_grid_against_mpmath():
+    """The compiled 2F1 over signs and sizes of a, b, c and z < 1 against mpmath at 30 digits (scipy itself is off
+    by more than 1e-11 at ~0.3% of these points): 1e-11 relative wherever the kernel gives a value; nan only for
+    a - b (nearly) an integer at z below -3000. At z >= 1 it has scipy's values (inf where scipy's is)."""
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 30
+    p_grid = [-10.5, -3.0, -2.5, -0.5, 0.3, 1.0, 2.5, 10.5]
+    c_grid = [-2.5, 0.5, 1.0, 2.5, 5.3, 10.5]
+    z_grid = np.concatenate([-np.geomspace(0.01, 1e4, 7)[::-1], np.linspace(0.05, 0.95, 6), [0.99, 0.999]])
+    nan = []
+    for a in p_grid:
+        for b in p_grid:
+            for c in c_grid:
+                for z in z_grid:
+                    try:
+                        ref = float(mpmath.hyp2f1(a, b, c, z))
+                    except ValueError:  # mpmath gives up on some cancelling limits (say so and skip)
+                        continue
+                    if not 1e-290 < abs(ref) < 1e290:
+                        continue
+                    got = sk.hyp2f1(a, b, c, z)
+                    if np.isnan(got):
+                        nan.append((a, b, c, z))
+                    else:
+                        assert abs(got - ref) <= 1e-11 * abs(ref), (a, b, c, z, got, ref)
+    assert all(abs((a - b) - round(a - b)) < 0.05 and z < -3000 for a, b, c, z in nan), nan
+    edges = [(0.5, 1.5, 2.5, 1.0), (0.5, 0.5, 1.0, 1.0), (1.0, 1.0, 2.0, 1.5), (-2.0, 1.5, 2.5, 3.0),
+             (0.5, 1.5, -2.0, 0.3), (-1.0, 1.5, -2.0, 0.3), (-3.0, 1.5, -2.0, 0.3), (0.5, 1.5, 2.5, -np.inf)]
+    for args in edges:
+        np.testing.assert_allclose(sk.hyp2f1(*args), ss.hyp2f1(*args), rtol=1e-13)
+
+
 @pytest.mark.parametrize("kernel, ref, args", [c[1:] for c in KERNEL_GRIDS], ids=[c[0] for c in KERNEL_GRIDS])
 def test_kernels_on_grids(kernel, ref, args):
     grids = np.broadcast_arrays(*args)
@@ -177,9 +209,7 @@ def test_parameters_that_are_not_differentiable_raise(f):
         ad.grad(f)(2.5)
 
 
-def test_no_kernel_is_a_clear_error_under_jit():
-    with pytest.raises(NotImplementedError, match="hyp2f1 has no Numba kernel"):
-        ad.jit(lambda x: asp.hyp2f1(0.5, 1.5, 2.5, x))(0.3)
+def test_unsupported_arguments_are_clear_errors():
     with pytest.raises(NotImplementedError, match="branch"):
         asp.lambertw(1.0, k=-1)
     assert np.isnan(asp.hyp1f1(0.5, 1.5, np.inf))  # returns (scipy's hyp1f1 loops forever here)
@@ -189,7 +219,8 @@ def program(x):
     return [asp.kv(2.5, x), asp.iv(-1.5, x), asp.ive(0.5, x), asp.k0(x), asp.k1(x), asp.jv(1.3, x), asp.owens_t(x, 0.7), asp.hyp1f1(0.5, 1.5, x),
             asp.erfcx(x), asp.exp1(x), asp.expi(x), asp.expn(2.0, x), asp.lambertw(x), asp.zeta(x + 1.5),
             asp.zeta(3.0, x), asp.gammaincinv(2.0, x / 10), asp.betaincinv(2.0, 3.0, x / 10), asp.poch(x, 2.0),
-            asp.boxcox(x, 0.3), asp.gammasgn(x - 3.0), asp.factorial(x), asp.stdtrit(x, 0.3), asp.gammainccinv(x, 0.7)]
+            asp.boxcox(x, 0.3), asp.gammasgn(x - 3.0), asp.factorial(x), asp.stdtrit(x, 0.3), asp.gammainccinv(x, 0.7),
+            asp.hyp2f1(0.5, 1.5, 2.5, 0.9 - x / 4)]
 
 
 def test_stdtrit_df_derivative_matches_scipy_differences():
