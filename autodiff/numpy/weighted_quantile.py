@@ -25,8 +25,8 @@ def check_weights(weights, a, axis, method):
     if w_shape != a_shape:
         if axis is None:
             raise TypeError("Axis must be specified when shapes of a and weights differ.")
+        _util.normalize_axes(axis, len(a_shape))  # the unweighted path's range checks, before wrapping below
         axes = tuple(ax % len(a_shape) for ax in (axis if isinstance(axis, (tuple, list)) else (axis,)))
-        _util.normalize_axes(axes, len(a_shape))  # the same range checks as the unweighted path
         if w_shape != tuple(a_shape[ax] for ax in axes):
             raise ValueError("Shape of weights must be consistent with shape of a along specified axis.")
         w = anp.transpose(w, tuple(int(i) for i in np.argsort(axes)))

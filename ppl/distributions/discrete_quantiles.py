@@ -56,6 +56,7 @@ def smallest_k_reaching(dist, q, guess):
     inside = anp.logical_and(q > 0.0, q < 1.0)
     q_in = anp.where(inside, q, 0.5)
     start = anp.clip(anp.floor(guess(d, q_in)), low, high)
+    start = anp.where(anp.isnan(start), low, start)  # a guess that failed (nan) only costs steps
     start = start + anp.zeros_like(d.cdf(start))  # the broadcast shape of q and the batch
 
     def too_high(k):

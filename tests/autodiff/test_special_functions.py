@@ -126,9 +126,9 @@ def test_hyp2f1_kernel_on_a_wide_grid_against_mpmath():
     a - b (nearly) an integer at z below -3000. At z >= 1 it has scipy's values (inf where scipy's is)."""
     mpmath = pytest.importorskip("mpmath")
     mpmath.mp.dps = 30
-    p_grid = [-10.5, -3.0, -2.5, -0.5, 0.3, 1.0, 2.5, 10.5]
-    c_grid = [-2.5, 0.5, 1.0, 2.5, 5.3, 10.5]
-    z_grid = np.concatenate([-np.geomspace(0.01, 1e4, 7)[::-1], np.linspace(0.05, 0.95, 6), [0.99, 0.999]])
+    p_grid = [-10.5, -3.0, -0.5, 0.3, 2.5, 10.5]
+    c_grid = [-2.5, 0.5, 2.5, 10.5]
+    z_grid = np.concatenate([-np.geomspace(0.01, 1e4, 5)[::-1], np.linspace(0.05, 0.95, 4), [0.999]])
     nan = []
     for a in p_grid:
         for b in p_grid:

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from ... import numpy as anp
+from ...control_flow import scan
 from .. import special as sc
 from ._dist import Continuous, exp, scalar
 
@@ -38,11 +39,15 @@ _NORMAL_FROM = 50.0  # scipy's switch to the normal approximation
 
 def _cdf_series(z, kappa):
     """1/2 + z/(2 pi) + V/pi for |z| <= pi, kappa < 50 (kappa > 0)."""
-    ratio = 0.0  # R_p = 0 starts the backward continued fraction for I_n / I_(n-1)
-    v = 0.0
-    for n in range(_SERIES_TERMS - 1, 0, -1):
+    def step(carry, n):
+        ratio, v = carry
         ratio = 1.0 / (2.0 * n / kappa + ratio)
-        v = ratio * (anp.sin(n * z) / n + v)
+        return (ratio, ratio * (anp.sin(n * z) / n + v)), None
+
+    shape = np.broadcast_shapes(anp.shape(z), anp.shape(kappa))
+    zero = np.zeros(shape)  # R_p = 0 starts the backward continued fraction for I_n / I_(n-1)
+    # a scan, not an unrolled loop: one compiled loop under jit instead of 51 copies of its body
+    (_, v), _ = scan(step, (zero, zero), np.arange(_SERIES_TERMS - 1, 0, -1, dtype=np.float64))
     return anp.clip(0.5 + z / (2.0 * math.pi) + v / math.pi, 0.0, 1.0)
 
 
