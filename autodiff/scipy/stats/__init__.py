@@ -4,7 +4,7 @@
     stats.gamma.logpdf(x, a, loc=0, scale=1)
     stats.binom.logpmf(k, n, p, loc=0)
 
-Continuous families expose logpdf, pdf, logcdf, cdf, logsf, sf (norm also ppf); discrete ones
+Continuous families expose logpdf, pdf, logcdf, cdf, logsf, sf (norm, gamma, beta, t, chi2, invgamma also ppf); discrete ones
 logpmf, pmf, logcdf, cdf, logsf, sf (betabinom's CDFs need a concrete n); skewnorm exposes the density
 only (its CDF needs Owen's T). The multivariate ones follow scipy's methods: multivariate_normal
 logpdf/pdf; multivariate_t logpdf/pdf/entropy; dirichlet logpdf/pdf/mean/var/cov/entropy; multinomial
