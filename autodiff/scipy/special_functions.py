@@ -10,10 +10,12 @@ those derivatives raises NotImplementedError. Departures from scipy, by design:
   complex; only k=0 is supported; `tol` is accepted and ignored (Halley's iteration to full precision).
 - hyp2f1's compiled kernel (double-double series, Pfaff's transformation, the connection to 1 - z) agrees
   with mpmath to 1e-11 on a wide grid and gives nan only where a - b is within 0.05 of an integer at
-  z below about -3000; for z > 1 it returns inf as scipy does unless the series terminates. hyp1f1's compiled kernel (double-double series / asymptotic expansion
-  after Kummer's transformation) gives nan only where that series loses more than 12 digits (a, or b - a
-  for x < 0, at or below about -20 with 10 < |x| < 150), where scipy (eagerly) still has a value; x = +-inf gives nan
-  (scipy's hyp1f1 does not return at x = +inf). kv, iv, ive, k0, k1 and jv (Temme's method and
+  z below about -3000; for z > 1 it returns inf as scipy does unless the series terminates.
+- hyp1f1's compiled kernel (double-double series / asymptotic expansion after Kummer's transformation)
+  gives nan only where that series loses more than 12 digits (a, or b - a for x < 0, at or below about
+  -20 with 10 < |x| < 150), where scipy (eagerly) still has a value; x = +-inf gives nan (scipy's hyp1f1
+  does not return at x = +inf).
+- kv, iv, ive, k0, k1 and jv (Temme's method and
   Steed's continued fractions; jv's compiled values lose absolute accuracy ~1e-11 for x ~ 1e4, where
   scipy switches to asymptotic expansions) and owens_t (Gauss-Legendre after reduction to a <= 1) compile; where scipy's own evaluation
   underflows early (kv(0, 700) is 0.0 in scipy) the kernel

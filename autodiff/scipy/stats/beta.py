@@ -46,7 +46,8 @@ def sf(x, a, b, loc=0, scale=1):
 
 
 def ppf(q, a, b, loc=0, scale=1):
-    """scipy.stats.beta.ppf = loc + scale * betaincinv(a, b, q); differentiable in q, loc, scale and (first order) the shapes."""
+    """scipy.stats.beta.ppf = loc + scale * betaincinv(a, b, q);
+    differentiable in q, loc, scale and (first order) the shapes."""
     return _spec.ppf(q, (a, b), loc, scale, lambda q, a, b: sc.betaincinv(a, b, q))
 
 

@@ -47,7 +47,8 @@ def sf(x, a, loc=0, scale=1):
 
 
 def ppf(q, a, loc=0, scale=1):
-    """scipy.stats.gamma.ppf = loc + scale * gammaincinv(a, q); differentiable in q, loc, scale and (first order) the shapes."""
+    """scipy.stats.gamma.ppf = loc + scale * gammaincinv(a, q);
+    differentiable in q, loc, scale and (first order) the shapes."""
     return _spec.ppf(q, (a,), loc, scale, lambda q, a: sc.gammaincinv(a, q))
 
 

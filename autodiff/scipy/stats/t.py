@@ -48,7 +48,8 @@ def sf(x, df, loc=0, scale=1):
 
 
 def ppf(q, df, loc=0, scale=1):
-    """scipy.stats.t.ppf = loc + scale * stdtrit(df, q); differentiable in q, loc, scale and (first order) the shapes."""
+    """scipy.stats.t.ppf = loc + scale * stdtrit(df, q);
+    differentiable in q, loc, scale and (first order) the shapes."""
     return _spec.ppf(q, (df,), loc, scale, lambda q, df: sc.stdtrit(df, q))
 
 
