@@ -2,7 +2,8 @@
 
 Build: python -m sphinx -W -b html docs docs/_build/html   (tests/docs builds it the same way)
 The guide is Markdown (MyST); the API reference comes from docstrings (autodoc + napoleon); the
-coverage tables and the gallery pages are generated from the code at build time (docs/_ext).
+coverage tables and the gallery pages are generated from the code at build time (docs/_ext); math is
+converted to MathML at build time (docs/_ext/mathml.py), so the pages load nothing from the network.
 """
 import pathlib
 import sys
@@ -19,7 +20,7 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
-    "sphinx.ext.mathjax",
+    "mathml",
     "plain_docstrings",
     "coverage_tables",
     "api_modules",
@@ -29,6 +30,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "README.md"]
 myst_enable_extensions = ["colon_fence", "dollarmath"]
 myst_heading_anchors = 3
+html_math_renderer = "mathml"  # _ext/mathml.py: MathML at build time, no MathJax from a CDN (offline pages)
 
 autodoc_default_options = {"members": True, "member-order": "bysource"}
 autodoc_typehints = "none"       # signatures as written; types belong in the numpydoc text

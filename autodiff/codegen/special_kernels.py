@@ -441,9 +441,9 @@ def sign(x):
 # imported last because they import zeta_hurwitz and its tables from this module.
 from .special_kernels_exp import erfcx, exp1, expi, expn, lambertw0, zeta_riemann  # noqa: E402
 from .special_kernels_inverse import betaincinv, gammaincinv  # noqa: E402
-from .special_kernels_hypergeometric import hyp1f1  # noqa: E402
+from .special_kernels_hypergeometric import hyp1f1, hyp2f1  # noqa: E402
 from .special_kernels_incomplete_grad import (betainc_da, betainc_da_ufunc, betainc_db, betainc_db_ufunc,  # noqa: E402
                                               gammainc_da, gammainc_da_ufunc)
 
-__all__ += ["erfcx", "exp1", "expi", "expn", "lambertw0", "zeta_riemann", "gammaincinv", "betaincinv", "hyp1f1", "gammainc_da",
-            "betainc_da", "betainc_db"]
+__all__ += ["erfcx", "exp1", "expi", "expn", "lambertw0", "zeta_riemann", "gammaincinv", "betaincinv", "hyp1f1",
+            "hyp2f1", "gammainc_da", "betainc_da", "betainc_db"]

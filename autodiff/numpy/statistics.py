@@ -5,7 +5,7 @@ statistics around NumPy's "virtual index", with NumPy's formulas for all thirtee
 (Hyndman & Fan 1996). The gradient flows to the one or two order statistics used, weighted by the
 interpolation, and to `q` itself through the interpolation weight (continuous methods). The nan
 variants count the non-nan values of each slice (nan sorts last), so they compile under jit too.
-`weights=` (NumPy 2's weighted inverted_cdf) is not supported.
+`weights=` is NumPy 2's: method="inverted_cdf" only (weighted_quantile.py).
 
 histogram and bincount count (no gradient); their weights get a gradient, and so do histogram's
 automatic bin edges (through the minimum and maximum of `a`) and density.
@@ -25,6 +25,7 @@ from ._reductions import max, min, sum
 from ._shape import expand_dims, moveaxis, ravel, reshape
 from .indexing import at
 from .manipulation import sort, take_along_axis
+from .weighted_quantile import check_weights, weighted_inverted_cdf
 
 # alpha, beta of Hyndman & Fan's continuous methods: virtual index n q + alpha + q (1 - alpha - beta) - 1
 _CONTINUOUS = {"interpolated_inverted_cdf": (0.0, 1.0), "hazen": (0.5, 0.5), "weibull": (0.0, 0.0),
@@ -46,11 +47,9 @@ def _scalar(x):
     return x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x
 
 
-def _no_out(out, weights=None):
+def _no_out(out):
     if out is not None:
         raise TypeError("out= is not supported: autodiff arrays are immutable, use the return value")
-    if weights is not None:
-        raise NotImplementedError("quantile(weights=...) (NumPy's weighted inverted_cdf) is not supported")
 
 
 def _to_last(a, axis):
@@ -171,15 +170,22 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
 
 
 def _quantile(a, q, axis, out, method, keepdims, weights, interpolation, scale, skip_nan):
-    _no_out(out, weights)
+    _no_out(out)
     if interpolation is not None:
         raise TypeError("the `interpolation=` argument was renamed `method=` (NumPy 1.22) and removed in NumPy 2.4")
     a = _float(a)
     q = _check_q(q, scale)
+    if weights is not None:
+        weights = check_weights(weights, a, axis, method)
     flat, keep_shape = _to_last(a, axis)
     n_total = _util.shape(flat)[-1]
     if n_total == 0:
         raise IndexError("quantile of an empty axis: index -1 is out of bounds for axis 0 with size 0")
+    if weights is not None:
+        res = weighted_inverted_cdf(flat, _to_last(weights, axis)[0], q, skip_nan)
+        if skip_nan:
+            _warn_all_nan(subtract(n_total, sum(isnan(flat), axis=-1)))
+        return reshape(res, _util.shape(q) + keep_shape) if keepdims else res  # 0-d stays an array, as numpy's
     s = sort(flat, axis=-1)
     if not skip_nan:
         res = _quantile_sorted(s, q, n_total, method)

@@ -323,23 +323,6 @@ def_derivative(betaincinv_p,
 
 
 # -- Bessel functions of real order, confluent and Gauss hypergeometric functions, Owen's T -------------------
-# hyp2f1 takes its values from scipy.special (eagerly, and under grad/jvp/vjp); there
-# is no Numba kernel for it yet, so ad.jit cannot compile it (a clear NotImplementedError names the function).
-def no_kernel(name):
-    def emit(ctx, eqn):
-        raise NotImplementedError(f"scipy.special.{name} has no Numba kernel yet, so ad.jit cannot compile it; it "
-                                  "works eagerly and under grad/jvp/vjp/hessian without jit")
-    return emit
-
-
-def scipy_only(name, impl):
-    p = Primitive(name)
-    p.def_impl(impl)
-    p.def_shape(float_broadcasting_shape)
-    p.def_emit(no_kernel(name))
-    return p
-
-
 def _half_sum(p, v, x, sign):
     return multiply_p.bind(0.5, (add_p if sign > 0 else subtract_p).bind(p.bind(subtract_p.bind(v, 1.0), x),
                                                                          p.bind(add_p.bind(v, 1.0), x)))
@@ -371,7 +354,8 @@ def _hyp1f1_impl(a, b, x):
 hyp1f1_p = _ternary("hyp1f1", _hyp1f1_impl, "sk.hyp1f1({0}, {1}, {2})")  # d/dx 1F1(a; b; x) = a/b 1F1(a+1; b+1; x)
 def_derivative(hyp1f1_p, no_derivative("hyp1f1", "a"), no_derivative("hyp1f1", "b"),
                lambda ans, a, b, x: mul(divide_p.bind(a, b), hyp1f1_p.bind(add_p.bind(a, 1.0), add_p.bind(b, 1.0), x)))
-hyp2f1_p = scipy_only("hyp2f1", sc.hyp2f1)  # d/dx 2F1(a, b; c; x) = ab/c 2F1(a+1, b+1; c+1; x)
+# Gauss's 2F1: series, Pfaff and 1 - z connection in Numba (codegen/special_kernels_hypergeometric.py)
+hyp2f1_p = _ternary("hyp2f1", sc.hyp2f1, "sk.hyp2f1({0}, {1}, {2}, {3})")  # d/dx = ab/c 2F1(a+1, b+1; c+1; x)
 def_derivative(hyp2f1_p, no_derivative("hyp2f1", "a"), no_derivative("hyp2f1", "b"), no_derivative("hyp2f1", "c"),
                lambda ans, a, b, c, x: mul(divide_p.bind(multiply_p.bind(a, b), c),
                                            hyp2f1_p.bind(add_p.bind(a, 1.0), add_p.bind(b, 1.0),

@@ -18,7 +18,7 @@ Differences from SciPy, all deliberate:
   * `eig`/`eigvals` give values only: they raise under grad/jvp/jit (use eigh for symmetric matrices).
   * `lstsq` computes x = pinv(a) @ b (gelsd's cutoff) whatever `lapack_driver`; under `jit` the residues
     are returned whenever M > N (the rank is not known when tracing).
-Not provided: qr's pivoting and mode='raw'.
+Not provided: qr's mode='raw'; qr(pivoting=True) needs a concrete `a` (not under jit).
 """
 from .linalg_matfun import (coshm, cosm, expm, expm_frechet, fractional_matrix_power, logm, sinhm,  # noqa: F401
                             sinm, solve_continuous_lyapunov, solve_sylvester, sqrtm, tanhm, tanm)

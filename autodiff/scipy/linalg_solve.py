@@ -3,7 +3,7 @@
 Differences from SciPy are listed in linalg.py.
 """
 import numpy as np
-from scipy.linalg import eig as _eig, eigvals as _eigvals
+from scipy.linalg import eig as _eig, eigvals as _eigvals, qr as _scipy_qr
 
 from .. import numpy as anp
 from ..core import concrete_or_none
@@ -216,20 +216,42 @@ def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False
 
 
 def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
-    """scipy.linalg.qr: (Q, R) for mode 'full' (Q is M x M) or 'economic' (Q is M x K), (R,) for 'r'.
+    """scipy.linalg.qr: (Q, R) for mode 'full' (Q is M x M) or 'economic' (Q is M x K), (R,) for 'r';
+    with pivoting=True also P (int32), the column permutation with a[..., :, P] = Q R and |diag R|
+    non-increasing (LAPACK's geqp3).
 
-    Differentiable except the complete Q of a tall matrix (see numpy.linalg.qr); pivoting and
-    mode='raw' are not supported.
+    Differentiable except the complete Q of a tall matrix (see numpy.linalg.qr). The permutation is
+    chosen from the values of `a`, so pivoting needs a concrete `a` (it works under grad/jvp/vjp, whose
+    values are concrete, not under jit); Q and R are then the QR of the permuted matrix, differentiable
+    where that is (P is piecewise constant and gets no derivative). mode='raw' is not supported.
     """
     if mode not in ("full", "r", "economic", "raw"):
         raise ValueError("Mode argument should be one of ['full', 'r', 'economic', 'raw']")
-    if pivoting or mode == "raw":
-        raise NotImplementedError("qr: pivoting=True and mode='raw' are not supported here")
+    if mode == "raw":
+        raise NotImplementedError("qr: mode='raw' (LAPACK's Householder reflectors) is not supported here")
     a = _matrix(a, check_finite, "qr")
-    if mode == "r":
-        return (nla.qr(a, mode="r"),)
+    perm = None
+    if pivoting:
+        perm = _column_pivots(a)
+        a = _anp().take_along_axis(a, _anp().expand_dims(perm.astype(np.intp), -2), axis=-1)
+    if mode == "r":  # scipy's R is M x N: zero rows below a tall matrix's K x N factor
+        r = nla.qr(a, mode="r")
+        m, n = _util.shape(a)[-2:]
+        if m > n:
+            r = _anp().concatenate([r, np.zeros(_util.shape(a)[:-2] + (m - n, n))], axis=-2)
+        return (r,) if perm is None else (r, perm)
     q, r = nla.qr(a, mode="complete" if mode == "full" else "reduced")
-    return q, r
+    return (q, r) if perm is None else (q, r, perm)
+
+
+def _column_pivots(a):
+    """LAPACK geqp3's column permutation of the concrete `a` (scipy's own), as scipy returns it (int32)."""
+    val = concrete_or_none(a)
+    if val is None:
+        raise TypeError("qr(pivoting=True): the column permutation is chosen from the values of `a`, so `a` must be "
+                        "concrete; it works eagerly and under grad/jvp/vjp, not under jit (pivot outside jit, or "
+                        "pass a[:, P] with a permutation P computed beforehand and pivoting=False)")
+    return _scipy_qr(np.asarray(val, dtype=np.float64), mode="r", pivoting=True)[1]
 
 
 def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True, lapack_driver="gesdd"):

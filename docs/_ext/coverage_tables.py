@@ -134,11 +134,13 @@ def module_rows(module_name):
     return covered, missing, extra
 
 
-STATS_METHODS = ("logpdf", "pdf", "logpmf", "pmf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var")
+STATS_METHODS = ("logpdf", "pdf", "logpmf", "pmf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var",
+                 "cov", "mode", "entropy")
 
 
 def stats_rows():
-    """(covered rows (family, methods), missing family names) for scipy.stats."""
+    """(covered rows (family, our functions, scipy's methods of STATS_METHODS we lack), missing family names,
+    our extra modules) for scipy.stats."""
     import scipy.stats as st
 
     from autodiff.scipy import stats as ours
@@ -150,7 +152,9 @@ def stats_rows():
     for name in families:
         if name in ours_names:
             module = getattr(ours, name)
-            covered.append((name, ", ".join(m for m in STATS_METHODS if callable(getattr(module, m, None)))))
+            mine = [m for m in getattr(module, "__all__", STATS_METHODS) if callable(getattr(module, m, None))]
+            theirs = [m for m in STATS_METHODS if m not in mine and callable(getattr(getattr(st, name), m, None))]
+            covered.append((name, ", ".join(mine), ", ".join(theirs)))
         else:
             missing.append(name)
     extra = sorted(n for n in ours_names if n not in families)
@@ -252,8 +256,10 @@ def render(kind):
     if kind == "scipy.stats":
         covered, missing, extra = stats_rows()
         text = [f"**{len(covered)} of {len(covered) + len(missing)}** `scipy.stats` distribution families are "
-                "in `autodiff.scipy.stats`, each a module with scipy's argument conventions.", "",
-                md_table(("family", "functions"), [(f"`{n}`", m) for n, m in covered]), "",
+                "in `autodiff.scipy.stats`, each a module with scipy's argument conventions. The last column "
+                "lists the methods scipy's family has (of " + ", ".join(STATS_METHODS) + ") that ours does not.", "",
+                md_table(("family", "functions", "scipy has, not here"),
+                         [(f"`{n}`", m, t) for n, m, t in covered]), "",
                 f"Not provided ({len(missing)}): " + code_list(missing), ""]
         if extra:
             text += ["Also: " + code_list(extra), ""]

@@ -3,6 +3,7 @@ import numpy as np
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
+from autodiff.scipy.stats import betabinom
 from ppl.distributions import constraints
 from ppl.distributions.base import (
     Distribution,
@@ -13,6 +14,7 @@ from ppl.distributions.base import (
     mask_outside,
     shape_of,
 )
+from ppl.distributions.discrete_quantiles import normal_guess, smallest_k_reaching
 
 __all__ = ["BetaBinomial", "DirichletMultinomial", "GammaPoisson"]
 
@@ -155,6 +157,14 @@ class BetaBinomial(Distribution):
         p = rng.beta(np.broadcast_to(concrete(self.concentration1), shape),
                      np.broadcast_to(concrete(self.concentration0), shape))
         return rng.binomial(np.broadcast_to(concrete(self.total_count), shape).astype(np.int64), p).astype(float)
+
+    def cdf(self, value):
+        """The pmf summed over ``0..floor(value)`` (``scipy.stats.betabinom.cdf``; ``total_count`` concrete)."""
+        return betabinom.cdf(value, self.total_count, self.concentration1, self.concentration0)
+
+    def icdf(self, q):
+        """The smallest ``k`` with ``cdf(k) >= q`` (scipy's ``betabinom.ppf``), from a normal guess."""
+        return smallest_k_reaching(self, q, lambda d, q: normal_guess(q, d.mean, anp.sqrt(d.variance)))
 
     @property
     def mean(self):

@@ -21,6 +21,7 @@ from ppl.distributions.base import (
     concrete,
     mask_outside,
 )
+from ppl.distributions.discrete_quantiles import normal_guess, smallest_k_reaching
 
 __all__ = [
     "Bernoulli",
@@ -78,6 +79,10 @@ class _BernoulliBase(Distribution):
 
     def cdf(self, value):
         return anp.where(value < 0, 0.0, anp.where(value < 1, 1 - self.probs, 1.0))
+
+    def icdf(self, q):
+        """0 where ``q <= 1 - probs``, else 1 (scipy's ``bernoulli.ppf``; -1 at q = 0)."""
+        return smallest_k_reaching(self, q, lambda d, q: anp.where(q > 1 - d.probs, 1.0, 0.0))
 
     @property
     def mean(self):
@@ -173,6 +178,13 @@ class _BinomialBase(Distribution):
         k = anp.where(inside, anp.floor(value), 0.0)
         below = special.betainc(anp.where(inside, n - k, 1.0), k + 1, 1 - self.probs)
         return anp.where(inside, below, anp.where(value < 0, 0.0, 1.0))
+
+    def icdf(self, q):
+        """The smallest ``k`` with ``cdf(k) >= q`` (scipy's ``binom.ppf``), from a Cornish-Fisher guess."""
+        def guess(d, q):
+            n, p = d.total_count, d.probs
+            return normal_guess(q, n * p, anp.sqrt(n * p * (1 - p)), 1 - 2 * p)
+        return smallest_k_reaching(self, q, guess)
 
     @property
     def mean(self):
@@ -273,6 +285,10 @@ class Poisson(Distribution):
         k = anp.floor(anp.maximum(value, 0.0))
         return anp.where(value < 0, 0.0, special.gammaincc(k + 1, self.rate))
 
+    def icdf(self, q):
+        """The smallest ``k`` with ``cdf(k) >= q`` (scipy's ``poisson.ppf``), from a Cornish-Fisher guess."""
+        return smallest_k_reaching(self, q, lambda d, q: normal_guess(q, d.rate, anp.sqrt(d.rate), 1.0))
+
     @property
     def mean(self):
         return anp.broadcast_to(self.rate, self.batch_shape)
@@ -298,6 +314,10 @@ class _GeometricBase(Distribution):
     def cdf(self, value):
         k = anp.floor(anp.maximum(value, 0.0))
         return anp.where(value < 0, 0.0, -anp.expm1((k + 1) * anp.log1p(-self.probs)))
+
+    def icdf(self, q):
+        """The smallest ``k`` with ``cdf(k) >= q``: ``log1p(-q) / log1p(-probs) - 1`` rounded up, checked on the cdf."""
+        return smallest_k_reaching(self, q, lambda d, q: anp.ceil(anp.log1p(-q) / anp.log1p(-d.probs)) - 1.0)
 
     @property
     def variance(self):

@@ -8,7 +8,6 @@ support puts mass at 0 (e.g. ``Gamma(1, rate).log_prob(0) == log(rate)``).
 import math
 
 import numpy as np
-from scipy import special as np_special  # scipy-only quantiles (concrete)
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
@@ -21,7 +20,6 @@ from ppl.distributions.base import (
     concrete,
     mask_outside,
 )
-from ppl.distributions.quantiles import concrete_quantile
 
 __all__ = [
     "Chi2",
@@ -161,9 +159,8 @@ class HalfStudentT(Distribution):
         return 2 * special.stdtr(self.df, anp.maximum(value, 0.0) / self.scale) - 1
 
     def icdf(self, q):
-        """Concrete arguments only (scipy's ``stdtrit``)."""
-        t = concrete_quantile("HalfStudentT", np_special.stdtrit, self.df, (np.asarray(q, dtype=float) + 1) / 2)
-        return concrete(self.scale) * t
+        """``scale * stdtrit(df, (q + 1) / 2)``: differentiable in ``q``, ``scale`` and (first order) ``df``."""
+        return self.scale * special.stdtrit(self.df, (q + 1) / 2)
 
     def _mean(self):
         df = self.df
@@ -309,8 +306,8 @@ class Gamma(_ConcentrationRate):
         return special.gammainc(self.concentration, self.rate * anp.maximum(value, 0.0))
 
     def icdf(self, q):
-        """Concrete arguments only (scipy's ``gammaincinv``)."""
-        return concrete_quantile("Gamma", np_special.gammaincinv, self.concentration, q) / concrete(self.rate)
+        """``gammaincinv(concentration, q) / rate``: differentiable in ``q``, ``rate`` and (first order) ``concentration``."""
+        return special.gammaincinv(self.concentration, q) / self.rate
 
     @property
     def mean(self):
@@ -346,8 +343,8 @@ class InverseGamma(_ConcentrationRate):
         return anp.where(positive, special.gammaincc(self.concentration, inv), 0.0)
 
     def icdf(self, q):
-        """Concrete arguments only (scipy's ``gammainccinv``)."""
-        return concrete(self.rate) / concrete_quantile("InverseGamma", np_special.gammainccinv, self.concentration, q)
+        """``rate / gammainccinv(concentration, q)``: differentiable in ``q``, ``rate`` and (first order) ``concentration``."""
+        return self.rate / special.gammainccinv(self.concentration, q)
 
     @property
     def mean(self):
@@ -488,8 +485,8 @@ class Chi2(Distribution):
         return special.gammainc(0.5 * self.df, 0.5 * anp.maximum(value, 0.0))
 
     def icdf(self, q):
-        """Concrete arguments only (scipy's ``gammaincinv``)."""
-        return 2 * concrete_quantile("Chi2", np_special.gammaincinv, 0.5 * concrete(self.df), q)
+        """``2 gammaincinv(df / 2, q)``: differentiable in ``q`` and (first order) ``df``."""
+        return 2 * special.gammaincinv(0.5 * self.df, q)
 
     @property
     def mean(self):

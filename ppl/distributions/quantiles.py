@@ -1,9 +1,10 @@
 """Quantile functions that only scipy has: ``icdf`` for concrete arguments, a clear error when traced.
 
-``Gamma.icdf`` needs ``gammaincinv``, ``Beta.icdf`` ``betaincinv`` and
-``StudentT.icdf`` ``stdtrit``; ``autodiff`` has no differentiable version of
-them, so these quantiles are for sampling and plotting (concrete numbers),
-never inside a model's log density.
+``SkewNormal.icdf`` needs the inverse of Owen's T function, which ``autodiff``
+has no differentiable version of, so that quantile is for sampling and plotting
+(concrete numbers), never inside a model's log density. (Gamma, Beta, StudentT,
+Chi2 and InverseGamma quantiles are autodiff expressions: gammaincinv,
+betaincinv, stdtrit.)
 """
 
 import numpy as np

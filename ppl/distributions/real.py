@@ -3,10 +3,11 @@
 import math
 
 import numpy as np
-from scipy import special as np_special  # concrete sampling and scipy-only quantiles
+from scipy import special as np_special  # concrete sampling
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
+from autodiff.scipy.stats import vonmises
 from ppl.distributions import constraints
 from ppl.distributions.base import (
     Distribution,
@@ -16,7 +17,6 @@ from ppl.distributions.base import (
     concrete,
     mask_outside,
 )
-from ppl.distributions.quantiles import concrete_quantile
 
 __all__ = ["Cauchy", "Laplace", "Logistic", "Normal", "StudentT", "TruncatedNormal", "VonMises"]
 
@@ -112,8 +112,8 @@ class StudentT(Distribution):
         return special.stdtr(self.df, (value - self.loc) / self.scale)
 
     def icdf(self, q):
-        """Concrete arguments only (scipy's ``stdtrit``)."""
-        return concrete(self.loc) + concrete(self.scale) * concrete_quantile("StudentT", np_special.stdtrit, self.df, q)
+        """``loc + scale * stdtrit(df, q)``: differentiable in ``q``, ``loc``, ``scale`` and (first order) ``df``."""
+        return self.loc + self.scale * special.stdtrit(self.df, q)
 
     @property
     def mean(self):
@@ -383,6 +383,14 @@ class VonMises(Distribution):
     def log_prob(self, value):
         k = self.concentration
         return k * (anp.cos(value - self.loc) - 1) - anp.log(2 * math.pi * special.i0e(k))
+
+    def cdf(self, value):
+        r""":math:`P(X \le x)` for :math:`X` on :math:`[-\pi, \pi]`: :math:`G(x - \mu) - G(-\pi - \mu)` with
+        :math:`G` scipy's cumulative ``vonmises.cdf`` (0 below :math:`-\pi`, 1 above :math:`\pi`);
+        differentiable in ``value``, ``loc`` and ``concentration``."""
+        x = anp.clip(value, -math.pi, math.pi)
+        k = self.concentration
+        return vonmises.cdf(x, k, self.loc) - vonmises.cdf(-math.pi, k, self.loc)
 
     def sample(self, rng, sample_shape=()):
         shape = self.shape(sample_shape)

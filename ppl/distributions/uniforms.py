@@ -13,6 +13,7 @@ from ppl.distributions.base import (
     is_concrete,
     mask_outside,
 )
+from ppl.distributions.discrete_quantiles import smallest_k_reaching
 
 __all__ = ["DiscreteUniform", "LogUniform"]
 
@@ -116,6 +117,10 @@ class DiscreteUniform(Distribution):
     def cdf(self, value):
         k = anp.floor(value)
         return anp.clip((k - self.low + 1) / (self.high - self.low + 1), 0.0, 1.0)
+
+    def icdf(self, q):
+        """``low + ceil(q (high - low + 1)) - 1``, checked on the cdf (scipy's ``randint.ppf``; ``low - 1`` at q = 0)."""
+        return smallest_k_reaching(self, q, lambda d, q: d.low + anp.ceil(q * (d.high - d.low + 1)) - 1)
 
     def enumerate_support(self, expand=True):
         low, high = concrete(self.low, np.int64), concrete(self.high, np.int64)

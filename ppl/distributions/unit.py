@@ -1,6 +1,5 @@
 """Distributions on bounded intervals: Beta and Kumaraswamy on [0, 1], Uniform on [low, high]."""
 import numpy as np
-from scipy import special as np_special  # scipy-only quantiles (concrete)
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
@@ -14,7 +13,6 @@ from ppl.distributions.base import (
     is_concrete,
     mask_outside,
 )
-from ppl.distributions.quantiles import concrete_quantile
 
 __all__ = ["Beta", "Kumaraswamy", "Uniform"]
 
@@ -54,8 +52,8 @@ class Beta(Distribution):
         return special.betainc(self.concentration1, self.concentration0, anp.clip(value, 0.0, 1.0))
 
     def icdf(self, q):
-        """Concrete arguments only (scipy's ``betaincinv``)."""
-        return concrete_quantile("Beta", np_special.betaincinv, self.concentration1, self.concentration0, q)
+        """``betaincinv(concentration1, concentration0, q)``: differentiable in ``q`` and (first order) both concentrations."""
+        return special.betaincinv(self.concentration1, self.concentration0, q)
 
     @property
     def mean(self):

@@ -23,6 +23,8 @@ IDX = np.array([[0], [2], [1], [6]])
 SPECIAL = np.array([-3.5, -3.0, -0.0, 0.0, 2.25, np.inf, -np.inf, np.nan, 5e-324, 1e308])
 Q = np.array([0.0, 0.25, 0.5, 0.999, 1.0])
 PW = np.linspace(-2, 2, 9)
+WQ = RNG.integers(0, 4, size=A.shape).astype(float)  # ties in the cumulative weights, and zeros
+WQ[0, :3] = 0.0
 
 
 def _fill(a, val, wrap=False):
@@ -50,6 +52,16 @@ CASES = [
     ("nanquantile", lambda n: n.nanquantile(NANS, Q, axis=1), True),
     ("nanquantile_hazen", lambda n: n.nanquantile(NANS, 0.3, axis=0, method="hazen"), True),
     ("nanpercentile", lambda n: n.nanpercentile(NANS, [10, 60]), True),
+    # weights= (NumPy 2: method="inverted_cdf" only): full shape, along one axis, several axes, zero weights, nan
+    ("quantile_weights", lambda n: n.quantile(A, Q, axis=1, weights=WQ, method="inverted_cdf"), True),
+    ("quantile_weights_1d", lambda n: n.quantile(A, [0.1, 0.6], axis=0, weights=WQ[:, 0], method="inverted_cdf",
+                                                 keepdims=True), True),
+    ("quantile_weights_axes", lambda n: n.quantile(A, 0.3, axis=(1, 0), weights=WQ.T, method="inverted_cdf"), True),
+    ("quantile_weights_nan", lambda n: n.quantile(NANS, Q, axis=1, weights=WQ, method="inverted_cdf"), True),
+    ("percentile_weights", lambda n: n.percentile(A, [5, 50], weights=WQ, method="inverted_cdf"), True),
+    ("nanquantile_weights", lambda n: n.nanquantile(NANS, Q, axis=1, weights=WQ, method="inverted_cdf"), True),
+    ("nanpercentile_weights", lambda n: n.nanpercentile(NANS, 40, axis=0, weights=WQ + 1, method="inverted_cdf"),
+     True),
     ("nanmedian", lambda n: n.nanmedian(NANS, axis=1), True), ("nanmedian_all", lambda n: n.nanmedian(NANS), True),
     ("median", lambda n: n.median(A, axis=0), True),
     ("histogram", lambda n: n.histogram(A), True), ("histogram_bins", lambda n: n.histogram(A, bins=[-1, 0, 0.5, 2]), True),
@@ -128,6 +140,7 @@ GRAD_CASES = [
     ("quantile_weibull", lambda a: anp.quantile(a, [0.1, 0.5], method="weibull"), (A,)),
     ("nanquantile", lambda a: anp.nanquantile(NANS[:3] * a[:3], [0.3, 0.6], axis=1), (A,)),
     ("nanmedian", lambda a: anp.nanmedian(NANS[:3] * a[:3], axis=1), (A,)),
+    ("quantile_weights", lambda a: anp.quantile(a, [0.2, 0.5, 1.0], axis=1, weights=WQ, method="inverted_cdf"), (A,)),
     ("histogram", lambda a, w: anp.histogram(a, 4, weights=w, density=True)[0] + anp.histogram(a, 4)[1][1:],
      (np.array([0.1, 0.35, 0.9, 1.3, 2.0]), V)),  # values well inside their bins
     ("bincount", lambda w: anp.bincount(np.array([0, 3, 3, 1, 7]), w), (V,)),
@@ -163,6 +176,7 @@ def test_grads(f, args):
 # a representative few, in two programs: Numba's compile time grows faster than linearly with a function's length
 PROGRAMS = [
     lambda a, v, nans, q, x: [anp.quantile(a, q, axis=1), anp.nanquantile(nans, q, axis=0),
+                              anp.nanquantile(nans, q, axis=1, weights=WQ, method="inverted_cdf"),
                               anp.histogram(v, 4, weights=v ** 2)[0], anp.isin(a, v),
                               anp.nanargmax(nans[:3], axis=1) * 1.0],
     lambda a, v, nans, q, x: [anp.insert(a, 2, v[:4], axis=1), anp.fill_diagonal(a, v), anp.convolve(a[0], v, "same"),
@@ -193,7 +207,11 @@ def test_jit_gradient_matches_eager():
 def test_errors():
     for bad, err in [(lambda: anp.quantile(A, 1.5), ValueError), (lambda: anp.percentile(A, -1), ValueError),
                      (lambda: anp.quantile(A, 0.5, method="bogus"), ValueError),
-                     (lambda: anp.quantile(A, 0.5, weights=A), NotImplementedError),
+                     (lambda: anp.quantile(A, 0.5, weights=WQ), ValueError),  # method must be inverted_cdf
+                     (lambda: anp.quantile(A, 0.5, weights=-WQ, method="inverted_cdf"), ValueError),
+                     (lambda: anp.quantile(A, 0.5, weights=0 * WQ, method="inverted_cdf"), ValueError),
+                     (lambda: anp.quantile(A, 0.5, weights=WQ[0], method="inverted_cdf"), TypeError),
+                     (lambda: anp.quantile(A, 0.5, axis=0, weights=WQ[0], method="inverted_cdf"), ValueError),
                      (lambda: anp.fill_diagonal(A, 1.0, inplace=True), ValueError),
                      (lambda: anp.put_along_axis(A, IDX, 0.0, 1, inplace=True), ValueError),
                      (lambda: anp.block([(A, A)]), TypeError), (lambda: anp.block([[A], A]), ValueError),

@@ -25,3 +25,9 @@ def test_docs_build_strict(tmp_path):
     assert "public functions of" in coverage and "gradient probe" in coverage
     api = (out / "api" / "ppl.distributions.html").read_text()
     assert "ppl.distributions.Normal" in api
+    # math is MathML written at build time: readable offline, no script from a CDN
+    assert api.count("<math") > 50
+    for page in out.rglob("*.html"):
+        text = page.read_text()
+        assert "cdn.jsdelivr" not in text and "mathjax.js" not in text.lower() and "tex-mml" not in text, page
+    assert "\\frac" not in api and "\\log" not in api  # no raw LaTeX left for a script to typeset

@@ -438,7 +438,7 @@ CDF_ROWS = [
     CdfRow("normal", dist.Normal(np.array([0.0, 1.0]), np.array([1.0, 2.0])), stats.norm([0.0, 1.0], [1.0, 2.0]),
            ("loc", "scale")),
     CdfRow("studentt", dist.StudentT(np.array([3.0, 10.0]), 0.5, 2.0), stats.t([3.0, 10.0], 0.5, 2.0),
-           ("loc", "scale"), icdf_grad=False),
+           ("loc", "scale", "df")),
     CdfRow("cauchy", dist.Cauchy(1.0, np.array([0.5, 2.0])), stats.cauchy(1.0, [0.5, 2.0]), ("loc", "scale")),
     CdfRow("laplace", dist.Laplace(-1.0, np.array([0.5, 2.0])), stats.laplace(-1.0, [0.5, 2.0]), ("loc", "scale")),
     CdfRow("logistic", dist.Logistic(0.5, np.array([0.5, 2.0])), stats.logistic(0.5, [0.5, 2.0]), ("loc", "scale")),
@@ -447,21 +447,22 @@ CDF_ROWS = [
     CdfRow("halfnormal", dist.HalfNormal(np.array([0.5, 2.0])), stats.halfnorm(scale=[0.5, 2.0]), ("scale",)),
     CdfRow("halfcauchy", dist.HalfCauchy(np.array([0.5, 2.0])), stats.halfcauchy(scale=[0.5, 2.0]), ("scale",)),
     CdfRow("halfstudentt", dist.HalfStudentT(np.array([3.0, 10.0]), 1.5), stats.halfcauchy(),  # oracle below
-           ("scale",), icdf_grad=False),
+           ("scale", "df")),
     CdfRow("lognormal", dist.LogNormal(0.5, np.array([0.5, 1.0])), stats.lognorm([0.5, 1.0], scale=np.exp(0.5)),
            ("loc", "scale")),
     CdfRow("exponential", dist.Exponential(np.array([0.5, 2.0])), stats.expon(scale=[2.0, 0.5]), ("rate",)),
-    CdfRow("gamma", dist.Gamma(np.array([0.7, 3.0]), 1.5), stats.gamma([0.7, 3.0], scale=1 / 1.5), ("rate",),
-           icdf_grad=False),
+    CdfRow("gamma", dist.Gamma(np.array([0.7, 3.0]), 1.5), stats.gamma([0.7, 3.0], scale=1 / 1.5),
+           ("rate", "concentration")),
     CdfRow("inverse-gamma", dist.InverseGamma(np.array([2.0, 5.0]), 1.5), stats.invgamma([2.0, 5.0], scale=1.5),
-           ("rate",), icdf_grad=False),
+           ("rate", "concentration")),
     CdfRow("weibull", dist.Weibull(np.array([1.0, 2.0]), 1.5), stats.weibull_min(1.5, scale=[1.0, 2.0]),
            ("scale", "concentration")),
-    CdfRow("beta", dist.Beta(np.array([0.5, 2.0]), 3.0), stats.beta([0.5, 2.0], 3.0), (), icdf_grad=False),
+    CdfRow("beta", dist.Beta(np.array([0.5, 2.0]), 3.0), stats.beta([0.5, 2.0], 3.0),
+           ("concentration1", "concentration0")),
     CdfRow("uniform", dist.Uniform(-1.0, np.array([1.0, 3.0])), stats.uniform(-1.0, [2.0, 4.0]), ("low", "high")),
     CdfRow("gumbel", dist.Gumbel(0.5, np.array([1.0, 2.0])), stats.gumbel_r(0.5, [1.0, 2.0]), ("loc", "scale")),
     CdfRow("pareto", dist.Pareto(np.array([1.0, 2.0]), 3.0), stats.pareto(3.0, scale=[1.0, 2.0]), ("scale", "alpha")),
-    CdfRow("chi2", dist.Chi2(np.array([1.5, 4.0])), stats.chi2([1.5, 4.0]), (), icdf_grad=False),
+    CdfRow("chi2", dist.Chi2(np.array([1.5, 4.0])), stats.chi2([1.5, 4.0]), ("df",)),
     CdfRow("kumaraswamy", dist.Kumaraswamy(2.0, np.array([0.7, 3.0])), _kumaraswamy_frozen(2.0, np.array([0.7, 3.0])),
            ("concentration1", "concentration0")),
     CdfRow("asymmetric-laplace", dist.AsymmetricLaplace(0.5, 2.0, np.array([0.5, 2.0])),
@@ -533,6 +534,8 @@ DISCRETE_CDF = [
      lambda l: stats.binom(10, sp.expit(l))),
     ("geometric", lambda p: dist.Geometric(probs=p), np.array([0.2, 0.7]), lambda p: stats.geom(p, loc=-1)),
     ("bernoulli", lambda p: dist.Bernoulli(probs=p), np.array([0.2, 0.7]), lambda p: stats.bernoulli(p)),
+    ("beta-binomial", lambda a: dist.BetaBinomial(a, 2.5, 10), np.array([0.6, 4.0]),
+     lambda a: stats.betabinom(10, a, 2.5)),
 ]
 
 
@@ -542,6 +545,49 @@ def test_discrete_cdf_matches_scipy(make, param, twin):
     np.testing.assert_allclose(make(param).cdf(k), twin(param).cdf(k), rtol=1e-10, atol=1e-14)
     ad.check_grads(lambda p: anp.sum(make(p).cdf(np.array([[0.0], [1.0], [3.5]]))), (param,), order=1,
                    eps=1e-6, atol=1e-6, rtol=1e-5)
+
+
+def test_von_mises_cdf_is_the_integral_of_its_density():
+    """P(X <= x) on [-pi, pi] against quadrature of scipy's pdf; gradients in value, loc and concentration."""
+    from scipy import integrate
+    locs, kappas = np.array([0.5, -2.0, 3.0]), np.array([2.0, 60.0, 0.3])
+    d = dist.VonMises(locs, kappas)
+    x = np.array([-4.0, -3.0, -1.0, 0.0, 1.5, 3.1, 4.0])[:, None]
+    ref = [[integrate.quad(stats.vonmises(k, loc=m).pdf, -np.pi, np.clip(v, -np.pi, np.pi), epsabs=1e-14)[0]
+            for m, k in zip(locs, kappas)] for v in x[:, 0]]
+    np.testing.assert_allclose(d.cdf(x), ref, rtol=1e-10, atol=1e-13)
+    ad.check_grads(lambda v, m, k: anp.sum(dist.VonMises(m, k).cdf(v)), (x[1:-1], locs, kappas), order=1,
+                   eps=1e-6, atol=1e-6, rtol=1e-5)
+
+
+DISCRETE_Q = np.array([0.0, 1e-12, 0.01, 0.2, 0.5, 0.77, 0.99, 1 - 1e-12, 1.0, -0.1, 1.5, np.nan])[:, None]
+
+
+@pytest.mark.parametrize("make, param, twin", [r[1:] for r in DISCRETE_CDF], ids=[r[0] for r in DISCRETE_CDF])
+def test_discrete_icdf_matches_scipy_ppf(make, param, twin):
+    """scipy's ppf: the smallest k with cdf(k) >= q; low - 1 at q = 0, the top of the support at 1, nan outside."""
+    d = make(param)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(d.icdf(DISCRETE_Q), twin(param).ppf(DISCRETE_Q))
+    k = np.arange(0.0, 6.0)[:, None]
+    at_cdf = d.cdf(k)  # ties: q exactly the cdf at k gives k back (where cdf(k) is below 1)
+    below_one = at_cdf < 1
+    np.testing.assert_array_equal(d.icdf(at_cdf)[below_one], np.broadcast_to(k, at_cdf.shape)[below_one])
+    np.testing.assert_array_equal(ad.grad(lambda p: anp.sum(make(p).icdf(np.array([0.3, 0.9])[:, None])))(param), 0.0)
+
+
+def test_discrete_icdf_wide_and_compiled():
+    """Far tails and large parameters (many steps from the guess), DiscreteUniform, and the ad.jit path."""
+    q = np.array([1e-30, 1e-9, 0.3, 1 - 1e-9])[:, None]
+    for d, twin in [(dist.Poisson(np.array([1e-3, 7.0, 1e5])), stats.poisson([1e-3, 7.0, 1e5])),
+                    (dist.Binomial(1000, probs=np.array([1e-4, 0.5, 0.999])), stats.binom(1000, [1e-4, 0.5, 0.999])),
+                    (dist.Geometric(probs=np.array([1e-6, 0.5])), stats.geom([1e-6, 0.5], loc=-1)),
+                    (dist.DiscreteUniform(np.array([0, -3]), np.array([3, 7])),
+                     stats.randint(np.array([0, -3]), np.array([4, 8]))),
+                    (dist.BetaBinomial(np.array([0.3, 50.0]), 0.4, 200), stats.betabinom(200, [0.3, 50.0], 0.4))]:
+        np.testing.assert_array_equal(d.icdf(q), twin.ppf(q))
+    icdf = ad.jit(lambda rate, q: dist.Poisson(rate).icdf(q))
+    np.testing.assert_array_equal(icdf(np.array([0.5, 4.0, 300.0]), q), stats.poisson([0.5, 4.0, 300.0]).ppf(q))
 
 
 def test_discrete_uniform_cdf_and_enumeration():
@@ -563,8 +609,22 @@ def test_numpyro_truncation_names():
 
 
 def test_scipy_only_quantiles_refuse_traced_arguments():
-    with pytest.raises(TypeError, match=r"Gamma.icdf needs concrete.*gammaincinv"):
-        ad.grad(lambda q: dist.Gamma(2.0, 1.0).icdf(q))(0.3)
+    with pytest.raises(TypeError, match=r"SkewNormal.icdf needs concrete"):
+        ad.grad(lambda q: dist.SkewNormal(0.0, 1.0, 2.0).icdf(q))(0.3)
+
+
+def test_shape_parameter_quantiles_compile_and_match_scipy_differences():
+    """Gamma/Beta/StudentT/Chi2 icdf under ad.jit, and d icdf / d shape against central differences of scipy's ppf."""
+    q, h = np.array([0.05, 0.4, 0.9]), 1e-5
+    cases = [(lambda a: dist.Gamma(a, 1.5).icdf(q), lambda a: stats.gamma(a, scale=1 / 1.5).ppf(q), 2.5),
+             (lambda a: dist.Beta(a, 3.0).icdf(q), lambda a: stats.beta(a, 3.0).ppf(q), 0.7),
+             (lambda df: dist.StudentT(df, 0.5, 2.0).icdf(q), lambda df: stats.t(df, 0.5, 2.0).ppf(q), 4.0),
+             (lambda df: dist.Chi2(df).icdf(q), lambda df: stats.chi2(df).ppf(q), 3.0)]
+    for ours, ppf, a in cases:
+        np.testing.assert_allclose(ad.jit(ours)(a), ppf(a), rtol=1e-10)
+        expected = (ppf(a + h) - ppf(a - h)) / (2 * h)
+        np.testing.assert_allclose(ad.jit(ad.jacrev(ours))(a), expected, rtol=1e-6)
+        np.testing.assert_allclose(ad.jacfwd(ours)(a), expected, rtol=1e-6)
 
 
 def test_truncation_is_differentiable_in_the_base_shape():
@@ -612,7 +672,8 @@ BAD = [
     (lambda: dist.CAR(np.zeros(4), 0.5, 1.0, RING), "CAR: loc must have last dim 5"),
     (lambda: dist.TransformedDistribution(dist.Normal(), np.exp), "transforms must be ppl.bijectors.Bijector"),
     (lambda: dist.TruncatedDistribution(dist.Poisson(1.0), low=1.0), "continuous univariate"),
-    (lambda: dist.TruncatedDistribution(dist.VonMises(0.0, 1.0), low=0.0), "VonMises has no cdf"),
+    (lambda: dist.TruncatedDistribution(dist.TransformedDistribution(dist.Normal(), bij.Exp()), low=1.0),
+     "TransformedDistribution has no cdf"),
     (lambda: dist.TruncatedDistribution(dist.Normal(), low=2.0, high=1.0), "low must be < high"),
     (lambda: dist.TruncatedDistribution(dist.Normal()), "pass low, high or both"),
 ]
@@ -646,7 +707,7 @@ def test_coverage_table_lists_every_new_family():
                  "WishartCholesky", "CAR", "TransformedDistribution", "TruncatedDistribution"]:
         assert name in rows, name
     assert rows["Normal"]["cdf"] and rows["Normal"]["icdf"] and rows["Normal"]["mean"]
-    assert not rows["TransformedDistribution"]["mean"] and not rows["VonMises"]["cdf"]
+    assert not rows["TransformedDistribution"]["mean"] and not rows["TransformedDistribution"]["cdf"]
     for row in CDF_ROWS:  # every family whose cdf is tested says so in the table
         assert rows[type(row.dist).__name__]["cdf"], row.id
     assert "| Normal | real | yes | yes | yes | yes |  |" in format_coverage_table()

@@ -120,6 +120,16 @@ class Continuous(Spec):
     def logsf(self, x, shapes, loc, scale):
         return self._tail(x, shapes, loc, scale, self.logsf_std, lambda z, lo, hi: anp.less_equal(z, lo))
 
+    def ppf(self, q, shapes, loc, scale, std_ppf):
+        """loc + scale * std_ppf(q, *shapes) (the support's ends at q = 0 and 1); nan for q outside [0, 1] or
+        bad parameters, as scipy's rv_continuous.ppf."""
+        q, loc, scale = as_float(q), as_float(loc), as_float(scale)
+        ok, shapes = self._check(tuple(as_float(s) for s in shapes), extra=(anp.greater(scale, 0),))
+        q_ok = anp.logical_and(anp.greater_equal(q, 0), anp.less_equal(q, 1))
+        good = q_ok if ok is None else anp.logical_and(q_ok, ok)
+        val = anp.add(loc, anp.multiply(anp.where(good, scale, 1.0), std_ppf(anp.where(good, q, 0.5), *shapes)))
+        return scalar(anp.where(good, val, np.nan))
+
 
 class Discrete(Spec):
     """A lattice family on the integers of [lo, hi], shifted by an integer `loc`."""

@@ -45,4 +45,10 @@ def sf(x, a, b, loc=0, scale=1):
     return exp(logsf(x, a, b, loc, scale))
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+def ppf(q, a, b, loc=0, scale=1):
+    """scipy.stats.beta.ppf = loc + scale * betaincinv(a, b, q);
+    differentiable in q, loc, scale and (first order) the shapes."""
+    return _spec.ppf(q, (a, b), loc, scale, lambda q, a, b: sc.betaincinv(a, b, q))
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf"]

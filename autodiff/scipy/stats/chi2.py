@@ -52,4 +52,10 @@ def sf(x, df, loc=0, scale=1):
     return exp(logsf(x, df, loc, scale))
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+def ppf(q, df, loc=0, scale=1):
+    """scipy.stats.chi2.ppf = loc + scale * 2 gammaincinv(df/2, q);
+    differentiable in q, loc, scale and (first order) the shapes."""
+    return _spec.ppf(q, (df,), loc, scale, lambda q, df: 2.0 * sc.gammaincinv(0.5 * df, q))
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf"]

@@ -1,4 +1,4 @@
-"""scipy.stats.dirichlet: logpdf and pdf on the simplex, with scipy's argument handling.
+"""scipy.stats.dirichlet: logpdf, pdf, mean, var, cov and entropy, with scipy's argument handling.
 
 As in scipy, the components of x run along its first axis (x of shape (K,) or (K, N) for N points),
 a vector with K - 1 entries gets its last component 1 - sum appended, and x must lie on the simplex
@@ -57,4 +57,45 @@ def pdf(x, alpha):
     return scalar(anp.exp(logpdf(x, alpha)))
 
 
-__all__ = ["logpdf", "pdf"]
+def _alpha(alpha):
+    """scipy's _dirichlet_check_parameters: alpha > 0 (checked when concrete), one-dimensional."""
+    alpha = as_float(alpha)
+    a_val = concrete_or_none(alpha)
+    if a_val is not None and np.min(a_val) <= 0:
+        raise ValueError("All parameters must be greater than 0")
+    if _util.ndim(alpha) != 1:
+        raise ValueError("Parameter vector 'a' must be one dimensional, but a.shape = " + str(_util.shape(alpha)) + ".")
+    return alpha
+
+
+def mean(alpha):
+    """scipy.stats.dirichlet.mean: alpha / sum(alpha)."""
+    alpha = _alpha(alpha)
+    return scalar(anp.squeeze(alpha / anp.sum(alpha)))
+
+
+def var(alpha):
+    """scipy.stats.dirichlet.var: alpha (alpha0 - alpha) / (alpha0**2 (alpha0 + 1))."""
+    alpha = _alpha(alpha)
+    a0 = anp.sum(alpha)
+    return scalar(anp.squeeze(alpha * (a0 - alpha) / (a0 * a0 * (a0 + 1.0))))
+
+
+def cov(alpha):
+    """scipy.stats.dirichlet.cov: (diag(a) - a a^T) / (alpha0 + 1), a = alpha / alpha0."""
+    alpha = _alpha(alpha)
+    a0 = anp.sum(alpha)
+    a = alpha / a0
+    return scalar(anp.squeeze((anp.diag(a) - anp.outer(a, a)) / (a0 + 1.0)))
+
+
+def entropy(alpha):
+    """scipy.stats.dirichlet.entropy: log B(alpha) + (alpha0 - K) psi(alpha0) - sum((alpha - 1) psi(alpha))."""
+    alpha = _alpha(alpha)
+    a0 = anp.sum(alpha)
+    log_b = anp.sum(sc.gammaln(alpha)) - sc.gammaln(a0)
+    k = _util.shape(alpha)[0]
+    return scalar(log_b + (a0 - k) * sc.psi(a0) - anp.sum((alpha - 1.0) * sc.psi(alpha)))
+
+
+__all__ = ["logpdf", "pdf", "mean", "var", "cov", "entropy"]

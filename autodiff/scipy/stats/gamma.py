@@ -46,4 +46,10 @@ def sf(x, a, loc=0, scale=1):
     return exp(logsf(x, a, loc, scale))
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+def ppf(q, a, loc=0, scale=1):
+    """scipy.stats.gamma.ppf = loc + scale * gammaincinv(a, q);
+    differentiable in q, loc, scale and (first order) the shapes."""
+    return _spec.ppf(q, (a,), loc, scale, lambda q, a: sc.gammaincinv(a, q))
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf"]

@@ -45,4 +45,10 @@ def sf(x, a, loc=0, scale=1):
     return exp(logsf(x, a, loc, scale))
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+def ppf(q, a, loc=0, scale=1):
+    """scipy.stats.invgamma.ppf = loc + scale * 1 / gammainccinv(a, q); differentiable in q, loc, scale and (first
+    order) a. gammainccinv(a, q) is gammaincinv(a, 1 - q) here, so q below ~1e-8 loses some digits (1e-9 at 1e-10)."""
+    return _spec.ppf(q, (a,), loc, scale, lambda q, a: 1.0 / sc.gammainccinv(a, q))
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf"]

@@ -47,4 +47,10 @@ def sf(x, df, loc=0, scale=1):
     return exp(logsf(x, df, loc, scale))
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+def ppf(q, df, loc=0, scale=1):
+    """scipy.stats.t.ppf = loc + scale * stdtrit(df, q);
+    differentiable in q, loc, scale and (first order) the shapes."""
+    return _spec.ppf(q, (df,), loc, scale, lambda q, df: sc.stdtrit(df, q))
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf"]
