@@ -20,7 +20,9 @@ class Compiled:
     """One specialisation: the graph, its captured constants, the generated source and the dispatcher.
 
     `dispatcher(*flat_args, *consts)` is an ordinary Numba dispatcher, callable from other @njit
-    code; it returns a tuple of the flat outputs.
+    code; it returns a tuple of the flat outputs. `consts` are the arrays the function closed over
+    and, last, the float64 array of its scalar constants (`lits`): the source holds neither, so a
+    function that differs only in those values reuses the compiled code.
     """
 
     compile_seconds = None  # set by the first call (Numba compiles then, or loads its disk cache)
@@ -29,8 +31,11 @@ class Compiled:
         self.out_tree, self.in_avals, self.name = out_tree, in_avals, name
         self.consts = [_to_numba(c) for c in consts]
         self.graph = merge_padded_sums(drop_identities(lower_safe_mul(graph, self.consts, inputs_marked=False)))
+        lifted = []
         self.dispatcher, self.module_source, self.module_name, self.function_name = compile_source(
-            lambda name: generate_source(self.graph, name))
+            lambda name: generate_source(self.graph, name, lifted=_fresh(lifted)))
+        if lifted:  # the float constants the source reads at run time: one more argument, last
+            self.consts.append(np.array(lifted, dtype=np.float64))
         self.source = self.module_source.split("\n\n\n", 1)[-1]
         self.out_avals = graph.out_avals
 
@@ -56,6 +61,12 @@ class Compiled:
         else:
             outs = self.dispatcher(*args, *self.consts)
         return [_from_numba(o, a) for o, a in zip(outs, self.out_avals)]
+
+
+def _fresh(values):
+    """Empty `values` in place and return it (the source function runs once per name it is asked for)."""
+    values.clear()
+    return values
 
 
 def _to_numba(x):
