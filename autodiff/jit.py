@@ -6,10 +6,12 @@ through, so `grad(jit(f))` and `jit(grad(f))` both work.
 import functools
 
 import numpy as np
+from numba.core.errors import NumbaError
 
 from .avals import ShapedArray, get_aval
 from .codegen.compile import announce, compile_source
 from .codegen.emit import generate_source
+from .codegen.sizes import main_params, param_dims, registry as size_templates, rename, split_integers
 from .codegen.simplify import drop_identities, lower_safe_mul, merge_padded_sums
 from .core import Tracer
 from .staging import make_graph
@@ -32,12 +34,28 @@ class Compiled:
         self.consts = [_to_numba(c) for c in consts]
         self.graph = merge_padded_sums(drop_identities(lower_safe_mul(graph, self.consts, inputs_marked=False)))
         lifted = []
-        self.dispatcher, self.module_source, self.module_name, self.function_name = compile_source(
-            lambda name: generate_source(self.graph, name, lifted=_fresh(lifted)))
+        self._specific = generate_source(self.graph, "FN", lifted=lifted)
         if lifted:  # the float constants the source reads at run time: one more argument, last
             self.consts.append(np.array(lifted, dtype=np.float64))
-        self.source = self.module_source.split("\n\n\n", 1)[-1]
+        # sizes: the same program with other data lengths may already have compiled code that reads
+        # them at run time (codegen/sizes.py); that code is used only if it reproduces this source
+        self._skeleton, ints = split_integers(self._specific)
+        params = main_params(self._specific)
+        avals = [v.aval for v in list(self.graph.invars) + list(self.graph.constvars)]
+        self.template = size_templates.find(self._skeleton, ints, param_dims(params, avals))
+        self._compile(self.template.source if self.template else lambda name: rename(self._specific, name))
         self.out_avals = graph.out_avals
+
+    def _compile(self, source_fn):
+        self.dispatcher, self.module_source, self.module_name, self.function_name = compile_source(source_fn)
+        self.source = self.module_source.split("\n\n\n", 1)[-1]
+
+    def specialise(self):
+        """Compile this program as it is, numbers and all (when its size template fails to compile)."""
+        if self.template is not None:
+            size_templates.forget(self._skeleton, self.template)
+            self.template = None
+            self._compile(lambda name: rename(self._specific, name))
 
     def call_fast(self, args):
         """call_flat for C-contiguous ndarray arguments: no conversion, outputs rebuilt directly."""
@@ -56,17 +74,17 @@ class Compiled:
         args = [_to_numba(a) for a in flat_args]
         if self.compile_seconds is None:  # Numba compiles on the first call
             with announce(f"jit({self.name})") as timing:
-                outs = self.dispatcher(*args, *self.consts)
+                try:
+                    outs = self.dispatcher(*args, *self.consts)
+                except NumbaError:
+                    if self.template is None:
+                        raise
+                    self.specialise()
+                    outs = self.dispatcher(*args, *self.consts)
             self.compile_seconds = timing["seconds"]
         else:
             outs = self.dispatcher(*args, *self.consts)
         return [_from_numba(o, a) for o, a in zip(outs, self.out_avals)]
-
-
-def _fresh(values):
-    """Empty `values` in place and return it (the source function runs once per name it is asked for)."""
-    values.clear()
-    return values
 
 
 def _to_numba(x):
