@@ -11,7 +11,7 @@ from numba.core.errors import NumbaError
 from .avals import ShapedArray, get_aval
 from .codegen.compile import announce, compile_source
 from .codegen.emit import generate_source
-from .codegen.sizes import main_params, param_dims, registry as size_templates, rename, split_integers
+from .codegen import sizes
 from .codegen.simplify import drop_identities, lower_safe_mul, merge_padded_sums
 from .core import Tracer
 from .staging import make_graph
@@ -39,11 +39,11 @@ class Compiled:
             self.consts.append(np.array(lifted, dtype=np.float64))
         # sizes: the same program with other data lengths may already have compiled code that reads
         # them at run time (codegen/sizes.py); that code is used only if it reproduces this source
-        self._skeleton, ints = split_integers(self._specific)
-        params = main_params(self._specific)
+        self._skeleton, ints = sizes.split_integers(self._specific)
+        params = sizes.main_params(self._specific)
         avals = [v.aval for v in list(self.graph.invars) + list(self.graph.constvars)]
-        self.template = size_templates.find(self._skeleton, ints, param_dims(params, avals))
-        self._compile(self.template.source if self.template else lambda name: rename(self._specific, name))
+        self.template = sizes.registry.find(self._skeleton, ints, sizes.param_dims(params, avals))
+        self._compile(self.template.source if self.template else lambda name: sizes.rename(self._specific, name))
         self.out_avals = graph.out_avals
 
     def _compile(self, source_fn):
@@ -53,9 +53,9 @@ class Compiled:
     def specialise(self):
         """Compile this program as it is, numbers and all (when its size template fails to compile)."""
         if self.template is not None:
-            size_templates.forget(self._skeleton, self.template)
+            sizes.registry.forget(self._skeleton, self.template)
             self.template = None
-            self._compile(lambda name: rename(self._specific, name))
+            self._compile(lambda name: sizes.rename(self._specific, name))
 
     def call_fast(self, args):
         """call_flat for C-contiguous ndarray arguments: no conversion, outputs rebuilt directly."""
@@ -74,6 +74,7 @@ class Compiled:
         args = [_to_numba(a) for a in flat_args]
         if self.compile_seconds is None:  # Numba compiles on the first call
             with announce(f"jit({self.name})") as timing:
+                timing["functions"] = self.module_source.count("\ndef ")
                 try:
                     outs = self.dispatcher(*args, *self.consts)
                 except NumbaError:

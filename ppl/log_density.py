@@ -13,6 +13,7 @@ the generated code, keyed by its source, is cached on disk independently of the 
 import os
 import warnings
 from collections import OrderedDict
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -34,6 +35,13 @@ from .validation import (check_data_arguments, check_parameter_types, describe_b
                          forgotten_observations)
 
 LPG_SIGNATURE, LPG_TYPE = ENTRY_SIGNATURE, ENTRY_TYPE
+
+
+class Kernel(NamedTuple):
+    """A compiled log density and the buffers holding its data (see LogDensity.kernel)."""
+    fn: object
+    fdata: np.ndarray
+    idata: np.ndarray
 
 
 class unconstrained(Messenger):
@@ -141,7 +149,7 @@ class LogDensity:
             name = getattr(self.model, "__name__", "model")
             with announce(f"the log density of {name} and its gradient") as timing:
                 compiled = _CompiledLogDensity(lambda parts: self.logp_of_parts(parts, jacobian), self.layout,
-                                               record=self.check_mode)
+                                               record=self.check_mode, progress=timing)
             compiled.seconds = timing["seconds"]
             self._compiled[key] = compiled
         return self._compiled[key]
@@ -156,6 +164,13 @@ class LogDensity:
     def logp_and_grad_fn(self):
         """The Numba function (x, grad_out, fdata, idata) -> logp, for compiled samplers."""
         return self._build(True).lpg
+
+    def kernel(self, jacobian=True):
+        """Kernel(fn, fdata, idata): the compiled logp_and_grad (x, grad_out, fdata, idata) -> logp and the
+        data to call it with, for compiled loops; jacobian=False drops the log|det J| terms (for MAP in the
+        model's space: compiles that variant on first use). A plain function (dim=) has no Jacobian terms."""
+        c = self._build(jacobian or self.spec is None)
+        return Kernel(c.lpg, c.fdata, c.idata)
 
     @property
     def data(self):
@@ -402,9 +417,11 @@ class _CompiledLogDensity:
     """ad.jit(value_and_grad(logp)) over the per-site free values, and its fixed-signature entry point
     (autodiff.codegen.entry), which cuts x into sites and names each site in its source."""
 
-    def __init__(self, logp_of_parts, layout, record=False):
+    def __init__(self, logp_of_parts, layout, record=False, progress=None):
         self.jitted = ad.jit(ad.value_and_grad(lambda parts: logp_of_parts(parts)))
         self.compiled = self.jitted.lower([np.zeros(s.free_shape) for s in layout.slices])
+        if progress is not None:  # the generated functions, and the entry point
+            progress["functions"] = self.compiled.module_source.count("\ndef ") + 1
         blocks = [Block(f'site "{s.name}"', s.offset, tuple(s.free_shape)) for s in layout.slices]
         try:
             entry = EntryPoint(self.compiled, blocks, record=record)
@@ -453,4 +470,4 @@ def log_density(model, *args, coords=None, dim=None, seed=0, check=None, **kwarg
     return LogDensity(model, args, kwargs, coords=coords, dim=dim, seed=seed, check=check)
 
 
-__all__ = ["LogDensity", "log_density", "plain_data", "LPG_SIGNATURE", "LPG_TYPE", "numba"]
+__all__ = ["LogDensity", "Kernel", "log_density", "plain_data", "LPG_SIGNATURE", "LPG_TYPE", "numba"]

@@ -10,7 +10,7 @@ integer (the rest of the text must match exactly). The compiled template then ru
 sizes, exactly the code a fresh compile would. Otherwise the program is compiled as it is.
 
 Templates come from two places: a first guess, where integers equal to a large argument dimension
-(GUESS_AT_LEAST) are taken for that dimension; and, when a program has the same text as an earlier
+(GUESS_AT_LEAST), to its neighbours or to a small multiple are taken for that expression; and, when a program has the same text as an earlier
 one except for its integers, the two are compared: an integer that changed must be an affine
 function a * size + b of a dimension that changed, and one that did not stays a number.
 """
@@ -114,19 +114,24 @@ def param_dims(params, avals):
 
 
 def guess(skeleton, ints, dims):
-    """The first-sight template: integers equal to a dimension >= GUESS_AT_LEAST read that dimension."""
-    sizes, slots, by_value = [], [], {}
+    """The first-sight template: integers equal to a dimension >= GUESS_AT_LEAST read that dimension,
+    as do its neighbours (n - 1 for the last index or a lagged slice, n + 1) and small multiples (n * d
+    for a flattened (n, d))."""
+    forms = {}
     for key, d in dims.items():
         if d >= GUESS_AT_LEAST:
-            by_value.setdefault(d, key)
+            for a, b in [(1, 0), (1, -1), (1, -2), (1, 1), (1, 2)] + [(a, 0) for a in range(2, 9)]:
+                forms.setdefault(a * d + b, (key, a, b))
+    sizes, slots = [], []
     for v in ints:
-        key = by_value.get(v)
-        if key is None:
+        form = forms.get(v)
+        if form is None:
             slots.append(v)
             continue
+        key, a, b = form
         if key not in sizes:
             sizes.append(key)
-        slots.append((sizes.index(key), 1, 0))
+        slots.append((sizes.index(key), a, b))
     return Template(skeleton, slots, sizes)
 
 
