@@ -34,7 +34,7 @@ class Compiled:
         self.consts = [_to_numba(c) for c in consts]
         self.graph = merge_padded_sums(drop_identities(lower_safe_mul(graph, self.consts, inputs_marked=False)))
         lifted = []
-        self._specific = generate_source(self.graph, "FN", lifted=lifted)
+        self._specific = generate_source(self.graph, "FN", lifted=lifted, labels=getattr(graph, "labels", None))
         if lifted:  # the float constants the source reads at run time: one more argument, last
             self.consts.append(np.array(lifted, dtype=np.float64))
         # sizes: the same program with other data lengths may already have compiled code that reads

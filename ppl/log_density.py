@@ -23,6 +23,7 @@ import autodiff as ad
 import autodiff.numpy as anp
 from autodiff.codegen.compile import announce
 from autodiff.codegen.entry import ENTRY_SIGNATURE, ENTRY_TYPE, Block, EntryPoint
+from autodiff.staging import label
 
 from . import check_mode
 from .constrain import DrawConstrainer, observed_values
@@ -60,13 +61,15 @@ class unconstrained(Messenger):
                                  "the same sample sites on every run")
             u = self.free_values[name]
             bij = site_bijector(msg)
-            msg["value"] = bij.forward(u)
-            if self.jacobian:
-                self.terms[f"{name} (log|J|)"] = anp.sum(bij.log_det_jacobian(u))
+            with label(f'site "{name}": constrain'):
+                msg["value"] = bij.forward(u)
+                if self.jacobian:
+                    self.terms[f"{name} (log|J|)"] = anp.sum(bij.log_det_jacobian(u))
 
     def postprocess_message(self, msg):
         if msg["type"] in ("sample", "factor"):
-            self.terms[msg["name"]] = anp.sum(site_log_prob(msg))
+            with label(f'site "{msg["name"]}"'):
+                self.terms[msg["name"]] = anp.sum(site_log_prob(msg))
 
 
 class LogDensity:

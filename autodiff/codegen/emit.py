@@ -219,20 +219,28 @@ def _item_vars(item, materialised):
     return set(item.outvars), [x for x in item.inputs if isinstance(x, Var)]
 
 
-def generate_source(graph, fn_name, lifted=None):
+def generate_source(graph, fn_name, lifted=None, labels=None):
     """Source text of `def fn_name(*invars, *constvars): ... return (outs,)` (plus its part functions).
 
     lifted: None writes every literal into the source; a list receives the values of the float
     literals that are read at run time instead (see is_lifted), and the function then takes one more
     parameter after the constvars, `lits`, the float64 array of those values.
+    labels: {Var: text} (staging.label); the code of an equation whose output has a label other
+    than the previous one's starts with the comment `# text`.
     """
     from .compile import DECORATOR
     ctx = Context(lifted)
     params = [ctx.name(v) for v in list(graph.invars) + list(graph.constvars)]
     ctx.live_outs = set(o for o in graph.outs if isinstance(o, Var))
     items = []  # (lines, defines, reads) per scheduled item
+    labels, shown = labels or {}, None
     for item in schedule(graph.eqns):
         ctx.lines = []
+        first = (item.members + item.reductions)[0] if isinstance(item, FusedGroup) else item
+        text = labels.get(first.outvars[0])
+        if text != shown:
+            ctx.line(f"# {text}" if text is not None else "# (unlabelled)")
+            shown = text
         ctx.__dict__.pop("linalg_stacks", None)  # temporaries may not cross items: items can land in parts
         if isinstance(item, FusedGroup):
             materialised = _uses_outside(item, graph.eqns, ctx.live_outs)
@@ -268,7 +276,7 @@ def generate_source(graph, fn_name, lifted=None):
             continue
         part = f"{fn_name}_part{k}"
         body = [line for it in chunk for line in it[0]]
-        ins = [ctx.name(v) for v in reads] + ([LITERAL_BUFFER] if _LIFTED_NAME.search("\n".join(body)) else [])
+        ins = [ctx.name(v) for v in reads] + ([LITERAL_BUFFER] if _lifted_used(body) else [])
         res = ", ".join(ctx.name(v) for v in results)
         parts += ["", "", DECORATOR] + _function(part, ins, body + [f"    return ({res},)"])
         main.append(f"    ({res},) = {part}({', '.join(ins)})")
@@ -276,10 +284,16 @@ def generate_source(graph, fn_name, lifted=None):
     return "\n".join(_function(fn_name, params, main) + parts) + "\n"
 
 
+def _lifted_used(lines):
+    """The indices k of the lifted literals litk the code lines read (comments aside)."""
+    return sorted({int(k) for line in lines if not line.lstrip().startswith("#")
+                   for k in _LIFTED_NAME.findall(line)})
+
+
 def _function(fn_name, params, body):
     """Header and body lines of one generated function; the lifted literals it reads are bound to
     locals first (a load from `lits` inside a loop could not be hoisted past stores to arrays)."""
-    used = sorted({int(k) for line in body for k in _LIFTED_NAME.findall(line)})
+    used = _lifted_used(body)
     unpack = [f"    lit{k} = {LITERAL_BUFFER}[{k}]" for k in used]
     return [f"def {fn_name}({', '.join(params)}):"] + unpack + body
 

@@ -24,17 +24,18 @@ GUESS_AT_LEAST = 16
 # integer tokens, skipping identifiers (v12, lit3), floats (1.5, 1e-05), strings and comments
 _TOKENS = re.compile(r"""(?P<skip>[A-Za-z_]\w*|'[^'\n]*'|"[^"\n]*"|\#[^\n]*"""
                      r"""|\d*\.\d+(?:[eE][+-]?\d+)?|\d+\.\d*(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+)|(?P<int>\d+)""")
+HOLE = "\x00"  # where an integer was, in a skeleton (a character generated source never holds)
 _PART_DEF = re.compile(r"^def (FN_part\d+)\((.*)\):$")
 _PART_CALL = re.compile(r"= (FN_part\d+)\((.*)\)$")
 
 
 def split_integers(source):
-    """(skeleton, integers): the source with each integer token replaced by '#', and the integers."""
+    """(skeleton, integers): the source with each integer token replaced by HOLE, and the integers."""
     pieces, ints, last = [], [], 0
     for m in _TOKENS.finditer(source):
         if m.group("int") is not None:
             pieces.append(source[last:m.start()])
-            pieces.append("#")
+            pieces.append(HOLE)
             ints.append(int(m.group("int")))
             last = m.end()
     pieces.append(source[last:])
@@ -72,7 +73,7 @@ class Template:
         """The generic source, with the main function named fn_name (the skeleton names it FN)."""
         used = sorted({s[0] for s in self.slots if not isinstance(s, int)})
         names = {k: f"size{k}" for k in used}
-        pieces = self.skeleton.split("#")
+        pieces = self.skeleton.split(HOLE)
         out = [pieces[0]]
         for slot, piece in zip(self.slots, pieces[1:]):
             out.append(str(slot) if isinstance(slot, int) else _affine(names[slot[0]], slot[1], slot[2]))

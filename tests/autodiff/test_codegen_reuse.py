@@ -107,11 +107,11 @@ def test_integer_tokens_skip_names_floats_strings_and_comments():
     skeleton, ints = sizes.split_integers("def FN(v0, lits):\n    v1 = v0[3] * 1e-05 + 2.5  # site 7\n"
                                           "    raise ValueError('length 12')\n    return range(40)")
     assert ints == [3, 40]
-    assert "v0[#]" in skeleton and "1e-05" in skeleton and "'length 12'" in skeleton and "# site 7" in skeleton
+    assert "v0[\x00]" in skeleton and "1e-05" in skeleton and "'length 12'" in skeleton and "# site 7" in skeleton
 
 
 def test_learning_a_template_needs_an_affine_integer_relation():
-    skeleton = "def FN(v1):\n    a = range(#)\n    b = v1[#]\n    c = #\n    return (#,)"
+    skeleton = "def FN(v1):\n    a = range(\x00)\n    b = v1[\x00]\n    c = \x00\n    return (\x00,)"
     dims_a, dims_b = {("v1", 0): 10}, {("v1", 0): 14}
     t = sizes.learn(skeleton, [10, 9, 3, 21], dims_a, [14, 13, 3, 29], dims_b)
     assert t.slots[2] == 3 and t.matches([100, 99, 3, 201], {("v1", 0): 100})
@@ -120,3 +120,23 @@ def test_learning_a_template_needs_an_affine_integer_relation():
     assert "size0 = v1.shape[0]" in source and "range(size0)" in source and "v1[(size0 - 1)]" in source
     assert "c = 3" in source and "return ((2 * size0 + 1),)" in source
     assert sizes.learn(skeleton, [10, 5, 3, 1], dims_a, [14, 7, 3, 1], dims_b) is None  # n / 2: not an integer slope
+
+
+def test_a_long_compile_prints_progress_and_says_loading_when_cached(monkeypatch):
+    import io
+    import time
+
+    import numba
+
+    from autodiff.codegen import compile as codegen_compile
+    monkeypatch.setattr(codegen_compile, "ANNOUNCE_AFTER", 0.0)
+    monkeypatch.setattr(codegen_compile, "PROGRESS_EVERY", 0.05)
+    out = io.StringIO()
+    with codegen_compile.announce("two functions", stream=out, verb="loading") as timing:
+        timing["functions"] = 2
+        numba.njit(lambda v: v + 1)(1)
+        time.sleep(0.3)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("numbayes: loading two functions") and lines[-1].startswith("numbayes: loaded")
+    assert any("of 2 functions compiled" in line for line in lines[1:-1])
+    assert "1 of 2 functions compiled" in lines[-2]
