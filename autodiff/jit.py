@@ -6,10 +6,12 @@ through, so `grad(jit(f))` and `jit(grad(f))` both work.
 import functools
 
 import numpy as np
+from numba.core.errors import NumbaError
 
 from .avals import ShapedArray, get_aval
 from .codegen.compile import announce, compile_source
 from .codegen.emit import generate_source
+from .codegen import sizes
 from .codegen.simplify import drop_identities, lower_safe_mul, merge_padded_sums
 from .core import Tracer
 from .staging import make_graph
@@ -20,7 +22,9 @@ class Compiled:
     """One specialisation: the graph, its captured constants, the generated source and the dispatcher.
 
     `dispatcher(*flat_args, *consts)` is an ordinary Numba dispatcher, callable from other @njit
-    code; it returns a tuple of the flat outputs.
+    code; it returns a tuple of the flat outputs. `consts` are the arrays the function closed over
+    and, last, the float64 array of its scalar constants (`lits`): the source holds neither, so a
+    function that differs only in those values reuses the compiled code.
     """
 
     compile_seconds = None  # set by the first call (Numba compiles then, or loads its disk cache)
@@ -29,10 +33,29 @@ class Compiled:
         self.out_tree, self.in_avals, self.name = out_tree, in_avals, name
         self.consts = [_to_numba(c) for c in consts]
         self.graph = merge_padded_sums(drop_identities(lower_safe_mul(graph, self.consts, inputs_marked=False)))
-        self.dispatcher, self.module_source, self.module_name, self.function_name = compile_source(
-            lambda name: generate_source(self.graph, name))
-        self.source = self.module_source.split("\n\n\n", 1)[-1]
+        lifted = []
+        self._specific = generate_source(self.graph, "FN", lifted=lifted, labels=getattr(graph, "labels", None))
+        if lifted:  # the float constants the source reads at run time: one more argument, last
+            self.consts.append(np.array(lifted, dtype=np.float64))
+        # sizes: the same program with other data lengths may already have compiled code that reads
+        # them at run time (codegen/sizes.py); that code is used only if it reproduces this source
+        self._skeleton, ints = sizes.split_integers(self._specific)
+        params = sizes.main_params(self._specific)
+        avals = [v.aval for v in list(self.graph.invars) + list(self.graph.constvars)]
+        self.template = sizes.registry.find(self._skeleton, ints, sizes.param_dims(params, avals))
+        self._compile(self.template.source if self.template else lambda name: sizes.rename(self._specific, name))
         self.out_avals = graph.out_avals
+
+    def _compile(self, source_fn):
+        self.dispatcher, self.module_source, self.module_name, self.function_name = compile_source(source_fn)
+        self.source = self.module_source.split("\n\n\n", 1)[-1]
+
+    def specialise(self):
+        """Compile this program as it is, numbers and all (when its size template fails to compile)."""
+        if self.template is not None:
+            sizes.registry.forget(self._skeleton, self.template)
+            self.template = None
+            self._compile(lambda name: sizes.rename(self._specific, name))
 
     def call_fast(self, args):
         """call_flat for C-contiguous ndarray arguments: no conversion, outputs rebuilt directly."""
@@ -51,7 +74,14 @@ class Compiled:
         args = [_to_numba(a) for a in flat_args]
         if self.compile_seconds is None:  # Numba compiles on the first call
             with announce(f"jit({self.name})") as timing:
-                outs = self.dispatcher(*args, *self.consts)
+                timing["functions"] = self.module_source.count("\ndef ")
+                try:
+                    outs = self.dispatcher(*args, *self.consts)
+                except NumbaError:
+                    if self.template is None:
+                        raise
+                    self.specialise()
+                    outs = self.dispatcher(*args, *self.consts)
             self.compile_seconds = timing["seconds"]
         else:
             outs = self.dispatcher(*args, *self.consts)

@@ -1,5 +1,7 @@
 """GraphTrace: trace a Python function on abstract values into a Graph (make_graph)."""
+import contextvars
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -13,6 +15,20 @@ from .tree import tree_flatten, tree_unflatten
 # A traced function this long is almost always a Python loop unrolled under jit (the shared
 # benchmark models' gradients stage 40-400 operations, a few times that before simplification).
 UNROLL_WARNING = 5000
+
+
+_label = contextvars.ContextVar("autodiff_label", default=None)
+
+
+@contextmanager
+def label(text):
+    """Operations staged inside this block carry `text` (e.g. the model site they compute), which the
+    generated source shows as a comment above the code they become. No effect outside jit."""
+    token = _label.set(str(text).replace("\n", " "))
+    try:
+        yield
+    finally:
+        _label.reset(token)
 
 
 class UnrolledLoopWarning(UserWarning):
@@ -43,6 +59,7 @@ class GraphBuilder:
         self.consts = {}         # Var -> captured value (array or lower-level tracer)
         self.literals = {}       # Var -> Literal for scalar constants
         self.keepalive = []
+        self.labels = {}         # Var -> the label active when the equation defining it was staged
 
     def new_var(self, tracer):
         var = Var(tracer.aval)
@@ -98,7 +115,11 @@ class GraphTrace(Trace):
         avals_out = primitive.shape_rule(*avals_in, **params)
         outs = [GraphTracer(self, a) for a in (avals_out if primitive.multiple_results else [avals_out])]
         inputs = [builder.get_var(t) for t in tracers]
-        builder.eqns.append(Eqn(primitive, inputs, params, [builder.new_var(o) for o in outs]))
+        outvars = [builder.new_var(o) for o in outs]
+        builder.eqns.append(Eqn(primitive, inputs, params, outvars))
+        text = _label.get()
+        if text is not None:
+            builder.labels[outvars[0]] = text
         return outs if primitive.multiple_results else outs[0]
 
 
@@ -129,6 +150,7 @@ def make_graph(fn, in_avals):
                        for o in out_leaves]
         outs_atoms = [builder.get_var(t) for t in out_tracers]
     graph = _finish(builder, invars, outs_atoms)
+    graph.labels = builder.labels  # Var -> label, for comments in generated source (see `label`)
     constvars = [v for v in builder.consts]
     return graph, [builder.consts[v] for v in constvars], out_tree
 
@@ -196,4 +218,4 @@ def trace_to_graph(fn, args):
     return graph, consts, in_tree, out_tree
 
 
-__all__ = ["GraphTrace", "GraphTracer", "UnrolledLoopWarning", "make_graph", "trace_to_graph", "prune", "np"]
+__all__ = ["GraphTrace", "GraphTracer", "UnrolledLoopWarning", "label", "make_graph", "trace_to_graph", "prune", "np"]

@@ -13,14 +13,17 @@ the generated code, keyed by its source, is cached on disk independently of the 
 import os
 import warnings
 from collections import OrderedDict
+from typing import NamedTuple
 
 import numba
 import numpy as np
-from numba import types
+from numba.core.errors import NumbaError
 
 import autodiff as ad
 import autodiff.numpy as anp
-from autodiff.codegen.compile import announce, compile_source
+from autodiff.codegen.compile import announce
+from autodiff.codegen.entry import ENTRY_SIGNATURE, ENTRY_TYPE, Block, EntryPoint
+from autodiff.staging import label
 
 from . import check_mode
 from .constrain import DrawConstrainer, observed_values
@@ -32,8 +35,14 @@ from .spec import discover, site_bijector, site_with_invalid_parameters
 from .validation import (check_data_arguments, check_parameter_types, describe_bad_terms, describe_model_error,
                          forgotten_observations)
 
-LPG_SIGNATURE = types.float64(types.float64[::1], types.float64[::1], types.float64[::1], types.int64[::1])
-LPG_TYPE = types.FunctionType(LPG_SIGNATURE)
+LPG_SIGNATURE, LPG_TYPE = ENTRY_SIGNATURE, ENTRY_TYPE
+
+
+class Kernel(NamedTuple):
+    """A compiled log density and the buffers holding its data (see LogDensity.kernel)."""
+    fn: object
+    fdata: np.ndarray
+    idata: np.ndarray
 
 
 class unconstrained(Messenger):
@@ -52,13 +61,15 @@ class unconstrained(Messenger):
                                  "the same sample sites on every run")
             u = self.free_values[name]
             bij = site_bijector(msg)
-            msg["value"] = bij.forward(u)
-            if self.jacobian:
-                self.terms[f"{name} (log|J|)"] = anp.sum(bij.log_det_jacobian(u))
+            with label(f'site "{name}": constrain'):
+                msg["value"] = bij.forward(u)
+                if self.jacobian:
+                    self.terms[f"{name} (log|J|)"] = anp.sum(bij.log_det_jacobian(u))
 
     def postprocess_message(self, msg):
         if msg["type"] in ("sample", "factor"):
-            self.terms[msg["name"]] = anp.sum(site_log_prob(msg))
+            with label(f'site "{msg["name"]}"'):
+                self.terms[msg["name"]] = anp.sum(site_log_prob(msg))
 
 
 class LogDensity:
@@ -141,7 +152,7 @@ class LogDensity:
             name = getattr(self.model, "__name__", "model")
             with announce(f"the log density of {name} and its gradient") as timing:
                 compiled = _CompiledLogDensity(lambda parts: self.logp_of_parts(parts, jacobian), self.layout,
-                                               record=self.check_mode)
+                                               record=self.check_mode, progress=timing)
             compiled.seconds = timing["seconds"]
             self._compiled[key] = compiled
         return self._compiled[key]
@@ -156,6 +167,13 @@ class LogDensity:
     def logp_and_grad_fn(self):
         """The Numba function (x, grad_out, fdata, idata) -> logp, for compiled samplers."""
         return self._build(True).lpg
+
+    def kernel(self, jacobian=True):
+        """Kernel(fn, fdata, idata): the compiled logp_and_grad (x, grad_out, fdata, idata) -> logp and the
+        data to call it with, for compiled loops; jacobian=False drops the log|det J| terms (for MAP in the
+        model's space: compiles that variant on first use). A plain function (dim=) has no Jacobian terms."""
+        c = self._build(jacobian or self.spec is None)
+        return Kernel(c.lpg, c.fdata, c.idata)
 
     @property
     def data(self):
@@ -399,89 +417,25 @@ class LogDensity:
 
 
 class _CompiledLogDensity:
-    """ad.jit(value_and_grad(logp)) over the per-site free values, plus the fixed-signature wrapper
-    that slices x into sites, unpacks the data buffers and writes each site's gradient in place."""
+    """ad.jit(value_and_grad(logp)) over the per-site free values, and its fixed-signature entry point
+    (autodiff.codegen.entry), which cuts x into sites and names each site in its source."""
 
-    def __init__(self, logp_of_parts, layout, record=False):
+    def __init__(self, logp_of_parts, layout, record=False, progress=None):
         self.jitted = ad.jit(ad.value_and_grad(lambda parts: logp_of_parts(parts)))
         self.compiled = self.jitted.lower([np.zeros(s.free_shape) for s in layout.slices])
-        self.fdata, self.idata, unpack = _pack_consts(self.compiled.consts)
-        # check mode: fdata ends with [count of non-finite calls, first such lp, its x (dim)]
-        self.record_at = self.fdata.shape[0] if record else None
-        if record:
-            self.fdata = np.concatenate([self.fdata, np.zeros(layout.dim + 2)])
-        inner = self.compiled
-        imports = f"from {inner.module_name} import {inner.function_name} as inner"
-        n_sites = len(layout.slices)
-
-        dim, n_float, n_int = layout.dim, self.fdata.shape[0], self.idata.shape[0]  # n_float: with the record
-
-        def source(fn_name):
-            lines = [f"def {fn_name}(x, grad_out, fdata, idata):",
-                     f"    if x.shape[0] != {dim} or grad_out.shape[0] != {dim} or fdata.shape[0] != {n_float} "
-                     f"or idata.shape[0] != {n_int}:",
-                     f"        raise ValueError('logp_and_grad_fn(x, grad_out, fdata, idata): x and grad_out must "
-                     f"have length {dim}, and (fdata, idata) must be the LogDensity.data of this model "
-                     f"(lengths {n_float} and {n_int})')"]
-            for i, s in enumerate(layout.slices):
-                if not s.free_shape:
-                    lines.append(f"    p{i} = x[{s.offset}]")
-                else:
-                    reshape = f".reshape({s.free_shape!r})" if len(s.free_shape) > 1 else ""
-                    lines.append(f"    p{i} = x[{s.offset}:{s.offset + s.size}]{reshape}")
-            lines += ["    " + line for line in unpack]
-            args = ", ".join([f"p{i}" for i in range(n_sites)] + [f"c{i}" for i in range(len(self.compiled.consts))])
-            grads = ", ".join(f"g{i}" for i in range(n_sites))
-            lines.append(f"    lp, {grads}{',' if n_sites == 1 else ''} = inner({args})" if n_sites else
-                         f"    (lp,) = inner({args})")
-            for i, s in enumerate(layout.slices):
-                if not s.free_shape:
-                    lines.append(f"    grad_out[{s.offset}] = g{i}")
-                else:
-                    flat = f"np.ascontiguousarray(g{i}).reshape(-1)" if len(s.free_shape) > 1 else f"g{i}"
-                    lines.append(f"    f{i} = {flat}")
-                    lines.append(f"    for k in range({s.size}):")
-                    lines.append(f"        grad_out[{s.offset} + k] = f{i}[k]")
-            # a point where the density is undefined (NaN: e.g. an invalid distribution parameter) or
-            # infinite is rejected, as Stan does: -inf with a zero gradient, never NaN
-            lines.append("    if not np.isfinite(lp):")
-            if record:
-                r = self.record_at
-                lines += [f"        fdata[{r}] += 1.0", f"        if fdata[{r}] == 1.0:",
-                          f"            fdata[{r + 1}] = lp", f"            for k in range({dim}):",
-                          f"                fdata[{r + 2} + k] = x[k]"]
-            lines += ["        lp = -np.inf",
-                      "        for k in range(grad_out.shape[0]):", "            grad_out[k] = 0.0"]
-            lines.append("    return lp")
-            return "\n".join(lines) + "\n"
-
-        decorator = ("@numba.njit(numba.float64(numba.float64[::1], numba.float64[::1], numba.float64[::1], "
-                     "numba.int64[::1]), cache=True, error_model='numpy', nogil=True)")
-        self.lpg = compile_source(source, name="lpg", decorator=decorator, imports=imports)[0]
-
-
-def _pack_consts(consts):
-    """Lay the captured data arrays end to end in one float64 and one int64 buffer; return the
-    buffers and the source lines that cut them back into arrays inside compiled code."""
-    floats, ints, lines, fo, io = [], [], [], 0, 0
-    for i, c in enumerate(consts):
-        c = np.asarray(c)
-        shape = tuple(c.shape)
-        reshape = f".reshape({shape!r})" if len(shape) != 1 else ""
-        if c.dtype.kind == "f":
-            floats.append(c.astype(np.float64).ravel())
-            lines.append(f"c{i} = fdata[{fo}:{fo + c.size}]{reshape}")
-            fo += c.size
-        elif c.dtype.kind in "iub":
-            ints.append(c.astype(np.int64).ravel())
-            cast = " != 0" if c.dtype.kind == "b" else ""
-            lines.append(f"c{i} = idata[{io}:{io + c.size}]{reshape}{cast}")
-            io += c.size
-        else:
-            raise TypeError(f"model data of dtype {c.dtype} cannot be compiled; use float or integer arrays")
-    fdata = np.concatenate(floats) if floats else np.zeros(0)
-    idata = np.concatenate(ints) if ints else np.zeros(0, np.int64)
-    return np.ascontiguousarray(fdata), np.ascontiguousarray(idata), lines
+        if progress is not None:  # the generated functions, and the entry point
+            progress["functions"] = self.compiled.module_source.count("\ndef ") + 1
+        blocks = [Block(f'site "{s.name}"', s.offset, tuple(s.free_shape)) for s in layout.slices]
+        try:
+            entry = EntryPoint(self.compiled, blocks, record=record)
+        except NumbaError:  # the code shared across data sizes did not compile for these: compile as is
+            if self.compiled.template is None:
+                raise
+            self.compiled.specialise()
+            entry = EntryPoint(self.compiled, blocks, record=record)
+        self.entry, self.lpg, self.fdata, self.idata = entry, entry.fn, entry.fdata, entry.idata
+        # check mode: fdata starts with [count of non-finite calls, first such lp, its x (dim)]
+        self.record_at = entry.record_at
 
 
 class _sites_run(Messenger):
@@ -519,4 +473,4 @@ def log_density(model, *args, coords=None, dim=None, seed=0, check=None, **kwarg
     return LogDensity(model, args, kwargs, coords=coords, dim=dim, seed=seed, check=check)
 
 
-__all__ = ["LogDensity", "log_density", "plain_data", "LPG_SIGNATURE", "LPG_TYPE", "numba"]
+__all__ = ["LogDensity", "Kernel", "log_density", "plain_data", "LPG_SIGNATURE", "LPG_TYPE", "numba"]

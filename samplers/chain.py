@@ -171,6 +171,8 @@ def _run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_dia
     return OK
 
 
-# compiled here, with the explicit signature, so one machine-code version serves every model
-with announce("the NUTS and HMC kernels", where=kernels_dir(__file__)):
+# compiled here, with the explicit signature, so one machine-code version serves every model; with
+# an index in the cache, the wait (seconds on a loaded machine) is loading, not compiling
+_CACHED = bool(glob.glob(os.path.join(kernels_dir(__file__), "chain._run_block-*.nbi")))
+with announce("the NUTS and HMC kernels", where=kernels_dir(__file__), verb="loading" if _CACHED else "compiling"):
     run_block = numba.njit(_SIGNATURE, cache=True, nogil=True)(_run_block)

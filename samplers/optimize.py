@@ -82,8 +82,7 @@ class _Objective:
 
     def __init__(self, target, x0, jacobian, args):
         if isinstance(target, LogDensity):
-            compiled = target._build(jacobian or target.spec is None)
-            self.lpg, self.fdata, self.idata = compiled.lpg, compiled.fdata, compiled.idata
+            self.lpg, self.fdata, self.idata = target.kernel(jacobian)
             self.dim, self.to_params, self.default_start = target.dim, target.constrain, target.initial_point
             self.random_centre = np.zeros(target.dim)
         elif callable(target):
@@ -91,8 +90,7 @@ class _Objective:
                 raise ValueError("optimize(f): pass x0=, the starting pytree of parameters of f")
             flat, unravel = ad.ravel_pytree(x0)
             ld = log_density(lambda x: -target(unravel(x), *args), dim=flat.size)
-            compiled = ld._build(True)
-            self.lpg, self.fdata, self.idata = compiled.lpg, compiled.fdata, compiled.idata
+            self.lpg, self.fdata, self.idata = ld.kernel()
             self.dim, self.default_start, self.random_centre = flat.size, flat, flat
             self.to_params = lambda x: ad.tree_map(np.asarray, unravel(x))
         else:

@@ -3,6 +3,7 @@
 Arrays are numpy arrays inside Numba; 0-d values are plain scalars. Elementwise equations are
 fused into loop nests (fuse.py); every other primitive has an emitter next to its rules.
 """
+import re
 from contextlib import contextmanager
 
 import numpy as np
@@ -30,6 +31,24 @@ def literal_code(val):
     return code if f >= 0 else f"({code})"
 
 
+# Floats that stay numbers in the generated source: the values simplification and the emitters
+# treat specially (identities, halves, squares) and the non-finite ones. Every other float literal
+# (a prior's scale, a data-derived constant) is read from the `lits` buffer passed at run time, so
+# the source, and the machine code cached under its hash, depends only on the program.
+STRUCTURAL_FLOATS = frozenset([0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0])
+LITERAL_BUFFER = "lits"
+_LIFTED_NAME = re.compile(r"\blit(\d+)\b")
+
+
+def is_lifted(val):
+    """Is this literal read from the run-time buffer (a float64 that is not structural)?"""
+    val = np.asarray(val)
+    if val.dtype != np.float64 or val.ndim:
+        return False
+    f = float(val)
+    return np.isfinite(f) and f not in STRUCTURAL_FLOATS
+
+
 def dtype_code(dtype):
     dtype = np.dtype(dtype)
     return "np.bool_" if dtype.kind == "b" else f"np.{dtype.name}"
@@ -42,16 +61,21 @@ def shape_code(shape):
 class Context:
     """Accumulates source lines with indentation; names Vars and literals."""
 
-    def __init__(self):
+    def __init__(self, lifted=None):
         self.lines = []
         self.depth = 1
         self._tmp = 0
         self._names = {}  # Var -> name, numbered in order of appearance so equal graphs give equal source
         self.linalg_stacks = {}  # (name, shape) -> contiguous batch view made by a linalg emitter in this item
+        self.lifted = lifted  # None: literals inline; a list: values of the lifted literals, lits[k]
 
     def name(self, atom):
         if isinstance(atom, Literal):
-            return literal_code(atom.val)
+            if self.lifted is None or not is_lifted(atom.val):
+                return literal_code(atom.val)
+            # one slot per use, so the source does not depend on which constants happen to be equal
+            self.lifted.append(float(atom.val))
+            return f"lit{len(self.lifted) - 1}"
         name = self._names.get(atom)
         if name is None:
             name = self._names[atom] = f"v{len(self._names)}"
@@ -137,7 +161,7 @@ def emit_group(ctx, group, materialised):
 
     def elem(x):
         if isinstance(x, Literal):
-            return literal_code(x.val)
+            return ctx.name(x)
         if x in local:
             return local[x]
         s = x.aval.shape
@@ -197,14 +221,27 @@ def _item_vars(item, materialised):
     return set(item.outvars), [x for x in item.inputs if isinstance(x, Var)]
 
 
-def generate_source(graph, fn_name):
-    """Source text of `def fn_name(*invars, *constvars): ... return (outs,)` (plus its part functions)."""
-    ctx = Context()
+def generate_source(graph, fn_name, lifted=None, labels=None):
+    """Source text of `def fn_name(*invars, *constvars): ... return (outs,)` (plus its part functions).
+
+    lifted: None writes every literal into the source; a list receives the values of the float
+    literals that are read at run time instead (see is_lifted), and the function then takes one more
+    parameter after the constvars, `lits`, the float64 array of those values.
+    labels: {Var: text} (staging.label); the code of an equation whose output has a label other
+    than the previous one's starts with the comment `# text`.
+    """
+    ctx = Context(lifted)
     params = [ctx.name(v) for v in list(graph.invars) + list(graph.constvars)]
     ctx.live_outs = set(o for o in graph.outs if isinstance(o, Var))
     items = []  # (lines, defines, reads) per scheduled item
+    labels, shown = labels or {}, None
     for item in schedule(graph.eqns):
         ctx.lines = []
+        first = (item.members + item.reductions)[0] if isinstance(item, FusedGroup) else item
+        text = labels.get(first.outvars[0])
+        if text != shown:
+            ctx.line(f"# {text}" if text is not None else "# (unlabelled)")
+            shown = text
         ctx.linalg_stacks = {}  # temporaries may not cross items: items can land in parts
         if isinstance(item, FusedGroup):
             materialised = _uses_outside(item, graph.eqns, ctx.live_outs)
@@ -213,6 +250,9 @@ def generate_source(graph, fn_name):
             materialised = ()
             emit_eqn(ctx, item)
         items.append((ctx.lines, *_item_vars(item, materialised)))
+    outs = [ctx.name(o) for o in graph.outs]
+    if lifted is not None and lifted:
+        params.append(LITERAL_BUFFER)
     chunks, current = [], []
     for it in items:
         current.append(it)
@@ -221,28 +261,42 @@ def generate_source(graph, fn_name):
             current = []
     if current:
         chunks.append(current)
-    outs = [ctx.name(o) for o in graph.outs]
     ret = f"return ({', '.join(outs)},)" if outs else "return ()"
-    header = f"def {fn_name}({', '.join(params)}):"
     if len(chunks) <= 1:
-        return "\n".join([header] + [line for it in items for line in it[0]] + ["    " + ret]) + "\n"
+        body = [line for it in items for line in it[0]] + ["    " + ret]
+        return "\n".join(_function(fn_name, params, body)) + "\n"
     needed_later = [set(o for o in graph.outs if isinstance(o, Var))]
     for chunk in reversed(chunks[1:]):
         needed_later.insert(0, needed_later[0] | {v for it in chunk for v in it[2]})
-    main, parts = [header], []
+    main, parts = [], []
     for k, (chunk, later) in enumerate(zip(chunks, needed_later)):
         defined = set().union(*(it[1] for it in chunk))
         reads = list(dict.fromkeys(v for it in chunk for v in it[2] if v not in defined))
         results = sorted((v for v in defined if v in later), key=ctx.name)
         if not results:
             continue
-        ins, res = ", ".join(ctx.name(v) for v in reads), ", ".join(ctx.name(v) for v in results)
         part = f"{fn_name}_part{k}"
-        parts += ["", "", DECORATOR, f"def {part}({ins}):"] + [line for it in chunk for line in it[0]]
-        parts.append(f"    return ({res},)")
-        main.append(f"    ({res},) = {part}({ins})")
+        body = [line for it in chunk for line in it[0]]
+        ins = [ctx.name(v) for v in reads] + ([LITERAL_BUFFER] if _lifted_used(body) else [])
+        res = ", ".join(ctx.name(v) for v in results)
+        parts += ["", "", DECORATOR] + _function(part, ins, body + [f"    return ({res},)"])
+        main.append(f"    ({res},) = {part}({', '.join(ins)})")
     main.append("    " + ret)
-    return "\n".join(main + parts) + "\n"
+    return "\n".join(_function(fn_name, params, main) + parts) + "\n"
+
+
+def _lifted_used(lines):
+    """The indices k of the lifted literals litk the code lines read (comments aside)."""
+    return sorted({int(k) for line in lines if not line.lstrip().startswith("#")
+                   for k in _LIFTED_NAME.findall(line)})
+
+
+def _function(fn_name, params, body):
+    """Header and body lines of one generated function; the lifted literals it reads are bound to
+    locals first (a load from `lits` inside a loop could not be hoisted past stores to arrays)."""
+    used = _lifted_used(body)
+    unpack = [f"    lit{k} = {LITERAL_BUFFER}[{k}]" for k in used]
+    return [f"def {fn_name}({', '.join(params)}):"] + unpack + body
 
 
 def emit_copy(ctx, dst, dst_subs, src, shape):
