@@ -1,0 +1,136 @@
+"""Eager loops that trace their body once: a lean Graph evaluator and the scan/while runners.
+
+Outside jit, `ad.scan` and `ad.while_loop` used to call the Python body on every step, paying the
+NumPy layer's dispatch (argument checks, broadcasting, pytrees) per operation and per step. Here
+the body is traced once into a Graph and each step runs `compile_graph(graph)`: a flat list of
+(impl, input slots, params, output slots) evaluated on numpy values, with no `bind`, no trace
+lookup and no dictionary of variables. Bodies that cannot be traced (Python `if` on a value, a
+plain numpy call) fall back to the Python loop, which `trace_body` reports at debug level.
+"""
+import logging
+import warnings
+import weakref
+
+import numpy as np
+
+from . import custom
+from .core import Tracer
+from .graph import Graph, Literal
+from .staging import UnrolledLoopWarning, make_graph
+
+logger = logging.getLogger(__name__)
+
+_RUNNERS = weakref.WeakKeyDictionary()  # Graph -> its compiled runner
+
+
+def compile_graph(graph):
+    """A function run(consts, args) -> list of outputs that evaluates `graph` on concrete values.
+
+    Same result as `eval_graph` when no argument is a tracer (then `bind` is just `impl`), at a
+    fraction of the cost: variables are numbered slots of one list, literals are written once.
+    """
+    runner = _RUNNERS.get(graph)
+    if runner is None:
+        runner = _RUNNERS[graph] = _build_runner(graph)
+    return runner
+
+
+def _build_runner(graph):
+    slots = {}      # Var -> index into the environment list
+    template = []   # the environment before a run: inputs (filled per run), literals, outputs
+
+    def new_slot(value=None):
+        template.append(value)
+        return len(template) - 1
+
+    for v in list(graph.constvars) + list(graph.invars):
+        slots[v] = new_slot()
+    n_in = len(template)
+
+    def slot_of(atom):
+        return new_slot(atom.val) if isinstance(atom, Literal) else slots[atom]
+
+    steps = []
+    for eqn in graph.eqns:
+        ins = tuple(slot_of(x) for x in eqn.inputs)
+        outs = tuple(new_slot() for _ in eqn.outvars)
+        slots.update(zip(eqn.outvars, outs))
+        prim = eqn.primitive
+        steps.append((prim.impl, ins, eqn.params, outs if prim.multiple_results else outs[0],
+                      prim.multiple_results))
+    out_slots = [slot_of(o) for o in graph.outs]
+
+    def run(consts, args):
+        env = template.copy()
+        env[:n_in] = [*consts, *args]
+        for impl, ins, params, out, multiple in steps:
+            if multiple:
+                for i, r in zip(out, impl(*[env[i] for i in ins], **params)):
+                    env[i] = r
+            else:
+                env[out] = impl(*[env[i] for i in ins], **params)
+        return [env[i] for i in out_slots]
+
+    return run
+
+
+def trace_body(fn, avals, what):
+    """make_graph(fn, avals) for an eager loop body, or None when the body cannot be traced
+    (it branches on a value, calls plain numpy, ...): the caller then runs its Python loop."""
+    calls_before = custom.inline_count()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnrolledLoopWarning)
+            graph, consts, out_tree = make_graph(fn, avals)
+    except Exception as e:  # noqa: BLE001 - the Python loop reports any genuine error itself
+        logger.debug("%s: the body could not be traced once (%s: %s); running it step by step in Python",
+                     what, type(e).__name__, e)
+        return None
+    return graph, consts, out_tree, custom.inline_count() != calls_before
+
+
+def graph_uses(graph, primitives):
+    """True if `graph` (or a graph nested in its equations' parameters) binds one of `primitives`."""
+    for eqn in graph.eqns:
+        if eqn.primitive in primitives:
+            return True
+        for p in eqn.params.values():
+            nested = p if isinstance(p, (tuple, list)) else (p,)
+            if any(isinstance(g, Graph) and graph_uses(g, primitives) for g in nested):
+                return True
+    return False
+
+
+def any_tracer(values):
+    return any(isinstance(v, Tracer) for v in values)
+
+
+def run_scan(graph, consts, carry, xs, num_carry, length, reverse):
+    """The scan loop on concrete values: carry, stacked ys (scan_p's impl)."""
+    run = compile_graph(graph)
+    consts, carry = list(consts), list(carry)
+    xs = [np.asarray(x) for x in xs]
+    y_avals = graph.out_avals[num_carry:]
+    ys = [None] * len(y_avals)
+    for step, i in enumerate(range(length - 1, -1, -1) if reverse else range(length)):
+        out = run(consts, carry + [x[i] for x in xs])
+        carry = out[:num_carry]
+        for k, y in enumerate(out[num_carry:]):
+            if step == 0:
+                y = np.asarray(y)
+                ys[k] = np.empty((length,) + y.shape, y.dtype)
+            ys[k][i] = y
+    stacked = [y if y is not None else np.zeros((0,) + a.shape, a.dtype) for y, a in zip(ys, y_avals)]
+    return carry + stacked
+
+
+def run_while(cond_graph, body_graph, cond_consts, body_consts, val):
+    """The while loop on concrete values (while_p's impl)."""
+    cond, body = compile_graph(cond_graph), compile_graph(body_graph)
+    val = list(val)
+    while bool(cond(cond_consts, val)[0]):
+        val = body(body_consts, val)
+    return val
+
+
+__all__ = ["compile_graph", "trace_body", "graph_uses", "any_tracer", "run_scan", "run_while"]
