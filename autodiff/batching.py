@@ -6,7 +6,7 @@ once on the whole batch through its batching rule; a primitive without a rule fa
 loop over the examples (reported once per primitive at debug level). Rules bind primitives on the
 values one level down, so vmap composes with grad, jvp and itself.
 
-A rule is rule(values, dims, size, **params) -> (out, out_dim), or (outs, out_dims) for a primitive
+A rule is rule(values, dims, size, /, **params) -> (out, out_dim), or (outs, out_dims) for a primitive
 with multiple results; `dims` holds each operand's batch axis or None, and `size` the batch size.
 The rules are grouped by kind: elementwise with broadcasting, reductions and scans along an axis,
 shape changes, matmul, gather/scatter, and linear algebra over leading batch dimensions.
@@ -25,7 +25,7 @@ from .primitives.shape import broadcast_to_p, concatenate_p, reshape_p, transpos
 logger = logging.getLogger(__name__)
 
 BATCHING_RULES = {}  # Primitive -> rule
-_REPORTED = set()    # primitives whose loop fallback has been reported
+LOOPED = set()  # primitives that have fallen back to a loop over the batch (each reported once)
 
 
 class BatchTracer(Tracer):
@@ -88,8 +88,8 @@ def batching_rule(primitive):
 
 def _loop_fallback(primitive, vals, dims, size, params):
     """Bind the primitive on each example and stack the results on axis 0."""
-    if primitive not in _REPORTED:
-        _REPORTED.add(primitive)
+    if primitive not in LOOPED:
+        LOOPED.add(primitive)
         logger.debug("vmap: no batching rule for %s; looping over the batch in Python", primitive.name)
     per_example = []
     for b in range(size):
@@ -160,7 +160,7 @@ def _shift_axis(axis, per_example_ndim):
 def _elementwise(primitive):
     """Batch on axis 0; a batched operand of lower per-example rank gets singleton axes after the
     batch so numpy's right-aligned broadcasting matches the per-example broadcasting."""
-    return lambda vals, dims, size, **params: (primitive.bind(*_aligned(vals, dims), **params), 0)
+    return lambda vals, dims, size, /, **params: (primitive.bind(*_aligned(vals, dims), **params), 0)
 
 
 def _aligned(vals, dims):
@@ -178,7 +178,7 @@ def _aligned(vals, dims):
     return args
 
 
-def _broadcast_to_rule(vals, dims, size, shape):
+def _broadcast_to_rule(vals, dims, size, /, shape):
     (x,), (d,) = vals, dims
     x = moveaxis(x, d, 0)
     r = _ndim(x) - 1
@@ -191,7 +191,7 @@ def _broadcast_to_rule(vals, dims, size, shape):
 
 
 def _over_axes(primitive):
-    def rule(vals, dims, size, axes, **params):
+    def rule(vals, dims, size, /, axes, **params):
         (x,), (d,) = vals, dims
         n = _ndim(x) - 1
         return primitive.bind(moveaxis(x, d, 0), axes=tuple(_shift_axis(a, n) for a in axes), **params), 0
@@ -200,7 +200,7 @@ def _over_axes(primitive):
 
 def _along_axis(primitive):
     """Primitives of every operand (broadcast to the batch) along one `axis` (None: fallback)."""
-    def rule(vals, dims, size, axis, **params):
+    def rule(vals, dims, size, /, axis, **params):
         if axis is None:
             return _loop_fallback(primitive, vals, dims, size, dict(params, axis=axis))
         n = next(_ndim(v) - 1 for v, d in zip(vals, dims) if d is not None)
@@ -213,33 +213,33 @@ def _along_axis(primitive):
 # shape changes
 
 
-def _reshape_rule(vals, dims, size, new_shape):
+def _reshape_rule(vals, dims, size, /, new_shape):
     return reshape_p.bind(moveaxis(vals[0], dims[0], 0), new_shape=(size,) + tuple(new_shape)), 0
 
 
-def _transpose_rule(vals, dims, size, perm):
+def _transpose_rule(vals, dims, size, /, perm):
     return transpose_p.bind(moveaxis(vals[0], dims[0], 0), perm=(0,) + tuple(p + 1 for p in perm)), 0
 
 
-def _concatenate_rule(vals, dims, size, axis):
+def _concatenate_rule(vals, dims, size, /, axis):
     n = _ndim(vals[0]) - (dims[0] is not None)
     args = [to_front(v, d, size) for v, d in zip(vals, dims)]
     return concatenate_p.bind(*args, axis=_shift_axis(axis, n)), 0
 
 
-def _slice_rule(vals, dims, size, starts, stops, steps):
+def _slice_rule(vals, dims, size, /, starts, stops, steps):
     x = moveaxis(vals[0], dims[0], 0)
     return shape_prims.slice_p.bind(x, starts=(0,) + tuple(starts), stops=(size,) + tuple(stops),
                               steps=(1,) + tuple(steps)), 0
 
 
-def _pad_slice_rule(vals, dims, size, shape, starts, stops, steps):
+def _pad_slice_rule(vals, dims, size, /, shape, starts, stops, steps):
     ct = moveaxis(vals[0], dims[0], 0)
     return shape_prims.pad_slice_p.bind(ct, shape=(size,) + tuple(shape), starts=(0,) + tuple(starts),
                                         stops=(size,) + tuple(stops), steps=(1,) + tuple(steps)), 0
 
 
-def _rev_rule(vals, dims, size, axes):
+def _rev_rule(vals, dims, size, /, axes):
     n = _ndim(vals[0]) - 1
     return shape_prims.rev_p.bind(moveaxis(vals[0], dims[0], 0), axes=tuple(_shift_axis(a, n) for a in axes)), 0
 
@@ -248,7 +248,7 @@ def _rev_rule(vals, dims, size, axes):
 # matmul (numpy semantics: 1-D operands are vectors, leading dimensions broadcast)
 
 
-def _matmul_rule(vals, dims, size):
+def _matmul_rule(vals, dims, size, /):
     args, squeeze = [], []
     for k, (v, d) in enumerate(zip(vals, dims)):
         v = v if d is None else moveaxis(v, d, 0)
@@ -272,7 +272,7 @@ def _matmul_rule(vals, dims, size):
 # gather and scatter along one axis
 
 
-def _gather_rule(vals, dims, size, axis):
+def _gather_rule(vals, dims, size, /, axis):
     (x, idx), (dx, di) = vals, dims
     if di is None:
         return indexing.gather_p.bind(moveaxis(x, dx, 0), idx, axis=axis + 1), 0
@@ -281,14 +281,14 @@ def _gather_rule(vals, dims, size, axis):
     return _loop_fallback(indexing.gather_p, vals, dims, size, {"axis": axis})
 
 
-def _scatter_add(vals, dims, size, axis, **params):
+def _scatter_add(vals, dims, size, /, axis, **params):
     (u, idx), (du, di) = vals, dims
     if di is not None:
         return _loop_fallback(indexing.scatter_add_p, vals, dims, size, dict(params, axis=axis))
     return indexing.scatter_add_p.bind(moveaxis(u, du, 0), idx, axis=axis + 1, **params), 0
 
 
-def _scatter(vals, dims, size, axis, mode):
+def _scatter(vals, dims, size, /, axis, mode):
     (x, idx, v), (dx, di, dv) = vals, dims
     if di is not None:
         return _loop_fallback(indexing.scatter_p, vals, dims, size, {"axis": axis, "mode": mode})
@@ -308,7 +308,7 @@ def _scatter(vals, dims, size, axis, mode):
 def _leading_batch(primitive):
     """Primitives whose impl and rules map over leading dimensions: every operand gets the batch
     on axis 0 (broadcast if unbatched); operands of unequal per-example rank fall back to a loop."""
-    def rule(vals, dims, size, **params):
+    def rule(vals, dims, size, /, **params):
         ranks = {_ndim(v) - (d is not None) for v, d in zip(vals, dims)}
         if len(ranks) != 1:
             return _loop_fallback(primitive, vals, dims, size, params)

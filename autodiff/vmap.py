@@ -67,7 +67,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
                 logger.debug("vmap: %s could not run on the whole batch (%s: %s); mapping it as a loop",
                              getattr(fun, "__name__", fun), type(e).__name__, e)
             else:
-                return tree_unflatten(y_tree, _place_outputs(y_leaves, y_dims, out_axes, n))
+                return tree_unflatten(y_tree, _place_outputs(y_leaves, y_tree, y_dims, out_axes, n))
         mapped = [anp.moveaxis(x, ax, 0) for x, ax in zip(leaves, axes) if ax is not None]
 
         def body(carry, xs):
@@ -80,7 +80,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
         else:
             _, ys = scan(lambda c, _: body(c, []), (), None, length=n)
         y_leaves, y_tree = tree_flatten(ys)
-        return tree_unflatten(y_tree, _place_outputs(y_leaves, [0] * len(y_leaves), out_axes, n))
+        return tree_unflatten(y_tree, _place_outputs(y_leaves, y_tree, [0] * len(y_leaves), out_axes, n))
 
     return batched
 
@@ -101,11 +101,12 @@ def _run_batched(fun, leaves, tree, axes, n):
     return vals, out_tree, dims
 
 
-def _place_outputs(y_leaves, y_dims, out_axes, n):
+def _place_outputs(y_leaves, y_tree, y_dims, out_axes, n):
     """Each output with its batch moved to its out_axes entry (broadcast if it does not depend on the
     batch); an out_axes of None keeps the first example's value."""
     from . import numpy as anp
-    o_axes = [out_axes] * len(y_leaves) if isinstance(out_axes, int) or out_axes is None else tree_flatten(out_axes)[0]
+    o_axes = _axes_for(tuple(out_axes) if isinstance(out_axes, list) else out_axes,
+                       tree_unflatten(y_tree, y_leaves), "(out_axes)")
     outs = []
     for y, d, ax in zip(y_leaves, y_dims, o_axes):
         if ax is None:
