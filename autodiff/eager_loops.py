@@ -2,8 +2,8 @@
 
 Outside jit, `ad.scan` and `ad.while_loop` used to call the Python body on every step, paying the
 NumPy layer's dispatch (argument checks, broadcasting, pytrees) per operation and per step. Here
-the body is traced once into a Graph and each step runs `compile_graph(graph)`: a flat list of
-(impl, input slots, params, output slots) evaluated on numpy values, with no `bind`, no trace
+the body is traced once into a Graph and each step runs `compile_graph(graph)`: the graph as a
+straight-line Python function calling each primitive's numpy impl, with no `bind`, no trace
 lookup and no dictionary of variables. Bodies that cannot be traced (Python `if` on a value, a
 plain numpy call) fall back to the Python loop, which `trace_body` reports at debug level.
 """
@@ -27,7 +27,7 @@ def compile_graph(graph):
     """A function run(consts, args) -> list of outputs that evaluates `graph` on concrete values.
 
     Same result as `eval_graph` when no argument is a tracer (then `bind` is just `impl`), at a
-    fraction of the cost: variables are numbered slots of one list, literals are written once.
+    fraction of the cost: no bind, no trace lookup, no environment dictionary.
     """
     runner = _RUNNERS.get(graph)
     if runner is None:
@@ -36,42 +36,37 @@ def compile_graph(graph):
 
 
 def _build_runner(graph):
-    slots = {}      # Var -> index into the environment list
-    template = []   # the environment before a run: inputs (filled per run), literals, outputs
+    """The graph as a straight-line Python function: one local variable per Var, one call per
+    equation to the primitive's impl (ufuncs are called directly), literals and params as globals."""
+    names, scope, lines = {}, {}, []
 
-    def new_slot(value=None):
-        template.append(value)
-        return len(template) - 1
+    def name_of(atom):
+        if isinstance(atom, Literal):
+            key = f"lit{len(scope)}"
+            scope[key] = atom.val
+            return key
+        return names[atom]
 
     for v in list(graph.constvars) + list(graph.invars):
-        slots[v] = new_slot()
-    n_in = len(template)
-
-    def slot_of(atom):
-        return new_slot(atom.val) if isinstance(atom, Literal) else slots[atom]
-
-    steps = []
-    for eqn in graph.eqns:
-        ins = tuple(slot_of(x) for x in eqn.inputs)
-        outs = tuple(new_slot() for _ in eqn.outvars)
-        slots.update(zip(eqn.outvars, outs))
-        prim = eqn.primitive
-        steps.append((prim.impl, ins, eqn.params, outs if prim.multiple_results else outs[0],
-                      prim.multiple_results))
-    out_slots = [slot_of(o) for o in graph.outs]
-
-    def run(consts, args):
-        env = template.copy()
-        env[:n_in] = [*consts, *args]
-        for impl, ins, params, out, multiple in steps:
-            if multiple:
-                for i, r in zip(out, impl(*[env[i] for i in ins], **params)):
-                    env[i] = r
-            else:
-                env[out] = impl(*[env[i] for i in ins], **params)
-        return [env[i] for i in out_slots]
-
-    return run
+        names[v] = f"v{len(names)}"
+    inputs = [names[v] for v in list(graph.constvars) + list(graph.invars)]
+    for k, eqn in enumerate(graph.eqns):
+        args = [name_of(x) for x in eqn.inputs]
+        scope[f"impl{k}"] = eqn.primitive.impl
+        if eqn.params:
+            scope[f"params{k}"] = eqn.params
+            args.append(f"**params{k}")
+        for v in eqn.outvars:
+            names[v] = f"v{len(names)}"
+        outs = ", ".join(names[v] for v in eqn.outvars)
+        lhs = f"[{outs}]" if eqn.primitive.multiple_results else outs
+        lines.append(f"    {lhs} = impl{k}({', '.join(args)})")
+    result = ", ".join(name_of(o) for o in graph.outs)
+    # like eval_graph, consts then args bind to constvars then invars however the caller splits them
+    unpack = [f"    {''.join(n + ', ' for n in inputs)}= (*consts, *args)"] if inputs else []
+    src = "\n".join(["def run(consts, args):", *unpack, *lines, f"    return [{result}]"])
+    exec(compile(src, f"<eager graph {id(graph):x}>", "exec"), scope)
+    return scope["run"]
 
 
 def trace_body(fn, avals, what):
