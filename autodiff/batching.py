@@ -16,7 +16,10 @@ import logging
 import numpy as np
 
 from .avals import ShapedArray, get_aval
-from .core import Trace, Tracer, full_lower
+from .control_flow import scan_p
+from .core import Trace, Tracer, full_lower, new_main
+from .graph import eval_graph
+from .staging import make_graph
 from .primitives import indexing, linalg, linalg_decomp, reductions, special
 from .primitives import shape as shape_prims
 from .primitives.linalg import matmul_p
@@ -317,6 +320,58 @@ def _leading_batch(primitive):
     return rule
 
 
+# -----------------------------------------------------------------------------------------------
+# scan: the body batched once into a new body graph; a carry is batched if its initial value is or
+# if the body makes it so (found by retracing until the batched carries stop changing)
+
+
+def _scan_rule(vals, dims, size, /, graph, num_consts, num_carry, length, reverse):
+    nc, nk = num_consts, num_carry
+    consts, carry, xs = vals[:nc], vals[nc:nc + nk], vals[nc + nk:]
+    d_consts, d_carry, d_xs = dims[:nc], dims[nc:nc + nk], dims[nc + nk:]
+    carry_batched = [d is not None for d in d_carry]
+    for _ in range(nk + 1):
+        in_batched = [d is not None for d in d_consts] + carry_batched + [d is not None for d in d_xs]
+        body, body_consts, out_batched = _batched_body(graph, in_batched, size, force=carry_batched)
+        if out_batched[:nk] == carry_batched:
+            break
+        carry_batched = [a or b for a, b in zip(carry_batched, out_batched[:nk])]
+    consts = [v if d is None else moveaxis(v, d, 0) for v, d in zip(consts, d_consts)]
+    carry = [to_front(v, d, size) if b else v for v, d, b in zip(carry, d_carry, carry_batched)]
+    xs = [v if d is None else moveaxis(v, d, 1) for v, d in zip(xs, d_xs)]  # scan on axis 0, batch on 1
+    outs = scan_p.bind(*body_consts, *consts, *carry, *xs, graph=body, num_consts=len(body_consts) + nc,
+                       num_carry=nk, length=length, reverse=reverse)
+    out_dims = [0 if b else None for b in carry_batched] + [1 if b else None for b in out_batched[nk:]]
+    return outs, out_dims
+
+
+def _batched_body(graph, in_batched, size, force):
+    """The body graph run on batches (batch on axis 0 of each batched input and output): its graph,
+    its captured constants and which outputs are batched. Carry outputs listed in `force` are
+    batched even where the body leaves them alone."""
+    in_avals = [v.aval for v in list(graph.constvars) + list(graph.invars)]
+    n_out_carry, out_batched = len(force), []
+
+    def fn(*args):
+        with new_main(BatchTrace, size) as main:
+            trace = BatchTrace(main)
+            ins = [BatchTracer(trace, a, 0) if b else a for a, b in zip(args, in_batched)]
+            outs = eval_graph(graph, [], ins)
+            result = []
+            for k, o in enumerate(outs):
+                d = o.bdim if isinstance(o, BatchTracer) and o._trace.main is main else None
+                v = o.val if isinstance(o, BatchTracer) and o._trace.main is main else o
+                if d is None and k < n_out_carry and force[k]:
+                    v, d = to_front(v, None, size), 0
+                out_batched.append(d is not None)
+                result.append(v if d is None else moveaxis(v, d, 0))
+        return result
+
+    avals = [ShapedArray((size,) + a.shape, a.dtype) if b else a for a, b in zip(in_avals, in_batched)]
+    body, consts, _ = make_graph(fn, avals)
+    return body, consts, out_batched
+
+
 def _register():
     for p in (broadcast_to_p,):
         BATCHING_RULES[p] = _broadcast_to_rule
@@ -334,6 +389,7 @@ def _register():
     BATCHING_RULES[shape_prims.pad_slice_p] = _pad_slice_rule
     BATCHING_RULES[shape_prims.rev_p] = _rev_rule
     BATCHING_RULES[matmul_p] = _matmul_rule
+    BATCHING_RULES[scan_p] = _scan_rule
     BATCHING_RULES[indexing.gather_p] = _gather_rule
     BATCHING_RULES[indexing.scatter_add_p] = _scatter_add
     BATCHING_RULES[indexing.scatter_p] = _scatter

@@ -129,7 +129,28 @@ CASES = [
     both("tril_triu_diag", lambda a: anp.tril(a) - anp.triu(a, 1) + anp.diag(anp.diagonal(a)),
          lambda a: np.tril(a) - np.triu(a, 1) + np.diag(np.diagonal(a)), (M,)),
     both("trace", anp.trace, np.trace, (M,)),
+    # scan: the body batched once; the carry becomes batched through the body (init shared)
+    both("scan_carry_batched_by_body", lambda v: ad.scan(lambda c, x: (c * 0.5 + x, c * x), 1.0, v)[1],
+         lambda v: _decay_numpy(1.0, v)[1], (V,)),
+    both("scan_shared_xs_batched_init", lambda c0, w: ad.scan(lambda c, x: (anp.tanh(c + x), c @ x), c0, w.T),
+         lambda c0, w: _tanh_scan_numpy(c0, w.T), (V, W), (0, None)),
 ]
+
+
+def _decay_numpy(c, xs):
+    ys = []
+    for x in xs:
+        ys.append(c * x)
+        c = c * 0.5 + x
+    return c, np.array(ys)
+
+
+def _tanh_scan_numpy(c, xs):
+    ys = []
+    for x in xs:
+        ys.append(c @ x)
+        c = np.tanh(c + x)
+    return c, np.array(ys)
 
 
 def _set(v, i, val):
@@ -227,6 +248,8 @@ def per_example_loss(w, x):
     pytest.param(lambda S, b: ad.vmap(lambda s, v: anp.linalg.solve(s, v) @ v)(S, b), (SPD, V), id="solve"),
     pytest.param(lambda S: ad.vmap(lambda s: anp.sum(anp.linalg.cholesky(s)))(S), (SPD,), id="cholesky"),
     pytest.param(lambda x: ad.vmap(lambda a: asps.logsumexp(a, axis=0) * anp.max(a))(x), (X,), id="reductions"),
+    pytest.param(lambda w, v: ad.vmap(lambda x: ad.scan(lambda c, xi: (anp.sin(c * w[0] + xi), c * w[1]), 0.1, x)[1])(v),
+                 (np.array([0.7, -0.4]), V), id="scan"),
 ])
 def test_gradients_through_vmap_match_finite_differences(fn, args):
     ad.check_grads(fn, args, order=2)
