@@ -10,6 +10,7 @@ import numpy as np
 
 from .avals import ShapedArray, get_aval, is_float
 from .core import Primitive, concrete_or_none, staging_active
+from .errors import ConcretizationError
 from .eager_loops import any_tracer, graph_uses, run_scan, run_while, trace_body
 from .graph import Graph, Var, eval_graph
 from .jvp import jvp_flat
@@ -604,9 +605,14 @@ def _eager_while(cond_fun, body_fun, init_val, leaves, tree):
                 and [ShapedArray(a.shape, a.dtype) for a in body[0].out_avals] == avals):
             return tree_unflatten(tree, run_while(cond[0], body[0], cond[1], body[1], leaves))
     val = init_val
-    while bool(np.asarray(concrete_or_none(cond_fun(val)))):
+    while True:
+        pred = cond_fun(val)
+        concrete = concrete_or_none(pred)
+        if concrete is None:  # e.g. a batch of predicates under vmap: there is no one answer
+            raise ConcretizationError("while_loop: cond_fun returned an abstract value", get_aval(pred))
+        if not bool(np.asarray(concrete)):
+            return val
         val = body_fun(val)
-    return val
 
 
 def _same_tree(out, tree):

@@ -259,3 +259,11 @@ def test_vmap_of_grad_equals_per_example_grads():
     w = np.array([0.3, -0.2])
     got = ad.vmap(ad.grad(per_example_loss), in_axes=(None, 0))(w, X)
     _close(got, np.stack([ad.grad(per_example_loss)(w, x) for x in X]))
+
+
+def test_value_dependent_control_flow_inside_vmap_maps_as_a_loop():
+    """cond and while_loop on a batched value have no single answer: vmap maps them example by example."""
+    def f(x):
+        s = ad.while_loop(lambda s: s < 10.0, lambda s: s * 2.0 + x[0], 1.0)
+        return ad.cond(x[1] > 0.0, lambda y: y * s, lambda y: -y, x)
+    _close(ad.vmap(f)(V), np.stack([f(v) for v in V]))
