@@ -7,7 +7,8 @@ Rows:
     of ad.scan now, of the old eager path (the body called in Python on every step, kept as the
     fallback `control_flow._python_scan`) and of the same loop written in numpy; also under ad.grad.
   vmap: a per-example logistic log-likelihood and its per-example gradient over N examples, and a
-    per-component MVN log-density (Cholesky, triangular solve) over K components: us per call of
+    per-component MVN log-density (triangular solve) over K components, an RNN scan per sequence over
+    a batch of sequences (vmap of scan: the body batched once): us per call of
     ad.vmap now, of the old eager path (the per-example function in a Python loop, as vmap's scan
     ran it), of a numpy loop and of the vectorised numpy expression.
 Ratios: old / new (speed-up) and new / numpy loop. CPU time (time.process_time), median of batches.
@@ -177,6 +178,23 @@ def vmap_rows():
 
     cases.append(("MVN logpdf K=8, 200 points", lambda: ad.vmap(mvn_logpdf)(mu, L),
                   lambda: old_vmap(mvn_logpdf, mu, L), lambda: np.array([mvn_np(m, l) for m, l in zip(mu, L)]), None))
+    n_seq, t_len, ds = 50, 100, 3
+    a_rnn = RNG.normal(size=(ds, ds)) / np.sqrt(ds)
+    seqs = RNG.normal(size=(n_seq, t_len, ds))
+
+    def seq_loss(xs):
+        return anp.sum(ad.scan(lambda h, x: (anp.tanh(a_rnn @ h + x), None), np.zeros(ds), xs)[0])
+
+    def seq_loss_np(xs):
+        h = np.zeros(ds)
+        for x in xs:
+            h = np.tanh(a_rnn @ h + x)
+        return np.sum(h)
+
+    cases.append(("scan per sequence, 50 x T=100", lambda: ad.vmap(seq_loss)(seqs),
+                  lambda: old_vmap(lambda xs: anp.sum(old_scan(lambda h, x: (anp.tanh(a_rnn @ h + x), None),
+                                                               np.zeros(ds), xs)[0]), seqs),
+                  lambda: np.array([seq_loss_np(xs) for xs in seqs]), None))
     for name, new_f, old_f, loop_f, vec_f in cases:
         np.testing.assert_allclose(new_f(), loop_f(), rtol=1e-9, atol=1e-12)
         np.testing.assert_allclose(old_f(), loop_f(), rtol=1e-9, atol=1e-12)
