@@ -13,17 +13,15 @@ shape changes, matmul, gather/scatter, and linear algebra over leading batch dim
 """
 import logging
 
-import numpy as np
-
 from .avals import ShapedArray, get_aval
 from .control_flow import scan_p
 from .core import Trace, Tracer, full_lower, new_main
 from .graph import eval_graph
-from .staging import make_graph
 from .primitives import indexing, linalg, linalg_decomp, reductions, special
 from .primitives import shape as shape_prims
 from .primitives.linalg import matmul_p
 from .primitives.shape import broadcast_to_p, concatenate_p, reshape_p, transpose_p
+from .staging import make_graph
 
 logger = logging.getLogger(__name__)
 

@@ -20,17 +20,17 @@ from .tree import tree_flatten, tree_unflatten
 logger = logging.getLogger(__name__)
 
 
-def _axes_for(spec, tree, where):
+def _axes_for(spec, tree, where, kind="in_axes", of="argument"):
     """One axis (or None) per leaf of `tree`, reading `spec` as a prefix of its structure (jax.vmap rule)."""
     if spec is None or isinstance(spec, int):
         return [spec] * len(tree_flatten(tree)[0])
     if isinstance(spec, dict) and isinstance(tree, dict):
         if set(spec) != set(tree):
-            raise ValueError(f"vmap in_axes {where} has keys {sorted(spec)} but the argument has {sorted(tree)}")
-        return [a for k in sorted(tree) for a in _axes_for(spec[k], tree[k], f"{where}[{k!r}]")]
+            raise ValueError(f"vmap {kind} {where} has keys {sorted(spec)} but the {of} has {sorted(tree)}")
+        return [a for k in sorted(tree) for a in _axes_for(spec[k], tree[k], f"{where}[{k!r}]", kind, of)]
     if isinstance(spec, (list, tuple)) and isinstance(tree, (list, tuple)) and len(spec) == len(tree):
-        return [a for i, (s, t) in enumerate(zip(spec, tree)) for a in _axes_for(s, t, f"{where}[{i}]")]
-    raise ValueError(f"vmap in_axes {where}={spec!r} does not match the structure of its argument")
+        return [a for i, (s, t) in enumerate(zip(spec, tree)) for a in _axes_for(s, t, f"{where}[{i}]", kind, of)]
+    raise ValueError(f"vmap {kind} {where}={spec!r} does not match the structure of its {of}")
 
 
 def _broadcast_axes(in_axes, args):
@@ -106,7 +106,7 @@ def _place_outputs(y_leaves, y_tree, y_dims, out_axes, n):
     batch); an out_axes of None keeps the first example's value."""
     from . import numpy as anp
     o_axes = _axes_for(tuple(out_axes) if isinstance(out_axes, list) else out_axes,
-                       tree_unflatten(y_tree, y_leaves), "(out_axes)")
+                       tree_unflatten(y_tree, y_leaves), "", "out_axes", "output")
     outs = []
     for y, d, ax in zip(y_leaves, y_dims, o_axes):
         if ax is None:
