@@ -148,3 +148,14 @@ def test_custom_rule_inside_an_eager_scan_body_is_used_under_grad():
 def test_eager_scan_equals_jit_scan():
     eager = ad.grad(rnn_loss)(A, XS[0], XS)
     np.testing.assert_allclose(eager, ad.jit(ad.grad(rnn_loss))(A, XS[0], XS), rtol=1e-12)
+
+
+def test_bodies_with_multiple_result_primitives_and_constant_outputs():
+    """slogdet (two results) and a literal output go through the compiled body like any equation."""
+    mats = np.eye(3) + 0.1 * RNG.normal(size=(6, 3, 3))
+    body = Counted(lambda c, m: (c + anp.linalg.slogdet(m)[1], (2.0, anp.linalg.slogdet(m)[0])))
+    c, (twos, signs) = ad.scan(body, 0.0, mats)
+    assert body.calls == 1
+    assert c == pytest.approx(np.sum(np.linalg.slogdet(mats)[1]), rel=1e-13)
+    np.testing.assert_array_equal(twos, np.full(6, 2.0))
+    np.testing.assert_array_equal(signs, np.linalg.slogdet(mats)[0])
