@@ -11,7 +11,7 @@ import numpy as np
 from .avals import ShapedArray, get_aval, is_float
 from .core import Primitive, concrete_or_none, staging_active
 from .errors import ConcretizationError
-from .eager_loops import any_tracer, graph_uses, run_scan, run_while, trace_body
+from .eager_loops import MIN_TRACED_LENGTH, any_tracer, graph_uses, run_scan, run_while, trace_body
 from .graph import Graph, Var, eval_graph
 from .jvp import jvp_flat
 from .staging import make_graph
@@ -63,7 +63,7 @@ def scan(f, init, xs=None, length=None, reverse=False):
         raise ValueError(f"scan: length={length} disagrees with the leading dimension of xs {sorted(lengths)}")
     c_leaves, c_tree = tree_flatten(init)
     eager = not staging_active()
-    if eager and length == 1:  # tracing costs more than one Python step
+    if eager and 0 < length < MIN_TRACED_LENGTH:  # tracing the body costs more than these steps
         return _python_scan(f, init, x_leaves, x_tree, length, reverse)
     c_avals = [_aval(c) for c in c_leaves]
     x_avals = [ShapedArray(get_aval(x).shape[1:], get_aval(x).dtype) for x in x_leaves]

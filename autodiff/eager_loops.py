@@ -21,6 +21,12 @@ from .staging import UnrolledLoopWarning, make_graph
 logger = logging.getLogger(__name__)
 
 _RUNNERS = weakref.WeakKeyDictionary()  # Graph -> its compiled runner
+_CODE = {}  # source -> code object: a body traced again on the next call compiles to the same source
+_CODE_LIMIT = 256
+
+# Tracing a body costs about as much as 10-20 Python steps of it, so shorter eager scans keep the
+# Python loop (their semantics are the same for a pure body).
+MIN_TRACED_LENGTH = 8
 
 
 def compile_graph(graph):
@@ -65,7 +71,12 @@ def _build_runner(graph):
     # like eval_graph, consts then args bind to constvars then invars however the caller splits them
     unpack = [f"    {''.join(n + ', ' for n in inputs)}= (*consts, *args)"] if inputs else []
     src = "\n".join(["def run(consts, args):", *unpack, *lines, f"    return [{result}]"])
-    exec(compile(src, f"<eager graph {id(graph):x}>", "exec"), scope)
+    code = _CODE.get(src)
+    if code is None:
+        if len(_CODE) >= _CODE_LIMIT:
+            _CODE.clear()
+        code = _CODE[src] = compile(src, "<eager graph>", "exec")
+    exec(code, scope)
     return scope["run"]
 
 
@@ -128,4 +139,4 @@ def run_while(cond_graph, body_graph, cond_consts, body_consts, val):
     return val
 
 
-__all__ = ["compile_graph", "trace_body", "graph_uses", "any_tracer", "run_scan", "run_while"]
+__all__ = ["MIN_TRACED_LENGTH", "compile_graph", "trace_body", "graph_uses", "any_tracer", "run_scan", "run_while"]

@@ -16,7 +16,7 @@ from autodiff import batching
 from autodiff.core import Tracer
 
 RNG = np.random.default_rng(7)
-B = 4
+B = 8  # at least MIN_TRACED_LENGTH, so the scan reference below traces its body as jit does
 X = RNG.normal(size=(B, 3, 2))        # a batch of (3, 2)
 V = RNG.normal(size=(B, 3))           # a batch of (3,)
 W = RNG.normal(size=(3, 2))           # one (3, 2) shared by every example
@@ -24,7 +24,8 @@ POS = RNG.uniform(0.5, 2.0, size=(B, 3, 2))
 M = RNG.normal(size=(B, 3, 3))
 SPD = M @ np.swapaxes(M, -1, -2) + 3 * np.eye(3)
 LOW = np.tril(M) + 3 * np.eye(3)
-IDX = np.array([2, 0, 1, 1])
+IDX = np.array([2, 0, 1, 1, 0, 2, 2, 1])
+SEQ = RNG.normal(size=(B, 10))        # a batch of sequences long enough for an eager scan to trace its body
 
 
 def loop_numpy(np_fn, args, in_axes):
@@ -131,9 +132,9 @@ CASES = [
     both("trace", anp.trace, np.trace, (M,)),
     # scan: the body batched once; the carry becomes batched through the body (init shared)
     both("scan_carry_batched_by_body", lambda v: ad.scan(lambda c, x: (c * 0.5 + x, c * x), 1.0, v)[1],
-         lambda v: _decay_numpy(1.0, v)[1], (V,)),
-    both("scan_shared_xs_batched_init", lambda c0, w: ad.scan(lambda c, x: (anp.tanh(c + x), c @ x), c0, w.T),
-         lambda c0, w: _tanh_scan_numpy(c0, w.T), (V, W), (0, None)),
+         lambda v: _decay_numpy(1.0, v)[1], (SEQ,)),
+    both("scan_shared_xs_batched_init", lambda c0, w: ad.scan(lambda c, x: (anp.tanh(c + x), c @ x), c0, w),
+         lambda c0, w: _tanh_scan_numpy(c0, w), (V, np.tile(W.T, (5, 1))), (0, None)),
 ]
 
 
@@ -249,7 +250,7 @@ def per_example_loss(w, x):
     pytest.param(lambda S: ad.vmap(lambda s: anp.sum(anp.linalg.cholesky(s)))(S), (SPD,), id="cholesky"),
     pytest.param(lambda x: ad.vmap(lambda a: asps.logsumexp(a, axis=0) * anp.max(a))(x), (X,), id="reductions"),
     pytest.param(lambda w, v: ad.vmap(lambda x: ad.scan(lambda c, xi: (anp.sin(c * w[0] + xi), c * w[1]), 0.1, x)[1])(v),
-                 (np.array([0.7, -0.4]), V), id="scan"),
+                 (np.array([0.7, -0.4]), SEQ), id="scan"),
 ])
 def test_gradients_through_vmap_match_finite_differences(fn, args):
     ad.check_grads(fn, args, order=2)
@@ -264,6 +265,6 @@ def test_vmap_of_grad_equals_per_example_grads():
 def test_value_dependent_control_flow_inside_vmap_maps_as_a_loop():
     """cond and while_loop on a batched value have no single answer: vmap maps them example by example."""
     def f(x):
-        s = ad.while_loop(lambda s: s < 10.0, lambda s: s * 2.0 + x[0], 1.0)
+        s = ad.while_loop(lambda s: s < 10.0, lambda s: s * 2.0 + anp.abs(x[0]), 1.0)
         return ad.cond(x[1] > 0.0, lambda y: y * s, lambda y: -y, x)
     _close(ad.vmap(f)(V), np.stack([f(v) for v in V]))

@@ -77,6 +77,12 @@ def test_eager_while_loop_traces_once():
     assert x == pytest.approx(want, rel=1e-15) and n == k
 
 
+def test_short_scans_keep_the_python_loop():
+    body = Counted(lambda c, x: (c + x, c))
+    c, _ = ad.scan(body, 0.0, XS[:5, 0])
+    assert body.calls == 5 and c == pytest.approx(np.sum(XS[:5, 0]), rel=1e-14)
+
+
 def test_python_branch_on_a_value_keeps_the_python_loop():
     body = Counted(lambda c, x: (c + x if float(x) > 0 else c - x, c))
     c, ys = ad.scan(body, 0.0, XS[:, 0])
@@ -111,7 +117,7 @@ def while_loss(x):
     pytest.param(rnn_loss, (A, XS[0], XS), id="scan"),
     pytest.param(lambda a, v: ad.fori_loop(0, 6, lambda i, c: anp.tanh(a @ c) + i * 0.1, v), (A, XS[0]), id="fori"),
     pytest.param(lambda v: ad.scan(lambda c, x: (c * anp.cos(anp.sum(x)), ad.scan(lambda d, y: (d + y * c, d), 0.0, x)[1]),
-                                   1.0, anp.reshape(v, (4, 3)))[1], (XS[:4].ravel(),), id="nested_scan"),
+                                   1.0, anp.reshape(v, (9, 3)))[1], (XS[:9].ravel(),), id="nested_scan"),
     pytest.param(lambda v: ad.scan(lambda c, x: (c + anp.sum(ad.vmap(anp.sin)(x * c)), c), 0.5, v)[1], (XS,),
                  id="vmap_in_scan"),
 ])
@@ -152,10 +158,10 @@ def test_eager_scan_equals_jit_scan():
 
 def test_bodies_with_multiple_result_primitives_and_constant_outputs():
     """slogdet (two results) and a literal output go through the compiled body like any equation."""
-    mats = np.eye(3) + 0.1 * RNG.normal(size=(6, 3, 3))
+    mats = np.eye(3) + 0.1 * RNG.normal(size=(10, 3, 3))
     body = Counted(lambda c, m: (c + anp.linalg.slogdet(m)[1], (2.0, anp.linalg.slogdet(m)[0])))
     c, (twos, signs) = ad.scan(body, 0.0, mats)
     assert body.calls == 1
     assert c == pytest.approx(np.sum(np.linalg.slogdet(mats)[1]), rel=1e-13)
-    np.testing.assert_array_equal(twos, np.full(6, 2.0))
+    np.testing.assert_array_equal(twos, np.full(10, 2.0))
     np.testing.assert_array_equal(signs, np.linalg.slogdet(mats)[0])
