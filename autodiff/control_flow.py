@@ -12,6 +12,8 @@ from . import numpy as anp
 from .avals import ShapedArray, get_aval, is_float
 from .codegen.emit import dtype_code, emit_copy, shape_code
 from .core import Primitive, concrete_or_none, staging_active
+from .errors import ConcretizationError
+from .eager_loops import MIN_TRACED_LENGTH, any_tracer, graph_uses, run_scan, run_while, trace_body
 from .graph import Graph, Var, eval_graph
 from .jvp import jvp_flat
 from .staging import make_graph
@@ -61,26 +63,10 @@ def scan(f, init, xs=None, length=None, reverse=False):
         length = lengths.pop()
     elif lengths and lengths != {length}:
         raise ValueError(f"scan: length={length} disagrees with the leading dimension of xs {sorted(lengths)}")
-    if not staging_active() and length > 0:
-        carry, ys = init, []
-        c_leaves0, c_tree = tree_flatten(init)
-        steps = range(length - 1, -1, -1) if reverse else range(length)
-        for i in steps:
-            carry, y = f(carry, tree_unflatten(x_tree, [x[i] for x in x_leaves]))
-            if not ys:  # the same contract as under jit: the carry keeps structure, shapes and dtypes
-                nc_leaves, nc_tree = tree_flatten(carry)
-                if nc_tree != c_tree:
-                    raise TypeError(f"scan: the body must return a carry with the structure of init {c_tree}, "
-                                    f"got {nc_tree}")
-                _check_carry("scan", [_aval(c) for c in c_leaves0], [_aval(c) for c in nc_leaves])
-            ys.append(y)
-        if reverse:
-            ys.reverse()
-        y_leaves0, y_tree = tree_flatten(ys[0])
-        stacked = [anp.stack([tree_flatten(y)[0][k] for y in ys]) for k in range(len(y_leaves0))]
-        return carry, tree_unflatten(y_tree, stacked)
-
     c_leaves, c_tree = tree_flatten(init)
+    eager = not staging_active()
+    if eager and 0 < length < MIN_TRACED_LENGTH:  # tracing the body costs more than these steps
+        return _python_scan(f, init, x_leaves, x_tree, length, reverse)
     c_avals = [_aval(c) for c in c_leaves]
     x_avals = [ShapedArray(get_aval(x).shape[1:], get_aval(x).dtype) for x in x_leaves]
     y_tree_box = []
@@ -95,11 +81,52 @@ def scan(f, init, xs=None, length=None, reverse=False):
         y_tree_box.append(y_tree)
         return list(nc_leaves) + list(y_leaves)
 
-    graph, consts, _ = make_graph(flat_body, c_avals + x_avals)
-    _check_carry("scan", c_avals, graph.out_avals[:len(c_avals)])
+    if eager and length > 0:  # trace the body once, then run it per step (or fall back to Python)
+        traced = trace_body(flat_body, c_avals + x_avals, "scan")
+        if traced is None or not _eager_graph_keeps_semantics(traced, c_leaves + x_leaves, c_avals):
+            return _python_scan(f, init, x_leaves, x_tree, length, reverse)
+        graph, consts, _, _ = traced
+    else:
+        graph, consts, _ = make_graph(flat_body, c_avals + x_avals)
+        _check_carry("scan", c_avals, graph.out_avals[:len(c_avals)])
     outs = scan_p.bind(*consts, *c_leaves, *x_leaves, graph=graph, num_consts=len(consts),
                        num_carry=len(c_leaves), length=length, reverse=reverse)
     return tree_unflatten(c_tree, outs[:len(c_leaves)]), tree_unflatten(y_tree_box[0], outs[len(c_leaves):])
+
+
+def _eager_graph_keeps_semantics(traced, operands, c_avals):
+    """Whether binding the once-traced body gives what the Python loop gives. Without tracers it
+    does, once the carry keeps its avals (else the Python loop raises its own error). Under eager
+    differentiation the Python loop differs in two ways: a custom_jvp / custom_vjp function
+    applies its own rule (staging inlines it), and while_loop has reverse mode."""
+    graph, consts, _, custom_inlined = traced
+    if [ShapedArray(a.shape, a.dtype) for a in graph.out_avals[:len(c_avals)]] != c_avals:
+        return False
+    if not any_tracer(list(consts) + list(operands)):
+        return True
+    return not custom_inlined and not graph_uses(graph, (while_p,))
+
+
+def _python_scan(f, init, x_leaves, x_tree, length, reverse):
+    """The scan as a Python loop calling f on every step (eager bodies that cannot be traced)."""
+    from . import numpy as anp
+    carry, ys = init, []
+    c_leaves0, c_tree = tree_flatten(init)
+    steps = range(length - 1, -1, -1) if reverse else range(length)
+    for i in steps:
+        carry, y = f(carry, tree_unflatten(x_tree, [x[i] for x in x_leaves]))
+        if not ys:  # the same contract as under jit: the carry keeps structure, shapes and dtypes
+            nc_leaves, nc_tree = tree_flatten(carry)
+            if nc_tree != c_tree:
+                raise TypeError(f"scan: the body must return a carry with the structure of init {c_tree}, "
+                                f"got {nc_tree}")
+            _check_carry("scan", [_aval(c) for c in c_leaves0], [_aval(c) for c in nc_leaves])
+        ys.append(y)
+    if reverse:
+        ys.reverse()
+    y_leaves0, y_tree = tree_flatten(ys[0])
+    stacked = [anp.stack([tree_flatten(y)[0][k] for y in ys]) for k in range(len(y_leaves0))]
+    return carry, tree_unflatten(y_tree, stacked)
 
 
 def _check_carry(what, c_in, c_out):
@@ -116,17 +143,7 @@ def _split_scan(args, num_consts, num_carry):
 
 def _scan_impl(*args, graph, num_consts, num_carry, length, reverse):
     consts, carry, xs = _split_scan(list(args), num_consts, num_carry)
-    ys = []
-    for i in (range(length - 1, -1, -1) if reverse else range(length)):
-        out = eval_graph(graph, consts, list(carry) + [x[i] for x in xs])
-        carry, y = out[:num_carry], out[num_carry:]
-        ys.append(y)
-    if reverse:
-        ys.reverse()
-    y_avals = graph.out_avals[num_carry:]
-    stacked = [np.stack([np.asarray(y[k]) for y in ys]) if ys else np.zeros((0,) + a.shape, a.dtype)
-               for k, a in enumerate(y_avals)]
-    return list(carry) + stacked
+    return run_scan(graph, consts, carry, xs, num_carry, length, reverse)
 
 
 def _scan_shape(*avals, graph, num_consts, num_carry, length, reverse):
@@ -550,12 +567,9 @@ cond_p.def_emit(_emit_cond)
 def while_loop(cond_fun, body_fun, init_val):
     """while cond_fun(val): val = body_fun(val); return val. Forward-mode differentiable under jit;
     reverse mode works without jit (the loop runs in Python) but not under jit."""
-    if not staging_active():
-        val = init_val
-        while bool(np.asarray(concrete_or_none(cond_fun(val)))):
-            val = body_fun(val)
-        return val
     leaves, tree = tree_flatten(init_val)
+    if not staging_active():
+        return _eager_while(cond_fun, body_fun, init_val, leaves, tree)
     avals = [_aval(x) for x in leaves]
     cgraph, cconsts, _ = make_graph(lambda *a: cond_fun(tree_unflatten(tree, a)), avals)
     if cgraph.out_avals[0].shape != () or cgraph.out_avals[0].dtype != np.bool_:
@@ -574,15 +588,44 @@ def while_loop(cond_fun, body_fun, init_val):
     return tree_unflatten(tree, outs)
 
 
+def _eager_while(cond_fun, body_fun, init_val, leaves, tree):
+    """while_loop outside jit. On concrete values the condition and body are traced once and run
+    per step; with tracers (eager grad/jvp, where reverse mode must work) or a body that cannot be
+    traced, the loop calls the Python functions on every step."""
+    if not any_tracer(leaves):
+        avals = [_aval(x) for x in leaves]
+        cond = trace_body(lambda *a: cond_fun(tree_unflatten(tree, a)), avals, "while_loop cond_fun")
+        body = trace_body(lambda *a: _same_tree(body_fun(tree_unflatten(tree, a)), tree), avals,
+                          "while_loop body_fun") if cond is not None else None
+        if (body is not None and not any_tracer(cond[1]) and not any_tracer(body[1])
+                and cond[0].out_avals[0].shape == () and cond[0].out_avals[0].dtype == np.bool_
+                and [ShapedArray(a.shape, a.dtype) for a in body[0].out_avals] == avals):
+            return tree_unflatten(tree, run_while(cond[0], body[0], cond[1], body[1], leaves))
+    val = init_val
+    while True:
+        pred = cond_fun(val)
+        concrete = concrete_or_none(pred)
+        if concrete is None:  # e.g. a batch of predicates under vmap: there is no one answer
+            raise ConcretizationError("while_loop: cond_fun returned an abstract value", get_aval(pred))
+        if not bool(np.asarray(concrete)):
+            return val
+        val = body_fun(val)
+
+
+def _same_tree(out, tree):
+    out_leaves, out_tree = tree_flatten(out)
+    if out_tree != tree:
+        raise TypeError(f"while_loop: body_fun must return the structure of init_val {tree}, got {out_tree}")
+    return out_leaves
+
+
 def _split_while(args, nc, nb):
     return list(args[:nc]), list(args[nc:nc + nb]), list(args[nc + nb:])
 
 
 def _while_impl(*args, cond_graph, body_graph, num_cond_consts, num_body_consts):
     cc, bc, val = _split_while(args, num_cond_consts, num_body_consts)
-    while bool(eval_graph(cond_graph, cc, val)[0]):
-        val = eval_graph(body_graph, bc, val)
-    return val
+    return run_while(cond_graph, body_graph, cc, bc, val)
 
 
 def _while_jvp(primals, tangents, cond_graph, body_graph, num_cond_consts, num_body_consts):

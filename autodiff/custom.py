@@ -6,6 +6,7 @@ user's rule. The VJP of a custom_jvp function is the transpose of its (linear) t
 obtained by running reverse mode through the user's JVP rule with respect to the tangents.
 """
 import functools
+import threading
 
 import numpy as np
 
@@ -44,8 +45,23 @@ def _flat(fun, in_tree, box):
     return flat_fun
 
 
+class _CallCount(threading.local):
+    calls = 0
+
+
+_CALLS = _CallCount()
+
+
+def inline_count():
+    """How many custom_jvp/custom_vjp functions have run their plain `fun` in this thread. An
+    eager loop that traces its body once compares it before and after: a body whose custom rule
+    was inlined by staging keeps its Python loop under differentiation, where the rule applies."""
+    return _CALLS.calls
+
+
 # -- custom_jvp ------------------------------------------------------------------------------------
 def _custom_jvp_impl(*args, fun, jvp, n_out):
+    _CALLS.calls += 1
     return fun(*args)
 
 
@@ -124,6 +140,7 @@ class custom_jvp:
 
 # -- custom_vjp ------------------------------------------------------------------------------------
 def _custom_vjp_impl(*args, fun, fwd, bwd):
+    _CALLS.calls += 1
     return fun(*args)
 
 
