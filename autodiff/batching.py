@@ -66,7 +66,7 @@ class BatchTrace(Trace):
             return [BatchTracer(self, o, None) for o in out] if primitive.multiple_results else \
                 BatchTracer(self, out, None)
         size = self.main.global_data
-        if getattr(primitive, "inline_when_staging", False) and not any(isinstance(v, Tracer) for v in vals):
+        if primitive.inline_when_staging and not any(isinstance(v, Tracer) for v in vals):
             return primitive.impl(*tracers, **params)  # custom_jvp/vjp with nothing to differentiate: run it batched
         rule = batching_rule(primitive)
         if rule is None:

@@ -109,7 +109,6 @@ def _eager_graph_keeps_semantics(traced, operands, c_avals):
 
 def _python_scan(f, init, x_leaves, x_tree, length, reverse):
     """The scan as a Python loop calling f on every step (eager bodies that cannot be traced)."""
-    from . import numpy as anp
     carry, ys = init, []
     c_leaves0, c_tree = tree_flatten(init)
     steps = range(length - 1, -1, -1) if reverse else range(length)

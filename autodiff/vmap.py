@@ -104,7 +104,6 @@ def _run_batched(fun, leaves, tree, axes, n):
 def _place_outputs(y_leaves, y_tree, y_dims, out_axes, n):
     """Each output with its batch moved to its out_axes entry (broadcast if it does not depend on the
     batch); an out_axes of None keeps the first example's value."""
-    from . import numpy as anp
     o_axes = _axes_for(tuple(out_axes) if isinstance(out_axes, list) else out_axes,
                        tree_unflatten(y_tree, y_leaves), "", "out_axes", "output")
     outs = []
