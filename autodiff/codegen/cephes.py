@@ -12,12 +12,15 @@ MAXLOG = 7.09782712893383996843e2  # log(DBL_MAX)
 
 
 def kernel(signature):
-    """The njit decorator of a kernel; `signature` (float64 arguments) documents its type.
+    """The njit decorator of a kernel; `signature` documents its type.
 
-    Typed at its first call, not at import: an eager signature made importing autodiff load every
-    kernel's machine code from the disk cache (about 1 s for the ~50 kernels), while a process uses
-    a few. Generated code links the kernels it calls when it is compiled.
+    A kernel of float64 arguments is typed at its first call, not at import: eager signatures made
+    importing autodiff load every kernel's machine code from the disk cache (about 1 s for the ~50
+    kernels), while a process uses a few. A kernel with an integer argument keeps its signature:
+    called from compiled code with a constant, it would otherwise compile once per constant.
     """
+    if "int" in signature:
+        return numba.njit(signature, cache=True, error_model="numpy")
     return numba.njit(cache=True, error_model="numpy")
 
 

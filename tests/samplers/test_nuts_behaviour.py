@@ -153,18 +153,20 @@ def test_model_arguments_with_a_log_density_are_refused(schools):
 
 
 def test_ctrl_c_returns_the_draws_so_far():
-    """SIGINT (what Ctrl-C sends) once a chain of a 500k-draw run has kept 100 draws (sent from the
-    chain's thread, so a loaded machine can't deliver it before sampling has started)."""
+    """SIGINT (what Ctrl-C sends) once both chains of a 500k-draw run have kept 100 draws (sent from a
+    chain's thread, so a loaded machine can't deliver it before sampling has started; the output keeps
+    the draws every chain has, so a chain still in warmup would leave none)."""
     script = textwrap.dedent(f"""
         import os, signal, sys, warnings; sys.path.insert(0, {HERE!r})
         import numpy as np, ppl, samplers, samplers.driver as driver
         from sampler_models import SIGMA, Y, eight_schools
         ld = ppl.log_density(eight_schools, SIGMA, y=Y)
         samplers.nuts(ld, draws=10, tune=10, chains=2, seed=0, progressbar=False)  # compiled and warm
-        run_block, sent = driver.ChainState.run, []
+        run_block, sent, reached = driver.ChainState.run, [], dict()
         def run_and_interrupt(self, lpg, fdata, idata, stop, num_warmup):
             status = run_block(self, lpg, fdata, idata, stop, num_warmup)
-            if stop > num_warmup + 100 and not sent:
+            reached[id(self)] = stop
+            if len(reached) == 2 and min(reached.values()) > num_warmup + 100 and not sent:
                 sent.append(True)
                 os.kill(os.getpid(), signal.SIGINT)
             return status
