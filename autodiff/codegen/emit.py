@@ -1,13 +1,17 @@
 """Walk a Graph and ask each primitive's emitter for lines of Numba source; assemble one function.
 
-Arrays are numpy arrays inside Numba; 0-d values are plain scalars. Elementwise equations are
-fused into loop nests (fuse.py); every other primitive has an emitter next to its rules.
+Arrays are numpy arrays inside Numba; 0-d values are plain scalars, and so are the elements of
+arrays whose shape is small (scalarise.py): those become one local per element and straight-line
+code. Elementwise equations on bigger arrays are fused into loop nests (fuse.py); every other
+primitive has an emitter next to its rules.
 """
+import re
 from contextlib import contextmanager
 
 import numpy as np
 
 from ..graph import Literal, Var
+from . import scalarise
 from .fuse import FusedGroup, schedule
 
 
@@ -46,6 +50,10 @@ class Context:
         self.depth = 1
         self._tmp = 0
         self._names = {}  # Var -> name, numbered in order of appearance so equal graphs give equal source
+        self.elems = {}  # scalarised Var -> the code of each of its elements (scalarise.py)
+        self.arrays = set()  # scalarised Vars whose array has been built in the current scope
+        self.loaded = {}  # (array Var, index) -> the local its element was loaded into, in the current scope
+        self.computed = {}  # scalar expression -> the local holding it, in the current scope
 
     def name(self, atom):
         if isinstance(atom, Literal):
@@ -78,21 +86,36 @@ class Context:
             else:
                 emit_eqn(self, item)
 
-    def emit_graph_inline(self, graph, in_exprs, const_exprs=()):
+    def emit_graph_inline(self, graph, in_exprs, const_exprs=(), elements=False):
         """Emit a nested graph's equations here, binding its inputs; return its output expressions.
 
-        const_exprs followed by in_exprs bind to the graph's constvars followed by its invars.
+        const_exprs followed by in_exprs bind to the graph's constvars followed by its invars; an
+        expression is a code string, or a list of element codes for a small input kept as scalars.
+        With elements=True, a scalarised output is returned as its list of element codes (else its
+        array is built).
         """
         exprs = list(const_exprs) + list(in_exprs)
         params = list(graph.constvars) + list(graph.invars)
         assert len(exprs) == len(params), (len(exprs), len(params))
+        saved_scope = set(self.arrays), dict(self.loaded), dict(self.computed)
         for v, e in zip(params, exprs):
-            self.line(f"{self.name(v)} = {e}")
+            if isinstance(e, list):
+                self.elems[v] = e
+            else:
+                self.elems.pop(v, None)
+                self.line(f"{self.name(v)} = {e}")
         saved = self.live_outs
         self.live_outs = set(o for o in graph.outs if isinstance(o, Var))
         self.emit_eqns(graph.eqns)
         self.live_outs = saved
-        return [self.name(o) for o in graph.outs]
+        outs = []
+        for o in graph.outs:
+            if elements and isinstance(o, Var) and o in self.elems:
+                outs.append(list(self.elems[o]))
+            else:
+                outs.append(scalarise.materialise(self, o) if isinstance(o, Var) else self.name(o))
+        self.arrays, self.loaded, self.computed = saved_scope
+        return outs
 
     live_outs = frozenset()
 
@@ -118,8 +141,12 @@ def emit_eqn(ctx, eqn):
             expr = f"float({expr})"
         ctx.line(f"{ctx.name(out)} = {expr}")
         return
+    if scalarise.emit(ctx, eqn):
+        return
     if prim.emitter is None:
         raise NotImplementedError(f"no Numba code generation for primitive '{prim.name}'")
+    if not getattr(prim.emitter, "reads_elements", False):  # emitters that know scalarised inputs
+        scalarise.materialise_inputs(ctx, eqn)
     prim.emitter(ctx, eqn)
 
 
@@ -133,17 +160,29 @@ def emit_group(ctx, group, materialised):
     idx = [f"i{k}" for k in range(len(shape))]
     local = {}
 
+    def subscripts(x):
+        s = x.aval.shape
+        lead = len(shape) - len(s)
+        return [idx[lead + k] if d != 1 or shape[lead + k] == 1 else "0" for k, d in enumerate(s)]
+
     def elem(x):
         if isinstance(x, Literal):
-            return literal_code(x.val)
+            return ctx.name(x)
         if x in local:
             return local[x]
         s = x.aval.shape
         if not s:
             return ctx.name(x)
-        lead = len(shape) - len(s)
-        subs = [idx[lead + k] if d != 1 or shape[lead + k] == 1 else "0" for k, d in enumerate(s)]
+        subs = subscripts(x)
+        if x in ctx.elems and x not in ctx.arrays:  # a scalarised value read at a fixed index
+            return ctx.elems[x][scalarise._flat_index(tuple(int(i) for i in subs), s)]
         return f"{ctx.name(x)}[{', '.join(subs)}]"
+
+    for eqn in group.members + group.reductions:  # scalarised values the loop indexes: built before it
+        for x in eqn.inputs:
+            if (isinstance(x, Var) and x in ctx.elems and x not in group.defined
+                    and not all(i == "0" for i in subscripts(x))):
+                scalarise.materialise(ctx, x)
 
     for eqn in group.members:
         v = eqn.outvars[0]
@@ -164,6 +203,9 @@ def emit_group(ctx, group, materialised):
     for eqn in group.members:
         v = eqn.outvars[0]
         expr = _template(eqn).format(*[elem(x) for x in eqn.inputs])
+        if v not in materialised and scalarise._is_atom(expr):  # a copy or a constant: no line
+            local[v] = expr
+            continue
         name = "s" + ctx.name(v)[1:]
         ctx.line(f"{name} = {expr}")
         local[v] = name
@@ -184,15 +226,9 @@ def emit_group(ctx, group, materialised):
 PART_LINES = 120
 
 
-def _item_vars(item, materialised):
-    """(vars the item defines for others, vars it reads from outside itself)."""
-    if isinstance(item, FusedGroup):
-        defined = set(materialised) | {r.outvars[0] for r in item.reductions}
-        inside = set(item.defined) | defined
-        reads = [x for e in item.members + item.reductions for x in e.inputs
-                 if isinstance(x, Var) and x not in inside]
-        return defined, reads
-    return set(item.outvars), [x for x in item.inputs if isinstance(x, Var)]
+# An assignment's target names, and the names a line reads (attributes after a '.' excluded).
+_ASSIGNED = re.compile(r"^\s*([A-Za-z_]\w*(?:, [A-Za-z_]\w*)*) = ")
+_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 
 
 def generate_source(graph, fn_name):
@@ -201,46 +237,49 @@ def generate_source(graph, fn_name):
     ctx = Context()
     params = [ctx.name(v) for v in list(graph.invars) + list(graph.constvars)]
     ctx.live_outs = set(o for o in graph.outs if isinstance(o, Var))
-    items = []  # (lines, defines, reads) per scheduled item
+    items = []  # the lines of each scheduled item
     for item in schedule(graph.eqns):
         ctx.lines = []
         ctx.__dict__.pop("linalg_stacks", None)  # temporaries may not cross items: items can land in parts
         if isinstance(item, FusedGroup):
-            materialised = _uses_outside(item, graph.eqns, ctx.live_outs)
-            emit_group(ctx, item, materialised)
+            emit_group(ctx, item, _uses_outside(item, graph.eqns, ctx.live_outs))
         else:
-            materialised = ()
             emit_eqn(ctx, item)
-        items.append((ctx.lines, *_item_vars(item, materialised)))
+        items.append(ctx.lines)
+    ctx.lines = []
+    outs = [scalarise.materialise(ctx, o) if isinstance(o, Var) else ctx.name(o) for o in graph.outs]
+    ret_lines = ctx.lines + ["    " + (f"return ({', '.join(outs)},)" if outs else "return ()")]
+    header = f"def {fn_name}({', '.join(params)}):"
     chunks, current = [], []
-    for it in items:
-        current.append(it)
-        if sum(len(i[0]) for i in current) >= PART_LINES:
+    for lines in items:
+        current += lines
+        if len(current) >= PART_LINES:
             chunks.append(current)
             current = []
     if current:
         chunks.append(current)
-    outs = [ctx.name(o) for o in graph.outs]
-    ret = f"return ({', '.join(outs)},)" if outs else "return ()"
-    header = f"def {fn_name}({', '.join(params)}):"
     if len(chunks) <= 1:
-        return "\n".join([header] + [line for it in items for line in it[0]] + ["    " + ret]) + "\n"
-    needed_later = [set(o for o in graph.outs if isinstance(o, Var))]
-    for chunk in reversed(chunks[1:]):
-        needed_later.insert(0, needed_later[0] | {v for it in chunk for v in it[2]})
-    main, parts = [header], []
-    for k, (chunk, later) in enumerate(zip(chunks, needed_later)):
-        defined = set().union(*(it[1] for it in chunk))
-        reads = list(dict.fromkeys(v for it in chunk for v in it[2] if v not in defined))
-        results = sorted((v for v in defined if v in later), key=ctx.name)
+        return "\n".join([header] + [line for lines in items for line in lines] + ret_lines) + "\n"
+    # Parts pass values by name: a part reads the names earlier parts assigned, and returns the
+    # names it assigns that later code reads.
+    assigned = [{n for line in chunk for m in [_ASSIGNED.match(line)] if m for n in m.group(1).split(", ")}
+                for chunk in chunks]
+    used = [{n for line in chunk for n in _NAME.findall(line)} for chunk in chunks]
+    needed_later = [{n for line in ret_lines for n in _NAME.findall(line)}]
+    for u in reversed(used[1:]):
+        needed_later.insert(0, needed_later[0] | u)
+    main, parts, available = [header], [], set(params)
+    for k, chunk in enumerate(chunks):
+        results = sorted(assigned[k] & needed_later[k])
+        reads = sorted(used[k] & available)
+        available |= assigned[k]
         if not results:
             continue
-        ins, res = ", ".join(ctx.name(v) for v in reads), ", ".join(ctx.name(v) for v in results)
+        ins, res = ", ".join(reads), ", ".join(results)
         part = f"{fn_name}_part{k}"
-        parts += ["", "", DECORATOR, f"def {part}({ins}):"] + [line for it in chunk for line in it[0]]
-        parts.append(f"    return ({res},)")
+        parts += ["", "", DECORATOR, f"def {part}({ins}):"] + chunk + [f"    return ({res},)"]
         main.append(f"    ({res},) = {part}({ins})")
-    main.append("    " + ret)
+    main += ret_lines
     return "\n".join(main + parts) + "\n"
 
 
