@@ -7,7 +7,7 @@ of the group are emitted before it. So a forward pass and its backward pass over
 shape usually share one loop, and values that never leave the loop are never stored.
 """
 from ..graph import Var
-from .scalarise import SMALL
+from . import scalarise
 
 
 class FusedGroup:
@@ -31,7 +31,7 @@ class FusedGroup:
 def is_elementwise(eqn):
     """An elementwise equation on an array too big to be kept as scalars (scalarise.py)."""
     aval = eqn.outvars[0].aval
-    return eqn.primitive.scalar_template is not None and aval.ndim > 0 and aval.size > SMALL
+    return eqn.primitive.scalar_template is not None and aval.ndim > 0 and not scalarise.is_small(aval)
 
 
 def is_partial_sum(eqn, shape):
