@@ -227,7 +227,7 @@ def _logsumexp(ctx, elems):
     ctx.line(f"{m} = {acc}")
     terms = " + ".join(f"math.exp({c} - {m})" for c in elems)
     r = ctx.tmp("lse")
-    ctx.line(f"{r} = {m} if ({m} != {m} or {m} == np.inf or {m} == -np.inf) else {m} + math.log({terms})")
+    ctx.line(f"{r} = rt.logsumexp_finish({m}, {terms})")
     return r
 
 
