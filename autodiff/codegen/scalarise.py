@@ -127,10 +127,16 @@ def _broadcast_element(ctx, x, out_idx, out_shape):
 
 
 # -- the scalar emitters, by kind ---------------------------------------------------------------------
+# In straight-line code a conditional expression costs Numba ~5x the compile time of a call (it
+# becomes three blocks): these call runtime helpers instead, which LLVM inlines. (Inside a fused
+# loop the inline form stays: there a call was measured 17 % slower on gmm.)
+_CALLS = {"safe_mul": "rt.safe_mul({0}, {1})", "where": "rt.where({0}, {1}, {2})"}
+
+
 def _elementwise(ctx, eqn):
     from .emit import _template
     out = eqn.outvars[0]
-    template = _template(eqn)
+    template = _CALLS.get(eqn.primitive.name) or _template(eqn)
     to_float = out.aval.dtype.kind == "f" and all(x.aval.dtype.kind != "f" for x in eqn.inputs)
     same = [x.aval.dtype == out.aval.dtype for x in eqn.inputs]
     codes = []

@@ -51,7 +51,7 @@ def _impl_safe_mul(ct, d):
 
 
 # -- safe_mul: ct * d, exactly 0 where ct == 0 (used by every nonlinear VJP) -----------------------
-safe_mul_p = binary("safe_mul", _impl_safe_mul, "rt.safe_mul({0}, {1})")
+safe_mul_p = binary("safe_mul", _impl_safe_mul, "(0.0 if {0} == 0.0 else {0} * {1})")
 safe_mul_p.def_jvp(lambda g, ans, a, b: safe_mul(g, b), lambda g, ans, a, b: safe_mul(a, g))
 unbroadcast_vjps(safe_mul_p, lambda ct, ans, a, b: safe_mul(ct, b), lambda ct, ans, a, b: safe_mul(a, ct))
 
@@ -277,7 +277,7 @@ def _where_shape(c, x, y):
 where_p = Primitive("where")
 where_p.def_impl(lambda c, x, y: np.where(c, x, y))
 where_p.def_shape(_where_shape)
-where_p.scalar_template = "rt.where({0}, {1}, {2})"
+where_p.scalar_template = "({1} if {0} else {2})"
 where_p.def_jvp(None, lambda g, ans, c, x, y: where_p.bind(c, g, 0.0),
                 lambda g, ans, c, x, y: where_p.bind(c, 0.0, g))
 unbroadcast_vjps(where_p, None, lambda ct, ans, c, x, y: where_p.bind(c, ct, 0.0),
