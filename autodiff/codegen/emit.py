@@ -157,7 +157,7 @@ def _template(eqn):
 
 def emit_group(ctx, group, materialised):
     shape = group.shape
-    idx = [f"i{k}" for k in range(len(shape))]
+    idx = [f"i{k}" if d != 1 else "0" for k, d in enumerate(shape)]  # no `for i in range(1)`
     local = {}
 
     def subscripts(x):
@@ -198,8 +198,9 @@ def emit_group(ctx, group, materialised):
             ctx.lines[-1] += ".0"
     depth0 = ctx.depth
     for k, d in enumerate(shape):
-        ctx.line(f"for {idx[k]} in range({d}):")
-        ctx.depth += 1
+        if d != 1:
+            ctx.line(f"for {idx[k]} in range({d}):")
+            ctx.depth += 1
     for eqn in group.members:
         v = eqn.outvars[0]
         expr = _template(eqn).format(*[elem(x) for x in eqn.inputs])
@@ -290,11 +291,12 @@ def emit_copy(ctx, dst, dst_subs, src, shape):
     compile time per function; plain element loops compile in milliseconds and run as fast.
     dst_subs maps the list of loop-index names to the list of subscripts of dst.
     """
-    idx = [ctx.tmp("j") for _ in shape]
+    idx = [ctx.tmp("j") if d != 1 else "0" for d in shape]  # no `for j in range(1)`
     depth0 = ctx.depth
     for k, d in enumerate(shape):
-        ctx.line(f"for {idx[k]} in range({d}):")
-        ctx.depth += 1
+        if d != 1:
+            ctx.line(f"for {idx[k]} in range({d}):")
+            ctx.depth += 1
     value = f"{src}[{', '.join(idx)}]" if shape else src
     ctx.line(f"{dst}[{', '.join(dst_subs(idx))}] = {value}")
     ctx.depth = depth0
