@@ -10,6 +10,7 @@ import numpy as np
 
 from . import numpy as anp
 from .avals import ShapedArray, get_aval, is_float
+from .codegen import scalarise
 from .codegen.emit import dtype_code, emit_copy, shape_code
 from .core import Primitive, concrete_or_none, staging_active
 from .errors import ConcretizationError
@@ -326,31 +327,60 @@ def _scan_vjp_bwd(cts, residuals, args, graph, num_consts, num_carry, length, re
 
 
 def _emit_scan(ctx, eqn):
-    """A for loop over the body's inlined code. Array carries live in buffers allocated once and
-    updated by copying, so the body's own arrays can be allocated once, before the loop (an
+    """A for loop over the body's inlined code. Small carries (codegen/scalarise.py) are scalar
+    locals updated together at the end of each step; array carries live in buffers allocated once
+    and updated by copying, so the body's own arrays can be allocated once, before the loop (an
     allocation per step costs more than the small-array work of an HMM step)."""
     p = eqn.params
     graph, nc, nk, length = p["graph"], p["num_consts"], p["num_carry"], p["length"]
     consts, carry, xs = _split_scan(eqn.inputs, nc, nk)
     outs = eqn.outvars
     carry_names = [ctx.name(v) for v in outs[:nk]]
+    carry_exprs = []
     for name, c in zip(carry_names, carry):
-        if c.aval.shape:
+        if scalarise.is_small(c.aval):
+            init = scalarise.elements(ctx, c)
+            locals_ = [f"{name}_{k}" for k in range(c.aval.size)]
+            ctx.line(f"{', '.join(locals_)} = {', '.join(init)}")
+            carry_exprs.append(locals_)
+        elif c.aval.shape:
+            src = scalarise.materialise(ctx, c)
             ctx.line(f"{name} = np.empty({shape_code(c.aval.shape)}, {dtype_code(c.aval.dtype)})")
-            emit_copy(ctx, name, lambda idx: idx, ctx.name(c), c.aval.shape)
+            emit_copy(ctx, name, lambda idx: idx, src, c.aval.shape)
+            carry_exprs.append(name)
         else:
             ctx.line(f"{name} = {ctx.name(c)}")
+            carry_exprs.append(name)
+    const_exprs = [list(ctx.elems[c]) if isinstance(c, Var) and c in ctx.elems else ctx.name(c) for c in consts]
+    xs_names = [scalarise.materialise(ctx, x) if isinstance(x, Var) else ctx.name(x) for x in xs]
     for v in outs[nk:]:
         ctx.line(f"{ctx.name(v)} = np.empty({shape_code(v.aval.shape)}, {dtype_code(v.aval.dtype)})")
     t = ctx.tmp("t")
     header = f"for {t} in range({length - 1}, -1, -1):" if p["reverse"] else f"for {t} in range({length}):"
     outer_lines, depth0 = ctx.lines, ctx.depth
     ctx.lines, ctx.depth = [], depth0 + 1
-    body_outs = ctx.emit_graph_inline(graph, carry_names + [f"{ctx.name(x)}[{t}]" for x in xs],
-                                      [ctx.name(c) for c in consts])
+    x_exprs = []
+    for x, name in zip(xs, xs_names):
+        if scalarise.is_small(ShapedArray(x.aval.shape[1:], x.aval.dtype)):
+            locals_ = []
+            for idx in np.ndindex(*x.aval.shape[1:]):
+                local = f"{name}_t_{'_'.join(map(str, idx))}"
+                ctx.line(f"{local} = {name}[{', '.join([t] + [str(i) for i in idx])}]")
+                locals_.append(local)
+            x_exprs.append(locals_)
+        else:
+            x_exprs.append(f"{name}[{t}]")
+    body_outs = ctx.emit_graph_inline(graph, carry_exprs + x_exprs, const_exprs, elements=True)
     for v, out in zip(outs[nk:], body_outs[nk:]):
-        emit_copy(ctx, ctx.name(v), lambda idx: [t] + idx, out, v.aval.shape[1:])
-    _emit_carry_update(ctx, graph, carry_names, body_outs[:nk], outs[:nk])
+        if isinstance(out, list):
+            for idx, code in zip(np.ndindex(*v.aval.shape[1:]), out):
+                ctx.line(f"{ctx.name(v)}[{', '.join([t] + [str(i) for i in idx])}] = {code}")
+        else:
+            emit_copy(ctx, ctx.name(v), lambda idx: [t] + idx, out, v.aval.shape[1:])
+    _emit_scalar_carry_update(ctx, carry_exprs, body_outs[:nk], carry)
+    arrays = [k for k, c in enumerate(carry) if c.aval.shape and not scalarise.is_small(c.aval)]
+    _emit_carry_update(ctx, graph, [carry_names[k] for k in arrays], [body_outs[k] for k in arrays],
+                       [outs[k] for k in arrays], [graph.outs[k] for k in arrays])
     body, ctx.lines, ctx.depth = ctx.lines, outer_lines, depth0
     top = "    " * (depth0 + 1)
     kept = []
@@ -365,19 +395,42 @@ def _emit_scan(ctx, eqn):
             kept.append(f"{top}{name}.fill(0)")
     ctx.line(header)
     ctx.lines += kept
+    for v, c, e in zip(outs[:nk], carry, carry_exprs):
+        if isinstance(e, list):
+            ctx.elems[v] = e
+
+
+_emit_scan.reads_elements = True  # takes scalarised consts and carries as they are
+
+
+def _emit_scalar_carry_update(ctx, carry_exprs, body_outs, carry):
+    """Scalar and small carries <- the body's outputs, in one tuple assignment (every right-hand
+    side is read before any carry changes)."""
+    lhs, rhs = [], []
+    for e, out, c in zip(carry_exprs, body_outs, carry):
+        if isinstance(e, list):
+            lhs += e
+            rhs += out if isinstance(out, list) else [
+                f"{out}[{', '.join(map(str, idx))}]" for idx in np.ndindex(*c.aval.shape)]
+        elif not c.aval.shape:
+            lhs.append(e)
+            rhs.append(out)
+    pairs = [(a, b) for a, b in zip(lhs, rhs) if a != b]
+    if pairs:
+        ctx.line(f"{', '.join(a for a, _ in pairs)} = {', '.join(b for _, b in pairs)}")
 
 
 # `name = np.empty((3, 2,), np.float64)` (or np.zeros): a fixed-shape allocation that can move out of a loop
 _ALLOC = re.compile(r"^(\w+) = np\.(empty|zeros)(\(\((?:\d+, ?)*\), np\.\w+\))$")
 
 
-def _emit_carry_update(ctx, graph, names, body_outs, out_vars):
-    """carry <- the body's outputs. An output that is a fresh array of this step is copied in
-    directly; any other (an input or a view that may alias a carry buffer) goes through its own
+def _emit_carry_update(ctx, graph, names, body_outs, out_vars, atoms):
+    """Array carries <- the body's outputs. An output that is a fresh array of this step is copied
+    in directly; any other (an input or a view that may alias a carry buffer) goes through its own
     buffer first, so that every old carry value is read before any carry is overwritten."""
     fresh = {v for e in graph.eqns if e.primitive.scalar_template is not None for v in e.outvars}
     direct = []
-    for name, out, v, atom in zip(names, body_outs, out_vars, graph.outs[:len(names)]):
+    for name, out, v, atom in zip(names, body_outs, out_vars, atoms):
         if not v.aval.shape or out == name:
             direct.append((name, out, v))
         elif atom in fresh:

@@ -4,10 +4,12 @@ hand-written Numba gradients measured in the same run; plus trace+compile times.
 Usage: python benchmarks/bench_ppl.py [MODEL ...]
 The hand-written references use NumPyro's unconstrained parameterisation, which matches ours
 for eight_schools, logistic, corr_gauss_100, iid_gauss_1000 and hier_linreg (value and gradient
-are checked before timing). "cold" compile = a fresh NUMBAYES cache directory in a new process;
-"warm" = a second process reusing it.
+are checked before timing). "cold" compile = a fresh NUMBAYES cache directory in a new process
+(holding a copy of $BENCH_KERNELS, a cache folder's `kernels`, when set: a model new to a cache that
+already has the library's kernels); "warm" = a second process reusing it.
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,15 +57,19 @@ def floor(name, data):
 
 
 def compile_seconds(name, cache_dir):
+    """(wall seconds, CPU seconds) of tracing and compiling the model in a new process (CPU time is
+    the steadier figure on a loaded machine: Numba compiles on one thread), or (None, None) and an error."""
     code = (f"import sys, time; sys.path.insert(0, {HERE!r}); t0 = time.perf_counter(); import ppl, common, "
             f"models_numbayes as M; data, _ = common.shared_bench(); t1 = time.perf_counter(); "
+            f"c1 = time.process_time(); "
             f"ld = ppl.log_density(*(lambda m, a: (m, *a))(*M.get({name!r}, data))); "
-            f"ld.logp_and_grad(ld.initial_point); print(time.perf_counter() - t1, t1 - t0)")
+            f"ld.logp_and_grad(ld.initial_point); print(time.perf_counter() - t1, time.process_time() - c1)")
     env = dict(os.environ, NUMBAYES_CACHE_DIR=cache_dir)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     if out.returncode:
-        return None, out.stderr.strip().splitlines()[-1]
-    return float(out.stdout.split()[0]), None
+        return (None, None), out.stderr.strip().splitlines()[-1]
+    wall, cpu = out.stdout.split()[-2:]
+    return (float(wall), float(cpu)), None
 
 
 def main():
@@ -118,15 +124,19 @@ def main():
         elif r is not None:
             row["ref"] = "hand-written"
         with tempfile.TemporaryDirectory() as tmp:
-            row["cold_compile_s"], err = compile_seconds(name, tmp)
-            row["warm_compile_s"], err2 = compile_seconds(name, tmp)
+            kernels = os.environ.get("BENCH_KERNELS")  # a cache holding the library's kernels: copied in
+            if kernels:
+                shutil.copytree(kernels, os.path.join(tmp, "kernels"))
+            (row["cold_compile_s"], row["cold_compile_cpu_s"]), err = compile_seconds(name, tmp)
+            (row["warm_compile_s"], row["warm_compile_cpu_s"]), err2 = compile_seconds(name, tmp)
             if err or err2:
                 row["error"] = err or err2
         rows.append(row)
         print({k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}, flush=True)
     print()
     print_table(rows, ["model", "dim", "ref", "matches_ref", "us_python", "ref_us_python", "ratio_python", "us_loop",
-                       "ref_us_loop", "ratio_loop", "cold_compile_s", "warm_compile_s", "error"])
+                       "ref_us_loop", "ratio_loop", "cold_compile_s", "cold_compile_cpu_s", "warm_compile_s",
+                       "warm_compile_cpu_s", "error"])
     save("bench_ppl", merge_previous(rows))
 
 

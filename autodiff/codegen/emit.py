@@ -1,7 +1,9 @@
 """Walk a Graph and ask each primitive's emitter for lines of Numba source; assemble one function.
 
-Arrays are numpy arrays inside Numba; 0-d values are plain scalars. Elementwise equations are
-fused into loop nests (fuse.py); every other primitive has an emitter next to its rules.
+Arrays are numpy arrays inside Numba; 0-d values are plain scalars, and so are the elements of
+arrays whose shape is small (scalarise.py): those become one local per element and straight-line
+code. Elementwise equations on bigger arrays are fused into loop nests (fuse.py); every other
+primitive has an emitter next to its rules.
 """
 import re
 from contextlib import contextmanager
@@ -9,53 +11,11 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..graph import Literal, Var
+from . import scalarise
+from .code_text import (LITERAL_BUFFER, STRUCTURAL_FLOATS, _LIFTED_NAME, elementwise_code, dtype_code,  # noqa: F401
+                        is_lifted, literal_code, shape_code)
 from .compile import DECORATOR
 from .fuse import FusedGroup, schedule
-
-
-def literal_code(val):
-    val = np.asarray(val)[()]
-    kind = np.asarray(val).dtype.kind
-    if kind == "b":
-        return "True" if val else "False"
-    if kind in "iu":
-        return str(int(val))
-    f = float(val)
-    if np.isnan(f):
-        return "np.nan"
-    if np.isinf(f):
-        return "np.inf" if f > 0 else "(-np.inf)"
-    code = repr(f)
-    if np.asarray(val).dtype == np.float32:
-        return f"np.float32({code})"
-    return code if f >= 0 else f"({code})"
-
-
-# Floats that stay numbers in the generated source: the values simplification and the emitters
-# treat specially (identities, halves, squares) and the non-finite ones. Every other float literal
-# (a prior's scale, a data-derived constant) is read from the `lits` buffer passed at run time, so
-# the source, and the machine code cached under its hash, depends only on the program.
-STRUCTURAL_FLOATS = frozenset([0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0])
-LITERAL_BUFFER = "lits"
-_LIFTED_NAME = re.compile(r"\blit(\d+)\b")
-
-
-def is_lifted(val):
-    """Is this literal read from the run-time buffer (a float64 that is not structural)?"""
-    val = np.asarray(val)
-    if val.dtype != np.float64 or val.ndim:
-        return False
-    f = float(val)
-    return np.isfinite(f) and f not in STRUCTURAL_FLOATS
-
-
-def dtype_code(dtype):
-    dtype = np.dtype(dtype)
-    return "np.bool_" if dtype.kind == "b" else f"np.{dtype.name}"
-
-
-def shape_code(shape):
-    return "(" + "".join(f"{int(d)}, " for d in shape).rstrip(" ") + ")" if shape else "()"
 
 
 class Context:
@@ -68,6 +28,10 @@ class Context:
         self._names = {}  # Var -> name, numbered in order of appearance so equal graphs give equal source
         self.linalg_stacks = {}  # (name, shape) -> contiguous batch view made by a linalg emitter in this item
         self.lifted = lifted  # None: literals inline; a list: values of the lifted literals, lits[k]
+        self.elems = {}  # scalarised Var -> the code of each of its elements (scalarise.py)
+        self.arrays = set()  # scalarised Vars whose array has been built in the current scope
+        self.loaded = {}  # (array Var, index) -> the local its element was loaded into, in the current scope
+        self.computed = {}  # scalar expression -> the local holding it, in the current scope
 
     def name(self, atom):
         if isinstance(atom, Literal):
@@ -104,21 +68,36 @@ class Context:
             else:
                 emit_eqn(self, item)
 
-    def emit_graph_inline(self, graph, in_exprs, const_exprs=()):
+    def emit_graph_inline(self, graph, in_exprs, const_exprs=(), elements=False):
         """Emit a nested graph's equations here, binding its inputs; return its output expressions.
 
-        const_exprs followed by in_exprs bind to the graph's constvars followed by its invars.
+        const_exprs followed by in_exprs bind to the graph's constvars followed by its invars; an
+        expression is a code string, or a list of element codes for a small input kept as scalars.
+        With elements=True, a scalarised output is returned as its list of element codes (else its
+        array is built).
         """
         exprs = list(const_exprs) + list(in_exprs)
         params = list(graph.constvars) + list(graph.invars)
         assert len(exprs) == len(params), (len(exprs), len(params))
+        saved_scope = set(self.arrays), dict(self.loaded), dict(self.computed)
         for v, e in zip(params, exprs):
-            self.line(f"{self.name(v)} = {e}")
+            if isinstance(e, list):
+                self.elems[v] = e
+            else:
+                self.elems.pop(v, None)
+                self.line(f"{self.name(v)} = {e}")
         saved = self.live_outs
         self.live_outs = set(o for o in graph.outs if isinstance(o, Var))
         self.emit_eqns(graph.eqns)
         self.live_outs = saved
-        return [self.name(o) for o in graph.outs]
+        outs = []
+        for o in graph.outs:
+            if elements and isinstance(o, Var) and o in self.elems:
+                outs.append(list(self.elems[o]))
+            else:
+                outs.append(scalarise.materialise(self, o) if isinstance(o, Var) else self.name(o))
+        self.arrays, self.loaded, self.computed = saved_scope
+        return outs
 
     live_outs = frozenset()
 
@@ -139,25 +118,29 @@ def emit_eqn(ctx, eqn):
     prim = eqn.primitive
     if prim.scalar_template is not None and eqn.outvars[0].aval.ndim == 0:
         out = eqn.outvars[0]
-        expr = _template(eqn).format(*[ctx.name(x) for x in eqn.inputs])
+        expr = elementwise_code(eqn).format(*[ctx.name(x) for x in eqn.inputs])
         if out.aval.dtype.kind == "f" and all(x.aval.dtype.kind != "f" for x in eqn.inputs):
             expr = f"float({expr})"
         ctx.line(f"{ctx.name(out)} = {expr}")
         return
+    if scalarise.emit(ctx, eqn):
+        return
     if prim.emitter is None:
         raise NotImplementedError(f"no Numba code generation for primitive '{prim.name}'")
+    if not getattr(prim.emitter, "reads_elements", False):  # emitters that know scalarised inputs
+        scalarise.materialise_inputs(ctx, eqn)
     prim.emitter(ctx, eqn)
-
-
-def _template(eqn):
-    t = eqn.primitive.scalar_template
-    return t(**eqn.params) if callable(t) else t
 
 
 def emit_group(ctx, group, materialised):
     shape = group.shape
-    idx = [f"i{k}" for k in range(len(shape))]
+    idx = [f"i{k}" if d != 1 else "0" for k, d in enumerate(shape)]  # no `for i in range(1)`
     local = {}
+
+    def subscripts(x):
+        s = x.aval.shape
+        lead = len(shape) - len(s)
+        return [idx[lead + k] if d != 1 or shape[lead + k] == 1 else "0" for k, d in enumerate(s)]
 
     def elem(x):
         if isinstance(x, Literal):
@@ -167,9 +150,16 @@ def emit_group(ctx, group, materialised):
         s = x.aval.shape
         if not s:
             return ctx.name(x)
-        lead = len(shape) - len(s)
-        subs = [idx[lead + k] if d != 1 or shape[lead + k] == 1 else "0" for k, d in enumerate(s)]
+        subs = subscripts(x)
+        if x in ctx.elems and x not in ctx.arrays:  # a scalarised value read at a fixed index
+            return ctx.elems[x][scalarise._flat_index(tuple(int(i) for i in subs), s)]
         return f"{ctx.name(x)}[{', '.join(subs)}]"
+
+    for eqn in group.members + group.reductions:  # scalarised values the loop indexes: built before it
+        for x in eqn.inputs:
+            if (isinstance(x, Var) and x in ctx.elems and x not in group.defined
+                    and not all(i == "0" for i in subscripts(x))):
+                scalarise.materialise(ctx, x)
 
     for eqn in group.members:
         v = eqn.outvars[0]
@@ -185,11 +175,15 @@ def emit_group(ctx, group, materialised):
             ctx.lines[-1] += ".0"
     depth0 = ctx.depth
     for k, d in enumerate(shape):
-        ctx.line(f"for {idx[k]} in range({d}):")
-        ctx.depth += 1
+        if d != 1:
+            ctx.line(f"for {idx[k]} in range({d}):")
+            ctx.depth += 1
     for eqn in group.members:
         v = eqn.outvars[0]
-        expr = _template(eqn).format(*[elem(x) for x in eqn.inputs])
+        expr = elementwise_code(eqn).format(*[elem(x) for x in eqn.inputs])
+        if v not in materialised and scalarise._is_atom(expr):  # a copy or a constant: no line
+            local[v] = expr
+            continue
         name = "s" + ctx.name(v)[1:]
         ctx.line(f"{name} = {expr}")
         local[v] = name
@@ -210,15 +204,9 @@ def emit_group(ctx, group, materialised):
 PART_LINES = 120
 
 
-def _item_vars(item, materialised):
-    """(vars the item defines for others, vars it reads from outside itself)."""
-    if isinstance(item, FusedGroup):
-        defined = set(materialised) | {r.outvars[0] for r in item.reductions}
-        inside = set(item.defined) | defined
-        reads = [x for e in item.members + item.reductions for x in e.inputs
-                 if isinstance(x, Var) and x not in inside]
-        return defined, reads
-    return set(item.outvars), [x for x in item.inputs if isinstance(x, Var)]
+# An assignment's target names, and the names a line reads (attributes after a '.' excluded).
+_ASSIGNED = re.compile(r"^\s*([A-Za-z_]\w*(?:, [A-Za-z_]\w*)*) = ")
+_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 
 
 def generate_source(graph, fn_name, lifted=None, labels=None):
@@ -233,7 +221,7 @@ def generate_source(graph, fn_name, lifted=None, labels=None):
     ctx = Context(lifted)
     params = [ctx.name(v) for v in list(graph.invars) + list(graph.constvars)]
     ctx.live_outs = set(o for o in graph.outs if isinstance(o, Var))
-    items = []  # (lines, defines, reads) per scheduled item
+    items = []  # the lines of each scheduled item
     labels, shown = labels or {}, None
     for item in schedule(graph.eqns):
         ctx.lines = []
@@ -244,45 +232,53 @@ def generate_source(graph, fn_name, lifted=None, labels=None):
             shown = text
         ctx.linalg_stacks = {}  # temporaries may not cross items: items can land in parts
         if isinstance(item, FusedGroup):
-            materialised = _uses_outside(item, graph.eqns, ctx.live_outs)
-            emit_group(ctx, item, materialised)
+            emit_group(ctx, item, _uses_outside(item, graph.eqns, ctx.live_outs))
         else:
-            materialised = ()
             emit_eqn(ctx, item)
-        items.append((ctx.lines, *_item_vars(item, materialised)))
-    outs = [ctx.name(o) for o in graph.outs]
-    if lifted is not None and lifted:
+        items.append(ctx.lines)
+    ctx.lines = []
+    outs = [scalarise.materialise(ctx, o) if isinstance(o, Var) else ctx.name(o) for o in graph.outs]
+    ret_lines = ctx.lines + ["    " + (f"return ({', '.join(outs)},)" if outs else "return ()")]
+    if lifted:
         params.append(LITERAL_BUFFER)
     chunks, current = [], []
-    for it in items:
-        current.append(it)
-        if sum(len(i[0]) for i in current) >= PART_LINES:
+    for lines in items:
+        current += lines
+        if len(current) >= PART_LINES:
             chunks.append(current)
             current = []
     if current:
         chunks.append(current)
-    ret = f"return ({', '.join(outs)},)" if outs else "return ()"
     if len(chunks) <= 1:
-        body = [line for it in items for line in it[0]] + ["    " + ret]
-        return "\n".join(_function(fn_name, params, body)) + "\n"
-    needed_later = [set(o for o in graph.outs if isinstance(o, Var))]
-    for chunk in reversed(chunks[1:]):
-        needed_later.insert(0, needed_later[0] | {v for it in chunk for v in it[2]})
-    main, parts = [], []
-    for k, (chunk, later) in enumerate(zip(chunks, needed_later)):
-        defined = set().union(*(it[1] for it in chunk))
-        reads = list(dict.fromkeys(v for it in chunk for v in it[2] if v not in defined))
-        results = sorted((v for v in defined if v in later), key=ctx.name)
+        return "\n".join(_function(fn_name, params, [line for lines in items for line in lines] + ret_lines)) + "\n"
+    # Parts pass values by name: a part reads the names earlier parts assigned, and returns the
+    # names it assigns that later code reads.
+    assigned = [{n for line in chunk for m in [_ASSIGNED.match(line)] if m for n in m.group(1).split(", ")}
+                for chunk in chunks]
+    used = [_names_read(chunk) for chunk in chunks]
+    needed_later = [_names_read(ret_lines)]
+    for u in reversed(used[1:]):
+        needed_later.insert(0, needed_later[0] | u)
+    main, parts, available = [], [], set(params)
+    for k, chunk in enumerate(chunks):
+        results = sorted(assigned[k] & needed_later[k])
+        reads = sorted(used[k] & available)
+        available |= assigned[k]
         if not results:
             continue
+        if _lifted_used(chunk):
+            reads.append(LITERAL_BUFFER)
+        ins, res = ", ".join(reads), ", ".join(results)
         part = f"{fn_name}_part{k}"
-        body = [line for it in chunk for line in it[0]]
-        ins = [ctx.name(v) for v in reads] + ([LITERAL_BUFFER] if _lifted_used(body) else [])
-        res = ", ".join(ctx.name(v) for v in results)
-        parts += ["", "", DECORATOR] + _function(part, ins, body + [f"    return ({res},)"])
-        main.append(f"    ({res},) = {part}({', '.join(ins)})")
-    main.append("    " + ret)
+        parts += ["", "", DECORATOR] + _function(part, reads, chunk + [f"    return ({res},)"])
+        main.append(f"    ({res},) = {part}({ins})")
+    main += ret_lines
     return "\n".join(_function(fn_name, params, main) + parts) + "\n"
+
+
+def _names_read(lines):
+    """The names the code lines mention (comments aside)."""
+    return {n for line in lines if not line.lstrip().startswith("#") for n in _NAME.findall(line)}
 
 
 def _lifted_used(lines):
@@ -306,11 +302,12 @@ def emit_copy(ctx, dst, dst_subs, src, shape):
     compile time per function; plain element loops compile in milliseconds and run as fast.
     dst_subs maps the list of loop-index names to the list of subscripts of dst.
     """
-    idx = [ctx.tmp("j") for _ in shape]
+    idx = [ctx.tmp("j") if d != 1 else "0" for d in shape]  # no `for j in range(1)`
     depth0 = ctx.depth
     for k, d in enumerate(shape):
-        ctx.line(f"for {idx[k]} in range({d}):")
-        ctx.depth += 1
+        if d != 1:
+            ctx.line(f"for {idx[k]} in range({d}):")
+            ctx.depth += 1
     value = f"{src}[{', '.join(idx)}]" if shape else src
     ctx.line(f"{dst}[{', '.join(dst_subs(idx))}] = {value}")
     ctx.depth = depth0

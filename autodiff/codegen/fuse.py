@@ -7,6 +7,7 @@ of the group are emitted before it. So a forward pass and its backward pass over
 shape usually share one loop, and values that never leave the loop are never stored.
 """
 from ..graph import Var
+from . import scalarise
 
 
 class FusedGroup:
@@ -28,7 +29,9 @@ class FusedGroup:
 
 
 def is_elementwise(eqn):
-    return eqn.primitive.scalar_template is not None and eqn.outvars[0].aval.ndim > 0
+    """An elementwise equation on an array too big to be kept as scalars (scalarise.py)."""
+    aval = eqn.outvars[0].aval
+    return eqn.primitive.scalar_template is not None and aval.ndim > 0 and not scalarise.is_small(aval)
 
 
 def is_partial_sum(eqn, shape):

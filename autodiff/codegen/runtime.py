@@ -122,3 +122,25 @@ def _as_blas_impl(a):
 def first(a):
     """The single element of a size-1 array, as a scalar."""
     return np.ascontiguousarray(a).reshape(-1)[0]
+
+
+# Generated code calls these instead of writing a conditional expression inline: Numba compiles a
+# conditional expression as branches (three blocks each), which makes its type inference and
+# lowering about 5x slower per line than a call (measured: 120 lines, 1.36 s against 0.37 s); LLVM
+# inlines the call again, so the machine code is the same.
+@jit
+def safe_mul(ct, d):
+    """ct * d, but exactly 0 where ct == 0 (a zero cotangent times an infinite derivative stays 0)."""
+    return 0.0 if ct == 0.0 else ct * d
+
+
+@jit
+def where(c, x, y):
+    return x if c else y
+
+
+@jit
+def logsumexp_finish(m, s):
+    """m + log(s) for the max m of a set of values and s the sum of their exp(x - m); a NaN or
+    infinite max is the result itself (scipy.special.logsumexp)."""
+    return m if (m != m or m == np.inf or m == -np.inf) else m + math.log(s)

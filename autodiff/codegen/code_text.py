@@ -1,0 +1,58 @@
+"""How values, dtypes, shapes and elementwise templates are written in generated source.
+
+Shared by the emitter (emit.py) and the scalariser (scalarise.py), which emit the same literals.
+"""
+import re
+
+import numpy as np
+
+
+def literal_code(val):
+    val = np.asarray(val)[()]
+    kind = np.asarray(val).dtype.kind
+    if kind == "b":
+        return "True" if val else "False"
+    if kind in "iu":
+        return str(int(val))
+    f = float(val)
+    if np.isnan(f):
+        return "np.nan"
+    if np.isinf(f):
+        return "np.inf" if f > 0 else "(-np.inf)"
+    code = repr(f)
+    if np.asarray(val).dtype == np.float32:
+        return f"np.float32({code})"
+    return code if f >= 0 else f"({code})"
+
+
+# Floats that stay numbers in the generated source: the values simplification and the emitters
+# treat specially (identities, halves, squares) and the non-finite ones. Every other float literal
+# (a prior's scale, a data-derived constant) is read from the `lits` buffer passed at run time, so
+# the source, and the machine code cached under its hash, depends only on the program.
+STRUCTURAL_FLOATS = frozenset([0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0])
+LITERAL_BUFFER = "lits"
+_LIFTED_NAME = re.compile(r"\blit(\d+)\b")
+
+
+def is_lifted(val):
+    """Is this literal read from the run-time buffer (a float64 that is not structural)?"""
+    val = np.asarray(val)
+    if val.dtype != np.float64 or val.ndim:
+        return False
+    f = float(val)
+    return np.isfinite(f) and f not in STRUCTURAL_FLOATS
+
+
+def dtype_code(dtype):
+    dtype = np.dtype(dtype)
+    return "np.bool_" if dtype.kind == "b" else f"np.{dtype.name}"
+
+
+def shape_code(shape):
+    return "(" + "".join(f"{int(d)}, " for d in shape).rstrip(" ") + ")" if shape else "()"
+
+
+def elementwise_code(eqn):
+    """The scalar expression template of an elementwise equation, with its parameters filled in."""
+    t = eqn.primitive.scalar_template
+    return t(**eqn.params) if callable(t) else t
