@@ -1,26 +1,12 @@
 """Elementwise NumPy names built from other elementwise functions: nan_to_num, copysign, fmod, float_power, i0."""
 import numpy as np
 
-from ..core import Tracer
 from ..custom import stop_gradient
 from ..primitives import special as _sp
 from . import _util
-from ._creation import asarray
-from ._elementwise import (abs, astype, greater, isinf, isnan, less, logical_and, mod, multiply, not_equal, power,
+from ._coerce import _arr, _float, _scalar
+from ._elementwise import (abs, greater, isinf, isnan, less, logical_and, mod, multiply, not_equal, power,
                            signbit, subtract, where)
-
-
-def _arr(a):
-    return a if isinstance(a, (np.ndarray, Tracer)) else asarray(a)
-
-
-def _float(a):
-    a = _arr(a)
-    return a if _util.dtype(a).kind == "f" else astype(a, np.float64)
-
-
-def _scalar(x):
-    return x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x
 
 
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):

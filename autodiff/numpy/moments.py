@@ -4,29 +4,15 @@ cov has no fweights/aweights; nan entries get zero gradient in nanvar and nanstd
 """
 import numpy as np
 
-from ..core import Tracer
 from ..custom import stop_gradient
 from . import _util
-from ._creation import asarray
+from ._coerce import _arr, _float, _scalar
 from ._elementwise import (astype, clip, divide, equal, isnan, less_equal, logical_not, multiply, sqrt, subtract,
                            where as _where)
 from ._products import dot
 from ._reductions import nansum, sum, var
 from ._shape import concatenate, expand_dims, moveaxis, reshape
 from .contractions import diagonal
-
-
-def _arr(a):
-    return a if isinstance(a, (np.ndarray, Tracer)) else asarray(a)
-
-
-def _float(a):
-    a = _arr(a)
-    return a if _util.dtype(a).kind == "f" else astype(a, np.float64)
-
-
-def _scalar(x):
-    return x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x
 
 
 def _as_rows(m, rowvar):

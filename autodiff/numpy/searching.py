@@ -7,29 +7,17 @@ and does not take `period`; digitize assumes increasing bins when bins are trace
 """
 import numpy as np
 
-from ..core import Tracer, concrete_or_none
+from ..core import concrete_or_none
 from ..custom import stop_gradient
 from . import _util
-from ._creation import asarray, zeros_like
-from ._elementwise import (add, astype, clip, divide, equal, greater, isnan, less, less_equal, logical_and, logical_not,
+from ._coerce import _arr, _float, _scalar
+from ._creation import zeros_like
+from ._elementwise import (add, clip, divide, equal, greater, isnan, less, less_equal, logical_and, logical_not,
                            logical_or, multiply, subtract, where)
 from ._reductions import sum
 from ._shape import expand_dims
 from .indexing import getitem
 from .manipulation import flip, take
-
-
-def _arr(a):
-    return a if isinstance(a, (np.ndarray, Tracer)) else asarray(a)
-
-
-def _float(a):
-    a = _arr(a)
-    return a if _util.dtype(a).kind == "f" else astype(a, np.float64)
-
-
-def _scalar(x):
-    return x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x
 
 
 def searchsorted(a, v, side="left", sorter=None):

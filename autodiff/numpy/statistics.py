@@ -14,11 +14,12 @@ import warnings
 
 import numpy as np
 
-from ..core import Tracer, concrete_or_none
+from ..core import concrete_or_none
 from ..custom import stop_gradient
 from ..primitives import reductions as red
 from . import _util
-from ._creation import asarray, linspace, zeros
+from ._coerce import _arr, _float, _scalar
+from ._creation import linspace, zeros
 from ._elementwise import (add, astype, ceil, clip, divide, equal, floor, greater_equal, isnan, less, less_equal,
                            logical_and, logical_or, mod, multiply, round, subtract, where)
 from ._reductions import max, min, sum
@@ -32,19 +33,6 @@ _CONTINUOUS = {"interpolated_inverted_cdf": (0.0, 1.0), "hazen": (0.5, 0.5), "we
                "median_unbiased": (1 / 3.0, 1 / 3.0), "normal_unbiased": (3 / 8.0, 3 / 8.0)}
 _DISCRETE = ("inverted_cdf", "closest_observation", "lower", "higher", "nearest")
 METHODS = ("linear", "averaged_inverted_cdf", "midpoint") + tuple(_CONTINUOUS) + _DISCRETE
-
-
-def _arr(a):
-    return a if isinstance(a, (np.ndarray, Tracer)) else asarray(a)
-
-
-def _float(a):
-    a = _arr(a)
-    return a if _util.dtype(a).kind == "f" else astype(a, np.float64)
-
-
-def _scalar(x):
-    return x[()] if isinstance(x, np.ndarray) and x.ndim == 0 else x
 
 
 def _no_out(out):
