@@ -12,16 +12,13 @@ MAXLOG = 7.09782712893383996843e2  # log(DBL_MAX)
 
 
 def kernel(signature):
-    """The njit decorator of a kernel; `signature` documents its type.
+    """The njit decorator of a kernel with a fixed signature (compiled eagerly, cached on disk).
 
-    A kernel of float64 arguments is typed at its first call, not at import: eager signatures made
-    importing autodiff load every kernel's machine code from the disk cache (about 1 s for the ~50
-    kernels), while a process uses a few. A kernel with an integer argument keeps its signature:
-    called from compiled code with a constant, it would otherwise compile once per constant.
+    Eager on purpose: typed lazily, a kernel is first compiled wherever it is first called, and when
+    that is inside generated code (compiled with fastmath) Numba cached a fastmath variant that then
+    served direct calls too (i1e overflowed near 709 and bessel values moved by ulps).
     """
-    if "int" in signature:
-        return numba.njit(signature, cache=True, error_model="numpy")
-    return numba.njit(cache=True, error_model="numpy")
+    return numba.njit(signature, cache=True, error_model="numpy")
 
 
 def lazy_ufunc(signatures, py_func):

@@ -64,7 +64,7 @@ def compile_source(source_fn, name="f", decorator=DECORATOR, imports=""):
     mod_name = f"nb_{digest}"
     path = os.path.join(folder, mod_name + ".py")
     if _read(path) != text:  # missing, or changed/corrupted on disk: (re)write it
-        tmp = f"{path}.{os.getpid()}.tmp"
+        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"  # threads of one process too
         with open(tmp, "w") as fh:
             fh.write(text)
         os.replace(tmp, path)
