@@ -24,15 +24,16 @@ HERE_DIR = __import__("os").path.dirname(__import__("os").path.abspath(__file__)
 LOG2PI = math.log(2 * math.pi)
 
 
-def eight_schools_logp(y, sigma):
+def eight_schools_logp(y, sigma, xnp=anp):
+    """Non-centred eight schools; xnp: the NumPy namespace (autodiff.numpy, or jax.numpy for JAX's row)."""
     def logp(theta):
         mu, u, tt = theta[0], theta[1], theta[2:]
-        tau = anp.exp(u)
+        tau = xnp.exp(u)
         lp = -0.5 * (mu / 5.0) ** 2 - math.log(5.0) - 0.5 * LOG2PI
-        lp = lp + math.log(2.0 / (math.pi * 5.0)) - anp.log1p((tau / 5.0) ** 2) + u
-        lp = lp + anp.sum(-0.5 * tt ** 2 - 0.5 * LOG2PI)
+        lp = lp + math.log(2.0 / (math.pi * 5.0)) - xnp.log1p((tau / 5.0) ** 2) + u
+        lp = lp + xnp.sum(-0.5 * tt ** 2 - 0.5 * LOG2PI)
         r = (y - mu - tau * tt) / sigma
-        return lp + anp.sum(-0.5 * r ** 2 - anp.log(sigma) - 0.5 * LOG2PI)
+        return lp + xnp.sum(-0.5 * r ** 2 - xnp.log(sigma) - 0.5 * LOG2PI)
     return logp
 
 
@@ -97,7 +98,9 @@ def bench_jax(name, d):
     except ImportError:
         return None
     rng = np.random.default_rng(0)
-    if name == "logistic":
+    if name == "eight_schools":
+        f, dim = eight_schools_logp(jnp.asarray(d["y"]), jnp.asarray(d["sigma"]), jnp), 2 + len(d["y"])
+    elif name == "logistic":
         X, y = jnp.asarray(d["X"]), jnp.asarray(d["y"])
         c = -math.log(2.5) - 0.5 * LOG2PI
         f = lambda th: jnp.sum(-0.5 * (th / 2.5) ** 2 + c) + jnp.sum(y * (th[0] + X @ th[1:]) - jnp.logaddexp(0.0, th[0] + X @ th[1:]))  # noqa
