@@ -16,7 +16,7 @@ import numpy as np
 
 from .cephes import MAXLOG as _MAXLOG, chbevl as _chbevl, kernel as _kernel
 
-__all__ = ["i0", "i0e", "i1", "i1e"]
+__all__ = ["i0", "i0e", "i1", "i1e", "iv", "ive", "kv", "k0", "k1", "jv"]
 
 # exp(-x) I0(x) on [0, 8], in Chebyshev polynomials of x/2 - 2.
 _I0_A = np.array([

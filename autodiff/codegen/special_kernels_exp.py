@@ -17,7 +17,7 @@ import math
 import numba
 
 from .cephes import kernel as _kernel
-from .special_kernels import bernoulli_corrections, zeta_hurwitz
+from .special_kernels_gamma import bernoulli_corrections, zeta_hurwitz
 from .special_kernels_normal import erfc
 
 _EULER = 0.57721566490153286061

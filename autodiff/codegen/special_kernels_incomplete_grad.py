@@ -18,7 +18,7 @@ import math
 import numba
 
 from .cephes import kernel as _kernel, lazy_ufunc
-from .special_kernels import digamma
+from .special_kernels_gamma import digamma
 
 _EPS = 2.0 ** -53
 _FPMIN = 1e-300
