@@ -5,7 +5,10 @@ Cephes (Moshier) writes its rational approximations as coefficient tables evalua
 and its Chebyshev expansions as tables summed by `chbevl`; the kernels keep those tables, so these three
 loops are written once here.
 """
+from contextlib import contextmanager
+
 import numba
+from numba.core.targetconfig import ConfigStack
 
 MACHEP = 2.0 ** -53  # Cephes' MACHEP: half an ulp of 1
 MAXLOG = 7.09782712893383996843e2  # log(DBL_MAX)
@@ -16,9 +19,33 @@ def kernel(signature):
 
     Eager on purpose: typed lazily, a kernel is first compiled wherever it is first called, and when
     that is inside generated code (compiled with fastmath) Numba cached a fastmath variant that then
-    served direct calls too (i1e overflowed near 709 and bessel values moved by ulps).
+    served direct calls too (i1e overflowed near 709 and bessel values moved by ulps). For the same
+    reason it compiles with `own_flags`: a kernel module is imported when first needed, which may be
+    while Numba compiles generated code.
     """
-    return numba.njit(signature, cache=True, error_model="numpy")
+    def decorate(fn):
+        with own_flags():
+            return numba.njit(signature, cache=True, error_model="numpy")(fn)
+    return decorate
+
+
+@contextmanager
+def own_flags():
+    """Compile in this block with no caller's flags to inherit.
+
+    Numba keeps, per thread, a stack of the flags of the functions being compiled, and a function
+    compiled while it is not empty inherits its top's unset flags (fastmath among them) and caches
+    the result under the same key as a plain compile. A module of kernels imported while Numba
+    types generated code (the special-kernel façade, or a cached caller's environment naming the
+    module) would otherwise compile its kernels with the generated code's fastmath.
+    """
+    stack = ConfigStack()._stk._stack  # Numba's thread-local list; no public way to set it aside
+    outer = stack[:]
+    del stack[:]
+    try:
+        yield
+    finally:
+        stack[:] = outer
 
 
 def lazy_ufunc(signatures, py_func):

@@ -9,14 +9,12 @@ with autodiff: a model without special functions never loads one, and generated 
 code is cached does not need them (a caller's cached code holds its callees' code).
 
 A first access often comes from inside Numba, while it types generated code compiled with
-fastmath: the family is then imported with Numba's stack of the caller's flags set aside, so its
-kernels compile with their own flags, exactly as a top-level import would (Numba lets a callee
-inherit fastmath from the function being compiled, and caches the result under the same key).
+fastmath; the kernels still compile with their own flags (``cephes.kernel`` sets the caller's
+aside), exactly as at a top-level import.
 """
 import importlib
 
 from numba.core.compiler_lock import global_compiler_lock
-from numba.core.targetconfig import ConfigStack
 
 # family module (in this package) -> the kernels it holds, in the order of __all__
 FAMILIES = {
@@ -37,20 +35,14 @@ __all__ = [name for names in FAMILIES.values() for name in names]
 
 
 def load_family(family):
-    """Import one family module (a key of FAMILIES) as a top-level import would, and return it.
+    """Import one family module (a key of FAMILIES) and return it.
 
     Numba's compiler lock is taken before the module's import lock: importing a family compiles its
     kernels (the compiler lock inside the import lock), while a thread compiling generated code
     reaches a family holding the compiler lock; taking both in one order cannot deadlock.
     """
     with global_compiler_lock:
-        flags = ConfigStack()._stk._stack  # this thread's stack of the flags of functions being compiled
-        outer = flags[:]
-        del flags[:]
-        try:
-            return importlib.import_module(f"{__package__}.{family}")
-        finally:
-            flags[:] = outer
+        return importlib.import_module(f"{__package__}.{family}")
 
 
 def __getattr__(name):
