@@ -7,7 +7,6 @@ first-class function of the fixed type ppl.LPG_TYPE, so this module compiles onc
 disk, and serves every model.
 """
 import glob
-import hashlib
 import os
 
 import numba
@@ -15,6 +14,7 @@ import numpy as np
 from numba import types
 
 from autodiff.cache import kernels_dir
+from autodiff.cache.linked import drop_if_changed
 from autodiff.codegen.compile import announce
 from ppl import LPG_TYPE
 
@@ -31,27 +31,8 @@ def _drop_stale_cache():
     """Numba keys each function's disk cache on its own file only, but run_block links in the
     kernels of the sibling modules: when any kernel file changed, remove all their cached code."""
     here = os.path.dirname(os.path.abspath(__file__))
-    digest = hashlib.sha256()
-    for name in _KERNEL_MODULES:
-        with open(os.path.join(here, name + ".py"), "rb") as f:
-            digest.update(f.read())
-    cache_dir = kernels_dir(__file__)  # where autodiff.cache's locator puts this folder's kernels
-    stamp = os.path.join(cache_dir, "chain.kernels.sha256")
-    try:
-        with open(stamp) as f:
-            if f.read() == digest.hexdigest():
-                return
-    except OSError:
-        pass
-    try:
-        for name in _KERNEL_MODULES:
-            for path in glob.glob(os.path.join(cache_dir, name + ".*.nb[ic]")):
-                os.remove(path)
-        os.makedirs(cache_dir, exist_ok=True)
-        with open(stamp, "w") as f:
-            f.write(digest.hexdigest())
-    except OSError:  # an unwritable cache: Numba then caches elsewhere, keyed by this file
-        pass
+    drop_if_changed("chain.kernels", [os.path.join(here, name + ".py") for name in _KERNEL_MODULES],
+                    kernels_dir(__file__))  # where autodiff.cache's locator puts this folder's kernels
 
 
 _drop_stale_cache()

@@ -2,10 +2,14 @@
 
     <root>  = $NUMBAYES_CACHE_DIR, else $XDG_CACHE_HOME/numbayes, else ~/.cache/numbayes
     <root>/gen/nb_<hash>.py            generated model code (autodiff.codegen.compile)
+    <root>/gen/__pycache__/kernels-<fingerprint>/
+                                       its machine code, apart for each version of the kernels it
+                                       calls (the fingerprint of their sources: cache/linked.py)
     <root>/kernels/<dir>_<sha1>/       Numba's cache of the library's own cache=True kernels
                                        (codegen runtime, special kernels, samplers), one folder per
                                        source folder, keyed by its absolute path, so two checkouts
-                                       never share machine code
+                                       never share machine code; entries whose linked-in code
+                                       changed are dropped at import (cache/linked.py)
 
 Numba caches a function next to its source (`__pycache__`), which in an installed package may
 be read-only or shared; a Numba cache locator registered here puts every artefact of numbayes'
@@ -28,7 +32,9 @@ import warnings
 
 from numba.core import caching
 
-__all__ = ["CacheWarning", "root", "generated_dir", "kernels_dir", "clear", "info", "install"]
+from .linked import codegen_kernel_sources, drop_if_changed, generated_cache_dir
+
+__all__ = ["CacheWarning", "root", "generated_dir", "kernels_dir", "clear", "info", "install", "drop_stale_kernels"]
 
 PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGES = ("autodiff", "ppl", "samplers", "models")
@@ -103,14 +109,14 @@ def _ours(py_file):
 
 class NumbayesCacheLocator(caching._SourceFileBackedLocatorMixin, caching._CacheLocator):
     """Numba cache locator for numbayes' own files: kernels under <root>/kernels/<folder>_<sha1 of its
-    path>, generated modules in <root>/gen/__pycache__ (next to them, as Numba would put them)."""
+    path>, generated modules in <root>/gen/__pycache__/kernels-<fingerprint of the kernels they call>."""
 
     def __init__(self, py_func, py_file):
         self._py_file = py_file
         self._lineno = py_func.__code__.co_firstlineno
         folder = os.path.dirname(os.path.abspath(py_file))
         if folder == os.path.abspath(os.path.join(root(), "gen")):
-            self._cache_path = os.path.join(folder, "__pycache__")
+            self._cache_path = generated_cache_dir(folder, py_file)
         else:
             self._cache_path = kernels_dir(py_file)
 
@@ -205,4 +211,11 @@ def clear():
     return removed
 
 
+def drop_stale_kernels():
+    """Drop autodiff's cached kernels if a file they link in changed (cache/linked.py); cheap when not."""
+    codegen = codegen_kernel_sources()
+    drop_if_changed("codegen.kernels", codegen, kernels_dir(codegen[0]))
+
+
 install()
+drop_stale_kernels()

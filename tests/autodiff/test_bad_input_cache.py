@@ -13,6 +13,7 @@ import warnings
 import pytest
 
 from autodiff import cache
+from autodiff.cache.linked import generated_cache_dir
 from autodiff.codegen import compile as cg
 
 SCRIPT = """
@@ -32,7 +33,7 @@ def _run(k):
 
 
 def _cache_files(module, ext):
-    return glob.glob(os.path.join(cache.generated_dir(), "__pycache__", f"{module}.*.{ext}"))
+    return glob.glob(os.path.join(generated_cache_dir(cache.generated_dir()), f"{module}.*.{ext}"))
 
 
 @pytest.mark.parametrize("damage", ["garbage", "empty", "flipped"])
