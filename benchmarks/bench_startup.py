@@ -33,7 +33,8 @@ STAGES = [("import_ppl", "import ppl"), ("import_samplers", "import samplers (lo
           ("script_to_first_draw", "script start to first draw"),
           ("process_to_first_draw", "process start to first draw"),
           ("import_ppl_cpu", "CPU: import ppl (with the interpreter's start)"), ("import_samplers_cpu", "CPU: import samplers"),
-          ("log_density_cpu", "CPU: log density"), ("cpu_to_sampling", "CPU: process start to sampling")]
+          ("log_density_cpu", "CPU: log density"), ("cpu_to_sampling", "CPU: process start to sampling"),
+          ("stale_check", "stale-kernel check at import (autodiff.cache.linked)")]
 # -X importtime self times, summed per group: the first prefix a module starts with names its group
 IMPORT_GROUPS = [("numba + llvmlite", ("numba", "llvmlite")), ("numpy", ("numpy",)), ("scipy", ("scipy",)),
                  ("special-function kernels", ("autodiff.codegen.special_kernels",)),
@@ -78,7 +79,20 @@ def one_run(shared_bench):
     out.pop("data"), out.pop("data_cpu")
     out.update(nuts_to_first_draw=first - wall["log_density"], script_to_first_draw=first - wall["start"],
                cpu_to_sampling=cpu["log_density"], first_draw_epoch=time.time() - (time.perf_counter() - first))
+    out["stale_check"] = _stale_check_seconds()
     print(json.dumps(out))
+
+
+def _stale_check_seconds():
+    """What autodiff.cache's check of its kernels' sources costs at import (0 where there is none)."""
+    from autodiff import cache
+    check = getattr(cache, "drop_stale_kernels", None)
+    if check is None:
+        return 0.0
+    cache.linked._fingerprints.clear()  # as in a new process: the sources are read again
+    t0 = time.perf_counter()
+    check()
+    return time.perf_counter() - t0
 
 
 def _import_groups(stderr):
