@@ -1,4 +1,5 @@
-"""Scalar Numba kernels for the modified Bessel functions I0 and I1 (plain and scaled).
+"""Scalar Numba kernels for the Bessel functions: modified of orders 0 and 1 (``i0``, ``i0e``, ``i1``,
+``i1e``, ``k0``, ``k1``) and of real order (``iv``, ``ive``, ``kv`` by Temme's method; ``jv``).
 
 Each public function is an ``@numba.njit(cache=True, error_model="numpy")``
 kernel with a ``float64(float64)`` signature, meant to be called from
