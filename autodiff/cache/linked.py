@@ -9,8 +9,9 @@ the old `gammaln`. Two remedies, for the two kinds of folder:
   fingerprint of the sources of a group of files whose kernels call each other, and
   `drop_if_changed` removes the group's cached entries when the sources no longer match it;
 * generated modules share one folder across checkouts (they are named for their own source), so
-  their machine code goes to a subfolder named for the fingerprint of the kernels generated code
-  calls (`generated_cache_dir`): code compiled against other kernel sources is never loaded.
+  their machine code goes to a subfolder named for the fingerprint of the kernels it can call
+  (`generated_cache_dir`: autodiff's, and the extension kernels of other packages that the module
+  calls by name): code compiled against other kernel sources is never loaded.
 
 Both read a few source files (about 1 ms), once per process and group.
 """
