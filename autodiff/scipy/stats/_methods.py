@@ -1,0 +1,146 @@
+"""The quantile, moment and entropy methods scipy's rv_continuous/rv_discrete give every family.
+
+A family declares its standardised quantile, mean, variance and entropy (functions of its shape
+parameters), and `continuous_methods` / `discrete_methods` build scipy's methods from them with
+scipy's signatures (``mean(*shapes, loc=0, scale=1)``, shapes and loc/scale positional or by keyword)
+and scipy's semantics: nan for invalid shape parameters or scale <= 0, ``loc + scale * m`` for the
+mean, ``scale**2 * v`` for the variance, ``h + log(scale)`` for the entropy, ``median = ppf(0.5)``,
+``interval(confidence) = (ppf((1 - c)/2), ppf((1 + c)/2))`` (ValueError for a confidence outside
+[0, 1], as scipy), ``isf(q)`` the upper quantile. Each is differentiable wherever the declared
+functions are.
+"""
+import numpy as np
+
+from ... import numpy as anp
+from ...core import concrete_or_none
+from ._dist import _named, as_float, scalar
+
+
+def _split(name, args, kwds, shape_names, loc_scale):
+    """(shapes, loc, scale) from scipy-style positional/keyword arguments; TypeError naming what is wrong."""
+    names = list(shape_names) + list(loc_scale)
+    defaults = {"loc": 0.0, "scale": 1.0}
+    if len(args) > len(names):
+        raise TypeError(f"{name}() takes at most {len(names)} arguments ({', '.join(names)}), got {len(args)}")
+    values = dict(zip(names, args))
+    for key, value in kwds.items():
+        if key not in names:
+            raise TypeError(f"{name}() got an unexpected keyword argument {key!r}; it takes {', '.join(names)}")
+        if key in values:
+            raise TypeError(f"{name}() got multiple values for argument {key!r}")
+        values[key] = value
+    missing = [n for n in shape_names if n not in values]
+    if missing:
+        raise TypeError(f"{name}() missing required argument(s): {', '.join(missing)}")
+    shapes = tuple(as_float(values[n]) for n in shape_names)
+    return shapes, as_float(values.get("loc", 0.0)), as_float(values.get("scale", defaults["scale"]))
+
+
+def _check_confidence(confidence):
+    value = concrete_or_none(confidence)
+    if value is not None and np.any((np.asarray(value) > 1) | (np.asarray(value) < 0)):
+        raise ValueError("alpha must be between 0 and 1 inclusive")
+
+
+def continuous_methods(spec, module, shape_names, *, std_ppf=None, std_isf=None, std_mean=None, std_var=None,
+                       std_entropy=None, **docs):
+    """ppf, isf, mean, var, std, median, interval, entropy of a `Continuous` spec (a missing std_* gives None
+    for the methods that need it). `docs` maps a method name to its docstring, as for `_dist.location_scale`."""
+    family = module.rsplit(".", 1)[-1]
+
+    def valid(shapes, scale):
+        """(ok mask, shapes with safe values where not ok)."""
+        return spec._check(shapes, extra=(anp.greater(scale, 0),))
+
+    def moment(fn, combine):
+        def method(*args, **kwds):
+            shapes, loc, scale = _split(fn.__name__, args, kwds, shape_names, ("loc", "scale"))
+            ok, safe = valid(shapes, scale)
+            value = combine(fn(*safe), loc, anp.where(ok, scale, 1.0))
+            return scalar(anp.where(ok, value, np.nan))
+        return method
+
+    def with_ends(std_quantile, upper):
+        """std_quantile inside (0, 1), the support's ends at q = 0 and 1 (swapped for the upper quantile)."""
+        def quantile(q, *shapes):
+            lo, hi = spec.support(*shapes)
+            inside = anp.logical_and(anp.greater(q, 0.0), anp.less(q, 1.0))
+            first, last = (hi, lo) if upper else (lo, hi)
+            ends = anp.where(anp.equal(q, 0.0), first, last)
+            return anp.where(inside, std_quantile(anp.where(inside, q, 0.5), *shapes), ends)
+        return quantile
+
+    def ppf(q, *args, **kwds):
+        shapes, loc, scale = _split("ppf", args, kwds, shape_names, ("loc", "scale"))
+        return spec.ppf(q, shapes, loc, scale, with_ends(std_ppf, upper=False))
+
+    def isf(q, *args, **kwds):
+        shapes, loc, scale = _split("isf", args, kwds, shape_names, ("loc", "scale"))
+        return spec.ppf(q, shapes, loc, scale, with_ends(std_isf or (lambda q, *s: std_ppf(1.0 - q, *s)), upper=True))
+
+    def median(*args, **kwds):
+        return ppf(0.5, *args, **kwds)
+
+    def interval(confidence, *args, **kwds):
+        _check_confidence(confidence)
+        confidence = as_float(confidence)
+        return ppf((1.0 - confidence) / 2.0, *args, **kwds), ppf((1.0 + confidence) / 2.0, *args, **kwds)
+
+    std_mean = std_mean and _renamed(std_mean, "mean")
+    std_var = std_var and _renamed(std_var, "var")
+    std_entropy = std_entropy and _renamed(std_entropy, "entropy")
+    mean = moment(std_mean, lambda m, loc, scale: loc + scale * m) if std_mean else None
+    var = moment(std_var, lambda v, loc, scale: scale * scale * v) if std_var else None
+    std = moment(_renamed(std_var, "std"), lambda v, loc, scale: scale * anp.sqrt(v)) if std_var else None
+    entropy = moment(std_entropy, lambda h, loc, scale: h + anp.log(scale)) if std_entropy else None
+    defaults = {"isf": f"scipy.stats.{family}.isf: the quantile of the upper tail, ppf(1 - q).",
+                "mean": f"scipy.stats.{family}.mean(*shapes, loc=0, scale=1).",
+                "var": f"scipy.stats.{family}.var(*shapes, loc=0, scale=1).",
+                "std": f"scipy.stats.{family}.std = sqrt(var).",
+                "median": f"scipy.stats.{family}.median = ppf(0.5).",
+                "interval": f"scipy.stats.{family}.interval(confidence, ...) = (ppf((1 - c)/2), ppf((1 + c)/2)).",
+                "entropy": f"scipy.stats.{family}.entropy (differential entropy, nats) + log(scale).",
+                "ppf": f"scipy.stats.{family}.ppf."}
+    out = []
+    for fn, name in ((ppf, "ppf"), (isf, "isf"), (mean, "mean"), (var, "var"), (std, "std"), (median, "median"),
+                     (interval, "interval"), (entropy, "entropy")):
+        needs_ppf = name in ("ppf", "isf", "median", "interval")
+        if fn is None or (needs_ppf and std_ppf is None):
+            out.append(None)
+            continue
+        fn.__name__ = name
+        out.append(_named(module, {name: docs.get(name, defaults[name])}, fn)[0])
+    return tuple(out)
+
+
+def discrete_methods(spec, module, shape_names, *, std_mean=None, std_var=None, std_entropy=None, **docs):
+    """mean, var, std, entropy of a `Discrete` spec (shapes and an integer `loc`)."""
+    family = module.rsplit(".", 1)[-1]
+
+    def moment(fn, combine, name):
+        def method(*args, **kwds):
+            shapes, loc, _ = _split(name, args, kwds, shape_names, ("loc",))
+            ok, safe = spec._check(shapes)
+            value = combine(fn(*safe), loc)
+            return scalar(value if ok is None else anp.where(ok, value, np.nan))
+        method.__name__ = name
+        return method
+
+    out = []
+    for fn, name, combine in ((std_mean, "mean", lambda m, loc: loc + m), (std_var, "var", lambda v, loc: v),
+                              (std_var, "std", lambda v, loc: anp.sqrt(v)),
+                              (std_entropy, "entropy", lambda h, loc: h)):
+        if fn is None:
+            out.append(None)
+            continue
+        default = f"scipy.stats.{family}.{name}(*shapes, loc=0)."
+        out.append(_named(module, {name: docs.get(name, default)}, moment(fn, combine, name))[0])
+    return tuple(out)
+
+
+def _renamed(fn, name):
+    """fn itself (the name is only for error messages of the method built on it)."""
+    def wrapped(*shapes):
+        return fn(*shapes)
+    wrapped.__name__ = name
+    return wrapped
