@@ -196,3 +196,86 @@ def test_skewnorm_cdfs_match_scipy_in_the_body():
         tails = np.minimum(ss.skewnorm.cdf(x, a, 0.3, 1.7), ss.skewnorm.sf(x, a, 0.3, 1.7))
         keep = np.broadcast_to(tails > 1e-6, ours.shape)  # not where scipy switches to quad
         np.testing.assert_allclose(ours[keep], theirs[keep], rtol=1e-12)
+
+
+# -- discrete families -------------------------------------------------------------------------------------------
+DISCRETE = [
+    Fam("poisson", (np.array([0.0, 0.4, 3.0, 25.0, 300.0]),), (np.array([-1.0]),)),
+    Fam("binom", (np.array([0, 1, 5, 10, 10, 400]), np.array([0.3, 0.0, 1.0, 0.25, 0.9, 0.5])),
+        (np.array([2.5, -1.0, 5.0]), np.array([0.3, 0.3, 1.5]))),
+    Fam("nbinom", (np.array([0.5, 1.0, 3.0, 12.5]), np.array([0.2, 1.0, 0.5, 0.9])), (np.array([0.0, 2.0]), np.array([0.5, 0.0]))),
+    Fam("bernoulli", (np.array([0.0, 0.3, 1.0]),), (np.array([-0.1, 1.5]),)),
+    # p = 1 (a point mass at 1) is test_geom_point_mass: scipy's ppf gives 0 there, outside its own support
+    Fam("geom", (np.array([1e-4, 0.1, 0.5, 0.9]),), (np.array([0.0, 1.5]),)),
+    Fam("betabinom", (np.array([0, 5, 10, 10]), np.array([0.5, 1.0, 2.0, 30.0]), np.array([0.7, 1.0, 4.0, 0.5])),
+        (np.array([2.5, -1.0, 5.0]), np.array([1.0, 1.0, 0.0]), np.array([1.0, 1.0, 1.0]))),
+]
+DISC_Q = np.array([-0.1, 0.0, 1e-9, 0.01, 0.3, 0.5, 0.77, 0.99, 1 - 1e-9, 1.0, NAN])[:, None]
+
+
+@pytest.mark.parametrize("fam", DISCRETE, ids=lambda f: f.name)
+def test_discrete_quantiles_match_scipy(fam):
+    """scipy's ppf (smallest k with cdf(k) >= q) and isf (smallest k with sf(k) <= q), with loc, edges, bad shapes."""
+    m, s = getattr(ast, fam.name), getattr(ss, fam.name)
+    with np.errstate(all="ignore"):
+        for fn in ("ppf", "isf"):
+            np.testing.assert_array_equal(getattr(m, fn)(DISC_Q, *fam.shapes, loc=2), getattr(s, fn)(DISC_Q, *fam.shapes, loc=2))
+            np.testing.assert_array_equal(getattr(m, fn)(0.3, *fam.bad), getattr(s, fn)(0.3, *fam.bad))
+        np.testing.assert_array_equal(m.median(*fam.shapes), s.median(*fam.shapes))
+        for got, expected in zip(m.interval(0.9, *fam.shapes), s.interval(0.9, *fam.shapes)):
+            np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("fam", DISCRETE, ids=lambda f: f.name)
+def test_discrete_moments_match_scipy(fam):
+    m, s = getattr(ast, fam.name), getattr(ss, fam.name)
+    with np.errstate(all="ignore"):
+        for fn in ("mean", "var", "std", "entropy"):
+            _compare(getattr(m, fn)(*fam.shapes, loc=2), getattr(s, fn)(*fam.shapes, loc=2), rtol=1e-11, atol=1e-15)
+            if fn == "entropy":  # scipy raises for all-invalid shapes (np.vectorize on an empty array)
+                assert np.all(np.isnan(m.entropy(*fam.bad)))
+            else:
+                _compare(getattr(m, fn)(*fam.bad), getattr(s, fn)(*fam.bad), rtol=1e-11)
+            one = [v[1] for v in fam.shapes]
+            assert type(getattr(m, fn)(*one)) is type(getattr(s, fn)(*one))
+
+
+def test_poisson_entropy_for_a_large_mean():
+    """scipy's summed entropy is 4e-4 off at mu = 1e4; the asymptotic series is exact to ~1e-16 there (ours sums
+    logpmf = k log mu - mu - gammaln(k + 1), which cancels terms of size 1e5: ~1e-11 relative)."""
+    mu = 1e4
+    expected = 0.5 * np.log(2 * np.pi * np.e * mu) - 1 / (12 * mu) - 1 / (24 * mu ** 2) - 19 / (360 * mu ** 3)
+    np.testing.assert_allclose(ast.poisson.entropy(mu), expected, rtol=5e-11)
+
+
+def test_geom_point_mass():
+    """p = 1: everything at k = 1 (scipy's ppf says 0, outside its support; its entropy formula gives 0 log 0 = nan)."""
+    np.testing.assert_array_equal(ast.geom.ppf(np.array([1e-9, 0.5, 1 - 1e-9]), 1.0), 1.0)
+    assert ast.geom.entropy(1.0) == 0.0 and ast.geom.var(1.0) == 0.0
+
+
+DISC_GRADS = [
+    ("poisson", lambda mu: ast.poisson.mean(mu) + ast.poisson.std(mu) + ast.poisson.entropy(mu), (np.array([0.4, 3.0, 25.0]),)),
+    ("binom", lambda p: ast.binom.var(7, p) + ast.binom.entropy(7, p), (np.array([0.2, 0.5, 0.9]),)),
+    ("nbinom", lambda n, p: ast.nbinom.mean(n, p) + ast.nbinom.var(n, p) + ast.nbinom.entropy(n, p),
+     (np.array([0.7, 3.0]), np.array([0.3, 0.8]))),
+    ("bernoulli", lambda p: ast.bernoulli.var(p) + ast.bernoulli.entropy(p), (np.array([0.2, 0.7]),)),
+    ("geom", lambda p: ast.geom.mean(p) + ast.geom.var(p) + ast.geom.entropy(p), (np.array([0.2, 0.7]),)),
+    ("betabinom", lambda a, b: ast.betabinom.mean(9, a, b) + ast.betabinom.var(9, a, b) + ast.betabinom.entropy(9, a, b),
+     (np.array([0.7, 4.0]), np.array([1.5, 0.6]))),
+]
+
+
+@pytest.mark.parametrize("name, f, args", DISC_GRADS, ids=[g[0] for g in DISC_GRADS])
+def test_discrete_moment_grads(name, f, args):
+    ad.check_grads(f, args, order=2)
+
+
+def test_discrete_quantiles_compile_and_have_no_gradient():
+    q = np.array([1e-9, 0.3, 0.99])
+    ppf = ad.jit(lambda mu, p: ast.poisson.ppf(q, mu) + ast.binom.isf(q, 30, p))
+    mu, p = np.array([0.5, 4.0, 300.0]), np.array([0.1, 0.5, 0.95])
+    np.testing.assert_array_equal(ppf(mu, p), ss.poisson.ppf(q, mu) + ss.binom.isf(q, 30, p))
+    np.testing.assert_array_equal(ad.grad(lambda mu: anp.sum(ast.poisson.ppf(q, mu)))(mu), 0.0)
+    with pytest.raises(TypeError, match="must be concrete"):
+        ad.jit(lambda mu: ast.poisson.entropy(mu))(3.0)

@@ -1,8 +1,8 @@
 """scipy.stats.beta: the beta distribution on [loc, loc + scale] with shapes `a`, `b`."""
 from ... import numpy as anp
 from .. import special as sc
-from ._methods import continuous_methods
 from ._dist import Continuous, exp, log_prob
+from ._methods import continuous_methods
 
 
 def std_logpdf(z, a, b):
@@ -69,4 +69,5 @@ _, isf, mean, var, std, median, interval, entropy = continuous_methods(
     std_entropy=_std_entropy)
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

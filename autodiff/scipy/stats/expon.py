@@ -20,4 +20,5 @@ ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
     std_mean=lambda: 1.0, std_var=lambda: 1.0, std_entropy=lambda: 1.0)
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

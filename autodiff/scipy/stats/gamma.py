@@ -3,8 +3,8 @@ import numpy as np
 
 from ... import numpy as anp
 from .. import special as sc
-from ._methods import continuous_methods
 from ._dist import Continuous, exp, log_prob
+from ._methods import continuous_methods
 
 
 def std_logpdf(z, a):
@@ -58,4 +58,5 @@ _, isf, mean, var, std, median, interval, entropy = continuous_methods(
     std_entropy=lambda a: a + (1.0 - a) * sc.digamma(a) + sc.gammaln(a))
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

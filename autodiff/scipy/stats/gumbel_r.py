@@ -1,6 +1,6 @@
 """scipy.stats.gumbel_r: the right-skewed Gumbel (extreme value type I) distribution."""
-import numpy as np
 import math
+
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Continuous, location_scale
@@ -21,4 +21,5 @@ ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
     std_mean=lambda: EULER, std_var=lambda: math.pi ** 2 / 6.0, std_entropy=lambda: EULER + 1.0)
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

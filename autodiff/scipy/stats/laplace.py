@@ -32,4 +32,5 @@ ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
     std_mean=lambda: 0.0, std_var=lambda: 2.0, std_entropy=lambda: 1.0 + math.log(2.0))
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

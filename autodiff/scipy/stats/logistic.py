@@ -1,5 +1,6 @@
 """scipy.stats.logistic: the logistic distribution (CDF expit)."""
 import math
+
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Continuous, location_scale
@@ -25,4 +26,5 @@ ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
     std_mean=lambda: 0.0, std_var=lambda: math.pi ** 2 / 3.0, std_entropy=lambda: 2.0)
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

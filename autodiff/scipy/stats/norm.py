@@ -5,8 +5,8 @@ import numpy as np
 
 from ... import numpy as anp
 from .. import special as sc
-from ._methods import continuous_methods
 from ._dist import Continuous, location_scale, scalar
+from ._methods import continuous_methods
 
 LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
@@ -36,4 +36,5 @@ _, isf, mean, var, std, median, interval, entropy = continuous_methods(
     std_mean=lambda: 0.0, std_var=lambda: 1.0, std_entropy=lambda: 0.5 * math.log(2.0 * math.pi * math.e))
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

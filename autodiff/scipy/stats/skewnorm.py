@@ -1,14 +1,15 @@
 """scipy.stats.skewnorm: the skew-normal distribution with shape `a` (Azzalini): density 2 phi(z) Phi(a z).
 
 The CDF is Phi(z) - 2 T(z, a) with Owen's T, except where that is below 1e-6 with a > 0 (it cancels
-there; scipy switches to quadrature at the same point): there a 24-node Gauss-Laguerre quadrature of the
-density, in log space, accurate to ~1e-16 however far the tail goes. The SF is the CDF of the mirror image
-(sf(z, a) = cdf(-z, -a)), so neither is formed as 1 - the other; both are differentiable in x, a, loc and scale. ppf and isf
-invert the CDF numerically (safeguarded Newton inside the bracket [ndtri(q), ndtri((1 + q)/2)] for
-a >= 0, which holds since Phi(z) - 2 T(z, a) lies between the normal and half-normal CDFs; a < 0 by
-the mirror image) and are differentiable in q, a, loc and scale by the implicit function theorem.
-The
-entropy has no closed form (scipy integrates numerically) and is not provided.
+there; scipy switches to quad at the same point): there a 24-node Gauss-Laguerre quadrature of the
+density, in log space, accurate to ~1e-16 however far the tail goes (scipy's quad drifts by 1e-8 to
+1e-3 there, then underflows). The SF is the CDF of the mirror image, sf(z, a) = cdf(-z, -a), so
+neither is formed as 1 - the other; both are differentiable in x, a, loc and scale.
+
+ppf and isf invert the CDF numerically: safeguarded Newton inside the bracket
+[ndtri(q), ndtri((1 + q)/2)] for a >= 0 (the CDF lies between the normal's and the half-normal's),
+a < 0 by the mirror image; differentiable in q, a, loc and scale by the implicit function theorem.
+The entropy has no closed form (scipy integrates numerically) and is not provided.
 """
 import math
 

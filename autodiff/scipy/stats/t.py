@@ -7,8 +7,8 @@ from ... import numpy as anp
 from ...primitives.special import t_logpdf_standard
 from .. import special as sc
 from . import norm
-from ._methods import continuous_methods
 from ._dist import Continuous, exp, log_prob
+from ._methods import continuous_methods
 
 
 def std_logpdf(z, df):
@@ -67,7 +67,8 @@ def _std_var(df):
 def _std_entropy(df):
     """(df + 1)/2 (psi((df + 1)/2) - psi(df/2)) + log(sqrt(df) B(df/2, 1/2)); the normal's at df = inf."""
     d = anp.where(anp.isinf(df), 1.0, df)
-    h = 0.5 * (d + 1.0) * (sc.digamma(0.5 * (d + 1.0)) - sc.digamma(0.5 * d)) + 0.5 * anp.log(d) + sc.betaln(0.5 * d, 0.5)
+    h = 0.5 * (d + 1.0) * (sc.digamma(0.5 * (d + 1.0)) - sc.digamma(0.5 * d))
+    h = h + 0.5 * anp.log(d) + sc.betaln(0.5 * d, 0.5)
     return anp.where(anp.isinf(df), 0.5 * math.log(2.0 * math.pi * math.e), h)
 
 
@@ -81,4 +82,5 @@ _, isf, mean, var, std, median, interval, entropy = continuous_methods(
     std_mean=_std_mean, std_var=_std_var, std_entropy=_std_entropy)
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

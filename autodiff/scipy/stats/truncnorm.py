@@ -8,8 +8,8 @@ import math
 
 from ... import numpy as anp
 from .. import special as sc
-from ._methods import continuous_methods
 from ._dist import Continuous, exp
+from ._methods import continuous_methods
 from .norm import std_logpdf as norm_logpdf
 
 
@@ -36,7 +36,8 @@ _spec = Continuous(lambda z, a, b: norm_logpdf(z) - log_gauss_mass(a, b),
 
 
 def _std_ppf(q, a, b):
-    """Phi(x) = Phi(a) + q Z for a <= 0; from the upper tail, Phi(-x) = Phi(-a) - q Z, for a > 0 (Z = Phi(b) - Phi(a))."""
+    """Phi(x) = Phi(a) + q Z for a <= 0; from the upper tail, Phi(-x) = Phi(-a) - q Z, for a > 0
+    (Z = Phi(b) - Phi(a))."""
     mass = anp.exp(log_gauss_mass(a, b))
     return anp.where(anp.greater(a, 0), -sc.ndtri(sc.ndtr(-a) - q * mass), sc.ndtri(sc.ndtr(a) + q * mass))
 
@@ -101,4 +102,5 @@ ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
     std_mean=_std_mean, std_var=_std_var, std_entropy=_std_entropy)
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

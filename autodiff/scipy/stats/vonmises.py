@@ -109,7 +109,8 @@ def _std_slope(z, kappa):
 
 
 def _solve_std(q, kappa):
-    """z in [-pi, pi] with _std_cdf(z, kappa) = q (-pi and pi at q = 0 and 1), from Hill's normal approximation sin(z/2) ~ ndtri(q) i0e sqrt(pi/2)."""
+    """z in [-pi, pi] with _std_cdf(z, kappa) = q (-pi and pi at q = 0 and 1), by Newton from Hill's normal
+    approximation sin(z/2) ~ ndtri(q) i0e(kappa) sqrt(pi/2)."""
     guess = 2.0 * anp.arcsin(anp.clip(sc.ndtri(q) * sc.i0e(kappa) * math.sqrt(0.5 * math.pi), -1.0, 1.0))
     z = newton_bisect(lambda z: _std_cdf(z, kappa), lambda z: _std_slope(z, kappa), q, -math.pi, math.pi, guess)
     return anp.where(anp.equal(q, 0.0), -math.pi, anp.where(anp.equal(q, 1.0), math.pi, z))
