@@ -290,6 +290,12 @@ def test_multivariate_normal_matches_scipy(x, kw):
     _compare(ast.multivariate_normal.pdf(x, **kw), ss.multivariate_normal.pdf(x, **kw), rtol=1e-13)
 
 
+def test_multivariate_normal_entropy():
+    for kw in [{}, dict(cov=2.0), dict(mean=[0.0, 1.0], cov=[1.0, 2.0]), dict(mean=np.zeros(3), cov=COV)]:
+        _compare(ast.multivariate_normal.entropy(**kw), ss.multivariate_normal.entropy(**kw), rtol=1e-13)
+    ad.check_grads(lambda f: ast.multivariate_normal.entropy(None, f @ f.T + 0.5 * np.eye(3)), (FACTOR,), order=2)
+
+
 def test_multivariate_normal_errors_and_grads():
     with pytest.raises(ValueError, match="mean"):
         ast.multivariate_normal.logpdf(np.zeros(3), mean=np.zeros((3, 1)), cov=COV)
