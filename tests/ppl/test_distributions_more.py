@@ -536,6 +536,13 @@ DISCRETE_CDF = [
     ("bernoulli", lambda p: dist.Bernoulli(probs=p), np.array([0.2, 0.7]), lambda p: stats.bernoulli(p)),
     ("beta-binomial", lambda a: dist.BetaBinomial(a, 2.5, 10), np.array([0.6, 4.0]),
      lambda a: stats.betabinom(10, a, 2.5)),
+    ("negative-binomial-probs", lambda p: dist.NegativeBinomialProbs(3.5, p), np.array([0.2, 0.7]),
+     lambda p: stats.nbinom(3.5, 1 - p)),
+    ("negative-binomial-logits", lambda l: dist.NegativeBinomialLogits(3.5, l), np.array([-1.0, 1.5]),
+     lambda l: stats.nbinom(3.5, sp.expit(-l))),
+    ("negative-binomial-2", lambda m: dist.NegativeBinomial2(m, 2.5), np.array([0.7, 6.0]),
+     lambda m: stats.nbinom(2.5, 2.5 / (2.5 + m))),
+    ("gamma-poisson", lambda r: dist.GammaPoisson(2.5, r), np.array([0.4, 3.0]), lambda r: stats.nbinom(2.5, r / (1 + r))),
 ]
 
 
