@@ -131,12 +131,13 @@ def _smallest_k(holds, lo, hi, guess):
     return while_loop(lambda k: anp.any(too_low(k)), lambda k: anp.where(too_low(k), k + 1.0, k), k)
 
 
-def discrete_methods(spec, module, shape_names, cdf, sf, *, std_mean, std_var, std_entropy=None, **docs):
+def discrete_methods(spec, module, shape_names, cdf, sf, *, std_mean, std_var, std_entropy=None, guess=None, **docs):
     """ppf, isf, mean, var, std, median, interval, entropy of a `Discrete` spec (shapes and an integer `loc`).
 
     cdf and sf are the family's own (k, *shapes); ppf(q) is scipy's smallest k with cdf(k) >= q (lo - 1 at q = 0,
-    hi at q = 1), isf(q) the smallest k with sf(k) <= q, both searched from the normal approximation and
-    piecewise constant, so without gradient. The moments are differentiable where std_mean etc. are.
+    hi at q = 1), isf(q) the smallest k with sf(k) <= q, both searched in steps of one from guess(q, *shapes)
+    (default: the normal approximation; a family with a long tail passes a closed form) and piecewise
+    constant, so without gradient. The moments are differentiable where std_mean etc. are.
     """
     family = module.rsplit(".", 1)[-1]
 
@@ -156,12 +157,13 @@ def discrete_methods(spec, module, shape_names, cdf, sf, *, std_mean, std_var, s
             lo, hi = spec.support(*safe)
             inside = anp.logical_and(anp.greater(q, 0.0), anp.less(q, 1.0))
             q_in = anp.where(inside, q, 0.5)
-            z = sc.ndtri(1.0 - q_in if upper else q_in)
-            guess = std_mean(*safe) + anp.sqrt(std_var(*safe)) * z
+            lower_q = 1.0 - q_in if upper else q_in
+            start = (guess(lower_q, *safe) if guess is not None
+                     else std_mean(*safe) + anp.sqrt(std_var(*safe)) * sc.ndtri(lower_q))
             if upper:
-                k = _smallest_k(lambda k: anp.less_equal(sf(k, *safe), q_in), lo, hi, guess)
+                k = _smallest_k(lambda k: anp.less_equal(sf(k, *safe), q_in), lo, hi, start)
             else:
-                k = _smallest_k(lambda k: anp.greater_equal(cdf(k, *safe), q_in), lo, hi, guess)
+                k = _smallest_k(lambda k: anp.greater_equal(cdf(k, *safe), q_in), lo, hi, start)
             first, last = (hi, lo - 1.0) if upper else (lo - 1.0, hi)
             k = anp.where(inside, k, anp.where(anp.equal(q, 0.0), first, anp.where(anp.equal(q, 1.0), last, np.nan)))
             return scalar(k + loc if ok is None else anp.where(ok, k + loc, np.nan))

@@ -46,7 +46,8 @@ def sf(k, p, loc=0):
 ppf, isf, mean, var, std, median, interval, entropy = discrete_methods(
     _spec, __name__, ("p",), cdf, sf, std_mean=lambda p: 1.0 / p,
     std_var=lambda p: (1.0 - p) / (p * p),
-    std_entropy=lambda p: -(sc.xlog1py(1.0 - p, -p) + sc.xlogy(p, p)) / p)
+    std_entropy=lambda p: -(sc.xlog1py(1.0 - p, -p) + sc.xlogy(p, p)) / p,
+    guess=lambda q, p: anp.ceil(anp.log1p(-q) / anp.log1p(-anp.minimum(p, 1.0 - 1e-16))))  # the quantile, to rounding
 
 
 __all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]
