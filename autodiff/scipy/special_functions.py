@@ -165,12 +165,20 @@ def k1(x):
 
 
 def hyp1f1(a, b, x):
-    """scipy.special.hyp1f1: Kummer's confluent hypergeometric function 1F1(a; b; x) (differentiable in x)."""
+    """scipy.special.hyp1f1: Kummer's confluent hypergeometric function 1F1(a; b; x) (differentiable in x).
+
+    Eager values are scipy's. The compiled kernel (under jit) agrees with mpmath to 1e-12 except where its
+    double-double series cancels by more than 1e18 (largest term / sum: a, or b - a for x < 0, below about -30
+    with |x| between ~20 and ~150, e.g. 1F1(-30.5; 40; 44); the band widens with |a|): there it gives nan."""
     return _bind(sp.hyp1f1_p, a, b, x)
 
 
 def hyp2f1(a, b, c, z):
-    """scipy.special.hyp2f1: the Gauss hypergeometric function 2F1(a, b; c; z) for real z (differentiable in z)."""
+    """scipy.special.hyp2f1: the Gauss hypergeometric function 2F1(a, b; c; z) for real z (differentiable in z).
+
+    Eager values are scipy's. The compiled kernel (under jit) agrees with mpmath to 1e-11, follows scipy's inf for
+    z > 1, and gives nan for z below about -3000 when a - b is within 0.05 of an integer (a = b included: the
+    connection formulas for z -> -inf have cancelling poles there that the kernel does not resolve)."""
     return _bind(sp.hyp2f1_p, a, b, c, z)
 
 

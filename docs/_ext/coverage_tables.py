@@ -135,7 +135,7 @@ def module_rows(module_name):
 
 
 STATS_METHODS = ("logpdf", "pdf", "logpmf", "pmf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var",
-                 "cov", "mode", "entropy")
+                 "std", "median", "interval", "cov", "mode", "entropy")
 
 
 def stats_rows():

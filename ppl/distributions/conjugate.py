@@ -3,7 +3,7 @@ import numpy as np
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
-from autodiff.scipy.stats import betabinom
+from autodiff.scipy.stats import betabinom, nbinom
 from ppl.distributions import constraints
 from ppl.distributions.base import (
     Distribution,
@@ -110,6 +110,14 @@ class GammaPoisson(Distribution):
         shape = self.shape(sample_shape)
         rate = rng.standard_gamma(np.broadcast_to(concrete(self.concentration), shape)) / concrete(self.rate)
         return rng.poisson(rate)
+
+    def cdf(self, value):
+        """scipy.stats.nbinom.cdf(value, concentration, rate / (1 + rate))."""
+        return nbinom.cdf(value, self.concentration, self.rate / (1 + self.rate))
+
+    def icdf(self, q):
+        """scipy.stats.nbinom.ppf: the smallest k with cdf(k) >= q (piecewise constant: no gradient)."""
+        return nbinom.ppf(q, self.concentration, self.rate / (1 + self.rate))
 
     @property
     def mean(self):

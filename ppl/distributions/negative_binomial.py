@@ -18,6 +18,7 @@ import numpy as np
 
 import autodiff.numpy as anp
 from autodiff.scipy import special
+from autodiff.scipy.stats import nbinom
 from ppl.distributions import constraints
 from ppl.distributions.base import Distribution, as_generator, as_param, broadcast_shape, concrete, mask_outside
 
@@ -49,6 +50,19 @@ class _NegativeBinomialCounts(Distribution):
     def sample(self, rng, sample_shape=()):
         p = self._concrete_probs()
         return _gamma_poisson(rng, self.shape(sample_shape), concrete(self.total_count), p / (1 - p))
+
+    def _failure_probs(self):
+        """scipy's p, 1 - probs (expit(-logits) for the logits form, without rounding 1 - expit)."""
+        return 1 - self.probs if "probs" in self.arg_constraints else special.expit(-self.logits)
+
+    def cdf(self, value):
+        """scipy.stats.nbinom.cdf(value, total_count, 1 - probs); differentiable in probs (and total_count to first
+        order)."""
+        return nbinom.cdf(value, self.total_count, self._failure_probs())
+
+    def icdf(self, q):
+        """scipy.stats.nbinom.ppf: the smallest k with cdf(k) >= q (piecewise constant: no gradient)."""
+        return nbinom.ppf(q, self.total_count, self._failure_probs())
 
     @property
     def mean(self):
@@ -141,6 +155,16 @@ class NegativeBinomial2(Distribution):
     def sample(self, rng, sample_shape=()):
         mu, phi = concrete(self._mean), concrete(self.concentration)
         return _gamma_poisson(rng, self.shape(sample_shape), phi, mu / phi)
+
+    def cdf(self, value):
+        """scipy.stats.nbinom.cdf(value, concentration, concentration / (concentration + mean))."""
+        phi = self.concentration
+        return nbinom.cdf(value, phi, phi / (phi + self._mean))
+
+    def icdf(self, q):
+        """scipy.stats.nbinom.ppf: the smallest k with cdf(k) >= q (piecewise constant: no gradient)."""
+        phi = self.concentration
+        return nbinom.ppf(q, phi, phi / (phi + self._mean))
 
     @property
     def mean(self):

@@ -110,6 +110,7 @@ CASES = [
     ("divmod", lambda n: n.divmod(7.5 * A, V[:1] + 2), True), ("modf", lambda n: n.modf(SPECIAL), True),
     ("frexp", lambda n: n.frexp(SPECIAL), True), ("ldexp", lambda n: n.ldexp(SPECIAL, np.arange(10)), True),
     ("acos", lambda n: n.acos(A / 4), True), ("atan2", lambda n: n.atan2(A, V[:1]), True),
+    ("asin", lambda n: n.asin(A / 4), True), ("atan", lambda n: n.atan(A), True),
     ("asinh", lambda n: n.asinh(A), True), ("atanh", lambda n: n.atanh(A / 4), True),
     ("vecdot", lambda n: n.vecdot(A, A[0]), False), ("matvec", lambda n: n.matvec(A, A[0]), False),
     ("vecmat", lambda n: n.vecmat(A[:, 0], A), False), ("matrix_transpose", lambda n: n.matrix_transpose(A[None]), True),
@@ -163,6 +164,7 @@ GRAD_CASES = [
     ("divmod", lambda x, y: anp.divmod(x, y)[1], (7.3 * A, V[:1] + 3.1)),
     ("vecdot_matvec_vecmat", lambda a, v: anp.vecdot(a, v) + anp.matvec(a, v) + anp.vecmat(a[:, 0], a)[:4], (A, A[0])),
     ("acos_atan2", lambda a, b: anp.acos(a / 4) + anp.atan2(a, b), (A, POS)),
+    ("asin_atan", lambda a: anp.asin(a / 4) + anp.atan(a), (A,)),
 ]
 
 

@@ -4,10 +4,13 @@
     stats.gamma.logpdf(x, a, loc=0, scale=1)
     stats.binom.logpmf(k, n, p, loc=0)
 
-Continuous families expose logpdf, pdf, logcdf, cdf, logsf, sf (norm, gamma, beta, t, chi2 and
-invgamma also ppf); discrete ones logpmf, pmf, logcdf, cdf, logsf, sf (betabinom's CDFs need a
-concrete n); skewnorm exposes the density only (its CDF needs Owen's T). The multivariate ones follow
-scipy's methods: multivariate_normal logpdf/pdf; multivariate_t logpdf/pdf/entropy; dirichlet
+Continuous families expose logpdf, pdf, logcdf, cdf, logsf, sf, ppf, isf, mean, var, std, median,
+interval and entropy (skewnorm all but entropy); ppf and isf are differentiable in q and every
+parameter, the numeric ones (vonmises, skewnorm) by the implicit function theorem (`_inverse.py`).
+Discrete ones expose logpmf, pmf, logcdf, cdf, logsf, sf, ppf, isf, mean, var, std, median, interval
+and entropy; their quantiles are piecewise constant (no gradient); betabinom's CDFs and the summed
+entropies (binom, betabinom, poisson, nbinom) need concrete parameters. The multivariate ones follow
+scipy's methods: multivariate_normal logpdf/pdf/entropy; multivariate_t logpdf/pdf/entropy; dirichlet
 logpdf/pdf/mean/var/cov/entropy; multinomial logpmf/pmf/mean/cov/entropy; wishart
 logpdf/pdf/mean/mode/var/entropy.
 """

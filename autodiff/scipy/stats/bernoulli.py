@@ -2,6 +2,7 @@
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Discrete, exp
+from ._methods import discrete_methods
 
 
 def std_logpmf(k, p):
@@ -40,5 +41,10 @@ def logsf(k, p, loc=0):
 def sf(k, p, loc=0):
     return exp(logsf(k, p, loc))
 
+ppf, isf, mean, var, std, median, interval, entropy = discrete_methods(
+    _spec, __name__, ("p",), cdf, sf, std_mean=lambda p: p,
+    std_var=lambda p: p * (1.0 - p),
+    std_entropy=lambda p: -sc.xlogy(p, p) - sc.xlog1py(1.0 - p, -p))
 
-__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf"]
+
+__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]

@@ -2,6 +2,7 @@
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Continuous, exp, log_prob
+from ._methods import continuous_methods
 
 
 def std_logpdf(z, a, b):
@@ -45,10 +46,28 @@ def sf(x, a, b, loc=0, scale=1):
     return exp(logsf(x, a, b, loc, scale))
 
 
+def _std_isf(q, a, b):
+    """The upper quantile: 1 - betaincinv(b, a, q) for small q, betaincinv(a, b, 1 - q) otherwise (no cancellation)."""
+    small = anp.less(q, 0.5)
+    return anp.where(small, 1.0 - sc.betaincinv(b, a, anp.where(small, q, 0.5)),
+                     sc.betaincinv(a, b, 1.0 - anp.where(small, 0.5, q)))
+
+
+def _std_entropy(a, b):
+    """log B(a, b) - (a - 1) psi(a) - (b - 1) psi(b) + (a + b - 2) psi(a + b)."""
+    return sc.betaln(a, b) - (a - 1.0) * sc.digamma(a) - (b - 1.0) * sc.digamma(b) + (a + b - 2.0) * sc.digamma(a + b)
+
+
 def ppf(q, a, b, loc=0, scale=1):
     """scipy.stats.beta.ppf = loc + scale * betaincinv(a, b, q);
     differentiable in q, loc, scale and (first order) the shapes."""
     return _spec.ppf(q, (a, b), loc, scale, lambda q, a, b: sc.betaincinv(a, b, q))
 
+_, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, ("a", "b"), std_ppf=lambda q, a, b: sc.betaincinv(a, b, q), std_isf=_std_isf,
+    std_mean=lambda a, b: a / (a + b), std_var=lambda a, b: a * b / ((a + b) ** 2 * (a + b + 1.0)),
+    std_entropy=_std_entropy)
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf"]
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

@@ -11,6 +11,7 @@ from ... import numpy as anp
 from ...core import concrete_or_none
 from .. import special as sc
 from ._dist import Discrete, exp, log_prob
+from ._methods import concrete_bound, discrete_methods, entropy_by_summation
 
 
 def std_logpmf(k, n, a, b):
@@ -87,5 +88,10 @@ def sf(k, n, a, b, loc=0):
     """scipy.stats.betabinom.sf (n concrete)."""
     return exp(logsf(k, n, a, b, loc))
 
+ppf, isf, mean, var, std, median, interval, entropy = discrete_methods(
+    _spec, __name__, ("n", "a", "b"), cdf, sf, std_mean=lambda n, a, b: n * a / (a + b),
+    std_var=lambda n, a, b: n * a * b * (a + b + n) / ((a + b) ** 2 * (a + b + 1.0)),
+    std_entropy=lambda n, a, b: entropy_by_summation(logpmf, concrete_bound("betabinom.entropy", n, lambda n: n))(n, a, b))
 
-__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf"]
+
+__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]

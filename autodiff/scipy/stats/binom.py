@@ -2,6 +2,7 @@
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Discrete, count_n_p
+from ._methods import concrete_bound, discrete_methods, entropy_by_summation
 
 
 def std_logpmf(k, n, p):
@@ -27,5 +28,10 @@ logpmf, pmf, logcdf, cdf, logsf, sf = count_n_p(
     logcdf="scipy.stats.binom.logcdf = log(betainc(n - k, k + 1, 1 - p)), k = floor(k - loc).",
     logsf="scipy.stats.binom.logsf = log(betainc(k + 1, n - k, p)).")
 
+ppf, isf, mean, var, std, median, interval, entropy = discrete_methods(
+    _spec, __name__, ("n", "p"), cdf, sf, std_mean=lambda n, p: n * p,
+    std_var=lambda n, p: n * p * (1.0 - p),
+    std_entropy=lambda n, p: entropy_by_summation(logpmf, concrete_bound("binom.entropy", n, lambda n: n))(n, p))
 
-__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf"]
+
+__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]

@@ -1,8 +1,11 @@
 """scipy.stats.cauchy: the Cauchy distribution (Student's t with one degree of freedom)."""
 import math
 
+import numpy as np
+
 from ... import numpy as anp
 from ._dist import Continuous, location_scale, log_prob
+from ._methods import continuous_methods
 
 LOG_PI = math.log(math.pi)
 
@@ -29,5 +32,11 @@ logpdf, pdf, logcdf, cdf, logsf, sf = location_scale(
     logpdf="scipy.stats.cauchy.logpdf.",
     logcdf="scipy.stats.cauchy.logcdf: log of cdf = arctan2(1, -z) / pi, or log1p(-sf) above the median.")
 
+ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, (), std_ppf=lambda q: anp.tan(math.pi * (q - 0.5)),
+    std_isf=lambda q: -anp.tan(math.pi * (q - 0.5)),
+    std_mean=lambda: np.nan, std_var=lambda: np.nan, std_entropy=lambda: math.log(4.0 * math.pi))
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

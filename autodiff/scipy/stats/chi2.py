@@ -6,6 +6,7 @@ import numpy as np
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Continuous, exp, log_prob
+from ._methods import continuous_methods
 
 LOG2 = math.log(2.0)
 
@@ -57,5 +58,12 @@ def ppf(q, df, loc=0, scale=1):
     differentiable in q, loc, scale and (first order) the shapes."""
     return _spec.ppf(q, (df,), loc, scale, lambda q, df: 2.0 * sc.gammaincinv(0.5 * df, q))
 
+_, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, ("df",), std_ppf=lambda q, df: 2.0 * sc.gammaincinv(0.5 * df, q),
+    std_isf=lambda q, df: 2.0 * sc.gammainccinv(0.5 * df, q),
+    std_mean=lambda df: df, std_var=lambda df: 2.0 * df,
+    std_entropy=lambda df: 0.5 * df + LOG2 + sc.gammaln(0.5 * df) + (1.0 - 0.5 * df) * sc.digamma(0.5 * df))
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf"]
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

@@ -4,6 +4,7 @@ import numpy as np
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Continuous, exp, log_prob
+from ._methods import continuous_methods
 
 
 def std_logpdf(z, a):
@@ -51,5 +52,11 @@ def ppf(q, a, loc=0, scale=1):
     differentiable in q, loc, scale and (first order) the shapes."""
     return _spec.ppf(q, (a,), loc, scale, lambda q, a: sc.gammaincinv(a, q))
 
+_, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, ("a",), std_ppf=lambda q, a: sc.gammaincinv(a, q), std_isf=lambda q, a: sc.gammainccinv(a, q),
+    std_mean=lambda a: a, std_var=lambda a: a,
+    std_entropy=lambda a: a + (1.0 - a) * sc.digamma(a) + sc.gammaln(a))
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf"]
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

@@ -4,6 +4,7 @@ import numpy as np
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Discrete, exp
+from ._methods import discrete_methods
 
 
 def std_logpmf(k, p):
@@ -42,5 +43,11 @@ def logsf(k, p, loc=0):
 def sf(k, p, loc=0):
     return exp(logsf(k, p, loc))
 
+ppf, isf, mean, var, std, median, interval, entropy = discrete_methods(
+    _spec, __name__, ("p",), cdf, sf, std_mean=lambda p: 1.0 / p,
+    std_var=lambda p: (1.0 - p) / (p * p),
+    std_entropy=lambda p: -(sc.xlog1py(1.0 - p, -p) + sc.xlogy(p, p)) / p,
+    guess=lambda q, p: anp.ceil(anp.log1p(-q) / anp.log1p(-anp.minimum(p, 1.0 - 1e-16))))  # the quantile, to rounding
 
-__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf"]
+
+__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]

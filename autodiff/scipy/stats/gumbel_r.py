@@ -1,7 +1,12 @@
 """scipy.stats.gumbel_r: the right-skewed Gumbel (extreme value type I) distribution."""
+import math
+
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Continuous, location_scale
+from ._methods import continuous_methods
+
+EULER = 0.5772156649015329  # the Euler-Mascheroni constant
 
 _spec = Continuous(lambda z: -z - anp.exp(-z), logcdf=lambda z: -anp.exp(-z),
                    logsf=lambda z: sc.log1mexp(-anp.exp(-z)))
@@ -11,4 +16,10 @@ logpdf, pdf, logcdf, cdf, logsf, sf = location_scale(
     logpdf="scipy.stats.gumbel_r.logpdf: -z - exp(-z) - log(scale).",
     logcdf="scipy.stats.gumbel_r.logcdf = -exp(-z).", logsf="scipy.stats.gumbel_r.logsf = log(1 - exp(-exp(-z))).")
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, (), std_ppf=lambda q: -anp.log(-anp.log(q)), std_isf=lambda q: -anp.log(-anp.log1p(-q)),
+    std_mean=lambda: EULER, std_var=lambda: math.pi ** 2 / 6.0, std_entropy=lambda: EULER + 1.0)
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

@@ -5,6 +5,7 @@ import numpy as np
 
 from ... import numpy as anp
 from ._dist import Continuous, location_scale, log_prob
+from ._methods import continuous_methods
 
 LOG_2_OVER_PI = math.log(2.0 / math.pi)
 
@@ -22,4 +23,11 @@ logpdf, pdf, logcdf, cdf, logsf, sf = location_scale(
     logcdf="scipy.stats.halfcauchy.logcdf = log((2/pi) atan(z)).",
     logsf="scipy.stats.halfcauchy.logsf = log((2/pi) atan(1/z)).")
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, (), std_ppf=lambda q: anp.tan(0.5 * math.pi * q),
+    std_isf=lambda q: 1.0 / anp.tan(0.5 * math.pi * q),
+    std_mean=lambda: np.inf, std_var=lambda: np.inf, std_entropy=lambda: math.log(2.0 * math.pi))
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

@@ -6,6 +6,7 @@ import numpy as np
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Continuous, location_scale, log_prob
+from ._methods import continuous_methods
 from .norm import std_logpdf as norm_logpdf
 
 LOG2 = math.log(2.0)
@@ -23,4 +24,11 @@ logpdf, pdf, logcdf, cdf, logsf, sf = location_scale(
     logpdf="scipy.stats.halfnorm.logpdf: log(2) + norm.logpdf(z) - log(scale) for z >= 0.",
     logcdf="scipy.stats.halfnorm.logcdf = log(erf(z / sqrt 2)).", logsf="scipy.stats.halfnorm.logsf = log(2 Phi(-z)).")
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, (), std_ppf=lambda q: sc.ndtri(0.5 * (1.0 + q)), std_isf=lambda q: -sc.ndtri(0.5 * q),
+    std_mean=lambda: math.sqrt(2.0 / math.pi), std_var=lambda: 1.0 - 2.0 / math.pi,
+    std_entropy=lambda: 0.5 * math.log(math.pi * math.e / 2.0))
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

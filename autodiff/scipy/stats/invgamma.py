@@ -4,6 +4,7 @@ import numpy as np
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Continuous, exp, log_prob
+from ._methods import continuous_methods
 
 
 def std_logpdf(z, a):
@@ -50,5 +51,13 @@ def ppf(q, a, loc=0, scale=1):
     order) a. gammainccinv(a, q) is gammaincinv(a, 1 - q) here, so q below ~1e-8 loses some digits (1e-9 at 1e-10)."""
     return _spec.ppf(q, (a,), loc, scale, lambda q, a: 1.0 / sc.gammainccinv(a, q))
 
+_, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, ("a",), std_ppf=lambda q, a: 1.0 / sc.gammainccinv(a, q),
+    std_isf=lambda q, a: 1.0 / sc.gammaincinv(a, q),
+    std_mean=lambda a: anp.where(anp.greater(a, 1.0), 1.0 / (a - 1.0), np.inf),
+    std_var=lambda a: anp.where(anp.greater(a, 2.0), 1.0 / (anp.square(a - 1.0) * (a - 2.0)), np.inf),
+    std_entropy=lambda a: a - (a + 1.0) * sc.digamma(a) + sc.gammaln(a))
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf"]
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

@@ -1,10 +1,13 @@
 """scipy.stats.lognorm: log((x - loc) / scale) is normal with standard deviation `s` (scale = exp(mu))."""
+import math
+
 import numpy as np
 
 from ... import numpy as anp
 from .. import special as sc
 from . import norm
 from ._dist import Continuous, exp
+from ._methods import continuous_methods
 
 
 def std_logpdf(z, s):
@@ -43,5 +46,12 @@ def logsf(x, s, loc=0, scale=1):
 def sf(x, s, loc=0, scale=1):
     return exp(logsf(x, s, loc, scale))
 
+ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, ("s",), std_ppf=lambda q, s: anp.exp(s * sc.ndtri(q)),
+    std_isf=lambda q, s: anp.exp(-s * sc.ndtri(q)),
+    std_mean=lambda s: anp.exp(0.5 * s * s), std_var=lambda s: sc.expm1(s * s) * anp.exp(s * s),
+    std_entropy=lambda s: 0.5 * (1.0 + math.log(2.0 * math.pi)) + anp.log(s))
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

@@ -1,4 +1,4 @@
-"""scipy.stats.multivariate_normal: logpdf and pdf with scipy's argument handling, through a Cholesky factor.
+"""scipy.stats.multivariate_normal: logpdf, pdf and entropy with scipy's argument handling, through a Cholesky factor.
 
 log N(x; mean, cov) = -(dim log(2 pi) + log det cov + |L^-1 (x - mean)|**2) / 2 with cov = L L^T,
 using autodiff.numpy.linalg.cholesky and autodiff.scipy.linalg.solve_triangular, so it is
@@ -80,4 +80,12 @@ def pdf(x, mean=None, cov=1, allow_singular=False):
     return scalar(anp.exp(logpdf(x, mean, cov, allow_singular)))
 
 
-__all__ = ["logpdf", "pdf"]
+def entropy(mean=None, cov=1):
+    """scipy.stats.multivariate_normal.entropy = (dim (log(2 pi) + 1) + log det cov) / 2, through the Cholesky
+    factor (differentiable in cov; a singular cov raises LinAlgError, as allow_singular=False does)."""
+    dim, mean, cov = _process_parameters(mean, cov)
+    log_det = 2.0 * anp.sum(anp.log(diagonal(cholesky(cov))))
+    return scalar(0.5 * (dim * (LOG_2PI + 1.0) + log_det))
+
+
+__all__ = ["logpdf", "pdf", "entropy"]

@@ -4,6 +4,7 @@ import numpy as np
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Discrete, count_n_p
+from ._methods import concrete_bound, discrete_methods, entropy_by_summation
 
 
 def std_logpmf(k, n, p):
@@ -32,5 +33,21 @@ logpmf, pmf, logcdf, cdf, logsf, sf = count_n_p(
     logcdf="scipy.stats.nbinom.logcdf; differentiable in n to first order.",
     logsf="scipy.stats.nbinom.logsf = log(betainc(k + 1, n, 1 - p)); differentiable in n to first order.")
 
+def _last_k(n, p):
+    """mean + 40 sd + 50, where the pmf has fallen far below 1e-300 of its peak."""
+    return n * (1.0 - p) / p + 40.0 * np.sqrt(n * (1.0 - p)) / p + 50.0
 
-__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf"]
+
+def _entropy(n, p):
+    """-sum pmf log pmf up to _last_k (n and p concrete)."""
+    k_max = concrete_bound("nbinom.entropy", _last_k(n, p), lambda k: k)
+    return entropy_by_summation(logpmf, k_max)(n, p)
+
+
+ppf, isf, mean, var, std, median, interval, entropy = discrete_methods(
+    _spec, __name__, ("n", "p"), cdf, sf, std_mean=lambda n, p: n * (1.0 - p) / p,
+    std_var=lambda n, p: n * (1.0 - p) / (p * p),
+    std_entropy=_entropy)
+
+
+__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]

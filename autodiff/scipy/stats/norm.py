@@ -6,6 +6,7 @@ import numpy as np
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Continuous, location_scale, scalar
+from ._methods import continuous_methods
 
 LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
@@ -30,5 +31,10 @@ def ppf(q, loc=0, scale=1):
     out = anp.add(loc, anp.multiply(scale, sc.ndtri(q)))
     return scalar(anp.where(anp.greater(scale, 0), out, np.nan))
 
+_, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, (), std_ppf=lambda q: sc.ndtri(q), std_isf=lambda q: -sc.ndtri(q),
+    std_mean=lambda: 0.0, std_var=lambda: 1.0, std_entropy=lambda: 0.5 * math.log(2.0 * math.pi * math.e))
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf"]
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

@@ -4,6 +4,7 @@ import numpy as np
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Continuous, exp
+from ._methods import continuous_methods
 
 
 def std_logpdf(z, b):
@@ -41,5 +42,13 @@ def logsf(x, b, loc=0, scale=1):
 def sf(x, b, loc=0, scale=1):
     return exp(logsf(x, b, loc, scale))
 
+ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, ("b",), std_ppf=lambda q, b: anp.exp(-anp.log1p(-q) / b),
+    std_isf=lambda q, b: anp.exp(-anp.log(q) / b),
+    std_mean=lambda b: anp.where(anp.greater(b, 1.0), b / (b - 1.0), np.inf),
+    std_var=lambda b: anp.where(anp.greater(b, 2.0), b / (anp.square(b - 1.0) * (b - 2.0)), np.inf),
+    std_entropy=lambda b: 1.0 + 1.0 / b - anp.log(b))
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

@@ -4,6 +4,7 @@ import numpy as np
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Discrete, exp
+from ._methods import concrete_bound, discrete_methods, entropy_by_summation
 
 
 def std_logpmf(k, mu):
@@ -43,5 +44,15 @@ def logsf(k, mu, loc=0):
 def sf(k, mu, loc=0):
     return exp(logsf(k, mu, loc))
 
+def _last_k(mu):
+    """Where the pmf has fallen below 1e-300 of its peak: mu + 40 sqrt(mu) + 50."""
+    return mu + 40.0 * np.sqrt(mu) + 50.0
 
-__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf"]
+
+ppf, isf, mean, var, std, median, interval, entropy = discrete_methods(
+    _spec, __name__, ("mu",), cdf, sf, std_mean=lambda mu: mu,
+    std_var=lambda mu: mu,
+    std_entropy=lambda mu: entropy_by_summation(logpmf, concrete_bound("poisson.entropy", mu, _last_k))(mu))
+
+
+__all__ = ["logpmf", "pmf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval", "entropy"]

@@ -7,6 +7,12 @@ The CDF is scipy's algorithm (Hill 1977, scipy's `von_mises_cdf`): below kappa =
 backward continued fraction R_n = 1 / (2n/kappa + R_(n+1)), here always with scipy's largest
 term count (52) so the term count does not depend on kappa; from kappa = 50 the normal
 approximation ndtr(sqrt(2/pi) / i0e(kappa) sin(z/2)). Differentiable in x, loc, scale and kappa.
+
+ppf and isf invert that CDF numerically on [-pi, pi] (safeguarded Newton from Hill's normal
+approximation) and are differentiable in q, loc, scale and kappa by the implicit function theorem
+(`_inverse.py`). mean, var, std, median, interval and entropy are scipy's for the distribution on
+[loc - pi scale, loc + pi scale]: var = E z**2 by Gauss-Legendre quadrature of the density (scipy
+integrates it numerically too), entropy in closed form.
 """
 import math
 
@@ -16,6 +22,8 @@ from ... import numpy as anp
 from ...control_flow import scan
 from .. import special as sc
 from ._dist import Continuous, exp, scalar
+from ._inverse import implicit_inverse, newton_bisect
+from ._methods import continuous_methods
 
 LOG_2PI = math.log(2.0 * math.pi)
 
@@ -90,4 +98,51 @@ def logsf(x, kappa, loc=0, scale=1):
     return scalar(anp.log1p(-cdf(x, kappa, loc, scale)))
 
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+def _std_slope(z, kappa):
+    """d/dz of _std_cdf on [-pi, pi]: the density below kappa = 50, the normal approximation's slope above."""
+    density = anp.exp(kappa * sc.cosm1(z)) / (2.0 * math.pi * sc.i0e(kappa))
+    big = anp.where(anp.less(kappa, _NORMAL_FROM), _NORMAL_FROM, kappa)
+    c = math.sqrt(2.0 / math.pi) / sc.i0e(big)
+    u = c * anp.sin(0.5 * z)
+    approx = anp.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi) * c * 0.5 * anp.cos(0.5 * z)
+    return anp.where(anp.less(kappa, _NORMAL_FROM), density, approx)
+
+
+def _solve_std(q, kappa):
+    """z in [-pi, pi] with _std_cdf(z, kappa) = q (-pi and pi at q = 0 and 1), by Newton from Hill's normal
+    approximation sin(z/2) ~ ndtri(q) i0e(kappa) sqrt(pi/2)."""
+    guess = 2.0 * anp.arcsin(anp.clip(sc.ndtri(q) * sc.i0e(kappa) * math.sqrt(0.5 * math.pi), -1.0, 1.0))
+    z = newton_bisect(lambda z: _std_cdf(z, kappa), lambda z: _std_slope(z, kappa), q, -math.pi, math.pi, guess)
+    return anp.where(anp.equal(q, 0.0), -math.pi, anp.where(anp.equal(q, 1.0), math.pi, z))
+
+
+std_ppf = implicit_inverse(_std_cdf, _solve_std, "vonmises_std_ppf")
+
+
+def _std_var(kappa):
+    """E z**2 on [-pi, pi] (the mean is 0) by 96-point Gauss-Legendre quadrature over the density's width."""
+    half = anp.minimum(math.pi, 12.0 / anp.sqrt(anp.maximum(kappa, 1e-300)))  # 12 sd for large kappa
+    z = anp.expand_dims(half, -1) * _GL_NODES
+    k = anp.expand_dims(kappa, -1)
+    density = anp.exp(k * sc.cosm1(z)) / (2.0 * math.pi * sc.i0e(k))
+    return anp.sum(_GL_WEIGHTS * z * z * density, axis=-1) * half  # dz = half d(node)
+
+
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(96)
+
+def _scipy_std_ppf(q, kappa):
+    """std_ppf with scipy's ends: its vonmises has the whole real line as support, so ppf(0) = -inf, ppf(1) = inf."""
+    return anp.where(anp.equal(q, 0.0), -np.inf, anp.where(anp.equal(q, 1.0), np.inf, std_ppf(q, kappa)))
+
+
+ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, ("kappa",), std_ppf=_scipy_std_ppf, std_isf=lambda q, kappa: -_scipy_std_ppf(q, kappa),
+    std_mean=lambda kappa: anp.zeros_like(kappa), std_var=_std_var,
+    std_entropy=lambda kappa: LOG_2PI + anp.log(sc.i0e(kappa)) + kappa * (1.0 - sc.i1e(kappa) / sc.i0e(kappa)),
+    ppf="scipy.stats.vonmises.ppf: the inverse of cdf on [loc - pi scale, loc + pi scale] (Newton); "
+        "differentiable in q, kappa, loc, scale (implicit function theorem); -inf and inf at q = 0 and 1 "
+        "(scipy's support is the real line).")
+
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]

@@ -4,6 +4,9 @@ import numpy as np
 from ... import numpy as anp
 from .. import special as sc
 from ._dist import Continuous, exp
+from ._methods import continuous_methods
+
+EULER = 0.5772156649015329  # the Euler-Mascheroni constant
 
 
 def std_logpdf(z, c):
@@ -42,5 +45,13 @@ def logsf(x, c, loc=0, scale=1):
 def sf(x, c, loc=0, scale=1):
     return exp(logsf(x, c, loc, scale))
 
+ppf, isf, mean, var, std, median, interval, entropy = continuous_methods(
+    _spec, __name__, ("c",), std_ppf=lambda q, c: anp.power(-anp.log1p(-q), 1.0 / c),
+    std_isf=lambda q, c: anp.power(-anp.log(q), 1.0 / c),
+    std_mean=lambda c: anp.exp(sc.gammaln(1.0 + 1.0 / c)),
+    std_var=lambda c: anp.exp(sc.gammaln(1.0 + 2.0 / c)) - anp.exp(2.0 * sc.gammaln(1.0 + 1.0 / c)),
+    std_entropy=lambda c: EULER * (1.0 - 1.0 / c) - anp.log(c) + 1.0)
 
-__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf"]
+
+__all__ = ["logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "ppf", "isf", "mean", "var", "std", "median", "interval",
+           "entropy"]
