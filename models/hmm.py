@@ -190,7 +190,7 @@ class GaussianHMM(Model):
         return [(log_initial, log_transition, np.ascontiguousarray(ll[a:b])) for a, b in split_sequences(data.lengths)]
 
     def _log_likelihood(self, data, params):
-        return float(sum(forward_backward(*seq)[0] for seq in self._sequences(data, params)))
+        return float(sum(forward(*seq) for seq in self._sequences(data, params)))
 
     # -- public API ------------------------------------------------------------------------------
     def log_density(self, X, lengths=None):

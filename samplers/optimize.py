@@ -14,7 +14,6 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 import autodiff as ad
 from ppl import LogDensity, log_density
@@ -211,15 +210,12 @@ def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restar
         precondition = objective.dim <= 200
     rng = np.random.default_rng(seed)
     runs, best = [], None
-    # one BLAS thread: the vectors are small, and multithreaded BLAS on a busy machine made each
-    # iteration ~100x slower (measured with scipy's L-BFGS-B: 7 ms instead of 0.05 ms per call of setulb)
-    with threadpool_limits(limits=1, user_api="blas"):
-        for x in _starts(objective, x0, restarts, rng, init_radius, target):
-            loss, n_iter, status, n_evals, message, history = _run(method, objective, x, steps, learning_rate,
-                                                                   gtol, ftol, precondition)
-            runs.append((float(loss), status == CONVERGED, int(n_iter)))
-            if np.isfinite(loss) and (best is None or loss < best[0]):
-                best = (float(loss), x, status, n_iter, n_evals, message, history)
+    for x in _starts(objective, x0, restarts, rng, init_radius, target):
+        loss, n_iter, status, n_evals, message, history = _run(method, objective, x, steps, learning_rate,
+                                                               gtol, ftol, precondition)
+        runs.append((float(loss), status == CONVERGED, int(n_iter)))
+        if np.isfinite(loss) and (best is None or loss < best[0]):
+            best = (float(loss), x, status, n_iter, n_evals, message, history)
     if best is None:
         raise ValueError(f"optimize: the log density is not finite at any of the {len(runs)} starting points; "
                          "pass x0= inside the support, or check the data")
