@@ -124,7 +124,7 @@ class GaussianMixture(Model):
         Returns a FitResult; sets ``params_``.
         """
         # a mixture's coordinates have curvatures of one order (weights, means and scales all ~N), so L-BFGS
-        # needs no diagonal preconditioner: its dim + 1 gradient evaluations cost more than they save
+        # needs no diagonal preconditioner: on the benchmark GMM it saved fewer evaluations than it cost
         options.setdefault("precondition", False)
         return self._fit(self._data(X, fitting=True), method, restarts, seed, init, **options)
 

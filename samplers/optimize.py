@@ -185,8 +185,9 @@ def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restar
     seed : int
         Seeds the random starts: same seed, same result.
     precondition : "auto", bool
-        L-BFGS only: rescale coordinates by the Hessian's diagonal at each start (``dim`` extra
-        gradient evaluations; see ``samplers.lbfgs``). "auto": when ``dim <= 200``.
+        L-BFGS only: rescale coordinates by the Hessian's diagonal, estimated at the first start and
+        kept for the others (``min(dim, 8) + 1`` extra gradient evaluations; see ``samplers.lbfgs``).
+        "auto": when ``dim <= 200``.
 
     Returns
     -------
