@@ -51,8 +51,8 @@ def gaussian_hmm(X, lengths, lagged, n_states, covariance, data_scale):
     """The ppl model: initial ~ Dirichlet(1), transition rows ~ Dirichlet(1), Gaussian emissions
     (models.gaussian), states marginalised by the forward algorithm.
 
-    ``lengths`` (S,): the lengths of the sequences stacked in X, or None for one sequence. ``lagged`` (N, D * lags) holds the previous observations for an
-    autoregressive HMM, or None.
+    ``lengths`` (S,): the lengths of the sequences stacked in X, or None for one sequence.
+    ``lagged`` (N, D * lags) holds the previous observations for an autoregressive HMM, or None.
     """
     k, d = n_states, X.shape[1]
     initial, transition = _chain_sites(k, data_scale is None)
