@@ -26,6 +26,7 @@ gmm: K=4, D=2, N=5000, full; sklearn GaussianMixture(reg_covar=1e-10) from the s
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -244,6 +245,8 @@ def main(args):
             if "dynamax_s" in r:
                 r["speedup_vs_dynamax"] = r["dynamax_s"] / r["ours_s"]
             rows.append(r)
+            if cache:
+                shutil.rmtree(cache, ignore_errors=True)
     print_table(rows, ["case", "cache", "ours_s", "ours_cpu_s", "ours_again_s", "em_s", "em_cpu_s", "speedup",
                        "speedup_cpu", "ours_ll", "em_ll", "ll_diff_per_sample", "baseline", "dynamax_s"])
     for r in rows:
