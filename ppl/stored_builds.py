@@ -10,7 +10,9 @@ with the same key imports the entry (Numba loads its machine code from its own c
 building it: ~0.1 s of a fresh process's ~0.25 s fit of the benchmark GaussianHMM.
 
 The key covers the modification time and size of every source file of autodiff, ppl and models, so
-editing any of them invalidates every stored build. Models defined elsewhere (a user's script, a
+editing any of them invalidates every stored build. The buffers hold the model's data, so the folder
+keeps the MAX_STORED most recently written builds (fitting thousands of datasets does not fill the
+disk), and builds whose buffers exceed MAX_BYTES are not stored. Models defined elsewhere (a user's script, a
 test) and functions defined inside other functions are never stored: the code they call cannot be
 fingerprinted. A stored build that cannot be loaded (a cleared cache, a corrupt file) is built again.
 """
@@ -29,6 +31,8 @@ from autodiff import cache
 __all__ = ["key", "load", "store", "StoredBuild"]
 
 _FINGERPRINTED = ("autodiff", "ppl", "models")
+MAX_STORED = 256
+MAX_BYTES = 64 * 2 ** 20
 _stamp = []
 
 
@@ -106,7 +110,7 @@ def load(build_key, dim):
 
 def store(build_key, compiled):
     """Remember a freshly built log density (not in check mode, whose entry records into fdata)."""
-    if build_key is None or compiled.record_at is not None:
+    if build_key is None or compiled.record_at is not None or compiled.fdata.nbytes + compiled.idata.nbytes > MAX_BYTES:
         return
     py_func = compiled.lpg.py_func
     path = _path(build_key)
@@ -116,5 +120,18 @@ def store(build_key, compiled):
         np.savez(tmp, fdata=compiled.fdata, idata=compiled.idata, module=np.array(py_func.__module__),
                  function=np.array(py_func.__name__))
         os.replace(tmp, path)
+        _prune(os.path.dirname(path))
     except OSError:
         pass
+
+
+def _prune(folder):
+    """Delete all but the MAX_STORED most recently written builds."""
+    entries = [e for e in os.scandir(folder) if e.name.endswith(".npz") and ".tmp" not in e.name]
+    if len(entries) > MAX_STORED:
+        entries.sort(key=lambda e: e.stat().st_mtime_ns)
+        for e in entries[:len(entries) - MAX_STORED]:
+            try:
+                os.remove(e.path)
+            except OSError:
+                pass

@@ -2,6 +2,8 @@
 building it, gives the same values and gradients as a fresh build (which is checked against finite
 differences elsewhere); user models are never stored; the key follows the data and the sources; a
 corrupt stored file is built again."""
+import os
+
 import numpy as np
 import pytest
 
@@ -57,3 +59,12 @@ def test_a_corrupt_stored_build_is_built_again(monkeypatch):
     assert stored_builds.load(k, 11) is None
     ld = ppl.log_density(gaussian_mixture, *args)
     assert np.isfinite(ld.logp_and_grad(np.zeros(ld.dim))[0])
+
+
+def test_the_folder_keeps_only_the_most_recent_builds(monkeypatch, tmp_path):
+    for i in range(5):
+        (tmp_path / f"{i}.npz").write_bytes(b"x")
+        os.utime(tmp_path / f"{i}.npz", ns=(i * 10 ** 9, i * 10 ** 9))
+    monkeypatch.setattr(stored_builds, "MAX_STORED", 3)
+    stored_builds._prune(str(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2.npz", "3.npz", "4.npz"]
