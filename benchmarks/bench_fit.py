@@ -1,22 +1,32 @@
 """Time to fit a Gaussian HMM and a Gaussian mixture by gradient-based optimisation (models.GaussianHMM,
-models.GaussianMixture with L-BFGS) against EM (hmmlearn, scikit-learn), from the same starts, on the
-same data, measured in the same process.
+models.GaussianMixture with L-BFGS) against EM (hmmlearn, scikit-learn, and dynamax where installed),
+from the same starts, on the same data, in the same process.
 
-Usage: python benchmarks/bench_fit.py [hmm] [hmm_default_init] [gmm] [gmm_default_init] [--cold]
-Each case runs in a fresh process (so our time includes tracing the model and loading its compiled
-code from the warm cache; the first run of a model in a process pays this). --cold adds a run with
-an empty NUMBAYES_CACHE_DIR (trace + Numba compile). ours_again_s: a second fit in the same process
-(the model is traced and its code generated again; Numba's modules are already loaded). speedup =
-em_s / ours_s. Both sides use one BLAS thread.
+Usage: python benchmarks/bench_fit.py [hmm] [hmm_lengths] [hmm_default_init] [gmm] [gmm_default_init] [--cold]
+Each case runs in a fresh process: EM runs first, then our first fit, whose time includes loading the
+model's compiled code from the warm cache (and, the first time a model is fitted, tracing it; a fresh
+process with a stored build skips the tracing: ppl/stored_builds.py); --cold adds a run with an empty
+NUMBAYES_CACHE_DIR (trace + Numba compile). ours_again_s: a second fit in the same process.
+speedup = em_s / ours_s (wall clock), speedup_cpu = em_cpu_s / ours_cpu_s (CPU seconds of the process:
+on a loaded machine the wall clock also counts waiting for a core). Imports are outside every timing.
+Both sides use one BLAS thread.
 
-hmm: K=3, D=2, T=5000, full covariances, 5 k-means++ starts; hmmlearn GaussianHMM(n_iter=1000,
-     tol=1e-4, covars_prior=0) from the same parameters; ours: maximum likelihood (priors=None).
+Both sides stop when an iteration improves the log likelihood by less than TOL = 1e-2 (hmmlearn's
+default ``tol``): hmmlearn ``tol=TOL``; scikit-learn's tol is per sample, ``tol=TOL / N``; ours
+``ftol=TOL / |EM's log likelihood|`` (a relative change). ll_diff_per_sample = (ours - EM) / N: the
+issue's rule is >= -1e-3.
+
+hmm: K=3, D=2, T=5000, full covariances, 5 k-means++ starts; hmmlearn GaussianHMM(covars_prior=0) from
+     the same parameters; ours: maximum likelihood (priors=None). dynamax (optional: its GaussianHMM
+     with its default weak priors, fit_em for as many iterations as hmmlearn took from each start).
+hmm_lengths: the same data as four sequences of very different lengths (4700, 100, 100, 100), ``lengths=``.
 hmm_default_init: the same data, each library starting from its own default initialisation.
-gmm: K=4, D=2, N=5000, full; sklearn GaussianMixture(tol=1e-4, reg_covar=1e-10) from the same
+gmm: K=4, D=2, N=5000, full; sklearn GaussianMixture(reg_covar=1e-10) from the same
      weights/means/precisions; ours likewise. gmm_default_init: sklearn's k-means init, n_init=5.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +38,8 @@ from common import print_table, save
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 N_STARTS = 5
+TOL = 1e-2
+LENGTHS = [4700, 100, 100, 100]
 
 
 def hmm_data():
@@ -55,29 +67,86 @@ def starts(X, k, seed=0):
     return [kmeans_plus_plus_start(X, k, rng) for _ in range(N_STARTS)]
 
 
-def worker_hmm():
+def timed(f):
+    """(result, wall seconds, CPU seconds of this process) of f()."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = f()
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def hmm_starts(X):
+    return [{"initial": np.full(3, 1 / 3), "transition": np.full((3, 3), 0.05) + 0.85 * np.eye(3), "means": m,
+             "covs": c} for _, m, c in starts(X, 3)]
+
+
+def hmmlearn_fits(X, inits, lengths=None):
     from hmmlearn import hmm
-    from models import GaussianHMM
-    X = hmm_data()
-    inits = [{"initial": np.full(3, 1 / 3), "transition": np.full((3, 3), 0.05) + 0.85 * np.eye(3), "means": m,
-              "covs": c} for _, m, c in starts(X, 3)]
-    t0 = time.perf_counter()
-    fit = GaussianHMM(3, "full", priors=None).fit(X, init=inits, restarts=N_STARTS)
-    ours = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    GaussianHMM(3, "full", priors=None).fit(X, init=inits, restarts=N_STARTS)
-    again = time.perf_counter() - t0
-    t0 = time.perf_counter()
     best, iters = -np.inf, []
     for p in inits:
-        h = hmm.GaussianHMM(3, "full", n_iter=1000, tol=1e-4, init_params="", covars_prior=0.0)
+        h = hmm.GaussianHMM(3, "full", n_iter=1000, tol=TOL, init_params="", covars_prior=0.0)
         h.startprob_, h.transmat_, h.means_, h.covars_ = p["initial"], p["transition"], p["means"], p["covs"]
-        h.fit(X)
-        best, iters = max(best, h.score(X)), iters + [h.monitor_.iter]
-    em = time.perf_counter() - t0
-    return dict(case="hmm K=3 D=2 T=5000 full", ours_s=ours, ours_again_s=again, em_s=em,
-                ours_ll=fit.log_likelihood, em_ll=best,
-                ours_iters=[r[2] for r in fit.optimize_result.runs], em_iters=iters, baseline="hmmlearn EM")
+        h.fit(X, lengths)
+        best, iters = max(best, h.score(X, lengths)), iters + [h.monitor_.iter]
+    return best, iters
+
+
+def dynamax_fits(X, inits, iters):
+    """dynamax's EM from the same starts, as many iterations as hmmlearn took; None if not installed
+    (or in warm-up and cold runs, --no-dynamax)."""
+    if "--no-dynamax" in sys.argv:
+        return None
+    try:
+        import jax
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as jnp
+        from dynamax.hidden_markov_model import GaussianHMM as DynamaxHMM
+    except ImportError:
+        return None
+
+    def run():
+        model, data, best = DynamaxHMM(3, X.shape[1]), jnp.asarray(X), -np.inf
+        for p, n in zip(inits, iters):
+            params, props = model.initialize(
+                initial_probs=jnp.asarray(p["initial"]), transition_matrix=jnp.asarray(p["transition"]),
+                emission_means=jnp.asarray(p["means"]), emission_covariances=jnp.asarray(p["covs"]))
+            params, _ = model.fit_em(params, props, data, num_iters=n, verbose=False)
+            best = max(best, float(model.marginal_log_prob(params, data)))
+        return best
+
+    best, wall, cpu = timed(run)
+    return dict(dynamax_s=wall, dynamax_cpu_s=cpu, dynamax_ll=best)
+
+
+def _ours(make, X, options, em_ll):
+    options = dict(options, ftol=TOL / abs(em_ll))
+    fit, wall, cpu = timed(lambda: make().fit(X, **options))
+    _, again, _ = timed(lambda: make().fit(X, **options))
+    return dict(ours_s=wall, ours_cpu_s=cpu, ours_again_s=again, ours_ll=fit.log_likelihood,
+                ours_iters=[r[2] for r in fit.optimize_result.runs])
+
+
+def worker_hmm():
+    from models import GaussianHMM
+    X = hmm_data()
+    inits = hmm_starts(X)
+    (em_ll, iters), em, em_cpu = timed(lambda: hmmlearn_fits(X, inits))
+    row = dict(case="hmm K=3 D=2 T=5000 full", em_s=em, em_cpu_s=em_cpu,
+               em_ll=em_ll, em_iters=iters, baseline="hmmlearn EM", n=len(X))
+    row.update(_ours(lambda: GaussianHMM(3, "full", priors=None), X, dict(init=inits, restarts=N_STARTS), em_ll))
+    row.update(dynamax_fits(X, inits, iters) or {})
+    return row
+
+
+def worker_hmm_lengths():
+    from models import GaussianHMM
+    X = hmm_data()
+    inits = hmm_starts(X)
+    (em_ll, iters), em, em_cpu = timed(lambda: hmmlearn_fits(X, inits, LENGTHS))
+    row = dict(case="hmm, lengths 4700+3x100", em_s=em, em_cpu_s=em_cpu,
+               em_ll=em_ll, em_iters=iters, baseline="hmmlearn EM", n=len(X))
+    row.update(_ours(lambda: GaussianHMM(3, "full", priors=None), X,
+                     dict(lengths=LENGTHS, init=inits, restarts=N_STARTS), em_ll))
+    return row
 
 
 def worker_gmm():
@@ -85,24 +154,22 @@ def worker_gmm():
     from models import GaussianMixture
     X = gmm_data()
     inits = starts(X, 4)
-    t0 = time.perf_counter()
-    fit = GaussianMixture(4, "full", priors=None).fit(
-        X, init=[{"weights": w, "means": m, "covs": c} for w, m, c in inits], restarts=N_STARTS)
-    ours = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    GaussianMixture(4, "full", priors=None).fit(
-        X, init=[{"weights": w, "means": m, "covs": c} for w, m, c in inits], restarts=N_STARTS)
-    again = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    best, iters = -np.inf, []
-    for w, m, c in inits:
-        sk = SkGMM(4, covariance_type="full", weights_init=w, means_init=m, precisions_init=np.linalg.inv(c),
-                   tol=1e-4, max_iter=1000, reg_covar=1e-10).fit(X)
-        best, iters = max(best, sk.score(X) * len(X)), iters + [sk.n_iter_]
-    em = time.perf_counter() - t0
-    return dict(case="gmm K=4 D=2 N=5000 full", ours_s=ours, ours_again_s=again, em_s=em,
-                ours_ll=fit.log_likelihood, em_ll=best,
-                ours_iters=[r[2] for r in fit.optimize_result.runs], em_iters=iters, baseline="sklearn EM")
+
+    def em_fits():
+        best, iters = -np.inf, []
+        for w, m, c in inits:
+            sk = SkGMM(4, covariance_type="full", weights_init=w, means_init=m, precisions_init=np.linalg.inv(c),
+                       tol=TOL / len(X), max_iter=1000, reg_covar=1e-10).fit(X)
+            best, iters = max(best, sk.score(X) * len(X)), iters + [sk.n_iter_]
+        return best, iters
+
+    (em_ll, iters), em, em_cpu = timed(em_fits)
+    row = dict(case="gmm K=4 D=2 N=5000 full", em_s=em, em_cpu_s=em_cpu,
+               em_ll=em_ll, em_iters=iters, baseline="sklearn EM", n=len(X))
+    row.update(_ours(lambda: GaussianMixture(4, "full", priors=None), X,
+                     dict(init=[{"weights": w, "means": m, "covs": c} for w, m, c in inits], restarts=N_STARTS),
+                     em_ll))
+    return row
 
 
 def worker_hmm_default_init():
@@ -111,22 +178,20 @@ def worker_hmm_default_init():
     from hmmlearn import hmm
     from models import GaussianHMM
     X = hmm_data()
-    t0 = time.perf_counter()
-    fit = GaussianHMM(3, "full", priors=None).fit(X, restarts=N_STARTS, seed=0)
-    ours = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    GaussianHMM(3, "full", priors=None).fit(X, restarts=N_STARTS, seed=0)
-    again = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    best, iters = -np.inf, []
-    for seed in range(N_STARTS):
-        h = hmm.GaussianHMM(3, "full", n_iter=1000, tol=1e-4, covars_prior=0.0, random_state=seed).fit(X)
-        best, iters = max(best, h.score(X)), iters + [h.monitor_.iter]
-    em = time.perf_counter() - t0
-    return dict(case="hmm K=3 D=2 T=5000 full, own inits", ours_s=ours, ours_again_s=again, em_s=em,
-                ours_ll=fit.log_likelihood,
-                em_ll=best, ours_iters=[r[2] for r in fit.optimize_result.runs], em_iters=iters,
-                baseline="hmmlearn EM")
+
+    def em_fits():
+        best, iters = -np.inf, []
+        for seed in range(N_STARTS):
+            h = hmm.GaussianHMM(3, "full", n_iter=1000, tol=TOL, covars_prior=0.0, random_state=seed).fit(X)
+            best, iters = max(best, h.score(X)), iters + [h.monitor_.iter]
+        return best, iters
+
+    (em_ll, iters), em, em_cpu = timed(em_fits)
+    row = dict(case="hmm K=3 D=2 T=5000 full, own inits", em_s=em, em_cpu_s=em_cpu,
+               em_ll=em_ll, em_iters=iters,
+               baseline="hmmlearn EM", n=len(X))
+    row.update(_ours(lambda: GaussianHMM(3, "full", priors=None), X, dict(restarts=N_STARTS, seed=0), em_ll))
+    return row
 
 
 def worker_gmm_default_init():
@@ -134,27 +199,26 @@ def worker_gmm_default_init():
     from sklearn.mixture import GaussianMixture as SkGMM
     from models import GaussianMixture
     X = gmm_data()
-    t0 = time.perf_counter()
-    fit = GaussianMixture(4, "full", priors=None).fit(X, restarts=N_STARTS, seed=0)
-    ours = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    GaussianMixture(4, "full", priors=None).fit(X, restarts=N_STARTS, seed=0)
-    again = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    sk = SkGMM(4, covariance_type="full", n_init=N_STARTS, tol=1e-4, max_iter=1000, reg_covar=1e-10,
-               random_state=0).fit(X)
-    em = time.perf_counter() - t0
-    return dict(case="gmm K=4 D=2 N=5000 full, own inits", ours_s=ours, ours_again_s=again, em_s=em,
-                ours_ll=fit.log_likelihood, em_ll=sk.score(X) * len(X),
-                ours_iters=[r[2] for r in fit.optimize_result.runs], em_iters=[sk.n_iter_], baseline="sklearn EM")
+
+    def em_fit():
+        sk = SkGMM(4, covariance_type="full", n_init=N_STARTS, tol=TOL / len(X), max_iter=1000, reg_covar=1e-10,
+                   random_state=0).fit(X)
+        return sk.score(X) * len(X), [sk.n_iter_]
+
+    (em_ll, iters), em, em_cpu = timed(em_fit)
+    row = dict(case="gmm K=4 D=2 N=5000 full, own inits", em_s=em, em_cpu_s=em_cpu,
+               em_ll=em_ll, em_iters=iters,
+               baseline="sklearn EM", n=len(X))
+    row.update(_ours(lambda: GaussianMixture(4, "full", priors=None), X, dict(restarts=N_STARTS, seed=0), em_ll))
+    return row
 
 
-def run_case(case, cache_dir=None):
+def run_case(case, cache_dir=None, dynamax=True):
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     if cache_dir:
         env["NUMBAYES_CACHE_DIR"] = cache_dir
-    out = subprocess.run([sys.executable, __file__, "--worker", case], env=env, capture_output=True, text=True,
-                         cwd=HERE)
+    out = subprocess.run([sys.executable, __file__, "--worker", case] + ([] if dynamax else ["--no-dynamax"]),
+                         env=env, capture_output=True, text=True, cwd=HERE)
     if out.returncode:
         raise RuntimeError(out.stderr)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -162,27 +226,32 @@ def run_case(case, cache_dir=None):
 
 def main(args):
     if "--worker" in args:
-        workers = {"hmm": worker_hmm, "gmm": worker_gmm, "hmm_default_init": worker_hmm_default_init,
-                   "gmm_default_init": worker_gmm_default_init}
+        workers = {"hmm": worker_hmm, "hmm_lengths": worker_hmm_lengths, "gmm": worker_gmm,
+                   "hmm_default_init": worker_hmm_default_init, "gmm_default_init": worker_gmm_default_init}
         print(json.dumps(workers[args[args.index("--worker") + 1]](), default=float))
         return
-    all_cases = ["hmm", "hmm_default_init", "gmm", "gmm_default_init"]
+    all_cases = ["hmm", "hmm_lengths", "hmm_default_init", "gmm", "gmm_default_init"]
     cases = [a for a in args if a in all_cases] or all_cases
     rows = []
     for case in cases:
         runs = [("warm", None)]
         if "--cold" in args:
             runs.insert(0, ("cold", tempfile.mkdtemp(prefix="numbayes-cold-")))
-        run_case(case)  # make sure the default cache is warm
+        run_case(case, dynamax=False)  # make sure the default cache is warm
         for label, cache in runs:
-            r = run_case(case, cache)
-            r.update(cache=label, speedup=r["em_s"] / r["ours_s"], ll_diff=r["ours_ll"] - r["em_ll"])
+            r = run_case(case, cache, dynamax=label == "warm")
+            r.update(cache=label, speedup=r["em_s"] / r["ours_s"], speedup_cpu=r["em_cpu_s"] / r["ours_cpu_s"],
+                     ll_diff_per_sample=(r["ours_ll"] - r["em_ll"]) / r["n"])
+            if "dynamax_s" in r:
+                r["speedup_vs_dynamax"] = r["dynamax_s"] / r["ours_s"]
             rows.append(r)
-    print_table(rows, ["case", "cache", "ours_s", "ours_again_s", "em_s", "speedup", "ours_ll", "em_ll", "ll_diff",
-                       "baseline"])
+            if cache:
+                shutil.rmtree(cache, ignore_errors=True)
+    print_table(rows, ["case", "cache", "ours_s", "ours_cpu_s", "ours_again_s", "em_s", "em_cpu_s", "speedup",
+                       "speedup_cpu", "ours_ll", "em_ll", "ll_diff_per_sample", "baseline", "dynamax_s"])
     for r in rows:
         print(f"{r['case']} ({r['cache']}): iterations per start ours {r['ours_iters']}, EM {r['em_iters']}")
-    save("bench_fit", rows, extra=dict(n_starts=N_STARTS))
+    save("bench_fit", rows, extra=dict(n_starts=N_STARTS, tol=TOL))
 
 
 if __name__ == "__main__":

@@ -120,8 +120,12 @@ class GaussianMixture(Model):
 
         ``init``: a params dict (``weights``, ``means``, ``covs``) or a list of them, used as the
         first starts; the others come from k-means++ seeds. ``options`` go to ``samplers.optimize``
-        (``steps``, ``learning_rate``, ``gtol``, ``ftol``). Returns a FitResult; sets ``params_``.
+        (``steps``, ``learning_rate``, ``gtol``, ``ftol``; ``precondition``, False by default here).
+        Returns a FitResult; sets ``params_``.
         """
+        # a mixture's coordinates have curvatures of one order (weights, means and scales all ~N), so L-BFGS
+        # needs no diagonal preconditioner: on the benchmark GMM it saved fewer evaluations than it cost
+        options.setdefault("precondition", False)
         return self._fit(self._data(X, fitting=True), method, restarts, seed, init, **options)
 
     def sample_posterior(self, X, draws=1000, tune=1000, chains=4, seed=0, **kwargs):

@@ -8,9 +8,10 @@ optimisation of the forward-algorithm likelihood (no EM).
 
 (``W_k = 0`` for ``GaussianHMM``; ``ARGaussianHMM`` has ``lags`` previous observations, zero before
 the start of each sequence, as dynamax's ``LinearAutoregressiveHMM``). The states are summed out by
-``ppl.distributions.forward_log_marginal`` (an ``ad.scan``). Several sequences (hmmlearn's
-``lengths``) are padded to the longest with zero log likelihoods, which leave each sequence's
-marginal unchanged because the rows of ``A`` sum to one. The API follows
+the forward-algorithm primitive (``ppl.distributions.forward_algorithm``: compiled forward-backward
+kernels). Several sequences (hmmlearn's ``lengths``) stay concatenated: the primitive runs each over
+its own rows, so sequences of very different lengths cost their total length, not the longest's
+times their number. The API follows
 ``hmmlearn.hmm.GaussianHMM``: ``score`` (total log likelihood), ``predict`` (Viterbi),
 ``predict_proba`` (smoothed probabilities), ``sample``.
 """
@@ -22,6 +23,7 @@ import autodiff.numpy as anp
 import ppl
 import ppl.distributions as dist
 from ppl.distributions import constraints
+from ppl.distributions.forward_algorithm import hmm_log_marginal_concatenated
 from ppl.distributions.hmm import forward_log_marginal
 from ppl.distributions.improper import ImproperUniform
 
@@ -45,13 +47,12 @@ def _chain_sites(k, flat):
     return initial, transition
 
 
-def gaussian_hmm(X, padding_index, lagged, n_states, covariance, data_scale):
+def gaussian_hmm(X, lengths, lagged, n_states, covariance, data_scale):
     """The ppl model: initial ~ Dirichlet(1), transition rows ~ Dirichlet(1), Gaussian emissions
     (models.gaussian), states marginalised by the forward algorithm.
 
-    ``padding_index`` (S, T_max) maps each sequence's steps to rows of X (``len(X)`` for padding),
-    or None for one sequence. ``lagged`` (N, D * lags) holds the previous observations for an
-    autoregressive HMM, or None.
+    ``lengths`` (S,): the lengths of the sequences stacked in X, or None for one sequence.
+    ``lagged`` (N, D * lags) holds the previous observations for an autoregressive HMM, or None.
     """
     k, d = n_states, X.shape[1]
     initial, transition = _chain_sites(k, data_scale is None)
@@ -62,25 +63,24 @@ def gaussian_hmm(X, padding_index, lagged, n_states, covariance, data_scale):
         weights = ppl.sample("ar_weights", prior)
         means = means + anp.reshape(lagged @ anp.transpose(anp.reshape(weights, (k * d, shape[2]))), (-1, k, d))
     ll = log_likelihoods(X, means, covariance, scales, corr_chol)
-    if padding_index is not None:
-        ll = anp.concatenate([ll, anp.zeros((1, k))], axis=0)[padding_index]
-    ppl.factor("log_likelihood", _log_marginal(anp.log(initial), anp.log(transition), ll))
+    ppl.factor("log_likelihood", _log_marginal(anp.log(initial), anp.log(transition), ll, lengths))
 
 
-def _log_marginal(log_initial, log_transition, ll):
-    """Sum over sequences of log p(y): traced (differentiable ad.scan) under a transform, and the
+def _log_marginal(log_initial, log_transition, ll, lengths):
+    """Sum over sequences of log p(y): the forward-algorithm primitive under a transform, and the
     compiled forward pass on plain arrays (the model also runs untraced: to find its sites, its
-    initial point and the unconstrained values of each start, where a Python-level scan is slow)."""
+    initial point and the unconstrained values of each start)."""
     if all(isinstance(a, np.ndarray) for a in (log_initial, log_transition, ll)):
-        batch = np.ascontiguousarray(ll).reshape((-1,) + ll.shape[-2:])
-        return float(sum(forward(log_initial, log_transition, seq) for seq in batch))
-    return anp.sum(forward_log_marginal(log_initial, log_transition, ll))
+        bounds = split_sequences(lengths) if lengths is not None else [(0, ll.shape[0])]
+        return float(sum(forward(log_initial, log_transition, np.ascontiguousarray(ll[a:b])) for a, b in bounds))
+    if lengths is None:
+        return anp.sum(forward_log_marginal(log_initial, log_transition, ll))
+    return anp.sum(hmm_log_marginal_concatenated(log_initial, log_transition, ll, lengths))
 
 
 class _Data(NamedTuple):
     X: np.ndarray
     lengths: np.ndarray
-    padding_index: object
     lagged: object
 
 
@@ -131,12 +131,7 @@ class GaussianHMM(Model):
         X = check_matrix(X, n_features=n_features, min_rows=self.n_states if fitting else 1,
                          why=f"n_states={self.n_states}")
         lengths = check_lengths(lengths, X.shape[0])
-        padding_index = None
-        if lengths.size > 1:
-            padding_index = np.full((lengths.size, lengths.max()), X.shape[0], dtype=np.int64)
-            for s, (start, stop) in enumerate(split_sequences(lengths)):
-                padding_index[s, :stop - start] = np.arange(start, stop)
-        return _Data(X, lengths, padding_index, self._lagged(X, lengths))
+        return _Data(X, lengths, self._lagged(X, lengths))
 
     def _lagged(self, X, lengths):
         return None
@@ -144,7 +139,8 @@ class GaussianHMM(Model):
     # -- the model and its parameters ---------------------------------------------------------
     def _model_args(self, data):
         scale = DataScale.of(data.X) if self.priors is not None else None
-        return gaussian_hmm, (data.X, data.padding_index, data.lagged, self.n_states, self.covariance, scale)
+        several = data.lengths if data.lengths.size > 1 else None
+        return gaussian_hmm, (data.X, several, data.lagged, self.n_states, self.covariance, scale)
 
     def _site_values(self, params, data):
         initial, transition, means, covs = (np.asarray(params[k], dtype=np.float64)
@@ -194,7 +190,7 @@ class GaussianHMM(Model):
         return [(log_initial, log_transition, np.ascontiguousarray(ll[a:b])) for a, b in split_sequences(data.lengths)]
 
     def _log_likelihood(self, data, params):
-        return float(sum(forward_backward(*seq)[0] for seq in self._sequences(data, params)))
+        return float(sum(forward(*seq) for seq in self._sequences(data, params)))
 
     # -- public API ------------------------------------------------------------------------------
     def log_density(self, X, lengths=None):

@@ -25,7 +25,7 @@ from autodiff.codegen.compile import announce
 from autodiff.codegen.entry import ENTRY_SIGNATURE, ENTRY_TYPE, Block, EntryPoint
 from autodiff.staging import label
 
-from . import check_mode
+from . import check_mode, stored_builds
 from .constrain import DrawConstrainer, observed_values
 from .data import pandas_coords, plain_data, real_array
 from .effects import Messenger, site_log_prob
@@ -150,9 +150,16 @@ class LogDensity:
         key = bool(jacobian)
         if key not in self._compiled:
             name = getattr(self.model, "__name__", "model")
+            build_key = None if self.check_mode else stored_builds.key(self.model, self.args, self.kwargs, key)
             with announce(f"the log density of {name} and its gradient") as timing:
-                compiled = _CompiledLogDensity(lambda parts: self.logp_of_parts(parts, jacobian), self.layout,
-                                               record=self.check_mode, progress=timing)
+                compiled = stored_builds.load(build_key, self.dim)
+                if compiled is None:
+                    compiled = _CompiledLogDensity(lambda parts: self.logp_of_parts(parts, jacobian), self.layout,
+                                                   record=self.check_mode, progress=timing)
+                    stored_builds.store(build_key, compiled)
+                else:
+                    compiled.rebuild = lambda: _CompiledLogDensity(
+                        lambda parts: self.logp_of_parts(parts, jacobian), self.layout)
             compiled.seconds = timing["seconds"]
             self._compiled[key] = compiled
         return self._compiled[key]

@@ -4,7 +4,7 @@
     optimize(ld, jacobian=True)           # the mode of the density of the unconstrained vector
     optimize(f, x0=params)                # minimise f(params, *args), params any pytree
 
-Methods: ``"lbfgs"`` (scipy's L-BFGS-B with the compiled gradient), ``"adam"`` and ``"gd"``
+Methods: ``"lbfgs"`` (compiled L-BFGS with a strong-Wolfe line search, `lbfgs.py`), ``"adam"`` and ``"gd"``
 (compiled loops in ``descent.py``). ``restarts`` runs from several points (the given ``x0``
 rows first, then uniform draws in ``(-init_radius, init_radius)`` on the unconstrained scale, as
 Stan initialises) and keeps the best. A run that does not converge is reported
@@ -14,7 +14,6 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 import autodiff as ad
 from ppl import LogDensity, log_density
@@ -25,7 +24,7 @@ from .lbfgs import lbfgs
 __all__ = ["optimize", "OptimizeResult", "ConvergenceWarning"]
 
 _DEFAULTS = {  # steps, learning_rate, gtol, ftol
-    "lbfgs": (1000, None, 1e-5, 2.220446049250313e-09),  # scipy's L-BFGS-B defaults
+    "lbfgs": (1000, None, 1e-5, 2.220446049250313e-09),  # scipy's L-BFGS-B defaults (lbfgs.py uses its stopping rules)
     "adam": (1000, 0.01, 1e-4, 1e-10),
     "gd": (1000, 1e-3, 1e-4, 1e-12),
 }
@@ -186,8 +185,9 @@ def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restar
     seed : int
         Seeds the random starts: same seed, same result.
     precondition : "auto", bool
-        L-BFGS only: rescale coordinates by the Hessian's diagonal at each start (``dim`` extra
-        gradient evaluations; see ``samplers.lbfgs``). "auto": when ``dim <= 200``.
+        L-BFGS only: rescale coordinates by the Hessian's diagonal, estimated at the first start and
+        kept for the others (``min(dim, 8) + 1`` extra gradient evaluations; see ``samplers.lbfgs``).
+        "auto": when ``dim <= 200``.
 
     Returns
     -------
@@ -211,15 +211,12 @@ def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restar
         precondition = objective.dim <= 200
     rng = np.random.default_rng(seed)
     runs, best = [], None
-    # one BLAS thread: the vectors are small, and multithreaded BLAS on a busy machine made each
-    # L-BFGS-B iteration ~100x slower (measured: 7 ms instead of 0.05 ms per call of scipy's setulb)
-    with threadpool_limits(limits=1, user_api="blas"):
-        for x in _starts(objective, x0, restarts, rng, init_radius, target):
-            loss, n_iter, status, n_evals, message, history = _run(method, objective, x, steps, learning_rate,
-                                                                   gtol, ftol, precondition)
-            runs.append((float(loss), status == CONVERGED, int(n_iter)))
-            if np.isfinite(loss) and (best is None or loss < best[0]):
-                best = (float(loss), x, status, n_iter, n_evals, message, history)
+    for x in _starts(objective, x0, restarts, rng, init_radius, target):
+        loss, n_iter, status, n_evals, message, history = _run(method, objective, x, steps, learning_rate,
+                                                               gtol, ftol, precondition)
+        runs.append((float(loss), status == CONVERGED, int(n_iter)))
+        if np.isfinite(loss) and (best is None or loss < best[0]):
+            best = (float(loss), x, status, n_iter, n_evals, message, history)
     if best is None:
         raise ValueError(f"optimize: the log density is not finite at any of the {len(runs)} starting points; "
                          "pass x0= inside the support, or check the data")

@@ -19,6 +19,10 @@ is recomputed in log space, so the result is as robust as the log-space scan.
 
 Second derivatives differentiate the ``ad.scan`` formulation (:func:`forward_by_scan`), which
 gives the same function, so every order of derivative is exact.
+
+``hmm_log_marginal_concatenated(log_initial, log_transition, log_likelihoods, lengths)`` takes
+sequences of different lengths stacked in one (N, K) array (hmmlearn's ``lengths``) with shared
+parameters; each runs over its own rows, so nothing is padded to the longest sequence.
 """
 import math
 
@@ -29,10 +33,10 @@ import autodiff as ad
 import autodiff.numpy as anp
 from autodiff.avals import ShapedArray
 from autodiff.codegen.extensions import register_kernel
-from autodiff.core import Primitive
+from autodiff.core import Primitive, concrete_or_none
 from autodiff.scipy import special
 
-__all__ = ["hmm_log_marginal", "forward_by_scan"]
+__all__ = ["hmm_log_marginal", "hmm_log_marginal_concatenated", "forward_by_scan"]
 
 _KERNEL = dict(cache=True, nogil=True, error_model="numpy")
 
@@ -116,20 +120,48 @@ def _logsumexp_row(x):
 
 
 @numba.njit(**_KERNEL)
+def _sequence_forward(log_initial, log_transition, transition, ll, alpha, emission, norm, log_norm):
+    """The log marginal likelihood of one sequence ll (T, K); the buffers hold at least T rows."""
+    T = ll.shape[0]
+    if _normalised_forward(log_initial, transition, ll, alpha, emission, norm, log_norm):
+        return np.sum(log_norm[:T])
+    _log_space_forward(log_initial, log_transition, ll, alpha)
+    return _logsumexp_row(alpha[T - 1])
+
+
+@numba.njit(**_KERNEL)
+def _exp_matrix(log_transition, transition):
+    K = transition.shape[0]
+    for i in range(K):
+        for j in range(K):
+            transition[i, j] = math.exp(log_transition[i, j])
+
+
+@numba.njit(**_KERNEL)
 def hmm_forward_kernel(log_initial, log_transition, ll, out):
     """out[b] = log marginal likelihood of sequence b."""
     B, T, K = ll.shape
     alpha, emission, norm, log_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T), np.empty(T)
     transition = np.empty((K, K))
     for b in range(B):
-        for i in range(K):
-            for j in range(K):
-                transition[i, j] = math.exp(log_transition[b, i, j])
-        if _normalised_forward(log_initial[b], transition, ll[b], alpha, emission, norm, log_norm):
-            out[b] = np.sum(log_norm)
-        else:
-            _log_space_forward(log_initial[b], log_transition[b], ll[b], alpha)
-            out[b] = _logsumexp_row(alpha[T - 1])
+        _exp_matrix(log_transition[b], transition)
+        out[b] = _sequence_forward(log_initial[b], log_transition[b], transition, ll[b], alpha, emission, norm,
+                                   log_norm)
+
+
+@numba.njit(**_KERNEL)
+def hmm_concatenated_forward_kernel(log_initial, log_transition, ll, offsets, out):
+    """out[s] = log marginal likelihood of the sequence ll[offsets[s]:offsets[s + 1]] (shared parameters)."""
+    K = ll.shape[1]
+    T = 1
+    for s in range(offsets.size - 1):
+        T = max(T, offsets[s + 1] - offsets[s])
+    alpha, emission, norm, log_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T), np.empty(T)
+    transition = np.empty((K, K))
+    _exp_matrix(log_transition, transition)
+    for s in range(offsets.size - 1):
+        out[s] = _sequence_forward(log_initial, log_transition, transition, ll[offsets[s]:offsets[s + 1]], alpha,
+                                   emission, norm, log_norm)
 
 
 @numba.njit(**_KERNEL)
@@ -165,46 +197,74 @@ def _log_space_marginals(log_initial, log_transition, ll, log_alpha, log_beta, g
 
 
 @numba.njit(**_KERNEL)
+def _sequence_marginals(log_initial, log_transition, transition, ll, alpha, emission, norm, log_norm, beta, u,
+                        g_initial, g_transition, g_ll):
+    """The log marginal likelihood of one sequence ll (T, K) and its gradient (written into g_initial,
+    g_transition, g_ll: the posterior of the states); the buffers hold at least T rows."""
+    T, K = ll.shape
+    g_transition[:, :] = 0.0
+    ok = _normalised_forward(log_initial, transition, ll, alpha, emission, norm, log_norm)
+    value = 0.0
+    if ok:
+        # beta[t, i] = p(y_t+1.. | z_t = i) / p(y_t+1.. | y_..t); gamma_t = alpha_t * beta_t
+        beta[T - 1, :] = 1.0
+        for t in range(T - 1, 0, -1):
+            for j in range(K):
+                u[j] = emission[t, j] / norm[t] * beta[t, j]
+            for i in range(K):
+                s = 0.0
+                for j in range(K):
+                    w = transition[i, j] * u[j]
+                    s += w
+                    g_transition[i, j] += alpha[t - 1, i] * w
+                beta[t - 1, i] = s
+        for t in range(T):
+            for j in range(K):
+                g_ll[t, j] = alpha[t, j] * beta[t, j]
+        ok = np.all(np.isfinite(beta[:T])) and np.all(np.isfinite(g_transition))
+        value = np.sum(log_norm[:T])
+    if not ok:
+        g_transition[:, :] = 0.0
+        return _log_space_marginals(log_initial, log_transition, ll, alpha, beta, g_initial, g_transition, g_ll)
+    for j in range(K):
+        g_initial[j] = g_ll[0, j]
+    return value
+
+
+@numba.njit(**_KERNEL)
 def hmm_marginals_kernel(log_initial, log_transition, ll, value, g_initial, g_transition, g_ll):
     """value[b] and its gradient with respect to the three inputs (the posterior of the states)."""
     B, T, K = ll.shape
     alpha, emission, norm, log_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T), np.empty(T)
     beta, transition, u = np.empty((T, K)), np.empty((K, K)), np.empty(K)
     for b in range(B):
-        g_transition[b, :, :] = 0.0
-        for i in range(K):
-            for j in range(K):
-                transition[i, j] = math.exp(log_transition[b, i, j])
-        ok = _normalised_forward(log_initial[b], transition, ll[b], alpha, emission, norm, log_norm)
-        if ok:
-            # beta[t, i] = p(y_t+1.. | z_t = i) / p(y_t+1.. | y_..t); gamma_t = alpha_t * beta_t
-            beta[T - 1, :] = 1.0
-            for t in range(T - 1, 0, -1):
-                for j in range(K):
-                    u[j] = emission[t, j] / norm[t] * beta[t, j]
-                for i in range(K):
-                    s = 0.0
-                    for j in range(K):
-                        w = transition[i, j] * u[j]
-                        s += w
-                        g_transition[b, i, j] += alpha[t - 1, i] * w
-                    beta[t - 1, i] = s
-            for t in range(T):
-                for j in range(K):
-                    g_ll[b, t, j] = alpha[t, j] * beta[t, j]
-            ok = np.all(np.isfinite(beta)) and np.all(np.isfinite(g_transition[b]))
-            value[b] = np.sum(log_norm)
-        if not ok:
-            g_transition[b, :, :] = 0.0
-            value[b] = _log_space_marginals(log_initial[b], log_transition[b], ll[b], alpha, beta,
-                                            g_initial[b], g_transition[b], g_ll[b])
-        else:
-            for j in range(K):
-                g_initial[b, j] = g_ll[b, 0, j]
+        _exp_matrix(log_transition[b], transition)
+        value[b] = _sequence_marginals(log_initial[b], log_transition[b], transition, ll[b], alpha, emission, norm,
+                                       log_norm, beta, u, g_initial[b], g_transition[b], g_ll[b])
+
+
+@numba.njit(**_KERNEL)
+def hmm_concatenated_marginals_kernel(log_initial, log_transition, ll, offsets, value, g_initial, g_transition,
+                                      g_ll):
+    """value[s] for the sequence ll[offsets[s]:offsets[s + 1]] and its gradient: g_initial[s] (S, K),
+    g_transition[s] (S, K, K) per sequence, g_ll (N, K) row by row."""
+    K = ll.shape[1]
+    T = 1
+    for s in range(offsets.size - 1):
+        T = max(T, offsets[s + 1] - offsets[s])
+    alpha, emission, norm, log_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T), np.empty(T)
+    beta, transition, u = np.empty((T, K)), np.empty((K, K)), np.empty(K)
+    _exp_matrix(log_transition, transition)
+    for s in range(offsets.size - 1):
+        a, b = offsets[s], offsets[s + 1]
+        value[s] = _sequence_marginals(log_initial, log_transition, transition, ll[a:b], alpha, emission, norm,
+                                       log_norm, beta, u, g_initial[s], g_transition[s], g_ll[a:b])
 
 
 register_kernel("hmm_forward", hmm_forward_kernel)
 register_kernel("hmm_marginals", hmm_marginals_kernel)
+register_kernel("hmm_concatenated_forward", hmm_concatenated_forward_kernel)
+register_kernel("hmm_concatenated_marginals", hmm_concatenated_marginals_kernel)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,11 +321,13 @@ def _marginals_impl(a, b, c):
     return [value, *grads]
 
 
-def _emit_call(kernel, ctx, eqn):
+def _emit_call(kernel, ctx, eqn, inputs=None):
+    """ext.<kernel>(inputs..., outputs...); the segment operand (the last) of the concatenated forms is
+    read only by their derivative rules, so `inputs` keeps the kernel's first arguments."""
     outs = [ctx.name(o) for o in eqn.outvars]
     for o, name in zip(eqn.outvars, outs):
         ctx.line(f"{name} = np.empty({tuple(int(d) for d in o.aval.shape)!r}, np.float64)")
-    args = ", ".join([ctx.name(x) for x in eqn.inputs] + outs)
+    args = ", ".join([ctx.name(x) for x in eqn.inputs[:inputs]] + outs)
     ctx.line(f"ext.{kernel}({args})")
 
 
@@ -338,3 +400,143 @@ def hmm_log_marginal(log_initial, log_transition, log_likelihoods):
     out = hmm_forward_p.bind(stack(log_initial, (k,)), stack(log_transition, (k, k)),
                              stack(log_likelihoods, (t, k)))
     return out[0] if not batch else anp.reshape(out, batch)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sequences of different lengths, concatenated (hmmlearn's ``lengths``): no padding to the longest
+
+
+def _concatenated_by_scan(log_initial, log_transition, log_likelihoods, offsets):
+    """The per-sequence log marginals (S,) as differentiable ``ad.scan``s, one per sequence."""
+    return anp.concatenate([forward_by_scan(log_initial[None], log_transition[None], log_likelihoods[a:b][None])
+                            for a, b in zip(offsets[:-1], offsets[1:])])
+
+
+def _concrete_offsets(offsets):
+    value = concrete_or_none(offsets)
+    if value is None:
+        raise NotImplementedError("hmm_log_marginal_concatenated: second derivatives need the sequence offsets "
+                                  "as concrete values (differentiate outside ad.jit)")
+    return [int(o) for o in np.asarray(value)]
+
+
+def _concatenated_value_and_gradient_by_scan(log_initial, log_transition, log_likelihoods, offsets, segment):
+    """[value (S,), d/d log_initial per sequence (S, K), d/d log_transition per sequence (S, K, K),
+    d/d log_likelihoods (N, K)] by the ad.scan reference."""
+    offsets = _concrete_offsets(offsets)
+    values, g_initial, g_transition, g_ll = [], [], [], None
+    for a, b in zip(offsets[:-1], offsets[1:]):
+        def one(li, lt, ll, a=a, b=b):
+            return forward_by_scan(li[None], lt[None], ll[a:b][None])[0]
+        value, (gi, gt, gl) = ad.value_and_grad(one, argnums=(0, 1, 2))(log_initial, log_transition,
+                                                                         log_likelihoods)
+        values.append(value)
+        g_initial.append(gi)
+        g_transition.append(gt)
+        g_ll = gl if g_ll is None else g_ll + gl
+    return [anp.stack(values), anp.stack(g_initial), anp.stack(g_transition), g_ll]
+
+
+def _check_concatenated(a, b, c, offsets, segment):
+    if len(a.shape) != 1 or len(b.shape) != 2 or len(c.shape) != 2 or len(offsets.shape) != 1:
+        raise ValueError(f"hmm_log_marginal_concatenated: expected (K,), (K, K), (N, K) and offsets (S + 1,), got "
+                         f"{a.shape}, {b.shape}, {c.shape}, {offsets.shape}")
+    k = a.shape[0]
+    if b.shape != (k, k) or c.shape[1] != k or segment.shape != (c.shape[0],) or offsets.shape[0] < 2:
+        raise ValueError(f"hmm_log_marginal_concatenated: expected (K,), (K, K), (N, K), offsets (S + 1,) with S >= 1 "
+                         f"and segment (N,), got {a.shape}, {b.shape}, {c.shape}, {offsets.shape}, {segment.shape}")
+    return offsets.shape[0] - 1, k
+
+
+def _concatenated_forward_impl(a, b, c, offsets, segment):
+    a, b, c = _arrays(a, b, c)
+    out = np.empty(np.shape(offsets)[0] - 1)
+    hmm_concatenated_forward_kernel(a, b, c, np.ascontiguousarray(offsets, dtype=np.int64), out)
+    return out
+
+
+def _concatenated_marginals_impl(a, b, c, offsets, segment):
+    a, b, c = _arrays(a, b, c)
+    s = np.shape(offsets)[0] - 1
+    value, grads = np.empty(s), [np.empty((s,) + a.shape), np.empty((s,) + b.shape), np.empty_like(c)]
+    hmm_concatenated_marginals_kernel(a, b, c, np.ascontiguousarray(offsets, dtype=np.int64), value, *grads)
+    return [value, *grads]
+
+
+def _concatenated_vjp_fwd(a, b, c, offsets, segment):
+    value, *grads = hmm_concatenated_marginals_p.bind(a, b, c, offsets, segment)
+    return value, grads
+
+
+def _concatenated_vjp_bwd(ct, grads, args):
+    g_initial, g_transition, g_ll = grads
+    segment = args[4]
+    return [anp.sum(_scale(ct, g_initial), axis=0), anp.sum(_scale(ct, g_transition), axis=0),
+            anp.take(ct, segment)[:, None] * g_ll, None, None]
+
+
+def _concatenated_jvp(primals, tangents):
+    value, g_initial, g_transition, g_ll = hmm_concatenated_marginals_p.bind(*primals)
+    t_initial, t_transition, t_ll = tangents[:3]
+    tangent = anp.zeros(value.shape)
+    if t_initial is not None:
+        tangent = tangent + anp.sum(g_initial * t_initial, axis=1)
+    if t_transition is not None:
+        tangent = tangent + anp.sum(anp.reshape(g_transition * t_transition, (g_transition.shape[0], -1)), axis=1)
+    if t_ll is not None:
+        tangent = tangent + anp.at(anp.zeros(value.shape))[primals[4]].add(anp.sum(g_ll * t_ll, axis=1))
+    return value, tangent
+
+
+hmm_concatenated_forward_p = Primitive("hmm_concatenated_forward")
+hmm_concatenated_forward_p.def_impl(_concatenated_forward_impl)
+hmm_concatenated_forward_p.def_shape(
+    lambda a, b, c, o, s: ShapedArray((_check_concatenated(a, b, c, o, s)[0],), np.float64))
+hmm_concatenated_forward_p.def_jvp_full(_concatenated_jvp)
+hmm_concatenated_forward_p.def_vjp_residuals(_concatenated_vjp_fwd, _concatenated_vjp_bwd)
+hmm_concatenated_forward_p.def_emit(lambda ctx, eqn: _emit_call("hmm_concatenated_forward", ctx, eqn, inputs=4))
+
+
+def _concatenated_marginals_jvp(primals, tangents):
+    tangents = [t if t is not None else anp.zeros(p.shape) for p, t in zip(primals[:3], tangents[:3])]
+    _, t_outs = ad.jvp(lambda a, b, c: _concatenated_value_and_gradient_by_scan(a, b, c, *primals[3:]),
+                       tuple(primals[:3]), tuple(tangents))
+    return hmm_concatenated_marginals_p.bind(*primals), list(t_outs)
+
+
+def _concatenated_marginals_vjp(cts, ans, args):
+    cts = [c if c is not None else anp.zeros(a.shape) for c, a in zip(cts, ans)]
+    _, pullback = ad.vjp(lambda a, b, c: _concatenated_value_and_gradient_by_scan(a, b, c, *args[3:]), *args[:3])
+    return list(pullback(cts)) + [None, None]
+
+
+hmm_concatenated_marginals_p = Primitive("hmm_concatenated_marginals", multiple_results=True)
+hmm_concatenated_marginals_p.def_impl(_concatenated_marginals_impl)
+
+
+def _concatenated_marginals_shape(a, b, c, offsets, segment):
+    s, k = _check_concatenated(a, b, c, offsets, segment)
+    return [ShapedArray((s,), np.float64), ShapedArray((s, k), np.float64), ShapedArray((s, k, k), np.float64),
+            ShapedArray(c.shape, np.float64)]
+
+
+hmm_concatenated_marginals_p.def_shape(_concatenated_marginals_shape)
+hmm_concatenated_marginals_p.def_jvp_full(_concatenated_marginals_jvp)
+hmm_concatenated_marginals_p.def_vjp_full(_concatenated_marginals_vjp)
+hmm_concatenated_marginals_p.def_emit(lambda ctx, eqn: _emit_call("hmm_concatenated_marginals", ctx, eqn, inputs=4))
+
+
+def hmm_log_marginal_concatenated(log_initial, log_transition, log_likelihoods, lengths):
+    """Log marginal likelihoods (S,) of S sequences of different lengths stacked in ``log_likelihoods``
+    (N, K) (hmmlearn's ``lengths``, summing to N), with one ``log_initial`` (K,) and ``log_transition``
+    (K, K): each sequence runs over its own rows, so nothing is padded to the longest.
+    ``lengths``: positive ints (concrete, like data)."""
+    lengths = np.asarray(lengths)
+    n = (tuple(log_likelihoods.shape) if hasattr(log_likelihoods, "shape") else np.shape(log_likelihoods))[0]
+    if lengths.ndim != 1 or lengths.size == 0 or lengths.dtype.kind not in "iu" or np.any(lengths < 1) \
+            or lengths.sum() != n:
+        raise ValueError(f"hmm_log_marginal_concatenated: lengths must be positive ints summing to the {n} rows of "
+                         f"log_likelihoods, got {lengths!r}")
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    segment = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+    return hmm_concatenated_forward_p.bind(log_initial, log_transition, log_likelihoods, offsets, segment)

@@ -115,3 +115,21 @@ def test_default_priors_and_sampling(data):
     assert Y.shape == (2000, 2) and z.shape == (2000,)
     counts = np.bincount(z[1:] * 3 + z[:-1], minlength=9).reshape(3, 3).T  # counts[i, j]: i -> j
     np.testing.assert_allclose(counts / counts.sum(1, keepdims=True), fit.params["transition"], atol=0.06)
+
+
+def test_the_compiled_log_likelihood_of_several_sequences_is_hmmlearns_score(data):
+    """The compiled log density of sequences of different lengths (no padding) and its gradient against
+    hmmlearn's score and its central differences, at the true parameters."""
+    X, _ = data
+    model = GaussianHMM(3, "full", priors=None)
+    ld = model.log_density(X, LENGTHS)
+    x = ld.unconstrain(model._site_values(TRUTH, None))
+
+    def score(x):
+        return hmmlearn_model("full", model._params(ld.constrain(x))).score(X, LENGTHS)
+
+    lp, grad = ld.logp_and_grad(x, jacobian=False)
+    assert lp == pytest.approx(score(x), abs=1e-8)
+    h = 1e-6
+    fd = [(score(x + h * e) - score(x - h * e)) / (2 * h) for e in np.eye(ld.dim)]
+    np.testing.assert_allclose(grad, fd, rtol=1e-5, atol=1e-4)

@@ -124,3 +124,19 @@ def test_a_function_needs_x0_and_other_targets_are_refused():
         samplers.optimize(lambda p: anp.sum(p ** 2))
     with pytest.raises(TypeError, match="ppl.LogDensity or a differentiable function"):
         samplers.optimize(3.0)
+
+
+@pytest.mark.parametrize("dim", [2, 10])
+def test_lbfgs_reaches_scipys_minimum_of_the_rosenbrock_function(dim):
+    from scipy.optimize import minimize, rosen, rosen_der
+
+    def rosenbrock(x):
+        return anp.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+    x0 = np.full(dim, -1.2) + 0.1 * np.arange(dim)
+    reference = minimize(rosen, x0, jac=rosen_der, method="L-BFGS-B", options=dict(gtol=1e-10, ftol=1e-15))
+    res = samplers.optimize(rosenbrock, x0=x0, gtol=1e-10, ftol=1e-15, precondition=False)
+    assert res.converged, res.message
+    np.testing.assert_allclose(res.params, reference.x, atol=1e-6)
+    np.testing.assert_allclose(res.params, np.ones(dim), atol=1e-6)
+    assert res.fun == pytest.approx(rosen(res.params), abs=1e-14)
