@@ -2,6 +2,7 @@
 hand-written Numba gradients measured in the same run; plus trace+compile times.
 
 Usage: python benchmarks/bench_ppl.py [MODEL ...]
+       python benchmarks/bench_ppl.py mvn     (batched MultivariateNormal against one per component)
 The hand-written references use NumPyro's unconstrained parameterisation, which matches ours
 for eight_schools, logistic, corr_gauss_100, iid_gauss_1000 and hier_linreg (value and gradient
 are checked before timing). "cold" compile = a fresh NUMBAYES cache directory in a new process
@@ -72,10 +73,68 @@ def compile_seconds(name, cache_dir):
     return (float(wall), float(cpu)), None
 
 
+def _mvn_mixture(how):
+    """A full-covariance mixture of K 2-D normals on the hmm data, its likelihood written one of three
+    ways: 'batched' (MixtureSameFamily over one MultivariateNormal with scale_tril (K, d, d), the
+    compiled primitive), 'per_component' (one MultivariateNormal per component, then logsumexp) and
+    'solve' (the primitive's composite form, a batched triangular solve: what 'batched' compiled to before)."""
+    import autodiff.numpy as anp
+    import ppl.distributions as dist
+    from autodiff.scipy.special import logsumexp
+    from ppl.distributions.mvn_tril import logpdf_by_solve
+
+    def model(y, K):
+        d = y.shape[1]
+        w = ppl.sample("w", dist.Dirichlet(np.ones(K)))
+        mu = ppl.sample("mu", dist.Normal(0.0, 5.0).expand((K, d)))
+        L_corr = ppl.sample("L_corr", dist.LKJCholesky(d, 2.0).expand((K,)))
+        scales = ppl.sample("scales", dist.HalfNormal(2.5).expand((K, d)))
+        L = scales[:, :, None] * L_corr
+        if how == "batched":
+            mix = dist.MixtureSameFamily(dist.Categorical(probs=w), dist.MultivariateNormal(mu, scale_tril=L))
+            ppl.factor("lik", anp.sum(mix.log_prob(y)))
+        elif how == "per_component":
+            lp = anp.stack([dist.MultivariateNormal(mu[k], scale_tril=L[k]).log_prob(y) for k in range(K)], axis=-1)
+            ppl.factor("lik", anp.sum(logsumexp(lp + anp.log(w), axis=-1)))
+        else:
+            lp = logpdf_by_solve(y[:, None, :], mu[None], L)
+            ppl.factor("lik", anp.sum(logsumexp(lp + anp.log(w), axis=-1)))
+    return model
+
+
+def mvn_batched_vs_per_component():
+    """us per logp_and_grad in an @njit loop of the three ways of writing an MVN mixture, same run."""
+    data, _ = shared_bench()
+    d = data.load("hmm")
+    y, K = np.ascontiguousarray(d["y"]), int(d["K"])
+    rows, x0 = [], None
+    for how in ("batched", "per_component", "solve"):
+        t0 = time.process_time()
+        ld = ppl.log_density(_mvn_mixture(how), y, K)
+        x0 = ld.initial_point if x0 is None else x0  # one point for all three (the same layout)
+        lp = ld.logp_and_grad(x0)[0]
+        row = dict(model=f"mvn_mixture_{how}", compile_cpu_s=time.process_time() - t0, logp=float(lp))
+        fn, (fdata, idata) = ld.logp_and_grad_fn, ld.data
+        n = 20000
+        _loop(fn, x0.copy(), fdata, idata, 10)
+        t0 = time.perf_counter(); _loop(fn, x0.copy(), fdata, idata, n)
+        row["us_loop"] = (time.perf_counter() - t0) / n * 1e6
+        rows.append(row)
+        print(row, flush=True)
+    for r in rows:
+        r["ratio_to_per_component"] = r["us_loop"] / rows[1]["us_loop"]
+        assert abs(r["logp"] - rows[1]["logp"]) < 1e-8 * abs(rows[1]["logp"]), "the three forms disagree"
+    print()
+    print_table(rows, ["model", "us_loop", "ratio_to_per_component", "compile_cpu_s"])
+    save("bench_ppl_mvn", rows)
+
+
 def main():
     import models_numbayes as M
     data, ref = shared_bench()
     names = sys.argv[1:] or ALL
+    if names == ["mvn"]:
+        return mvn_batched_vs_per_component()
     rows = []
     for name in names:
         model, args = M.get(name, data)
