@@ -35,7 +35,8 @@ from autodiff.scipy import linalg
 __all__ = ["mvn_tril_logpdf", "logpdf_by_solve"]
 
 _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
-_KERNEL = dict(cache=True, nogil=True, error_model="numpy")
+# the generated code's fastmath flags: reductions over points vectorise; no 'nnan'/'ninf'
+_KERNEL = dict(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "contract", "arcp"})
 _A3 = numba.float64[:, :, ::1]
 _A2 = numba.float64[:, ::1]
 
@@ -48,17 +49,62 @@ _A2 = numba.float64[:, ::1]
 
 
 @numba.njit(**_KERNEL)
-def _forward_substitute(L, x, loc, z):
-    """z = L^{-1} (x - loc) for lower-triangular L; returns |z|^2."""
-    d = z.shape[0]
-    q = 0.0
+def _invert_factors(scale_tril, inv, norm):
+    """inv[k] = scale_tril[k]^{-1} (lower triangular, by forward substitution on the identity) and
+    norm[k] = sum_i log scale_tril[k, i, i] + d/2 log(2 pi): once per call, so the loop over points
+    multiplies instead of dividing."""
+    K, d = scale_tril.shape[0], scale_tril.shape[1]
+    for k in range(K):
+        s = d * _HALF_LOG_2PI
+        for i in range(d):
+            s += math.log(scale_tril[k, i, i])
+        norm[k] = s
+        for j in range(d):
+            for i in range(j):
+                inv[k, i, j] = 0.0
+            inv[k, j, j] = 1.0 / scale_tril[k, j, j]
+            for i in range(j + 1, d):
+                t = 0.0
+                for m in range(j, i):
+                    t += scale_tril[k, i, m] * inv[k, m, j]
+                inv[k, i, j] = -t / scale_tril[k, i, i]
+
+
+@numba.njit(**_KERNEL)
+def _differences(x, loc, k, diff):
+    """diff[j, n] = x[n, k, j] - loc[n, k, j] (size-1 axes broadcast): rows contiguous in the points,
+    so the loops over points below vectorise."""
+    d, N = diff.shape
+    kx, kl = (k if x.shape[1] > 1 else 0), (k if loc.shape[1] > 1 else 0)
+    for j in range(d):
+        if x.shape[0] > 1 and loc.shape[0] > 1:
+            for n in range(N):
+                diff[j, n] = x[n, kx, j] - loc[n, kl, j]
+        elif x.shape[0] > 1:
+            m = loc[0, kl, j]
+            for n in range(N):
+                diff[j, n] = x[n, kx, j] - m
+        elif loc.shape[0] > 1:
+            m = x[0, kx, j]
+            for n in range(N):
+                diff[j, n] = m - loc[n, kl, j]
+        else:
+            m = x[0, kx, j] - loc[0, kl, j]
+            for n in range(N):
+                diff[j, n] = m
+
+
+@numba.njit(**_KERNEL)
+def _solve(inv, diff, z):
+    """z[i, n] = sum_j inv[i, j] diff[j, n] for lower-triangular inv (d, d): z = L^{-1} diff."""
+    d, N = diff.shape
     for i in range(d):
-        s = x[i] - loc[i]
-        for j in range(i):
-            s -= L[i, j] * z[j]
-        z[i] = s / L[i, i]
-        q += z[i] * z[i]
-    return q
+        for n in range(N):
+            z[i, n] = 0.0
+        for j in range(i + 1):
+            a = inv[i, j]
+            for n in range(N):
+                z[i, n] += a * diff[j, n]
 
 
 @numba.njit(numba.void(_A3, _A3, _A3, _A2), **_KERNEL)
@@ -66,56 +112,73 @@ def mvn_tril_logpdf_kernel(x, loc, scale_tril, out):
     """out[n, k] = log N(x[n, k] | loc[n, k], scale_tril[k] scale_tril[k]^T), size-1 axes broadcast."""
     N, K = out.shape
     d = scale_tril.shape[1]
-    wide_x, tall_x = x.shape[0] > 1, x.shape[1] > 1
-    wide_l, tall_l = loc.shape[0] > 1, loc.shape[1] > 1
-    z = np.empty(d)
-    norm = np.empty(K)
+    inv, norm = np.empty((K, d, d)), np.empty(K)
+    diff, z, q = np.empty((d, N)), np.empty((d, N)), np.empty(N)
+    _invert_factors(scale_tril, inv, norm)
     for k in range(K):
-        s = d * _HALF_LOG_2PI
+        _differences(x, loc, k, diff)
+        _solve(inv[k], diff, z)
+        for n in range(N):
+            q[n] = 0.0
         for i in range(d):
-            s += math.log(scale_tril[k, i, i])
-        norm[k] = s
-    for n in range(N):
-        for k in range(K):
-            q = _forward_substitute(scale_tril[k], x[n if wide_x else 0, k if tall_x else 0],
-                                    loc[n if wide_l else 0, k if tall_l else 0], z)
-            out[n, k] = -0.5 * q - norm[k]
+            for n in range(N):
+                q[n] += z[i, n] * z[i, n]
+        for n in range(N):
+            out[n, k] = -0.5 * q[n] - norm[k]
 
 
 @numba.njit(numba.void(_A2, _A3, _A3, _A3, _A3, _A3, _A3), **_KERNEL)
 def mvn_tril_logpdf_grad_kernel(ct, x, loc, scale_tril, g_x, g_loc, g_tril):
-    """The cotangent ct (N, K) pulled back to x, loc and scale_tril (summed over broadcast axes)."""
+    """The cotangent ct (N, K) pulled back to x, loc and scale_tril (summed over broadcast axes):
+    with z = L^{-1}(x - loc) and w = ct L^{-T} z, g_x = -w, g_loc = w, g_tril = tril(w z^T) - ct diag(1/L)."""
     N, K = ct.shape
     d = scale_tril.shape[1]
-    wide_x, tall_x = x.shape[0] > 1, x.shape[1] > 1
-    wide_l, tall_l = loc.shape[0] > 1, loc.shape[1] > 1
+    inv, norm = np.empty((K, d, d)), np.empty(K)
+    diff, z, w = np.empty((d, N)), np.empty((d, N)), np.empty((d, N))
+    _invert_factors(scale_tril, inv, norm)
     g_x[:, :, :] = 0.0
     g_loc[:, :, :] = 0.0
-    g_tril[:, :, :] = 0.0
-    z, w = np.empty(d), np.empty(d)
-    ct_sum = np.zeros(K)
-    for n in range(N):
-        for k in range(K):
-            c = ct[n, k]
-            ct_sum[k] += c
-            L = scale_tril[k]
-            ix, kx = (n if wide_x else 0), (k if tall_x else 0)
-            il, kl = (n if wide_l else 0), (k if tall_l else 0)
-            _forward_substitute(L, x[ix, kx], loc[il, kl], z)
-            for i in range(d - 1, -1, -1):  # w = L^{-T} z, back substitution
-                s = z[i]
-                for j in range(i + 1, d):
-                    s -= L[j, i] * w[j]
-                w[i] = s / L[i, i]
-            for i in range(d):
-                cw = c * w[i]
-                g_x[ix, kx, i] -= cw
-                g_loc[il, kl, i] += cw
-                for j in range(i + 1):
-                    g_tril[k, i, j] += cw * z[j]
     for k in range(K):
+        _differences(x, loc, k, diff)
+        _solve(inv[k], diff, z)
+        for i in range(d):  # w = ct L^{-T} z
+            for n in range(N):
+                w[i, n] = 0.0
+            for j in range(i, d):
+                a = inv[k, j, i]
+                for n in range(N):
+                    w[i, n] += a * z[j, n]
+            for n in range(N):
+                w[i, n] *= ct[n, k]
+        kx, kl = (k if x.shape[1] > 1 else 0), (k if loc.shape[1] > 1 else 0)
         for i in range(d):
-            g_tril[k, i, i] -= ct_sum[k] / scale_tril[k, i, i]
+            if x.shape[0] > 1:
+                for n in range(N):
+                    g_x[n, kx, i] -= w[i, n]
+            else:
+                s = 0.0
+                for n in range(N):
+                    s += w[i, n]
+                g_x[0, kx, i] -= s
+            if loc.shape[0] > 1:
+                for n in range(N):
+                    g_loc[n, kl, i] += w[i, n]
+            else:
+                s = 0.0
+                for n in range(N):
+                    s += w[i, n]
+                g_loc[0, kl, i] += s
+        c = 0.0
+        for n in range(N):
+            c += ct[n, k]
+        for i in range(d):
+            for j in range(d):
+                s = 0.0
+                if j <= i:
+                    for n in range(N):
+                        s += w[i, n] * z[j, n]
+                g_tril[k, i, j] = s
+            g_tril[k, i, i] -= c / scale_tril[k, i, i]
 
 
 register_kernel("mvn_tril_logpdf", mvn_tril_logpdf_kernel)
@@ -254,6 +317,11 @@ def mvn_tril_logpdf(x, loc, scale_tril):
     """
     x, loc, scale_tril = _as_float(x), _as_float(loc), _as_float(scale_tril)
     d = scale_tril.shape[-1]
+    unit = 0
+    while unit < scale_tril.ndim - 2 and scale_tril.shape[unit] == 1:
+        unit += 1
+    if unit:  # leading size-1 axes of the factors (GaussianHMM's time axis) are data axes, not copies
+        scale_tril = anp.reshape(scale_tril, tuple(scale_tril.shape[unit:]))
     batch = tuple(np.broadcast_shapes(tuple(x.shape[:-1]), tuple(loc.shape[:-1]), tuple(scale_tril.shape[:-2])))
     lead = len(batch) - (scale_tril.ndim - 2)
     k = int(np.prod(batch[lead:], dtype=np.int64))
