@@ -139,8 +139,13 @@ def _emit_call(kernel, ctx, eqn):
     ctx.line(f"ext.{kernel}({args})")
 
 
+def _f64(a):
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    return a if a.flags.writeable else a.copy()  # the kernels are typed for writeable arrays
+
+
 def _forward_impl(x):
-    x = np.ascontiguousarray(x, dtype=np.float64)
+    x = _f64(x)
     k = _size_from_packed("CholeskyCorr", x.shape[-1], strict=True)
     out = np.empty((x.shape[0], k, k))
     cholesky_corr_kernel(x, out)
@@ -148,7 +153,7 @@ def _forward_impl(x):
 
 
 def _vjp_impl(ct, x):
-    ct, x = np.ascontiguousarray(ct, dtype=np.float64), np.ascontiguousarray(x, dtype=np.float64)
+    ct, x = _f64(ct), _f64(x)
     g = np.empty_like(x)
     cholesky_corr_vjp_kernel(ct, x, g)
     return g

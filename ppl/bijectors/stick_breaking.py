@@ -146,7 +146,8 @@ def _emit_call(kernel, ctx, eqn):
 
 
 def _f64(a):
-    return np.ascontiguousarray(a, dtype=np.float64)
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    return a if a.flags.writeable else a.copy()  # the kernels are typed for writeable arrays
 
 
 def _forward_impl(x):

@@ -210,8 +210,13 @@ def _pullback_by_solve(ct, x, loc, scale_tril):
 # The primitives
 
 
+def _f64(a):
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    return a if a.flags.writeable else a.copy()  # the kernels are typed for writeable arrays
+
+
 def _arrays(*args):
-    return [np.ascontiguousarray(a, dtype=np.float64) for a in args]
+    return [_f64(a) for a in args]
 
 
 def _check_shapes(x, loc, tril):

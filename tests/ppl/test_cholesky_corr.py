@@ -71,3 +71,10 @@ def test_compiled_value_and_gradient_equal_the_eager_ones():
 def test_a_free_length_that_is_no_triangle_is_an_error():
     with pytest.raises(ValueError, match="K\\(K-1\\)/2"):
         cholesky_corr_forward(np.zeros(4))
+
+
+def test_read_only_inputs_are_accepted():
+    x = np.broadcast_to(np.array([0.2, -0.4, 0.1]), (2, 3))  # read-only
+    w = np.arange(18.0).reshape(2, 3, 3)
+    grad = ad.grad(lambda x: anp.sum(w * cholesky_corr_forward(x)))(x)
+    np.testing.assert_allclose(grad, ad.grad(lambda x: anp.sum(w * forward_by_composite(x)))(x), rtol=1e-12)

@@ -92,3 +92,10 @@ def test_mixture_of_batched_multivariate_normals_is_scipys_mixture():
 def test_shapes_that_do_not_broadcast_name_the_argument():
     with pytest.raises(ValueError, match="broadcast"):
         mvn_tril_logpdf(np.zeros((4, 2)), np.zeros((3, 2)), factors((3,), 2, seed=0))
+
+
+def test_read_only_inputs_are_accepted():
+    L = np.broadcast_to(factors((), 2, seed=11), (3, 2, 2))  # read-only
+    x, loc = np.broadcast_to(np.array([0.3, -0.2]), (4, 1, 2)), np.zeros((3, 2))
+    np.testing.assert_allclose(mvn_tril_logpdf(x, loc, L), scipy_logpdf(x, loc, L), rtol=1e-12)
+    ad.grad(lambda L: anp.sum(mvn_tril_logpdf(x, loc, L)))(L)

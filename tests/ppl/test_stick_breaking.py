@@ -75,3 +75,10 @@ def test_the_one_point_simplex_has_no_free_values():
     y, log_det = stick_breaking(np.zeros((2, 0)))
     np.testing.assert_array_equal(y, np.ones((2, 1)))
     np.testing.assert_array_equal(log_det, np.zeros(2))
+
+
+def test_read_only_inputs_and_an_unused_output_are_accepted():
+    x = np.broadcast_to(np.array([0.2, -0.4]), (3, 2))  # read-only
+    grad = ad.grad(lambda x: anp.sum(bij.Simplex().forward(x) ** 2))(x)
+    ref = ad.grad(lambda x: anp.sum(forward_by_composite(x) ** 2))(x)
+    np.testing.assert_allclose(grad, ref, rtol=1e-12, atol=1e-15)
