@@ -327,7 +327,18 @@ def mvn_tril_logpdf(x, loc, scale_tril):
         unit += 1
     if unit:  # leading size-1 axes of the factors (GaussianHMM's time axis) are data axes, not copies
         scale_tril = anp.reshape(scale_tril, tuple(scale_tril.shape[unit:]))
-    batch = tuple(np.broadcast_shapes(tuple(x.shape[:-1]), tuple(loc.shape[:-1]), tuple(scale_tril.shape[:-2])))
+    try:
+        batch = tuple(np.broadcast_shapes(tuple(x.shape[:-1]), tuple(loc.shape[:-1]), tuple(scale_tril.shape[:-2])))
+    except ValueError:
+        raise ValueError(f"MultivariateNormal: the value's shape {tuple(x.shape)}, loc's {tuple(loc.shape)} and "
+                         f"scale_tril's {tuple(scale_tril.shape)} do not broadcast (batch shapes before the last "
+                         f"axis, and before the last two of scale_tril)") from None
+    # a scalar, or a last axis of length 1, broadcasts against d, as in (value - loc)
+    x = anp.broadcast_to(x, tuple(x.shape[:-1]) + (d,)) if x.ndim == 0 or x.shape[-1] == 1 else x
+    loc = anp.broadcast_to(loc, tuple(loc.shape[:-1]) + (d,)) if loc.ndim == 0 or loc.shape[-1] == 1 else loc
+    if x.shape[-1] != d or loc.shape[-1] != d:
+        raise ValueError(f"MultivariateNormal: the value (shape {tuple(x.shape)}) and loc (shape "
+                         f"{tuple(loc.shape)}) must end in the dimension {d} of scale_tril")
     lead = len(batch) - (scale_tril.ndim - 2)
     k = int(np.prod(batch[lead:], dtype=np.int64))
     tril = anp.reshape(anp.broadcast_to(scale_tril, batch[lead:] + (d, d)), (k, d, d))

@@ -90,7 +90,7 @@ def test_mixture_of_batched_multivariate_normals_is_scipys_mixture():
 
 
 def test_shapes_that_do_not_broadcast_name_the_argument():
-    with pytest.raises(ValueError, match="broadcast"):
+    with pytest.raises(ValueError, match=r"value.s shape \(4, 2\), loc.s \(3, 2\).*do not broadcast"):
         mvn_tril_logpdf(np.zeros((4, 2)), np.zeros((3, 2)), factors((3,), 2, seed=0))
 
 
@@ -99,3 +99,13 @@ def test_read_only_inputs_are_accepted():
     x, loc = np.broadcast_to(np.array([0.3, -0.2]), (4, 1, 2)), np.zeros((3, 2))
     np.testing.assert_allclose(mvn_tril_logpdf(x, loc, L), scipy_logpdf(x, loc, L), rtol=1e-12)
     ad.grad(lambda L: anp.sum(mvn_tril_logpdf(x, loc, L)))(L)
+
+
+def test_a_scalar_value_and_a_mean_of_last_dimension_one_broadcast_as_in_value_minus_loc():
+    L = factors((2,), 3, seed=12)
+    loc = np.array([[0.5], [-1.0]])  # (2, 1)
+    np.testing.assert_allclose(mvn_tril_logpdf(0.3, loc, L),
+                               scipy_logpdf(np.full(3, 0.3), np.broadcast_to(loc, (2, 3)), L), rtol=1e-12)
+    mvn = dist.MultivariateNormal(loc, scale_tril=L)
+    np.testing.assert_allclose(mvn.log_prob(np.zeros(3)), scipy_logpdf(np.zeros(3), np.broadcast_to(loc, (2, 3)), L),
+                               rtol=1e-12)
