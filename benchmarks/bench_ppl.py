@@ -2,6 +2,9 @@
 hand-written Numba gradients measured in the same run; plus trace+compile times.
 
 Usage: python benchmarks/bench_ppl.py [MODEL ...]
+       python benchmarks/bench_ppl.py mvn     (batched MultivariateNormal against one per component)
+       python benchmarks/bench_ppl.py composite [MODEL ...]   (the compiled primitives against their
+                                              composite forms, per call, alternating in one process)
 The hand-written references use NumPyro's unconstrained parameterisation, which matches ours
 for eight_schools, logistic, corr_gauss_100, iid_gauss_1000 and hier_linreg (value and gradient
 are checked before timing). "cold" compile = a fresh NUMBAYES cache directory in a new process
@@ -72,10 +75,128 @@ def compile_seconds(name, cache_dir):
     return (float(wall), float(cpu)), None
 
 
+def _mvn_mixture(how):
+    """A full-covariance mixture of K 2-D normals on the hmm data, its likelihood written one of three
+    ways: 'batched' (MixtureSameFamily over one MultivariateNormal with scale_tril (K, d, d), the
+    compiled primitive), 'per_component' (one MultivariateNormal per component, then logsumexp) and
+    'solve' (the primitive's composite form, a batched triangular solve: what 'batched' compiled to before)."""
+    import autodiff.numpy as anp
+    import ppl.distributions as dist
+    from autodiff.scipy.special import logsumexp
+    from ppl.distributions.mvn_tril import logpdf_by_solve
+
+    def model(y, K):
+        d = y.shape[1]
+        w = ppl.sample("w", dist.Dirichlet(np.ones(K)))
+        mu = ppl.sample("mu", dist.Normal(0.0, 5.0).expand((K, d)))
+        L_corr = ppl.sample("L_corr", dist.LKJCholesky(d, 2.0).expand((K,)))
+        scales = ppl.sample("scales", dist.HalfNormal(2.5).expand((K, d)))
+        L = scales[:, :, None] * L_corr
+        if how == "batched":
+            mix = dist.MixtureSameFamily(dist.Categorical(probs=w), dist.MultivariateNormal(mu, scale_tril=L))
+            ppl.factor("lik", anp.sum(mix.log_prob(y)))
+        elif how == "per_component":
+            lp = anp.stack([dist.MultivariateNormal(mu[k], scale_tril=L[k]).log_prob(y) for k in range(K)], axis=-1)
+            ppl.factor("lik", anp.sum(logsumexp(lp + anp.log(w), axis=-1)))
+        else:
+            lp = logpdf_by_solve(y[:, None, :], mu[None], L)
+            ppl.factor("lik", anp.sum(logsumexp(lp + anp.log(w), axis=-1)))
+    return model
+
+
+def _alternating_us(lds, x0, n=5000, rounds=7):
+    """Best-of-rounds CPU us per call in an @njit loop of each log density, the rounds alternating
+    between them so that a change in the machine's load hits all of them alike."""
+    best = [np.inf] * len(lds)
+    for ld in lds:
+        _loop(ld.logp_and_grad_fn, x0.copy(), *ld.data, 10)
+    for _ in range(rounds):
+        for i, ld in enumerate(lds):
+            t0 = time.process_time()
+            _loop(ld.logp_and_grad_fn, x0.copy(), *ld.data, n)
+            best[i] = min(best[i], (time.process_time() - t0) / n * 1e6)
+    return best
+
+
+def mvn_batched_vs_per_component():
+    """us per logp_and_grad in an @njit loop of the three ways of writing an MVN mixture, same run."""
+    data, _ = shared_bench()
+    d = data.load("hmm")
+    y, K = np.ascontiguousarray(d["y"]), int(d["K"])
+    rows, lds, x0 = [], [], None
+    for how in ("batched", "per_component", "solve"):
+        t0 = time.process_time()
+        ld = ppl.log_density(_mvn_mixture(how), y, K)
+        x0 = ld.initial_point if x0 is None else x0  # one point for all three (the same layout)
+        lp = ld.logp_and_grad(x0)[0]
+        rows.append(dict(model=f"mvn_mixture_{how}", compile_cpu_s=time.process_time() - t0, logp=float(lp)))
+        lds.append(ld)
+    for r, us in zip(rows, _alternating_us(lds, x0)):
+        r["us_loop_cpu"] = us
+    for r in rows:
+        r["ratio_to_per_component"] = r["us_loop_cpu"] / rows[1]["us_loop_cpu"]
+        assert abs(r["logp"] - rows[1]["logp"]) < 1e-8 * abs(rows[1]["logp"]), "the three forms disagree"
+    print()
+    print_table(rows, ["model", "us_loop_cpu", "ratio_to_per_component", "compile_cpu_s"])
+    save("bench_ppl_mvn", rows)
+
+
+class _CompositeForms:
+    """Within the block, MultivariateNormal(scale_tril=...), CholeskyCorr and Simplex compile to their
+    composite forms (a batched triangular solve and elementwise array code: what they compiled to
+    before their primitives), so a model's code before and after can be timed in one process."""
+
+    def __enter__(self):
+        import types
+
+        import ppl.bijectors.matrix as matrix
+        import ppl.bijectors.vector as vector
+        from ppl.bijectors import cholesky_corr, stick_breaking
+        from ppl.distributions import mvn_tril
+        self.saved = [(mvn_tril, "mvn_tril_logpdf_p", mvn_tril.mvn_tril_logpdf_p),
+                      (matrix, "cholesky_corr_forward", matrix.cholesky_corr_forward),
+                      (vector, "stick_breaking", vector.stick_breaking)]
+        mvn_tril.mvn_tril_logpdf_p = types.SimpleNamespace(bind=mvn_tril.logpdf_by_solve)
+        matrix.cholesky_corr_forward = cholesky_corr.forward_by_composite
+        vector.stick_breaking = lambda x: (stick_breaking.forward_by_composite(x),
+                                           stick_breaking.log_det_jacobian_by_composite(x))
+
+    def __exit__(self, *exc):
+        for module, name, value in self.saved:
+            setattr(module, name, value)
+
+
+def primitives_vs_composite(names):
+    """us per call in an @njit loop of each model compiled with the primitives and with their
+    composite forms, alternating in one process (the per-call A/B of this change)."""
+    import models_numbayes as M
+    data, _ = shared_bench()
+    rows = []
+    for name in names:
+        model, args = M.get(name, data)
+        now = ppl.log_density(model, *args)
+        with _CompositeForms():
+            before = ppl.log_density(model, *args)
+            before.logp_and_grad(now.initial_point)
+        x0 = now.initial_point
+        (lp, g), (lp0, g0) = now.logp_and_grad(x0), before.logp_and_grad(x0)
+        assert np.isclose(lp, lp0, rtol=1e-10) and np.allclose(g, g0, rtol=1e-7, atol=1e-9), name
+        us_now, us_before = _alternating_us([now, before], x0, n=max(1000, int(2e5 / max(len(x0), 1))))
+        rows.append(dict(model=name, us_composite=us_before, us_primitives=us_now, ratio=us_now / us_before))
+        print(rows[-1], flush=True)
+    print()
+    print_table(rows, ["model", "us_composite", "us_primitives", "ratio"])
+    save("bench_ppl_composite", rows)
+
+
 def main():
     import models_numbayes as M
     data, ref = shared_bench()
     names = sys.argv[1:] or ALL
+    if names == ["mvn"]:
+        return mvn_batched_vs_per_component()
+    if names[0] == "composite":
+        return primitives_vs_composite(names[1:] or ["gmm", "hmm"])
     rows = []
     for name in names:
         model, args = M.get(name, data)

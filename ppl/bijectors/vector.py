@@ -6,7 +6,8 @@ axes with cumulative sums instead of Stan's loops.
 """
 import autodiff.numpy as anp
 
-from .base import LOG_TINY, Bijector, at_least, exp_no_underflow
+from .base import Bijector, exp_no_underflow
+from .stick_breaking import stick_breaking
 
 __all__ = ["Ordered", "PositiveOrdered", "Simplex", "SumToZero", "UnitVector"]
 
@@ -88,22 +89,10 @@ class Simplex(Bijector):
     domain_event_dim = 1
     event_dim = 1
 
-    @staticmethod
-    def _logs(x):
-        n = x.shape[-1]
-        u = x - anp.log(anp.arange(n, 0, -1, dtype=float))
-        log_z = -anp.logaddexp(0.0, -u)
-        log_1mz = -anp.logaddexp(0.0, u)
-        zero = anp.zeros(x.shape[:-1] + (1,))
-        log_stick = anp.concatenate([zero, anp.cumsum(log_1mz, axis=-1)], axis=-1)  # length K
-        return log_z, log_1mz, log_stick
-
     def forward(self, x):
-        log_z, _, log_stick = self._logs(x)
-        log_y = anp.concatenate([log_stick[..., :-1] + log_z, log_stick[..., -1:]], axis=-1)
-        # a coordinate below TINY (1e-300) would be an exact 0, on the simplex's edge: keep it TINY
-        # (its log still moves with x), so a Dirichlet's log y stays finite
-        return anp.exp(at_least(log_y, LOG_TINY))
+        # one compiled kernel (stick_breaking.py): the elementwise form, scalarised over every
+        # coordinate of every row, was a large part of the compile time of models with a Dirichlet
+        return stick_breaking(x)[0]
 
     def inverse(self, y):
         # Stan's simplex_free: logit(y_k / sum(y[k:])) + log(N - k) = log y_k - log sum(y[k+1:]) + log(N - k)
@@ -112,8 +101,7 @@ class Simplex(Bijector):
         return anp.log(y[..., :-1]) - anp.log(rest) + anp.log(anp.arange(n, 0, -1, dtype=float))
 
     def log_det_jacobian(self, x):
-        log_z, log_1mz, log_stick = self._logs(x)
-        return anp.sum(log_stick[..., :-1] + log_z + log_1mz, axis=-1)
+        return stick_breaking(x)[1]
 
     def forward_shape(self, shape):
         return tuple(shape[:-1]) + (shape[-1] + 1,)

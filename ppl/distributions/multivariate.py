@@ -7,6 +7,7 @@ import numpy as np
 import autodiff.numpy as anp
 from autodiff.scipy import linalg, special
 from ppl.distributions import constraints
+from ppl.distributions.mvn_tril import mvn_tril_logpdf
 from ppl.distributions.base import (
     Distribution,
     as_generator,
@@ -144,15 +145,15 @@ class MultivariateNormal(Distribution):
         return anp.linalg.inv(self.covariance_matrix)
 
     def log_prob(self, value):
-        d = self.event_shape[0]
-        diff = as_param(value) - self.loc
+        value = as_param(value)
         if self._param_name == "precision_matrix":
+            d = self.event_shape[0]
+            diff = value - self.loc
             lp_tril = self._precision_tril
             y = anp.matmul(anp.expand_dims(diff, -2), lp_tril)[..., 0, :]
             return -0.5 * anp.sum(anp.square(y), axis=-1) + _sum_log_diag(lp_tril) - d * _HALF_LOG_2PI
-        L = self._scale_tril
-        z = solve_lower(L, diff)
-        return -0.5 * anp.sum(anp.square(z), axis=-1) - _sum_log_diag(L) - d * _HALF_LOG_2PI
+        # one compiled kernel over data points x components (mvn_tril.py), not a batched solve
+        return mvn_tril_logpdf(value, self.loc, self._scale_tril)
 
     def sample(self, rng, sample_shape=()):
         shape = self.shape(sample_shape)
