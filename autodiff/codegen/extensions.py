@@ -6,11 +6,7 @@ primitive's module is imported, and its emitter writes ``ext.<name>(...)``. auto
 imports those packages: the arrow points from them to here.
 """
 
-import sys
-
-__all__ = ["register_kernel", "kernel_files"]
-
-_files = {}  # name -> the source file of the registered kernel (its code is linked into callers')
+__all__ = ["register_kernel"]
 
 
 def register_kernel(name, kernel):
@@ -26,13 +22,4 @@ def register_kernel(name, kernel):
     if not name.isidentifier() or name.startswith("_") or name in __all__:
         raise ValueError(f"kernel names must be public identifiers, got {name!r}")
     globals()[name] = kernel
-    module = sys.modules.get(getattr(getattr(kernel, "py_func", None), "__module__", None))
-    if getattr(module, "__file__", None):
-        _files[name] = module.__file__
     return kernel
-
-
-def kernel_files(source):
-    """The source files of the registered kernels that the generated `source` calls (as ext.<name>):
-    its cache key includes them."""
-    return {path for name, path in _files.items() if f"ext.{name}(" in source}
