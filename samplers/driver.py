@@ -31,7 +31,7 @@ class ChainState:
         self.mean = np.zeros(dim)
         self.m2 = np.zeros((dim, dim) if dense else (1, dim))
         self.work = workspace  # nuts.workspace(...): the transitions' buffers
-        # every row up to `done` is written by run_block (div_points: NaN rows where nothing diverged)
+        # every row up to `done` is written by run_block (div_points: only rows whose transition diverged)
         self.draws, self.stats, self.div_points = [a[0] for a in chain_outputs(1, n_iter, dim)] if out is None else out
         self.done = 0
         self.status = ck.OK
