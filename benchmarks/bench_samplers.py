@@ -105,7 +105,8 @@ def _fresh(name, *flags, env=None):
 
 
 ANCHOR_SCRIPTS = {"NumPyro": ("run_numpyro.py", "numpyro"), "nutpie-numba": ("run_nutpie.py", "nutpie_numba")}
-# models an anchor could not sample here (../shared/bench/README.md): not rerun
+# not rerun (../shared/bench/README.md): nutpie fails at init on hmm; NumPyro needs many minutes there
+# (0.44 ESS/s, one chain stuck in a local mode)
 ANCHOR_SKIP = {("nutpie-numba", "hmm"), ("NumPyro", "hmm")}
 
 
