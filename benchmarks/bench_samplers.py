@@ -11,9 +11,12 @@ seed 20240601, then
     object follows after arviz's import), warm cache and cold (empty Numba and generated-code caches),
   * max R-hat over the parameters (every chain must agree).
 The anchors (NumPyro, nutpie, PyMC on machines like this one, ../shared/bench/README.md) are quoted
-beside ours; run ../shared/bench/run_numpyro.py in the same session to refresh them.
+beside ours. With --anchors PYTHON (an interpreter with jax, numpyro, pymc and nutpie, e.g. the
+`bench` extra plus `pip install pymc nutpie`), NumPyro and nutpie (numba backend) run on each model
+right after ours, in the same session (../shared/bench/run_numpyro.py, run_nutpie.py, --anchor-reps
+repetitions), and the best anchor is the best of what this run measured.
 
-    python benchmarks/bench_samplers.py [MODEL ...] [--skip-cold]
+    python benchmarks/bench_samplers.py [MODEL ...] [--skip-cold] [--anchors PYTHON] [--anchor-reps 2]
 """
 import argparse
 import json
@@ -101,12 +104,45 @@ def _fresh(name, *flags, env=None):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+ANCHOR_SCRIPTS = {"NumPyro": ("run_numpyro.py", "numpyro"), "nutpie-numba": ("run_nutpie.py", "nutpie_numba")}
+# not rerun (../shared/bench/README.md): nutpie fails at init on hmm; NumPyro needs many minutes there
+# (0.44 ESS/s, one chain stuck in a local mode)
+ANCHOR_SKIP = {("nutpie-numba", "hmm"), ("NumPyro", "hmm")}
+
+
+def run_anchors(name, python, reps):
+    """{system: (ESS/s sampling, ESS/s total)} of NumPyro and nutpie on `name`, measured now by the
+    shared anchor scripts in a fresh process each."""
+    sys.path.insert(0, HERE)
+    from common import SHARED_BENCH
+    measured = {}
+    for system, (script, prefix) in ANCHOR_SCRIPTS.items():
+        if (system, name) in ANCHOR_SKIP:
+            continue
+        with tempfile.TemporaryDirectory() as out:
+            env = dict(os.environ, BENCH_OUT=out)
+            run = subprocess.run([python, os.path.join(SHARED_BENCH, script), name, "--reps", str(reps)],
+                                 capture_output=True, text=True, env=env, timeout=3600)
+            path = os.path.join(out, f"{prefix}__{name}.json")
+            if run.returncode != 0 or not os.path.exists(path):
+                print(f"  {system} on {name} failed: {run.stderr[-500:]}", flush=True)
+                continue
+            with open(path) as f:
+                rec = json.load(f)
+        measured[system] = (rec["ess_bulk_per_s_sampling"], rec["ess_bulk_per_s_total"])
+        print(f"  {system:14s} ESS/s sampling {measured[system][0]:10.1f}  total {measured[system][1]:9.1f}  "
+              f"(min ESS {rec['min_ess_bulk']:.0f}, R-hat {rec['max_rhat']:.3f})", flush=True)
+    return measured
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("models", nargs="*")
     ap.add_argument("--one")
     ap.add_argument("--first-draw", action="store_true")
     ap.add_argument("--skip-cold", action="store_true")
+    ap.add_argument("--anchors", help="a Python with numpyro, pymc and nutpie: run them in this session")
+    ap.add_argument("--anchor-reps", type=int, default=2)
     a = ap.parse_args()
     if a.one:
         return one_run(a.one, a.first_draw)
@@ -123,9 +159,12 @@ def main():
                            NUMBAYES_CACHE_DIR=os.path.join(tmp, "numbayes"))
                 cold = _fresh(name, "--first-draw", env=env)["first_draw_s"]
         r = _fresh(name)
-        best_total = max(v[1] for v in ANCHORS[name].values())
-        best_sampling = max(v[0] for v in ANCHORS[name].values())
-        row = dict(model=name, ess_per_s_total=r["min_ess_bulk"] / r["total_s"],
+        anchors = run_anchors(name, a.anchors, a.anchor_reps) if a.anchors else {}
+        quoted = anchors or ANCHORS[name]  # this run's anchors when measured, else the README's
+        best_total = max(v[1] for v in quoted.values())
+        best_sampling = max(v[0] for v in quoted.values())
+        row = dict(model=name, anchors_this_run={k: list(v) for k, v in anchors.items()},
+                   ess_per_s_total=r["min_ess_bulk"] / r["total_s"],
                    ess_per_s_sampling=r["min_ess_bulk"] / r["sampling_s"],
                    ess_per_grad=r["min_ess_bulk"] / r["grad_evals_sampling"], first_draw_warm_s=warm,
                    first_draw_cold_s=cold, best_anchor_total=best_total, best_anchor_sampling=best_sampling, **r)

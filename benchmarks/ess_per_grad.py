@@ -3,7 +3,9 @@
 One run's minimum bulk ESS varies by +-20 % between seeds, so a single run each cannot tell a 10 %
 gap from noise: this runs 4 chains x (1000 warmup + 1000 draws) for each of --seeds seeds with both
 samplers, scores both sets of draws with the same estimator (samplers.convergence), and reports the
-means over seeds of min and mean bulk ESS per gradient, leapfrog steps per iteration and step size.
+means over seeds of min and mean bulk ESS per gradient, leapfrog steps per iteration, the adapted step
+size and the mean acceptance statistic while sampling (dual averaging's target is 0.8; both samplers
+end warmup at exp of the averaged log step size, which gives a higher rate while sampling).
 
     python benchmarks/ess_per_grad.py corr_gauss_100 logistic --seeds 4 --numpyro /path/to/python
 
@@ -35,22 +37,23 @@ for seed in range({seeds}):
         warnings.simplefilter("ignore")
         mcmc = MCMC(NUTS(model, **kw), num_warmup=1000, num_samples=1000, num_chains=4,
                     progress_bar=False, chain_method="sequential")
-    mcmc.run(jax.random.PRNGKey(seed), *args, extra_fields=("num_steps", "adapt_state.step_size"))
+    mcmc.run(jax.random.PRNGKey(seed), *args, extra_fields=("num_steps", "adapt_state.step_size", "accept_prob"))
     draws = mcmc.get_samples(group_by_chain=True)
     extra = mcmc.get_extra_fields(group_by_chain=True)
     flat = np.concatenate([np.asarray(v).reshape(4, 1000, -1) for v in draws.values()], axis=2)
     np.savez({out!r} + f"_{{seed}}.npz", draws=flat, steps=np.asarray(extra["num_steps"]),
-             step_size=np.asarray(extra["adapt_state.step_size"]))
+             step_size=np.asarray(extra["adapt_state.step_size"]), accept=np.asarray(extra["accept_prob"]))
 """
 
 
-def score(draws, steps, step_size):
-    """min and mean bulk ESS per gradient, steps per iteration, mean step size of one 4-chain run."""
+def score(draws, steps, step_size, accept):
+    """min and mean bulk ESS per gradient, steps per iteration, mean step size and acceptance statistic
+    of one 4-chain run."""
     from samplers.convergence import rhat_and_ess
     _, ess, _ = rhat_and_ess(draws)
     total = float(np.sum(steps))
     return dict(min_ess_per_grad=float(np.min(ess)) / total, mean_ess_per_grad=float(np.mean(ess)) / total,
-                steps_per_iter=total / steps.size, step_size=float(np.mean(step_size)))
+                steps_per_iter=total / steps.size, step_size=float(np.mean(step_size)), accept=float(np.mean(accept)))
 
 
 def ours(name, seeds):
@@ -65,7 +68,8 @@ def ours(name, seeds):
         idata = samplers.nuts(ld, draws=1000, tune=1000, chains=4, seed=seed, progressbar=False)
         post, stats = idata.posterior, idata.sample_stats
         draws = np.concatenate([np.asarray(post[v]).reshape(4, 1000, -1) for v in post.data_vars], axis=2)
-        runs.append(score(draws, np.asarray(stats["n_steps"]), np.asarray(stats["step_size"])))
+        runs.append(score(draws, np.asarray(stats["n_steps"]), np.asarray(stats["step_size"]),
+                          np.asarray(stats["acceptance_rate"])))
     return runs
 
 
@@ -77,7 +81,7 @@ def numpyro(name, seeds, python):
         runs = []
         for seed in range(seeds):
             d = np.load(f"{out}_{seed}.npz")
-            runs.append(score(d["draws"], d["steps"], d["step_size"]))
+            runs.append(score(d["draws"], d["steps"], d["step_size"], d["accept"]))
     return runs
 
 
@@ -102,7 +106,7 @@ def main():
             ratio = {k: rows[-2][k] / rows[-1][k] for k in ("min_ess_per_grad", "mean_ess_per_grad")}
             rows[-2].update({f"{k}_vs_numpyro": v for k, v in ratio.items()})
     print_table(rows, ["model", "system", "seeds", "min_ess_per_grad", "mean_ess_per_grad", "steps_per_iter",
-                       "step_size", "min_ess_per_grad_vs_numpyro", "mean_ess_per_grad_vs_numpyro"])
+                       "step_size", "accept", "min_ess_per_grad_vs_numpyro", "mean_ess_per_grad_vs_numpyro"])
     save("ess_per_grad", rows)
 
 

@@ -104,16 +104,18 @@ def learn_metric(state, q, mean, m2, dense, inv_diag, inv_dense, chol):
     if in_slow_window(state):
         state[WELFORD_N] += 1.0
         n = state[WELFORD_N]
-        delta = q - mean
-        mean += delta / n
         if dense:
+            delta = q - mean
+            mean += delta / n
             delta2 = q - mean
             for i in range(dim):
                 for j in range(dim):
                     m2[i, j] += delta[i] * delta2[j]
-        else:
+        else:  # one pass, no temporary arrays (the same arithmetic per element)
             for i in range(dim):
-                m2[0, i] += delta[i] * (q[i] - mean[i])
+                delta = q[i] - mean[i]
+                mean[i] += delta / n
+                m2[0, i] += delta * (q[i] - mean[i])
     updated = False
     if _end_of_window(state):
         _compute_next_window(state)

@@ -20,7 +20,7 @@ from ppl import LPG_TYPE
 
 from . import adaptation as adapt
 from . import hmc, nuts
-from .buffers import copy_into, fill
+from .buffers import copy_into
 from .integrator import draw_momentum, kinetic_energy, leapfrog
 
 
@@ -132,10 +132,8 @@ def _run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_dia
         row[ENERGY] = out_s[4]
         row[ENERGY_ERROR] = out_s[5]
         row[MAX_ERROR] = out_s[6]
-        if out_s[3] != 0.0:
+        if out_s[3] != 0.0:  # rows of transitions that did not diverge are left unwritten
             copy_into(div_points[i], div_point)
-        else:
-            fill(div_points[i], np.nan)
         if i < num_warmup and adapting_step:
             eps = adapt.learn_step_size(state, out_s[0], settings[TARGET_ACCEPT], settings[GAMMA],
                                         settings[KAPPA], settings[T0])

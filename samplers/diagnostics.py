@@ -162,7 +162,7 @@ def _flatten(posterior):
         names += [name] if not shape else [f"{name}[{','.join(map(str, i))}]" for i in np.ndindex(*shape)]
     if not columns:
         return np.zeros((0, 0, 0)), []
-    return np.concatenate(columns, axis=-1), names
+    return (np.concatenate(columns, axis=-1) if len(columns) > 1 else columns[0]), names
 
 
 __all__ = ["report", "warn", "SamplerWarning", "ebfmi", "RHAT_MAX", "ESS_PER_CHAIN_MIN", "EBFMI_MIN"]

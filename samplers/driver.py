@@ -31,7 +31,7 @@ class ChainState:
         self.mean = np.zeros(dim)
         self.m2 = np.zeros((dim, dim) if dense else (1, dim))
         self.work = workspace  # nuts.workspace(...): the transitions' buffers
-        # every row up to `done` is written by run_block (div_points: NaN rows where nothing diverged)
+        # every row up to `done` is written by run_block (div_points: only rows whose transition diverged)
         self.draws, self.stats, self.div_points = [a[0] for a in chain_outputs(1, n_iter, dim)] if out is None else out
         self.done = 0
         self.status = ck.OK
@@ -61,10 +61,12 @@ _STATUS_MESSAGES = {
 }
 
 
-def run_chains(chains, lpg, fdata, idata, num_warmup, n_iter, cores, progress=None):
+def run_chains(chains, lpg, fdata, idata, num_warmup, n_iter, cores, progress=None, on_core_free=None):
     """Run every ChainState to n_iter iterations on `cores` threads.
 
     progress: an object with update(n_iterations, n_divergent_after_warmup) and close(), or None.
+    on_core_free: called once (on this thread) when fewer chains are left running than threads, so
+    work meant to overlap the sampling (e.g. imports for the output) takes an idle core, not a chain's.
     Returns (finished, first_draw_at): finished is False when interrupted by Ctrl-C; first_draw_at
     is the time.perf_counter() at which the first iteration of any chain was done.
     Raises ChainError naming the chain when one fails (the others' draws stay in their states).
@@ -110,6 +112,9 @@ def run_chains(chains, lpg, fdata, idata, num_warmup, n_iter, cores, progress=No
         pending = set(futures)
         while pending:
             _, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            if on_core_free is not None and len(pending) < workers:
+                on_core_free()
+                on_core_free = None
             report()
             for f in futures:
                 if f.done() and f.exception() is not None:

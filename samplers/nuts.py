@@ -23,10 +23,12 @@ from .rng import uniform
 # sharp momentum M^-1 p (written for a dense metric only; the diagonal case multiplies on the fly)
 Q, P, GRAD, CUM_P, P_SHARP = range(5)
 N_SLOT_ARRAYS = 5
-# scalars of a slot, slot_scalars[slot, ...]
-LP, H = range(2)
+# scalars of a slot, slot_scalars[slot, ...]: logp, Hamiltonian, kinetic energy, and for a leaf built
+# with cross=True the metric product of its momentum with its predecessor's, p_prev' M^-1 p
+LP, H, KINETIC, CROSS = range(4)
+N_SLOT_SCALARS = 4
 # rows of the per-transition work array top[row, :]
-RHO, ZERO, SCRATCH = range(3)
+RHO, SCRATCH = 0, 2
 N_TOP_ROWS = 5  # find_step_size and hmc use rows 0..4 as their own scratch
 # the accumulators of one transition, acc[...]
 N_LEAPFROG, SUM_METRO, DIVERGENT, MAX_ERROR = range(4)
@@ -43,7 +45,7 @@ def workspace(dim, max_tree_depth):
     """(top, pool, slot_scalars, slot_ints, acc): every buffer a NUTS transition needs, allocated
     once per chain. slot_ints holds the free-slot stack and the reference counts."""
     n = n_slots(max_tree_depth)
-    return (np.zeros((N_TOP_ROWS, dim)), np.zeros((n, N_SLOT_ARRAYS, dim)), np.zeros((n, 2)),
+    return (np.zeros((N_TOP_ROWS, dim)), np.zeros((n, N_SLOT_ARRAYS, dim)), np.zeros((n, N_SLOT_SCALARS)),
             np.zeros(2 * n + 1, np.int64), np.zeros(8))
 
 
@@ -89,11 +91,13 @@ def _logaddexp(a, b):
 
 
 @numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
-def _leaf(lpg, fdata, idata, metric, eps, pool, tip, new, scratch):
+def _leaf(lpg, fdata, idata, metric, eps, pool, tip, new, scratch, cross):
     """One leapfrog step of size eps from slot `tip` into slot `new` (q, p, grad, running momentum
-    sum, and sharp momentum for a dense metric); returns (logp, kinetic energy).
+    sum, and sharp momentum for a dense metric); returns (logp, kinetic energy, p_tip' M^-1 p_new).
 
-    A non-finite logp or gradient returns logp = -inf, so the energy error is infinite (a divergence).
+    The last is computed only when `cross` is True and the metric diagonal (else 0): with the two
+    kinetic energies it is all the U-turn checks of a two-leaf subtree need (see build_tree). A non-finite logp or gradient
+    returns logp = -inf, so the energy error is infinite (a divergence).
     """
     dense, inv_diag, _, _ = metric
     q0, p0, g0, c0 = pool[tip, Q], pool[tip, P], pool[tip, GRAD], pool[tip, CUM_P]
@@ -113,10 +117,11 @@ def _leaf(lpg, fdata, idata, metric, eps, pool, tip, new, scratch):
             q[i] = q0[i] + eps * inv_diag[i] * ph
     lp = lpg(q, g, fdata, idata)
     if not np.isfinite(lp):
-        return -np.inf, 0.0
+        return -np.inf, 0.0, 0.0
     # one pass: second momentum half step, gradient finiteness, kinetic energy, momentum sum
     checksum = 0.0   # NaN or infinite if any component is: vectorises, unlike a test per element
     kinetic = 0.0
+    product = 0.0
     if dense:
         for i in range(n):
             checksum += 0.0 * g[i]
@@ -126,6 +131,16 @@ def _leaf(lpg, fdata, idata, metric, eps, pool, tip, new, scratch):
         velocity(metric, p, ps)
         for i in range(n):
             kinetic += p[i] * ps[i]
+    elif cross:  # (a dense metric's two-leaf subtrees take the general checks)
+        p_tip = pool[tip, P]
+        for i in range(n):
+            checksum += 0.0 * g[i]
+            pi = p[i] + half * g[i]
+            p[i] = pi
+            c[i] = c0[i] + pi
+            mp = inv_diag[i] * pi
+            kinetic += mp * pi
+            product += mp * p_tip[i]
     else:
         for i in range(n):
             checksum += 0.0 * g[i]
@@ -134,15 +149,16 @@ def _leaf(lpg, fdata, idata, metric, eps, pool, tip, new, scratch):
             c[i] = c0[i] + pi
             kinetic += inv_diag[i] * pi * pi
     if checksum != 0.0:
-        return -np.inf, 0.0
-    return lp, 0.5 * kinetic
+        return -np.inf, 0.0, 0.0
+    return lp, 0.5 * kinetic, product
 
 
 @numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
-def _no_u_turn_merged(metric, pool, b1, e1, b2, e2, ra, rb, rc):
+def _no_u_turn_merged(metric, pool, b1, e1, b2, e2, ra, rb, rc, top):
     """Stan's U-turn checks on the merge of two adjacent subtrees, (b1..e1) then (b2..e2) along
     the integration, in one pass: the whole, and each half extended by the other's nearest
-    momentum. The first subtree's summed momentum is ra - rb + rc; the second's is
+    momentum. The first subtree's summed momentum is ra - rb + rc, or ra alone when `top` (the
+    trajectory's running sum, then updated in place to the merged sum); the second's is
     c[e2] - c[e1] (it was integrated on from e1)."""
     dense, inv_diag, _, _ = metric
     p_b1, p_e1, p_b2, p_e2 = pool[b1, P], pool[e1, P], pool[b2, P], pool[e2, P]
@@ -151,9 +167,11 @@ def _no_u_turn_merged(metric, pool, b1, e1, b2, e2, ra, rb, rc):
     if dense:
         s_b1, s_e1, s_b2, s_e2 = pool[b1, P_SHARP], pool[e1, P_SHARP], pool[b2, P_SHARP], pool[e2, P_SHARP]
         for i in range(p_b1.shape[0]):
-            rho_init = ra[i] - rb[i] + rc[i]
+            rho_init = ra[i] if top else ra[i] - rb[i] + rc[i]
             rho_final = c_e2[i] - c_e1[i]
             merged = rho_init + rho_final
+            if top:
+                ra[i] = merged
             whole_beg += s_b1[i] * merged
             whole_end += s_e2[i] * merged
             left = rho_init + p_b2[i]
@@ -164,9 +182,11 @@ def _no_u_turn_merged(metric, pool, b1, e1, b2, e2, ra, rb, rc):
             right_end += s_e2[i] * right
     else:
         for i in range(p_b1.shape[0]):
-            rho_init = ra[i] - rb[i] + rc[i]
+            rho_init = ra[i] if top else ra[i] - rb[i] + rc[i]
             rho_final = c_e2[i] - c_e1[i]
             merged = rho_init + rho_final
+            if top:
+                ra[i] = merged
             m = inv_diag[i]
             whole_beg += m * p_b1[i] * merged
             whole_end += m * p_e2[i] * merged
@@ -181,6 +201,33 @@ def _no_u_turn_merged(metric, pool, b1, e1, b2, e2, ra, rb, rc):
 
 
 @numba.njit(cache=True, nogil=True)
+def _step(sign, tip, lpg, fdata, idata, metric, eps, H0, max_energy_error, top, pool, slot_scalars, ints, acc,
+          div_point, cross):
+    """A subtree of depth 0: one leapfrog step from slot `tip` into a new slot, with its energy error,
+    divergence and acceptance bookkeeping. Returns (valid, H0 - H, the new slot); cross: also store
+    p_tip' M^-1 p in the slot's CROSS scalar (diagonal metric)."""
+    new = _take_slot(ints, 3)  # the leaf is its subtree's first point, last point and proposal
+    lp, kinetic, product = _leaf(lpg, fdata, idata, metric, sign * eps, pool, tip, new, top[SCRATCH], cross)
+    acc[N_LEAPFROG] += 1.0
+    h = -lp + kinetic
+    if np.isnan(h):
+        h = np.inf
+    error = h - H0
+    if not np.abs(error) <= np.abs(acc[MAX_ERROR]):
+        acc[MAX_ERROR] = error
+    divergent = error > max_energy_error
+    if divergent and acc[DIVERGENT] == 0.0:
+        acc[DIVERGENT] = 1.0
+        copy_into(div_point, pool[tip, Q])  # where the divergent step started
+    acc[SUM_METRO] += 1.0 if H0 - h > 0.0 else np.exp(H0 - h)
+    slot_scalars[new, LP] = lp
+    slot_scalars[new, H] = h
+    slot_scalars[new, KINETIC] = kinetic
+    slot_scalars[new, CROSS] = product
+    return not divergent, H0 - h, new
+
+
+@numba.njit(cache=True, nogil=True)
 def build_tree(depth, sign, tip, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
                top, pool, slot_scalars, ints, acc, div_point):
     """Extend the trajectory by 2**depth leapfrog steps from the point in slot `tip`.
@@ -190,34 +237,32 @@ def build_tree(depth, sign, tip, lpg, fdata, idata, metric, eps, H0, max_energy_
     are meaningless (the transition stops and frees every slot).
     """
     if depth == 0:
-        new = _take_slot(ints, 3)  # the leaf is its subtree's first point, last point and proposal
-        lp, kinetic = _leaf(lpg, fdata, idata, metric, sign * eps, pool, tip, new, top[SCRATCH])
-        acc[N_LEAPFROG] += 1.0
-        h = -lp + kinetic
-        if np.isnan(h):
-            h = np.inf
-        error = h - H0
-        if not np.abs(error) <= np.abs(acc[MAX_ERROR]):
-            acc[MAX_ERROR] = error
-        divergent = error > max_energy_error
-        if divergent and acc[DIVERGENT] == 0.0:
-            acc[DIVERGENT] = 1.0
-            copy_into(div_point, pool[tip, Q])  # where the divergent step started
-        acc[SUM_METRO] += 1.0 if H0 - h > 0.0 else np.exp(H0 - h)
-        slot_scalars[new, LP] = lp
-        slot_scalars[new, H] = h
-        return not divergent, H0 - h, new, new, new
-
-    valid, lsw_init, b1, e1, prop1 = build_tree(depth - 1, sign, tip, lpg, fdata, idata, metric, eps, H0,
-                                                max_energy_error, rng, top, pool, slot_scalars, ints, acc,
-                                                div_point)
-    if not valid:
-        return False, lsw_init, b1, e1, prop1
-    valid, lsw_final, b2, e2, prop2 = build_tree(depth - 1, sign, e1, lpg, fdata, idata, metric, eps, H0,
-                                                 max_energy_error, rng, top, pool, slot_scalars, ints, acc,
-                                                 div_point)
-    if not valid:
-        return False, lsw_final, b2, e2, prop2
+        valid, lsw, new = _step(sign, tip, lpg, fdata, idata, metric, eps, H0, max_energy_error, top, pool,
+                                slot_scalars, ints, acc, div_point, False)
+        return valid, lsw, new, new, new
+    two_leaves = depth == 1 and not metric[0]
+    if two_leaves:  # the halves are single leaves a, then b: no recursion
+        valid, lsw_init, b1 = _step(sign, tip, lpg, fdata, idata, metric, eps, H0, max_energy_error, top, pool,
+                                    slot_scalars, ints, acc, div_point, False)
+        e1 = prop1 = b1
+        if not valid:
+            return False, lsw_init, b1, e1, prop1
+        valid, lsw_final, b2 = _step(sign, e1, lpg, fdata, idata, metric, eps, H0, max_energy_error, top, pool,
+                                     slot_scalars, ints, acc, div_point, True)
+        e2 = prop2 = b2
+        if not valid:
+            return False, lsw_final, b2, e2, prop2
+    else:
+        valid, lsw_init, b1, e1, prop1 = build_tree(depth - 1, sign, tip, lpg, fdata, idata, metric, eps, H0,
+                                                    max_energy_error, rng, top, pool, slot_scalars, ints, acc,
+                                                    div_point)
+        if not valid:
+            return False, lsw_init, b1, e1, prop1
+        valid, lsw_final, b2, e2, prop2 = build_tree(depth - 1, sign, e1, lpg, fdata, idata, metric, eps, H0,
+                                                     max_energy_error, rng, top, pool, slot_scalars, ints, acc,
+                                                     div_point)
+        if not valid:
+            return False, lsw_final, b2, e2, prop2
 
     lsw = _logaddexp(lsw_init, lsw_final)
     if lsw_final > lsw or uniform(rng) < np.exp(lsw_final - lsw):
@@ -227,7 +272,15 @@ def build_tree(depth, sign, tip, lpg, fdata, idata, metric, eps, H0, max_energy_
         _drop_ref(ints, prop2)
         prop = prop1
     # U-turn around the merged subtree, and across the boundary between its halves (Stan's extra checks)
-    turned = not _no_u_turn_merged(metric, pool, b1, e1, b2, e2, pool[e1, CUM_P], pool[b1, CUM_P], pool[b1, P])
+    if two_leaves:
+        # all three checks are a'M^-1(a + b) > 0 and b'M^-1(a + b) > 0: two kinetic energies and the
+        # cross term that b's leapfrog step computed, instead of a pass over the vectors
+        a_dot_ab = 2.0 * slot_scalars[b1, KINETIC] + slot_scalars[b2, CROSS]
+        b_dot_ab = slot_scalars[b2, CROSS] + 2.0 * slot_scalars[b2, KINETIC]
+        turned = not (a_dot_ab > 0.0 and b_dot_ab > 0.0)
+    else:
+        turned = not _no_u_turn_merged(metric, pool, b1, e1, b2, e2, pool[e1, CUM_P], pool[b1, CUM_P], pool[b1, P],
+                                       False)
     _drop_ref(ints, e1)  # inner points: no longer an end of anything
     _drop_ref(ints, b2)
     return not turned, lsw, b1, e2, prop
@@ -253,13 +306,13 @@ def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error,
     dense = metric[0]
     if dense:
         velocity(metric, p0, pool[z, P_SHARP])
-    H0 = -lp + kinetic_energy(metric, p0)
+    kinetic0 = kinetic_energy(metric, p0)
+    H0 = -lp + kinetic0
     slot_scalars[z, LP] = lp
     slot_scalars[z, H] = H0
+    slot_scalars[z, KINETIC] = kinetic0
     rho = top[RHO]
     copy_into(rho, p0)
-    zero = top[ZERO]
-    fill(zero, 0.0)
     end_bck = end_fwd = sample = z
     log_sum_weight = 0.0
     depth = 0
@@ -279,11 +332,8 @@ def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error,
         else:
             _drop_ref(ints, prop)
         log_sum_weight = _logaddexp(log_sum_weight, lsw_sub)
-        # the old trajectory (far .. tip) merged with the new subtree (beg .. end)
-        persist = _no_u_turn_merged(metric, pool, far, tip, beg, end, rho, zero, zero)
-        c_tip, c_end = pool[tip, CUM_P], pool[end, CUM_P]
-        for i in range(rho.shape[0]):
-            rho[i] += c_end[i] - c_tip[i]
+        # the old trajectory (far .. tip) merged with the new subtree (beg .. end); rho becomes their sum
+        persist = _no_u_turn_merged(metric, pool, far, tip, beg, end, rho, rho, rho, True)
         if forward:
             end_fwd = end
         else:

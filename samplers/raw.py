@@ -23,7 +23,8 @@ class RawChains:
 
     draws: (chains, n_draws, dim) unconstrained; stats: name -> (chains, n_draws), names and dtypes
     as STAT_DTYPES; divergence_points: where each divergent trajectory left the region of
-    accurate integration, NaN rows for transitions that did not diverge. The warmup_* fields hold
+    accurate integration, in the rows where stats["diverging"] is True (the other rows are not
+    written: read them through that mask; to_arviz turns them into NaN). The warmup_* fields hold
     the same for the tuning iterations. When a run is interrupted, `complete` is False and every
     array is cut to the number of iterations that all chains finished.
     """

@@ -88,16 +88,22 @@ def _constrain(ld, draws):
 
 
 def _stats(ld, stats, points):
-    """Sample stats plus divergence_point_<site>: the constrained divergence points, NaN elsewhere."""
+    """Sample stats plus divergence_point_<site>: the constrained divergence points, NaN elsewhere.
+
+    Only the rows of divergent transitions (stats["diverging"]) are read: the others are never written
+    by the chains. Without divergences the NaN arrays are read-only broadcast views, so a 1000-dimensional
+    model does not allocate and fill 32 MB of NaN per site for nothing."""
     out = {k: np.asarray(v) for k, v in stats.items()}
     chains, n = points.shape[:2]
-    flat = np.reshape(points, (chains * n, ld.dim))
-    where = np.flatnonzero(~np.all(np.isnan(flat), axis=1)) if ld.dim else np.zeros(0, np.int64)
-    values = ld.constrain_draws(flat[where])
+    chain_idx, draw_idx = np.nonzero(np.asarray(stats["diverging"], dtype=bool))
+    values = ld.constrain_draws(np.asarray(points[chain_idx, draw_idx]).reshape(len(chain_idx), ld.dim))
     for name, v in values.items():
-        full = np.full((chains * n,) + v.shape[1:], np.nan)
-        full[where] = v
-        out[DIVERGENCE_PREFIX + name] = full.reshape((chains, n) + v.shape[1:])
+        if chain_idx.size == 0:
+            out[DIVERGENCE_PREFIX + name] = np.broadcast_to(np.nan, (chains, n) + v.shape[1:])
+            continue
+        full = np.full((chains, n) + v.shape[1:], np.nan)
+        full[chain_idx, draw_idx] = v
+        out[DIVERGENCE_PREFIX + name] = full
     return out
 
 

@@ -66,6 +66,18 @@ def test_sample_stats_and_divergence_points(ld, raw, idata):
             np.testing.assert_allclose(stats[f"divergence_point_{name}"].values[1, d], expected[name], rtol=1e-12)
 
 
+
+def test_divergence_points_only_where_diverging(ld):
+    """The chains write a divergence point only for a divergent transition; the other rows hold whatever
+    the memory held (7.0 here) and must come out as NaN, with or without divergences in the run."""
+    raw = synthetic_raw(ld.dim, chains=2, draws=20, tune=0, seed=3)
+    raw.divergence_points[...] = 7.0
+    assert np.all(np.isnan(group(to_arviz(raw, ld), "sample_stats")["divergence_point_theta"].values))
+    diverge(raw, chain=0, draws=[3])
+    mu = group(to_arviz(raw, ld), "sample_stats")["divergence_point_mu"].values
+    assert np.isnan(mu).sum() == mu.size - 1
+    np.testing.assert_allclose(mu[0, 3], ld.constrain(raw.divergence_points[0, 3])["mu"], rtol=1e-12)
+
 def test_observed_data(idata):
     obs = group(idata, "observed_data")
     assert obs["y"].dims == ("school",)
