@@ -201,9 +201,10 @@ def info():
 
 
 def clear():
-    """Delete the generated code and the compiled kernels; returns the folders removed."""
+    """Delete the generated code, the compiled kernels and the stored builds of numbayes' own models
+    (ppl.stored_builds); returns the folders removed."""
     removed = []
-    for part in ("gen", "kernels"):
+    for part in ("gen", "kernels", "builds"):
         path = os.path.join(root(), part)
         if os.path.isdir(path):
             shutil.rmtree(path, ignore_errors=True)
