@@ -269,6 +269,153 @@ def _hyp2f1_unit(a, b, c, z):
     return out
 
 
+# -- 2F1 at large negative z when a - b is (nearly) an integer -----------------------------------------------
+# The 1/z connection formula (DLMF 15.8.2) has two terms with poles Gamma(b - a), Gamma(a - b) that cancel when
+# b - a = m + eps, eps -> 0. Pairing the first term's (m + n)-th summand with the second's n-th and dividing the
+# Gamma ratios' difference by eps analytically (a recurrence in n for the difference, and log-differences of
+# Gamma for n = 0) gives a sum with no pole at all: the same code serves eps = 0 (DLMF 15.8.8) and 0 < |eps|.
+_BERNOULLI_STIRLING = (1.0 / 12.0, -1.0 / 360.0, 1.0 / 1260.0, -1.0 / 1680.0, 1.0 / 1188.0,
+                       -691.0 / 360360.0, 1.0 / 156.0)  # B_2k / (2k (2k - 1)), k = 1..7
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _log1p_over(t):
+    """log1p(t) / t, 1 at t = 0."""
+    return 1.0 if t == 0.0 else math.log1p(t) / t
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _expm1_over(t):
+    """expm1(t) / t, 1 at t = 0."""
+    return 1.0 if t == 0.0 else math.expm1(t) / t
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _lgamma_slope(x, e):
+    """(log |Gamma(x + e)| - log |Gamma(x)|) / e without cancellation (digamma(x) at e = 0), for small |e| and no
+    pole between x and x + e: the recurrence up to x >= 15, then the difference of Stirling's series."""
+    if x < -1e4:
+        return math.nan  # not worth 1e4 steps of the recurrence: the caller falls back to Pfaff's route
+    out = 0.0
+    y = x
+    while y < 15.0:
+        out -= _log1p_over(e / y) / y
+        y += 1.0
+    r = e / y
+    slope_log = _log1p_over(r) / y  # log(1 + e / y) / e
+    out += (y - 0.5) * slope_log + math.log(y + e) - 1.0
+    power = 1.0 / y
+    for k in range(len(_BERNOULLI_STIRLING)):
+        w = (-1.0 - 2.0 * k) * math.log1p(r)  # (1 - 2j) log(1 + e / y), j = k + 1
+        out += _BERNOULLI_STIRLING[k] * power * _expm1_over(w) * (-1.0 - 2.0 * k) * slope_log
+        power /= y * y
+    return out
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _sinpi(x):
+    n = round(x)
+    return (-1.0 if n % 2.0 else 1.0) * math.sin(math.pi * (x - n))
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _rgamma(hi, lo):
+    """1 / Gamma(hi + lo) (a double-double argument), 0 at the poles and accurate next to them: the reflection
+    with sin(pi x) of the exact distance to the nearest integer, which a rounded difference like c - a loses."""
+    if lo == 0.0 and _is_nonpositive_integer(hi):
+        return 0.0
+    if hi < 0.5:
+        n = round(hi)
+        return (-1.0 if n % 2.0 else 1.0) * math.sin(math.pi * ((hi - n) + lo)) * math.gamma(1.0 - hi) / math.pi
+    return 1.0 / math.gamma(hi)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _pole_distance(hi, lo):
+    """Distance from hi + lo to the nearest pole of Gamma (0, -1, -2, ...)."""
+    if hi >= 0.5:
+        return hi
+    return abs((hi - round(hi)) + lo)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _first_difference(a, b, m, e, dh, dl, cbh, cbl):
+    """(f(e) - f(0)) / e for f(e) = Gamma(a + m + e) / (Gamma(d - e) Gamma(m + 1 + e)), b = a + m + e, d = c - a - m
+    and d - e = c - b given exactly as double-doubles (its derivative at e = 0)."""
+    f0 = math.gamma(a + m) * _rgamma(dh, dl) / math.gamma(m + 1.0)
+    near_pole = min(_pole_distance(dh, dl), _pole_distance(cbh, cbl), _pole_distance(a + m, 0.0), _pole_distance(b, 0.0))
+    if near_pole <= 2.0 * abs(e):  # f(0), f(e) of opposite signs or one O(e): their difference does not cancel
+        if e != 0.0:
+            return (math.gamma(b) * _rgamma(cbh, cbl) / math.gamma(b - a + 1.0) - f0) / e
+        j = -round(dh)  # d = -j: d/de 1/Gamma(d - e) = -(-1)^j j!
+        return -math.gamma(a + m) / math.gamma(m + 1.0) * (-1.0 if j % 2.0 else 1.0) * math.gamma(j + 1.0)
+    slope = _lgamma_slope(a + m, e) + _lgamma_slope(dh + dl, -e) - _lgamma_slope(m + 1.0, e)
+    return f0 * _expm1_over(e * slope) * slope
+
+
+_LOSS_LARGE_NEGATIVE = 1e3  # that sum runs in plain doubles: 1e3 of cancellation keeps ~1e-13
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _hyp2f1_large_negative(a, b, c, z):
+    """2F1(a, b; c; z) for z < -1 with b - a = m + eps, m >= 0 an integer and |eps| small, by the 1/z connection
+    formula with its cancelling poles removed (see above); nan where its sums cancel by more than 1e3."""
+    m = round(b - a)
+    eh, el = _two_sum(b, -a)
+    e = (eh - m) + el  # b - a - m without the rounding of b - a
+    dh, dl = _two_sum(c, -a)
+    cah, cal = dh, dl  # c - a
+    dh, dl = _dd_add(dh, dl, -m, 0.0)  # d = c - a - m
+    cbh, cbl = _two_sum(c, -b)
+    log_mz = math.log(-z)
+    # the first m summands of the first term, which have no partner
+    finite = 0.0
+    biggest_finite = 0.0
+    if m > 0:
+        t = math.gamma(c) * _rgamma(b, 0.0) * _rgamma(cah, cal) * math.gamma(b - a)
+        for k in range(int(m)):
+            finite += t
+            biggest_finite = max(biggest_finite, abs(t))
+            t *= (a + k) * ((1.0 + k - cah) - cal) / ((k + 1.0) * ((1.0 + k - m) - e) * z)
+    scale_finite = math.exp(-a * log_mz)
+    # the paired sum: Gamma(c) / (Gamma(a) Gamma(b)) (pi e / sin pi e) sum_n z^-n (-z)^(-a-m) [diff_n + g2_n lam],
+    # diff_n = (g1_n - g2_n) / e carried by its own recurrence
+    sign_m = -1.0 if m % 2.0 else 1.0
+    f1_slope = _expm1_over(e * _lgamma_slope(1.0, -e)) * _lgamma_slope(1.0, -e)  # (1/Gamma(1 - e) - 1) / e
+    f0 = math.gamma(a + m) * _rgamma(dh, dl) / math.gamma(m + 1.0)
+    g2 = sign_m * math.gamma(b) * _rgamma(cbh, cbl) / math.gamma(b - a + 1.0)
+    diff = sign_m * (f0 * f1_slope - _first_difference(a, b, m, e, dh, dl, cbh, cbl))
+    lam = log_mz * _expm1_over(-e * log_mz)  # (1 - (-z)^-e) / e
+    inv = 1.0 / z
+    power = 1.0
+    total = 0.0
+    biggest = 0.0
+    for n in range(_MAXIT):
+        term = power * (diff + g2 * lam)
+        total += term
+        biggest = max(biggest, abs(term))
+        p = a + m + n
+        q = (1.0 + n - dh) - dl
+        s = m + n + 1.0
+        t = n + 1.0
+        r1 = p * q / (s * (t - e))
+        r2 = (b + n) * ((1.0 + n - cbh) - cbl) / (t * (s + e))
+        r_slope = (p * q * (s + t) - s * t * (p + q) + e * s * (p + q - t) + s * e * e) / (s * (t - e) * t * (s + e))
+        diff = r1 * diff + g2 * r_slope
+        g2 *= r2
+        power *= inv
+        if abs(power * (diff + g2 * lam)) <= 2.0 ** -60 * abs(total) and abs(r1 * inv) < 0.5:
+            break
+    else:
+        return math.nan
+    ratio = 1.0 if e == 0.0 else math.pi * e / _sinpi(e)
+    scale_paired = math.gamma(c) * _rgamma(a, 0.0) * _rgamma(b, 0.0) * ratio * math.exp(-(a + m) * log_mz)
+    out = finite * scale_finite + total * scale_paired
+    biggest = max(biggest * abs(scale_paired), biggest_finite * scale_finite)
+    if not math.isfinite(out) or out == 0.0 or biggest > _LOSS_LARGE_NEGATIVE * abs(out):
+        return math.nan
+    return out
+
 @_kernel("float64(float64, float64, float64, float64)")
 def hyp2f1(a, b, c, z):
     """Gauss's hypergeometric function 2F1(a, b; c; z) for real arguments, with scipy's values at the edges:
@@ -279,8 +426,9 @@ def hyp2f1(a, b, c, z):
     whose argument lies in (0, 1), or its twin with a and b swapped where the first cancels; arguments
     in [0, 1) are summed directly up to 0.9 and through the connection formula to 1 - z above it. Series
     run in double-double and give nan if they lose more than 12 digits to cancellation or do not converge
-    within _MAXIT terms (a - b within 0.05 of an integer at z below about -3000: the connection formulas
-    for z -> -inf have cancelling poles there, which this kernel does not resolve)."""
+    within _MAXIT terms. Where a - b is within 0.05 of an integer (a = b included) Pfaff's argument nears 1
+    too closely for that connection below z ~ -3000: there (z < -1000 first, and as the fallback below -10)
+    the 1/z connection formula with its cancelling poles removed (_hyp2f1_large_negative) gives the value."""
     if math.isnan(a) or math.isnan(b) or math.isnan(c) or math.isnan(z):
         return math.nan
     if z == 0.0 or a == 0.0 or b == 0.0:
@@ -304,10 +452,19 @@ def hyp2f1(a, b, c, z):
     if z > 1.0:
         return math.inf
     if z < 0.0:  # Pfaff on a, or (if that cancels: the (-z)^-a part vanishes) on b
+        # a - b near an integer: Pfaff's argument nears 1 where its connection formula fails (nan below
+        # z ~ -3000); the 1/z formula without its poles serves there first, and as the fallback above -1000
+        near_integer = z < -10.0 and abs((b - a) - round(b - a)) < _NEAR_INTEGER
+        out = math.nan
+        if near_integer and z < -1000.0:
+            out = _hyp2f1_large_negative(a, b, c, z) if b >= a else _hyp2f1_large_negative(b, a, c, z)
         w = z / (z - 1.0)
-        out = (1.0 - z) ** -a * _hyp2f1_unit(a, c - b, c, w)
+        if math.isnan(out):
+            out = (1.0 - z) ** -a * _hyp2f1_unit(a, c - b, c, w)
         if math.isnan(out):
             out = (1.0 - z) ** -b * _hyp2f1_unit(c - a, b, c, w)
+        if math.isnan(out) and near_integer:
+            out = _hyp2f1_large_negative(a, b, c, z) if b >= a else _hyp2f1_large_negative(b, a, c, z)
         return out
     return _hyp2f1_unit(a, b, c, z)
 

@@ -8,9 +8,10 @@ of the hypergeometric functions, a and b of gammaincinv/betaincinv, x of zeta) a
 those derivatives raises NotImplementedError. Departures from scipy, by design:
 - lambertw(x, k=0) returns the real principal branch (float, nan below -1/e) where scipy returns
   complex; only k=0 is supported; `tol` is accepted and ignored (Halley's iteration to full precision).
-- hyp2f1's compiled kernel (double-double series, Pfaff's transformation, the connection to 1 - z) agrees
-  with mpmath to 1e-11 on a wide grid and gives nan only where a - b is within 0.05 of an integer at
-  z below about -3000; for z > 1 it returns inf as scipy does unless the series terminates.
+- hyp2f1's compiled kernel (double-double series, Pfaff's transformation, the connection to 1 - z, and for
+  a - b within 0.05 of an integer at large negative z the 1/z connection with its cancelling poles removed)
+  agrees with mpmath to 1e-11 on a wide grid; for z > 1 it returns inf as scipy does unless the series
+  terminates.
 - hyp1f1's compiled kernel (double-double series / asymptotic expansion after Kummer's transformation)
   gives nan only where that series loses more than 12 digits (a, or b - a for x < 0, at or below about
   -20 with 10 < |x| < 150), where scipy (eagerly) still has a value; x = +-inf gives nan (scipy's hyp1f1
@@ -176,9 +177,9 @@ def hyp1f1(a, b, x):
 def hyp2f1(a, b, c, z):
     """scipy.special.hyp2f1: the Gauss hypergeometric function 2F1(a, b; c; z) for real z (differentiable in z).
 
-    Eager values are scipy's. The compiled kernel (under jit) agrees with mpmath to 1e-11, follows scipy's inf for
-    z > 1, and gives nan for z below about -3000 when a - b is within 0.05 of an integer (a = b included: the
-    connection formulas for z -> -inf have cancelling poles there that the kernel does not resolve)."""
+    Eager values are scipy's. The compiled kernel (under jit) agrees with mpmath to 1e-11 (also where a - b is
+    an integer or nearly one at large negative z, where scipy's own value can be off by percents), follows
+    scipy's inf for z > 1, and gives nan where its series would lose more than 12 digits."""
     return _bind(sp.hyp2f1_p, a, b, c, z)
 
 

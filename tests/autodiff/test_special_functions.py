@@ -137,14 +137,13 @@ def test_hyp1f1_kernel_on_a_wide_grid_against_mpmath():
 
 def test_hyp2f1_kernel_on_a_wide_grid_against_mpmath():
     """The compiled 2F1 over signs and sizes of a, b, c and z < 1 against mpmath at 30 digits (scipy itself is off
-    by more than 1e-11 at ~0.3% of these points): 1e-11 relative wherever the kernel gives a value; nan only for
-    a - b (nearly) an integer at z below -3000. At z >= 1 it has scipy's values (inf where scipy's is)."""
+    by more than 1e-11 at ~0.3% of these points): 1e-11 relative everywhere, no nan. At z >= 1 it has scipy's
+    values (inf where scipy's is)."""
     mpmath = pytest.importorskip("mpmath")
     mpmath.mp.dps = 30
     p_grid = [-10.5, -3.0, -0.5, 0.3, 2.5, 10.5]
     c_grid = [-2.5, 0.5, 2.5, 10.5]
     z_grid = np.concatenate([-np.geomspace(0.01, 1e4, 5)[::-1], np.linspace(0.05, 0.95, 4), [0.999]])
-    nan = []
     for a in p_grid:
         for b in p_grid:
             for c in c_grid:
@@ -156,16 +155,26 @@ def test_hyp2f1_kernel_on_a_wide_grid_against_mpmath():
                     if not 1e-290 < abs(ref) < 1e290:
                         continue
                     got = sk.hyp2f1(a, b, c, z)
-                    if np.isnan(got):
-                        nan.append((a, b, c, z))
-                    else:
-                        assert abs(got - ref) <= 1e-11 * abs(ref), (a, b, c, z, got, ref)
-    assert all(abs((a - b) - round(a - b)) < 0.05 and z < -3000 for a, b, c, z in nan), nan
+                    assert abs(got - ref) <= 1e-11 * abs(ref), (a, b, c, z, got, ref)
     edges = [(0.5, 1.5, 2.5, 1.0), (0.5, 0.5, 1.0, 1.0), (1.0, 1.0, 2.0, 1.5), (-2.0, 1.5, 2.5, 3.0),
              (0.5, 1.5, -2.0, 0.3), (-1.0, 1.5, -2.0, 0.3), (-3.0, 1.5, -2.0, 0.3), (0.5, 1.5, 2.5, -np.inf)]
     for args in edges:
         np.testing.assert_allclose(sk.hyp2f1(*args), ss.hyp2f1(*args), rtol=1e-13)
 
+
+def test_hyp2f1_kernel_at_large_negative_z_with_a_minus_b_near_an_integer():
+    """a - b an integer, or within 1e-8, 1e-3 and 0.05 of one, where the 1/z connection formula's two terms have
+    cancelling poles: the compiled 2F1, called directly and under jit, against mpmath at 30 digits down to z = -1e6
+    (scipy, the eager value, is off by up to 3% at some of these points)."""
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 30
+    z = np.array([-1.5, -40.0, -3001.0, -2.5e4, -1e6])
+    for a in (-3.7, 4.25):
+        for b in (a, a + 1e-8, a - 3 + 1e-3, a + 2 - 0.049):
+            for c in (-2.5, 0.5, 7.75):
+                ref = np.array([float(mpmath.hyp2f1(a, b, c, zz)) for zz in z])
+                np.testing.assert_allclose([sk.hyp2f1(a, b, c, zz) for zz in z], ref, rtol=2e-12)
+                np.testing.assert_allclose(ad.jit(lambda x: asp.hyp2f1(a, b, c, x))(z), ref, rtol=2e-12)
 
 @pytest.mark.parametrize("kernel, ref, args", [c[1:] for c in KERNEL_GRIDS], ids=[c[0] for c in KERNEL_GRIDS])
 def test_kernels_on_grids(kernel, ref, args):
