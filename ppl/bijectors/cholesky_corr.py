@@ -30,10 +30,10 @@ import numpy as np
 import autodiff as ad
 import autodiff.numpy as anp
 from autodiff.avals import ShapedArray
-from autodiff.codegen.code_text import shape_code
 from autodiff.codegen.extensions import register_kernel
 from autodiff.core import Primitive
 
+from ..kernel_primitives import differentiate_through, emit_kernel_call, kernel_input
 from .base import LOG_TINY, at_least
 from .packing import _log1m_tanh2, _size_from_packed, _strict_lower, _unpack
 
@@ -132,20 +132,8 @@ def _pullback_by_composite(ct, x):
 # The primitives
 
 
-def _emit_call(kernel, ctx, eqn):
-    out = ctx.name(eqn.outvars[0])
-    ctx.line(f"{out} = np.empty({shape_code(eqn.outvars[0].aval.shape)}, np.float64)")
-    args = ", ".join([f"np.ascontiguousarray({ctx.name(x)})" for x in eqn.inputs] + [out])
-    ctx.line(f"ext.{kernel}({args})")
-
-
-def _f64(a):
-    a = np.ascontiguousarray(a, dtype=np.float64)
-    return a if a.flags.writeable else a.copy()  # the kernels are typed for writeable arrays
-
-
 def _forward_impl(x):
-    x = _f64(x)
+    x = kernel_input(x)
     k = _size_from_packed("CholeskyCorr", x.shape[-1], strict=True)
     out = np.empty((x.shape[0], k, k))
     cholesky_corr_kernel(x, out)
@@ -153,7 +141,7 @@ def _forward_impl(x):
 
 
 def _vjp_impl(ct, x):
-    ct, x = _f64(ct), _f64(x)
+    ct, x = kernel_input(ct), kernel_input(x)
     g = np.empty_like(x)
     cholesky_corr_vjp_kernel(ct, x, g)
     return g
@@ -174,26 +162,14 @@ cholesky_corr_p.def_impl(_forward_impl)
 cholesky_corr_p.def_shape(_forward_shape)
 cholesky_corr_p.def_jvp_full(_forward_jvp)
 cholesky_corr_p.def_vjp_full(lambda ct, ans, args: [cholesky_corr_vjp_p.bind(ct, *args)])
-cholesky_corr_p.def_emit(lambda ctx, eqn: _emit_call("cholesky_corr", ctx, eqn))
-
-
-def _vjp_jvp(primals, tangents):
-    tangents = [t if t is not None else anp.zeros(p.shape) for p, t in zip(primals, tangents)]
-    _, tangent = ad.jvp(_pullback_by_composite, tuple(primals), tuple(tangents))
-    return cholesky_corr_vjp_p.bind(*primals), tangent
-
-
-def _vjp_vjp(ct, ans, args):
-    _, pullback = ad.vjp(_pullback_by_composite, *args)
-    return list(pullback(ct))
+cholesky_corr_p.def_emit(lambda ctx, eqn: emit_kernel_call("cholesky_corr", ctx, eqn))
 
 
 cholesky_corr_vjp_p = Primitive("cholesky_corr_vjp")
 cholesky_corr_vjp_p.def_impl(_vjp_impl)
 cholesky_corr_vjp_p.def_shape(lambda ct, x: ShapedArray(tuple(x.shape), np.float64))
-cholesky_corr_vjp_p.def_jvp_full(_vjp_jvp)
-cholesky_corr_vjp_p.def_vjp_full(_vjp_vjp)
-cholesky_corr_vjp_p.def_emit(lambda ctx, eqn: _emit_call("cholesky_corr_vjp", ctx, eqn))
+differentiate_through(cholesky_corr_vjp_p, _pullback_by_composite)
+cholesky_corr_vjp_p.def_emit(lambda ctx, eqn: emit_kernel_call("cholesky_corr_vjp", ctx, eqn))
 
 
 def cholesky_corr_forward(x):

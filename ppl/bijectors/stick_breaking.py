@@ -32,10 +32,10 @@ import numpy as np
 import autodiff as ad
 import autodiff.numpy as anp
 from autodiff.avals import ShapedArray
-from autodiff.codegen.code_text import shape_code
 from autodiff.codegen.extensions import register_kernel
 from autodiff.core import Primitive
 
+from ..kernel_primitives import differentiate_through, emit_kernel_call, kernel_input
 from .base import LOG_TINY, at_least
 
 __all__ = ["stick_breaking", "forward_by_composite", "log_det_jacobian_by_composite"]
@@ -137,30 +137,17 @@ def _pullback_by_composite(ct_y, ct_log_det, x):
 # The primitives
 
 
-def _emit_call(kernel, ctx, eqn):
-    outs = [ctx.name(o) for o in eqn.outvars]
-    for o, name in zip(eqn.outvars, outs):
-        ctx.line(f"{name} = np.empty({shape_code(o.aval.shape)}, np.float64)")
-    args = ", ".join([f"np.ascontiguousarray({ctx.name(x)})" for x in eqn.inputs] + outs)
-    ctx.line(f"ext.{kernel}({args})")
-
-
-def _f64(a):
-    a = np.ascontiguousarray(a, dtype=np.float64)
-    return a if a.flags.writeable else a.copy()  # the kernels are typed for writeable arrays
-
-
 def _forward_impl(x):
-    x = _f64(x)
+    x = kernel_input(x)
     y, log_det = np.empty((x.shape[0], x.shape[1] + 1)), np.empty(x.shape[0])
     stick_breaking_kernel(x, y, log_det)
     return [y, log_det]
 
 
 def _vjp_impl(ct_y, ct_log_det, x):
-    x = _f64(x)
+    x = kernel_input(x)
     g = np.empty_like(x)
-    stick_breaking_vjp_kernel(_f64(ct_y), _f64(ct_log_det), x, g)
+    stick_breaking_vjp_kernel(kernel_input(ct_y), kernel_input(ct_log_det), x, g)
     return g
 
 
@@ -185,26 +172,14 @@ stick_breaking_p.def_impl(_forward_impl)
 stick_breaking_p.def_shape(_forward_shape)
 stick_breaking_p.def_jvp_full(_forward_jvp)
 stick_breaking_p.def_vjp_full(_forward_vjp)
-stick_breaking_p.def_emit(lambda ctx, eqn: _emit_call("stick_breaking", ctx, eqn))
-
-
-def _vjp_jvp(primals, tangents):
-    tangents = [t if t is not None else anp.zeros(p.shape) for p, t in zip(primals, tangents)]
-    _, tangent = ad.jvp(_pullback_by_composite, tuple(primals), tuple(tangents))
-    return stick_breaking_vjp_p.bind(*primals), tangent
-
-
-def _vjp_vjp(ct, ans, args):
-    _, pullback = ad.vjp(_pullback_by_composite, *args)
-    return list(pullback(ct))
+stick_breaking_p.def_emit(lambda ctx, eqn: emit_kernel_call("stick_breaking", ctx, eqn))
 
 
 stick_breaking_vjp_p = Primitive("stick_breaking_vjp")
 stick_breaking_vjp_p.def_impl(_vjp_impl)
 stick_breaking_vjp_p.def_shape(lambda ct_y, ct_log_det, x: ShapedArray(tuple(x.shape), np.float64))
-stick_breaking_vjp_p.def_jvp_full(_vjp_jvp)
-stick_breaking_vjp_p.def_vjp_full(_vjp_vjp)
-stick_breaking_vjp_p.def_emit(lambda ctx, eqn: _emit_call("stick_breaking_vjp", ctx, eqn))
+differentiate_through(stick_breaking_vjp_p, _pullback_by_composite)
+stick_breaking_vjp_p.def_emit(lambda ctx, eqn: emit_kernel_call("stick_breaking_vjp", ctx, eqn))
 
 
 def stick_breaking(x):

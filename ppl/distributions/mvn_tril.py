@@ -27,10 +27,11 @@ import numpy as np
 import autodiff as ad
 import autodiff.numpy as anp
 from autodiff.avals import ShapedArray
-from autodiff.codegen.code_text import shape_code
 from autodiff.codegen.extensions import register_kernel
 from autodiff.core import Primitive
 from autodiff.scipy import linalg
+
+from ..kernel_primitives import differentiate_through, emit_kernel_call, kernel_input
 
 __all__ = ["mvn_tril_logpdf", "logpdf_by_solve"]
 
@@ -210,13 +211,8 @@ def _pullback_by_solve(ct, x, loc, scale_tril):
 # The primitives
 
 
-def _f64(a):
-    a = np.ascontiguousarray(a, dtype=np.float64)
-    return a if a.flags.writeable else a.copy()  # the kernels are typed for writeable arrays
-
-
 def _arrays(*args):
-    return [_f64(a) for a in args]
+    return [kernel_input(a) for a in args]
 
 
 def _check_shapes(x, loc, tril):
@@ -245,15 +241,6 @@ def _grad_impl(ct, x, loc, tril):
     return grads
 
 
-def _emit_call(kernel, ctx, eqn):
-    """ext.<kernel>(inputs..., outputs...): C-contiguous inputs (the kernels' one signature)."""
-    outs = [ctx.name(o) for o in eqn.outvars]
-    for o, name in zip(eqn.outvars, outs):
-        ctx.line(f"{name} = np.empty({shape_code(o.aval.shape)}, np.float64)")
-    args = ", ".join([f"np.ascontiguousarray({ctx.name(x)})" for x in eqn.inputs] + outs)
-    ctx.line(f"ext.{kernel}({args})")
-
-
 def _logpdf_jvp(primals, tangents):
     tangents = [t if t is not None else anp.zeros(p.shape) for p, t in zip(primals, tangents)]
     _, tangent = ad.jvp(logpdf_by_solve, tuple(primals), tuple(tangents))
@@ -269,27 +256,14 @@ mvn_tril_logpdf_p.def_impl(_logpdf_impl)
 mvn_tril_logpdf_p.def_shape(lambda x, loc, tril: ShapedArray(_check_shapes(x, loc, tril), np.float64))
 mvn_tril_logpdf_p.def_jvp_full(_logpdf_jvp)
 mvn_tril_logpdf_p.def_vjp_full(_logpdf_vjp)
-mvn_tril_logpdf_p.def_emit(lambda ctx, eqn: _emit_call("mvn_tril_logpdf", ctx, eqn))
-
-
-def _grad_jvp(primals, tangents):
-    tangents = [t if t is not None else anp.zeros(p.shape) for p, t in zip(primals, tangents)]
-    _, t_outs = ad.jvp(_pullback_by_solve, tuple(primals), tuple(tangents))
-    return mvn_tril_logpdf_grad_p.bind(*primals), list(t_outs)
-
-
-def _grad_vjp(cts, ans, args):
-    cts = [c if c is not None else anp.zeros(a.shape) for c, a in zip(cts, ans)]
-    _, pullback = ad.vjp(_pullback_by_solve, *args)
-    return list(pullback(cts))
+mvn_tril_logpdf_p.def_emit(lambda ctx, eqn: emit_kernel_call("mvn_tril_logpdf", ctx, eqn))
 
 
 mvn_tril_logpdf_grad_p = Primitive("mvn_tril_logpdf_grad", multiple_results=True)  # d/d x, loc, scale_tril
 mvn_tril_logpdf_grad_p.def_impl(_grad_impl)
 mvn_tril_logpdf_grad_p.def_shape(lambda ct, x, loc, tril: [ShapedArray(a.shape, np.float64) for a in (x, loc, tril)])
-mvn_tril_logpdf_grad_p.def_jvp_full(_grad_jvp)
-mvn_tril_logpdf_grad_p.def_vjp_full(_grad_vjp)
-mvn_tril_logpdf_grad_p.def_emit(lambda ctx, eqn: _emit_call("mvn_tril_logpdf_grad", ctx, eqn))
+differentiate_through(mvn_tril_logpdf_grad_p, _pullback_by_solve)
+mvn_tril_logpdf_grad_p.def_emit(lambda ctx, eqn: emit_kernel_call("mvn_tril_logpdf_grad", ctx, eqn))
 
 
 # ---------------------------------------------------------------------------------------------
