@@ -3,8 +3,8 @@
 A family supplies a guess near the answer (a normal or Cornish-Fisher approximation, or a closed
 form); ``smallest_k_reaching`` then, on the family's support ``[low, high]``, steps the guess
 down while ``cdf(k - 1) >= q`` and up while ``cdf(k) < q``, so the answer is exact for the family's
-own ``cdf`` whatever the guess (a good guess only saves steps). The steps are ``ad.while_loop``s, so
-the quantile also runs under ``ad.jit``. Edges as scipy's ``rv_discrete.ppf``: ``low - 1`` at
+own ``cdf`` whatever the guess (a good guess only saves steps); the search is autodiff's
+``smallest_k``, so the quantile also runs under ``ad.jit``. Edges as scipy's ``rv_discrete.ppf``: ``low - 1`` at
 ``q = 0``, ``high`` (``inf`` for unbounded support) at ``q = 1``, nan outside ``[0, 1]``. The result
 is piecewise constant in the parameters, so it carries no gradient (``stop_gradient``).
 """
@@ -14,9 +14,9 @@ import copy
 import numpy as np
 
 import autodiff.numpy as anp
-from autodiff.control_flow import while_loop
 from autodiff.custom import stop_gradient
 from autodiff.scipy import special
+from autodiff.scipy.stats.discrete_search import smallest_k
 from ppl.distributions import constraints
 from ppl.distributions.base import is_concrete
 
@@ -55,17 +55,8 @@ def smallest_k_reaching(dist, q, guess):
     q = stop_gradient(anp.asarray(q, dtype=np.float64))
     inside = anp.logical_and(q > 0.0, q < 1.0)
     q_in = anp.where(inside, q, 0.5)
-    start = anp.clip(anp.floor(guess(d, q_in)), low, high)
-    start = anp.where(anp.isnan(start), low, start)  # a guess that failed (nan) only costs steps
-    start = start + anp.zeros_like(d.cdf(start))  # the broadcast shape of q and the batch
-
-    def too_high(k):
-        return anp.logical_and(k > low, d.cdf(k - 1.0) >= q_in)
-
-    def too_low(k):
-        return anp.logical_and(k < high, d.cdf(k) < q_in)
-
-    k = while_loop(lambda k: anp.any(too_high(k)), lambda k: anp.where(too_high(k), k - 1.0, k), start)
-    k = while_loop(lambda k: anp.any(too_low(k)), lambda k: anp.where(too_low(k), k + 1.0, k), k)
+    guess_k = guess(d, q_in) + anp.zeros_like(d.cdf(low + anp.zeros_like(q_in)))  # q's and the batch's shape
+    # "not below q" rather than ">= q": a nan cdf stops the upward steps (the support may be unbounded)
+    k = smallest_k(lambda k: anp.logical_not(d.cdf(k) < q_in), low, high, guess_k)
     edges = anp.where(q == 0.0, low - 1.0, anp.where(q == 1.0, high * 1.0, np.nan))
     return anp.where(inside, k, edges)

@@ -13,10 +13,10 @@ import numpy as np
 
 from ... import numpy as anp
 from ...core import concrete_or_none
-from ...control_flow import while_loop
 from ...custom import stop_gradient
 from .. import special as sc
 from ._dist import _named, as_float, scalar
+from .discrete_search import smallest_k
 
 
 def _split(name, args, kwds, shape_names, loc_scale):
@@ -112,25 +112,6 @@ def continuous_methods(spec, module, shape_names, *, std_ppf=None, std_isf=None,
     return tuple(out)
 
 
-def _smallest_k(holds, lo, hi, guess):
-    """The smallest integer k in [lo, hi] where holds(k) (False below some k, True from it on), stepping from guess.
-
-    Steps of one down while holds(k - 1) and up while not holds(k), as `while_loop`s, so it runs under jit; the
-    answer is exact for the family's own CDF whatever the guess (a good one only saves steps).
-    """
-    k = anp.clip(anp.floor(guess), lo, hi)
-    k = anp.where(anp.isnan(k), lo, k)
-
-    def too_high(k):
-        return anp.logical_and(anp.greater(k, lo), holds(k - 1.0))
-
-    def too_low(k):
-        return anp.logical_and(anp.less(k, hi), anp.logical_not(holds(k)))
-
-    k = while_loop(lambda k: anp.any(too_high(k)), lambda k: anp.where(too_high(k), k - 1.0, k), k)
-    return while_loop(lambda k: anp.any(too_low(k)), lambda k: anp.where(too_low(k), k + 1.0, k), k)
-
-
 def discrete_methods(spec, module, shape_names, cdf, sf, *, std_mean, std_var, std_entropy=None, guess=None, **docs):
     """ppf, isf, mean, var, std, median, interval, entropy of a `Discrete` spec (shapes and an integer `loc`).
 
@@ -161,9 +142,9 @@ def discrete_methods(spec, module, shape_names, cdf, sf, *, std_mean, std_var, s
             start = (guess(lower_q, *safe) if guess is not None
                      else std_mean(*safe) + anp.sqrt(std_var(*safe)) * sc.ndtri(lower_q))
             if upper:
-                k = _smallest_k(lambda k: anp.less_equal(sf(k, *safe), q_in), lo, hi, start)
+                k = smallest_k(lambda k: anp.less_equal(sf(k, *safe), q_in), lo, hi, start)
             else:
-                k = _smallest_k(lambda k: anp.greater_equal(cdf(k, *safe), q_in), lo, hi, start)
+                k = smallest_k(lambda k: anp.greater_equal(cdf(k, *safe), q_in), lo, hi, start)
             first, last = (hi, lo - 1.0) if upper else (lo - 1.0, hi)
             k = anp.where(inside, k, anp.where(anp.equal(q, 0.0), first, anp.where(anp.equal(q, 1.0), last, np.nan)))
             return scalar(k + loc if ok is None else anp.where(ok, k + loc, np.nan))
