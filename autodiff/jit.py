@@ -9,7 +9,7 @@ import numpy as np
 from numba.core.errors import NumbaError
 
 from .avals import ShapedArray, get_aval
-from .codegen.compile import announce, compile_source
+from .codegen.compile import announce, compile_source, is_generated
 from .codegen.emit import generate_source
 from .codegen import sizes
 from .codegen.simplify import drop_identities, lower_safe_mul, merge_padded_sums
@@ -75,6 +75,7 @@ class Compiled:
         if self.compile_seconds is None:  # Numba compiles on the first call
             with announce(f"jit({self.name})") as timing:
                 timing["functions"] = self.module_source.count("\ndef ")
+                timing["counts"] = is_generated
                 try:
                     outs = self.dispatcher(*args, *self.consts)
                 except NumbaError:

@@ -115,16 +115,26 @@ PROGRESS_EVERY = 10.0
 
 
 class _CompileCounter(numba_event.Listener):
-    """Counts the Numba functions whose compilation finished (generated parts among them)."""
+    """Counts the Numba functions whose compilation finished, those `counts(dispatcher)` accepts."""
 
-    def __init__(self):
-        self.done = 0
+    def __init__(self, result):
+        self.done, self.others, self.result = 0, 0, result
 
     def on_start(self, event):
         pass
 
     def on_end(self, event):
-        self.done += 1
+        counts = self.result.get("counts")
+        if counts is None or counts(event.data.get("dispatcher")):
+            self.done += 1
+        else:
+            self.others += 1
+
+
+def is_generated(dispatcher):
+    """Was this Numba function written by the code generator (not a library kernel it calls)?"""
+    code = getattr(getattr(dispatcher, "py_func", None), "__code__", None)
+    return code is not None and os.path.dirname(os.path.abspath(code.co_filename)) == os.path.abspath(cache_dir())
 
 
 @contextmanager
@@ -132,12 +142,13 @@ def announce(what, stream=None, where=None, verb="compiling"):
     """Time the block; if it runs longer than ANNOUNCE_AFTER seconds, print one line saying what is
     compiling (verb: or "loading", when a cache is expected to hold it) and, every PROGRESS_EVERY
     seconds after, how many Numba functions have compiled (of how many, when the block sets
-    'functions' in the yielded dict); when it finishes, how long it took. Yields a dict whose
+    'functions' in the yielded dict, and then only those its 'counts' accepts, e.g. `is_generated`);
+    when it finishes, how long it took. Yields a dict whose
     'seconds' is set on exit. where: the folder the compiled code is cached in (default: the
     generated-code cache)."""
     stream = stream or sys.stderr
     result, printed, finished = {}, [], threading.Event()
-    counter = _CompileCounter()
+    counter = _CompileCounter(result)
     t0 = time.perf_counter()
 
     def tick():
@@ -149,7 +160,8 @@ def announce(what, stream=None, where=None, verb="compiling"):
         while not finished.wait(PROGRESS_EVERY):
             total = result.get("functions")
             of = f" of {total}" if total else ""
-            print(f"numbayes: still {verb} {what}: {counter.done}{of} functions compiled, "
+            others = f" (and {counter.others} library kernels)" if counter.others else ""
+            print(f"numbayes: still {verb} {what}: {counter.done}{of} functions compiled{others}, "
                   f"{time.perf_counter() - t0:.0f} s", file=stream, flush=True)
 
     ticker = threading.Thread(target=tick, daemon=True)

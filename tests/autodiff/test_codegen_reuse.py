@@ -142,3 +142,24 @@ def test_a_long_compile_prints_progress_and_says_loading_when_cached(monkeypatch
     assert lines[0].startswith("numbayes: loading two functions") and lines[-1].startswith("numbayes: loaded")
     assert any("of 2 functions compiled" in line for line in lines[1:-1])
     assert "1 of 2 functions compiled" in lines[-2]
+
+
+def test_progress_counts_only_the_generated_functions(monkeypatch):
+    """A model's progress line counts its own generated functions, the library kernels they call apart."""
+    import io
+    import time
+
+    import numba
+
+    from autodiff.codegen import compile as codegen_compile
+    monkeypatch.setattr(codegen_compile, "ANNOUNCE_AFTER", 0.0)
+    monkeypatch.setattr(codegen_compile, "PROGRESS_EVERY", 0.05)
+    out = io.StringIO()
+    with codegen_compile.announce("one function", stream=out) as timing:
+        timing["functions"] = 1
+        timing["counts"] = codegen_compile.is_generated
+        numba.njit(lambda v: v + 2)(1)  # written here, not by the code generator: a "library kernel"
+        time.sleep(0.3)
+    lines = out.getvalue().splitlines()
+    assert "0 of 1 functions compiled (and 1 library kernels)" in lines[-2]
+    assert not codegen_compile.is_generated(numba.njit(lambda v: v))
