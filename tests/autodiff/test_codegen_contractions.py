@@ -144,3 +144,18 @@ def test_integer_products_are_unchanged():
     out = ad.jit(lambda a, b: a @ b)(a, b)
     assert out.dtype == (a @ b).dtype
     np.testing.assert_array_equal(out, a @ b)
+
+
+def scan_of_products(m, v, xs):
+    """Unit-axis products and a matrix-vector product inside a scan body (a nested graph)."""
+    def step(c, x):
+        col = anp.reshape(c, (4, 1))
+        new = anp.tanh(m @ c + (col @ anp.reshape(x, (1, 1)))[:, 0] + c @ c * 0.01)
+        return new, anp.reshape(x, (1, 1)) @ anp.reshape(new, (1, 4))
+    c, ys = ad.scan(step, v, xs)
+    return anp.sum(c ** 2) + anp.sum(anp.sin(ys))
+
+
+def test_products_inside_a_scan_body():
+    m = RNG.standard_normal((4, 4)) * 0.5
+    _check(scan_of_products, m, RNG.standard_normal(4), RNG.standard_normal(5))
