@@ -1,11 +1,15 @@
-"""Graph rewrites before code generation: use a plain multiply where safe_mul cannot matter.
+"""Graph rewrites before code generation (`simplify` runs them all, in order).
 
-`safe_mul(ct, d)` (ct * d, but 0 where ct == 0) keeps the branch a `where` did not take from
+safe_mul lowering: `safe_mul(ct, d)` (ct * d, but 0 where ct == 0) keeps the branch a `where` did not take from
 turning a zero cotangent into NaN. Its compare-and-select costs about 2x in tight loops, and it
 only matters when `ct` can hold zeros *put there by routing*: the outputs of where/clip/max/min,
 of the adjoints of slicing and gathering (zeros off the slice), or zero constants. A forward
 dataflow pass marks those values and everything computed from them; safe_mul of an unmarked
 cotangent becomes multiply.
+
+Then products with unit or tiny shapes take cheaper forms (contractions.py), equations that return
+an operand unchanged are dropped, chains of reshapes become one reshape, and sums of padded slices
+one `assemble`.
 """
 import numpy as np
 
