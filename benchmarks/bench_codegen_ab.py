@@ -5,13 +5,12 @@ Usage: python benchmarks/bench_codegen_ab.py --base DIR [--rounds 2] [MODEL ...]
 Per model and side: us per `logp_and_grad_fn` call in an @njit loop (CPU time, best of 5 batches, best
 over the rounds), the hand-written reference's us measured in the same process and the ratio of the
 two, the generated source's line count, and the cold compile CPU seconds (trace + generate + Numba
-compile into a fresh cache that holds a copy of $BENCH_KERNELS when set). Run with
-OPENBLAS_NUM_THREADS=1.
+compile into a fresh cache whose `kernels` folder is a link to $BENCH_KERNELS when set: a model new to a
+cache that already has the library's kernels). Run with OPENBLAS_NUM_THREADS=1.
 """
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -82,10 +81,9 @@ def probe(root, name, cache_dir):
 def fresh_cache(tmp, tag):
     path = os.path.join(tmp, tag)
     kernels = os.environ.get("BENCH_KERNELS")
-    if kernels:
-        shutil.copytree(kernels, os.path.join(path, "kernels"))
-    else:
-        os.makedirs(path)
+    os.makedirs(path)
+    if kernels:  # linked, not copied: the folder holds every checkout's kernels (hundreds of MB)
+        os.symlink(os.path.abspath(kernels), os.path.join(path, "kernels"))
     return path
 
 
@@ -128,7 +126,18 @@ def main():
     print_table(rows, ["model", "base_us", "new_us", "new_over_base", "base_ratio_to_hand", "new_ratio_to_hand",
                        "base_lines", "new_lines", "base_cold_compile_cpu_s", "new_cold_compile_cpu_s",
                        "new_matches_ref", "base_error", "new_error"])
-    save("bench_codegen_ab", rows, dict(base=base))
+    save("bench_codegen_ab", merge_previous(rows), dict(base=base))
+
+
+def merge_previous(rows):
+    """Keep the previous run's rows for the models not measured now (runs of a subset of models)."""
+    path = os.path.join(HERE, "results", "bench_codegen_ab.json")
+    if not os.path.exists(path):
+        return rows
+    with open(path) as fh:
+        old = {r["model"]: r for r in json.load(fh).get("rows", [])}
+    old.update({r["model"]: r for r in rows})
+    return [old[name] for name in MODELS if name in old]
 
 
 if __name__ == "__main__":

@@ -16,15 +16,16 @@ products). The float products whose shapes allow it become:
   * a product whose elementwise terms fit in scalarise.SMALL (a (3, 3) @ (3, 1)): the sum of the
     elementwise product, which the scalariser writes as straight-line code without any call.
 
-The result is numerically the same up to the order of the additions in a sum. Integer and
+A product over an empty contracted axis is zeros (Numba's np.dot left it uninitialised). The result
+is numerically the same up to the order of the additions in a sum. Integer and
 mixed-dtype products are left alone (their result dtypes follow matmul's rules).
 """
 import numpy as np
 
 from ..avals import ShapedArray
 from ..core import Primitive
-from ..graph import Eqn, Graph, Var
-from ..primitives.broadcasting import reduce_sum_p, reshape_p
+from ..graph import Eqn, Graph, Literal, Var
+from ..primitives.broadcasting import broadcast_to_p, reduce_sum_p, reshape_p
 from ..primitives.elementwise import multiply_p
 from ..primitives.shape import transpose_p
 from ..rules import broadcast_shapes
@@ -91,6 +92,11 @@ def _rewrite_matmul(eqn, b_):
     *batch_a, n, k = a.aval.shape
     *batch_b, _, m = b.aval.shape
     batch = out.aval.shape[:-2]
+    if out.aval.size == 0:  # nothing to compute; the scalariser does not take empty reductions
+        return False
+    if k == 0:  # an empty sum (np.dot in Numba would leave its result uninitialised)
+        b_.bind(broadcast_to_p, [Literal(dtype.type(0))], dict(shape=out.aval.shape), out.aval, out=out)
+        return True
     if k == 1:  # out[..., i, j] = a[..., i, 0] * b[..., 0, j]: one product per element, as matmul
         b_.multiply(a, b, out=out)
         return True

@@ -159,3 +159,15 @@ def scan_of_products(m, v, xs):
 def test_products_inside_a_scan_body():
     m = RNG.standard_normal((4, 4)) * 0.5
     _check(scan_of_products, m, RNG.standard_normal(4), RNG.standard_normal(5))
+
+
+@pytest.mark.parametrize("sa,sb", [((5, 0), (0, 1)), ((1, 0), (0, 1)), ((5, 0), (0, 3)), ((2, 1, 0), (2, 0, 1)),
+                                   ((0, 6), (6, 1)), ((1, 6), (6, 0))])
+def test_empty_axes(sa, sb):
+    """An empty contracted axis gives zeros (np.dot under Numba left them uninitialised); empty results
+    stay empty; gradients keep their operands' shapes."""
+    a, b = RNG.standard_normal(sa), RNG.standard_normal(sb)
+    np.testing.assert_array_equal(ad.jit(lambda a, b: a @ b)(a, b), a @ b)
+    value, (ga, gb) = ad.jit(ad.value_and_grad(lambda a, b: anp.sum(a @ b), argnums=(0, 1)))(a, b)
+    assert value == 0.0 and ga.shape == sa and gb.shape == sb
+    np.testing.assert_allclose(ga, np.broadcast_to(b.sum(axis=-1)[..., None, :], sa), atol=1e-12)
