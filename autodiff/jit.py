@@ -12,7 +12,7 @@ from .avals import ShapedArray, get_aval
 from .codegen.compile import announce, compile_source, is_generated
 from .codegen.emit import generate_source
 from .codegen import sizes
-from .codegen.simplify import drop_identities, lower_safe_mul, merge_padded_sums
+from .codegen.simplify import simplify
 from .core import Tracer
 from .staging import make_graph
 from .tree import tree_flatten, tree_unflatten
@@ -32,7 +32,7 @@ class Compiled:
     def __init__(self, graph, consts, out_tree, in_avals, name="f"):
         self.out_tree, self.in_avals, self.name = out_tree, in_avals, name
         self.consts = [_to_numba(c) for c in consts]
-        self.graph = merge_padded_sums(drop_identities(lower_safe_mul(graph, self.consts, inputs_marked=False)))
+        self.graph = simplify(graph, self.consts)
         lifted = []
         self._specific = generate_source(self.graph, "FN", lifted=lifted, labels=getattr(graph, "labels", None))
         if lifted:  # the float constants the source reads at run time: one more argument, last

@@ -1,19 +1,25 @@
-"""Graph rewrites before code generation: use a plain multiply where safe_mul cannot matter.
+"""Graph rewrites before code generation (`simplify` runs them all, in order).
 
-`safe_mul(ct, d)` (ct * d, but 0 where ct == 0) keeps the branch a `where` did not take from
+safe_mul lowering: `safe_mul(ct, d)` (ct * d, but 0 where ct == 0) keeps the branch a `where` did not take from
 turning a zero cotangent into NaN. Its compare-and-select costs about 2x in tight loops, and it
 only matters when `ct` can hold zeros *put there by routing*: the outputs of where/clip/max/min,
 of the adjoints of slicing and gathering (zeros off the slice), or zero constants. A forward
 dataflow pass marks those values and everything computed from them; safe_mul of an unmarked
 cotangent becomes multiply.
+
+Then products with unit or tiny shapes take cheaper forms (contractions.py), equations that return
+an operand unchanged are dropped, chains of reshapes become one reshape, and sums of padded slices
+one `assemble`.
 """
 import numpy as np
 
 from ..avals import ShapedArray
 from ..core import Primitive
 from ..graph import Eqn, Graph, Literal, Var
+from ..primitives.broadcasting import reshape_p
 from ..primitives.elementwise import multiply_p
 from ..staging import prune
+from .contractions import lower_contractions
 from .emit import dtype_code, shape_code
 
 def _may_hold_zero(x, marked, consts):
@@ -59,7 +65,7 @@ def _lower_nested(value, marked):
     return value
 
 
-__all__ = ["lower_safe_mul", "Var"]
+__all__ = ["lower_safe_mul", "simplify", "Var"]
 
 
 # -- sums of padded slices: the gradient of a function that slices its input --------------------------
@@ -149,12 +155,13 @@ _IDENTITY = {"add": (0.0, (0, 1)), "subtract": (0.0, (1,)), "multiply": (1.0, (0
 
 
 def _scalar_constant(x, producer):
-    """The value of a scalar literal, or of a literal broadcast to an array; None otherwise."""
+    """The value of a scalar literal, or of a literal broadcast or reshaped to an array (a (1, 1)
+    cotangent seed); None otherwise."""
     if isinstance(x, Literal):
         return x.val
     eqn = producer.get(x)
-    if eqn is not None and eqn.primitive.name == "broadcast_to" and isinstance(eqn.inputs[0], Literal):
-        return eqn.inputs[0].val
+    if eqn is not None and eqn.primitive.name in ("broadcast_to", "reshape"):
+        return _scalar_constant(eqn.inputs[0], producer)
     return None
 
 
@@ -198,3 +205,57 @@ def _drop_nested(value):
     if isinstance(value, tuple) and value and all(isinstance(g, Graph) for g in value):
         return tuple(drop_identities(g) for g in value)
     return value
+
+
+# -- reshapes of reshapes: one reshape of the original array, or none ------------------------------------
+def _keeps_order(eqn):
+    """Does this shape equation only regroup its operand's elements, in C order (a reshape, a
+    transpose that moves only axes of length 1, a broadcast that adds only axes of length 1)?"""
+    name = eqn.primitive.name
+    if name == "reshape":
+        return True
+    x, out = eqn.inputs[0], eqn.outvars[0]
+    if name == "transpose":
+        moved = [p for p in eqn.params["perm"] if x.aval.shape[p] != 1]
+        return moved == sorted(moved)
+    return name == "broadcast_to" and x.aval.size == out.aval.size
+
+
+def collapse_reshapes(graph):
+    """A copy of graph where a chain of reshapes (and transposes or broadcasts that keep the element
+    order, such as (n, 1) -> (1, n)) is one reshape of the chain's first array, and a reshape back
+    to that array's own shape is the array itself: each link was a call, and a copy where it read a
+    transposed view."""
+    origin, sub, eqns = {}, {}, []  # origin: Var -> the array whose elements it holds, in C order
+    for eqn in graph.eqns:
+        inputs = [sub.get(x, x) if isinstance(x, Var) else x for x in eqn.inputs]
+        params = {k: _collapse_nested(v) for k, v in eqn.params.items()}
+        eqn = Eqn(eqn.primitive, inputs, params, eqn.outvars)
+        if len(eqn.outvars) == 1 and isinstance(inputs[0], Var) and _keeps_order(eqn):
+            out = eqn.outvars[0]
+            src = origin.get(inputs[0], inputs[0])
+            if src.aval.dtype == out.aval.dtype:
+                if src.aval.shape == out.aval.shape:
+                    sub[out] = src
+                    continue
+                origin[out] = src
+                eqn = Eqn(reshape_p, [src], dict(new_shape=out.aval.shape), [out])
+        eqns.append(eqn)
+    outs = [sub.get(o, o) if isinstance(o, Var) else o for o in graph.outs]
+    return prune(Graph(graph.constvars, graph.invars, eqns, outs))
+
+
+def _collapse_nested(value):
+    if isinstance(value, Graph):
+        return collapse_reshapes(value)
+    if isinstance(value, tuple) and value and all(isinstance(g, Graph) for g in value):
+        return tuple(collapse_reshapes(g) for g in value)
+    return value
+
+
+def simplify(graph, consts=()):
+    """Every rewrite before code generation, in order: plain multiplies for safe_mul where zeros cannot
+    be routed, cheaper forms of products with unit axes, identities, reshape chains, padded sums."""
+    graph = lower_safe_mul(graph, consts, inputs_marked=False)
+    graph = drop_identities(lower_contractions(graph))
+    return merge_padded_sums(collapse_reshapes(graph))
