@@ -203,7 +203,8 @@ class GaussianHMM(Model):
         ``lengths``: the lengths of the sequences stacked in X (hmmlearn's convention); or pass X
         as a list of (T_i, D) sequences.
         ``init``: a params dict or a list of them, used as the first starts; the others come from
-        k-means++ means with a sticky transition matrix. ``options`` go to ``samplers.optimize``.
+        k-means++ means with a sticky transition matrix. ``options`` go to ``samplers.optimize``
+        (e.g. ``cores=``: the threads that run the restarts side by side; the fit does not depend on it).
         """
         return self._fit(self._data(X, lengths, fitting=True), method, restarts, seed, init, **options)
 
