@@ -32,6 +32,7 @@ import warnings
 
 from numba.core import caching
 
+from . import lazy_link
 from .linked import codegen_kernel_sources, drop_if_changed, generated_cache_dir
 
 __all__ = ["CacheWarning", "root", "generated_dir", "kernels_dir", "clear", "info", "install", "drop_stale_kernels"]
@@ -186,6 +187,7 @@ def install():
     if not _original:
         _original.update(save=cls._save_data, load=cls._load_data, index=cls._load_index)
         cls._save_data, cls._load_data, cls._load_index = _save_data, _load_data, _load_index
+    lazy_link.install()  # loads skip parsing the cached bitcode until something links against it
 
 
 def info():
