@@ -125,7 +125,8 @@ def log_likelihoods(X, means, covariance, scales, corr_chol):
     ``means`` is (K, D), or (N, K, D) when the mean varies per row (autoregressive emissions).
     Full and tied covariances go through the compiled multivariate normal primitive
     (``ppl.distributions.mvn_tril``: one kernel call for all rows and components, and one for the
-    gradient), which took the HMM benchmark's log density and gradient from 0.33 to 0.2? ms.
+    gradient): 0.33 -> 0.31 ms for the benchmark HMM's log density and gradient, against a
+    triangular solve per component traced into the generated code.
     """
     d, k = X.shape[-1], means.shape[-2]
     corr_chol = unit_correlation(covariance, k, d, corr_chol)
