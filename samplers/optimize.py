@@ -175,12 +175,11 @@ def _run(method, objective, x, steps, learning_rate, gtol, ftol, scale):
     return loss, n_iter, status, n_evals, message, history[:n_iter + 1]
 
 
-def _one_blas_thread(active):
+def _one_blas_thread():
     """BLAS limited to one thread while starts run side by side (as samplers.nuts does for chains); a
-    no-op when one start runs at a time, or when the environment already asks for one BLAS thread
-    (threadpoolctl's scan of the loaded libraries costs a few milliseconds)."""
-    if not active or all(os.environ.get(v) == "1" for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-                                                             "MKL_NUM_THREADS")):
+    no-op when the environment already asks for one BLAS thread (threadpoolctl's scan of the loaded
+    libraries costs a few milliseconds)."""
+    if all(os.environ.get(v) == "1" for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")):
         return contextlib.nullcontext()
     from threadpoolctl import threadpool_limits
     return threadpool_limits(limits=1, user_api="blas")
@@ -202,11 +201,12 @@ def _run_starts(method, objective, starts, steps, learning_rate, gtol, ftol, pre
     workers = 1 if objective.shared_buffers else min(len(starts), _default_cores() if cores is None else cores)
     if workers == 1:
         return [one(i) for i in range(len(starts))]
-    with _one_blas_thread(True), ThreadPoolExecutor(workers, thread_name_prefix="numbayes-optimize") as pool:
+    with _one_blas_thread(), ThreadPoolExecutor(workers, thread_name_prefix="numbayes-optimize") as pool:
         return list(pool.map(one, range(len(starts))))
 
 
 def _default_cores():
+    """The cores this process may use (affinity-aware)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:
