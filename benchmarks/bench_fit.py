@@ -260,7 +260,8 @@ def main(args):
     print_table(rows, ["case", "cache", "cores", "ours_s", "ours_cpu_s", "ours_again_s", "em_s", "em_cpu_s", "speedup",
                        "speedup_cpu", "ours_ll", "em_ll", "ll_diff_per_sample", "baseline", "dynamax_s"])
     for r in rows:
-        print(f"{r['case']} ({r['cache']}, cores={r['cores']}): iterations per start ours {r['ours_iters']}, EM {r['em_iters']}")
+        print(f"{r['case']} ({r['cache']}, cores={r['cores']}): iterations per start ours {r['ours_iters']}, "
+              f"EM {r['em_iters']}")
     save("bench_fit", rows, extra=dict(n_starts=N_STARTS, tol=TOL))
 
 
