@@ -120,7 +120,8 @@ class GaussianMixture(Model):
 
         ``init``: a params dict (``weights``, ``means``, ``covs``) or a list of them, used as the
         first starts; the others come from k-means++ seeds. ``options`` go to ``samplers.optimize``
-        (``steps``, ``learning_rate``, ``gtol``, ``ftol``; ``precondition``, False by default here).
+        (``steps``, ``learning_rate``, ``gtol``, ``ftol``; ``precondition``, False by default here; ``cores``,
+        the threads that run the restarts side by side, which do not change the result).
         Returns a FitResult; sets ``params_``.
         """
         # a mixture's coordinates have curvatures of one order (weights, means and scales all ~N), so L-BFGS

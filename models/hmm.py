@@ -30,7 +30,7 @@ from ppl.distributions.improper import ImproperUniform
 from .base import DataError, Model, check_lengths, check_matrix, interior
 from .gaussian import (DataScale, check_covariance_type, covariance_matrices, log_likelihoods,
                        n_covariance_parameters, sample_components, site_values)
-from .hmm_inference import forward, forward_backward, split_sequences, viterbi
+from .hmm_inference import forward_backward, split_sequences, viterbi
 from .init import kmeans_plus_plus_start
 from .relabel import relabel_posterior
 
@@ -67,12 +67,12 @@ def gaussian_hmm(X, lengths, lagged, n_states, covariance, data_scale):
 
 
 def _log_marginal(log_initial, log_transition, ll, lengths):
-    """Sum over sequences of log p(y): the forward-algorithm primitive under a transform, and the
+    """Sum over sequences of log p(y): the forward-algorithm primitive under a transform, and its
     compiled forward pass on plain arrays (the model also runs untraced: to find its sites, its
-    initial point and the unconstrained values of each start)."""
+    initial point and the unconstrained values of each start; and ``score`` evaluates it)."""
     if all(isinstance(a, np.ndarray) for a in (log_initial, log_transition, ll)):
-        bounds = split_sequences(lengths) if lengths is not None else [(0, ll.shape[0])]
-        return float(sum(forward(log_initial, log_transition, np.ascontiguousarray(ll[a:b])) for a, b in bounds))
+        lengths = [ll.shape[0]] if lengths is None else lengths
+        return float(np.sum(hmm_log_marginal_concatenated(log_initial, log_transition, ll, lengths)))
     if lengths is None:
         return anp.sum(forward_log_marginal(log_initial, log_transition, ll))
     return anp.sum(hmm_log_marginal_concatenated(log_initial, log_transition, ll, lengths))
@@ -190,7 +190,10 @@ class GaussianHMM(Model):
         return [(log_initial, log_transition, np.ascontiguousarray(ll[a:b])) for a, b in split_sequences(data.lengths)]
 
     def _log_likelihood(self, data, params):
-        return float(sum(forward(*seq) for seq in self._sequences(data, params)))
+        ll = self._emission_log_likelihoods(data, params)
+        with np.errstate(divide="ignore"):
+            log_initial, log_transition = np.log(params["initial"]), np.log(params["transition"])
+        return _log_marginal(log_initial, log_transition, ll, data.lengths)
 
     # -- public API ------------------------------------------------------------------------------
     def log_density(self, X, lengths=None):
@@ -203,7 +206,8 @@ class GaussianHMM(Model):
         ``lengths``: the lengths of the sequences stacked in X (hmmlearn's convention); or pass X
         as a list of (T_i, D) sequences.
         ``init``: a params dict or a list of them, used as the first starts; the others come from
-        k-means++ means with a sticky transition matrix. ``options`` go to ``samplers.optimize``.
+        k-means++ means with a sticky transition matrix. ``options`` go to ``samplers.optimize``
+        (e.g. ``cores=``: the threads that run the restarts side by side; the fit does not depend on it).
         """
         return self._fit(self._data(X, lengths, fitting=True), method, restarts, seed, init, **options)
 

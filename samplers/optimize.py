@@ -7,10 +7,15 @@
 Methods: ``"lbfgs"`` (compiled L-BFGS with a strong-Wolfe line search, `lbfgs.py`), ``"adam"`` and ``"gd"``
 (compiled loops in ``descent.py``). ``restarts`` runs from several points (the given ``x0``
 rows first, then uniform draws in ``(-init_radius, init_radius)`` on the unconstrained scale, as
-Stan initialises) and keeps the best. A run that does not converge is reported
-(``result.converged``, ``result.message``) and warned about (``ConvergenceWarning``).
+Stan initialises) and keeps the best; the starts run side by side on ``cores`` threads (the compiled
+loops do not take the GIL), each from its own point with its own buffers, so the result is the same for
+any ``cores``. A run that does not converge is reported (``result.converged``, ``result.message``) and
+warned about (``ConvergenceWarning``).
 """
+import contextlib
+import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
@@ -19,7 +24,7 @@ import autodiff as ad
 from ppl import LogDensity, log_density
 
 from .descent import CONVERGED, NONFINITE_START, adam, gradient_descent
-from .lbfgs import lbfgs
+from .lbfgs import diagonal_scale, lbfgs
 
 __all__ = ["optimize", "OptimizeResult", "ConvergenceWarning"]
 
@@ -75,15 +80,14 @@ class OptimizeResult(NamedTuple):
 
 class _Objective:
     """The compiled loss of a target: ``lpg(x, grad, fdata, idata)`` returns logp (loss = -logp).
-    ``scale``: L-BFGS's preconditioner, estimated at the first start and kept for the others."""
-
-    scale = None
+    ``shared_buffers``: its calls write into shared data (check mode), so starts run one at a time."""
 
     def __init__(self, target, x0, jacobian, args):
         if isinstance(target, LogDensity):
             self.lpg, self.fdata, self.idata = target.kernel(jacobian)
             self.dim, self.to_params, self.default_start = target.dim, target.constrain, target.initial_point
             self.random_centre = np.zeros(target.dim)
+            self.shared_buffers = target.check_mode  # check mode's entry records into fdata: one start at a time
         elif callable(target):
             if x0 is None:
                 raise ValueError("optimize(f): pass x0=, the starting pytree of parameters of f")
@@ -92,6 +96,7 @@ class _Objective:
             self.lpg, self.fdata, self.idata = ld.kernel()
             self.dim, self.default_start, self.random_centre = flat.size, flat, flat
             self.to_params = lambda x: ad.tree_map(np.asarray, unravel(x))
+            self.shared_buffers = ld.check_mode
         else:
             raise TypeError("optimize needs a ppl.LogDensity or a differentiable function, "
                             f"got {type(target).__name__}")
@@ -102,7 +107,9 @@ class _Objective:
         return -lp, -g
 
 
-def _check_settings(method, restarts, steps, learning_rate, init_radius):
+def _check_settings(method, restarts, steps, learning_rate, init_radius, cores):
+    if cores is not None and (isinstance(cores, bool) or not isinstance(cores, (int, np.integer)) or cores < 1):
+        raise ValueError(f"cores must be None (all available) or an int >= 1, got {cores!r}")
     if method not in _DEFAULTS:
         raise ValueError(f"method must be one of {sorted(_DEFAULTS)}, got {method!r}")
     if isinstance(restarts, bool) or not isinstance(restarts, (int, np.integer)) or restarts < 1:
@@ -139,12 +146,23 @@ def _starts(objective, x0, restarts, rng, init_radius, target, tries=100):
     return starts
 
 
-def _run(method, objective, x, steps, learning_rate, gtol, ftol, precondition):
+def _shared_scale(objective, starts):
+    """L-BFGS's preconditioner for every start: estimated at the first start where the log density is
+    finite (None if there is none), before the starts run, so that it does not depend on their order.
+    Returns (scale, index of that start or None)."""
+    for i, x in enumerate(starts):
+        scale = diagonal_scale(objective.lpg, x, objective.fdata, objective.idata)
+        if scale is not None:
+            return scale, i
+    return None, None
+
+
+def _run(method, objective, x, steps, learning_rate, gtol, ftol, scale):
     history = np.full(steps + 1, np.nan)
     args = (objective.lpg, x, objective.fdata, objective.idata, steps)
     if method == "lbfgs":
-        loss, n_iter, status, n_evals, message, objective.scale = lbfgs(
-            *args, gtol, ftol, history, precondition=precondition, scale=objective.scale)
+        loss, n_iter, status, n_evals, message, _ = lbfgs(
+            *args, gtol, ftol, history, precondition=False, scale=scale)
     else:
         if method == "adam":
             loss, n_iter, status = adam(*args, learning_rate, 0.9, 0.999, 1e-8, gtol, ftol, history)
@@ -157,8 +175,46 @@ def _run(method, objective, x, steps, learning_rate, gtol, ftol, precondition):
     return loss, n_iter, status, n_evals, message, history[:n_iter + 1]
 
 
+def _one_blas_thread():
+    """BLAS limited to one thread while starts run side by side (as samplers.nuts does for chains); a
+    no-op when the environment already asks for one BLAS thread (threadpoolctl's scan of the loaded
+    libraries costs a few milliseconds)."""
+    if all(os.environ.get(v) == "1" for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")):
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _run_starts(method, objective, starts, steps, learning_rate, gtol, ftol, precondition, cores):
+    """_run from every start, on up to `cores` threads; the results in the order of the starts."""
+    scale, scaled_at = None, None
+    if method == "lbfgs":
+        scale, scaled_at = _shared_scale(objective, starts) if precondition else (np.ones(objective.dim), None)
+
+    def one(i):
+        out = _run(method, objective, starts[i], steps, learning_rate, gtol, ftol,
+                   np.ones(objective.dim) if scale is None else scale)
+        if i == scaled_at:  # the preconditioner's gradient evaluations count to the start that paid them
+            out = out[:3] + (out[3] + min(objective.dim, 8) + 1,) + out[4:]
+        return out
+
+    workers = 1 if objective.shared_buffers else min(len(starts), _default_cores() if cores is None else cores)
+    if workers == 1:
+        return [one(i) for i in range(len(starts))]
+    with _one_blas_thread(), ThreadPoolExecutor(workers, thread_name_prefix="numbayes-optimize") as pool:
+        return list(pool.map(one, range(len(starts))))
+
+
+def _default_cores():
+    """The cores this process may use (affinity-aware)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restarts=1, seed=0, steps=None,
-             learning_rate=None, gtol=None, ftol=None, init_radius=2.0, precondition="auto", warn=True):
+             learning_rate=None, gtol=None, ftol=None, init_radius=2.0, precondition="auto", cores=None, warn=True):
     """Maximise a log density (or minimise a function of a pytree) from one or several starts.
 
     Parameters
@@ -188,6 +244,9 @@ def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restar
         L-BFGS only: rescale coordinates by the Hessian's diagonal, estimated at the first start and
         kept for the others (``min(dim, 8) + 1`` extra gradient evaluations; see ``samplers.lbfgs``).
         "auto": when ``dim <= 200``.
+    cores : int or None
+        Threads that run the starts side by side (default: all available cores). The result does
+        not depend on it.
 
     Returns
     -------
@@ -203,7 +262,7 @@ def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restar
     d_steps, d_lr, d_gtol, d_ftol = _DEFAULTS.get(method, (1000, None, 1e-5, 0.0))
     steps = d_steps if steps is None else steps
     learning_rate = d_lr if learning_rate is None else learning_rate
-    _check_settings(method, restarts, steps, learning_rate, init_radius)
+    _check_settings(method, restarts, steps, learning_rate, init_radius, cores)
     gtol = d_gtol if gtol is None else float(gtol)
     ftol = d_ftol if ftol is None else float(ftol)
     objective = _Objective(target, x0, jacobian, args)
@@ -211,9 +270,9 @@ def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restar
         precondition = objective.dim <= 200
     rng = np.random.default_rng(seed)
     runs, best = [], None
-    for x in _starts(objective, x0, restarts, rng, init_radius, target):
-        loss, n_iter, status, n_evals, message, history = _run(method, objective, x, steps, learning_rate,
-                                                               gtol, ftol, precondition)
+    starts = _starts(objective, x0, restarts, rng, init_radius, target)
+    outcomes = _run_starts(method, objective, starts, steps, learning_rate, gtol, ftol, precondition, cores)
+    for x, (loss, n_iter, status, n_evals, message, history) in zip(starts, outcomes):
         runs.append((float(loss), status == CONVERGED, int(n_iter)))
         if np.isfinite(loss) and (best is None or loss < best[0]):
             best = (float(loss), x, status, n_iter, n_evals, message, history)

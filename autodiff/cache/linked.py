@@ -10,8 +10,9 @@ the old `gammaln`. Two remedies, for the two kinds of folder:
   `drop_if_changed` removes the group's cached entries when the sources no longer match it;
 * generated modules share one folder across checkouts (they are named for their own source), so
   their machine code goes to a subfolder named for the fingerprint of the kernels it can call
-  (`generated_cache_dir`: autodiff's, and the extension kernels of other packages that the module
-  calls by name): code compiled against other kernel sources is never loaded.
+  (`generated_cache_dir`: autodiff's, and the extension kernels of other packages that the module,
+  or a generated module it imports, calls by name): code compiled against other kernel sources is
+  never loaded.
 
 Both read a few source files (about 1 ms), once per process and group.
 """
@@ -28,7 +29,9 @@ CODEGEN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 CODEGEN_KERNELS = ("cephes", "runtime", "runtime_indexing", "runtime_linalg", "special_kernels_*")
 
 _EXT_CALL = re.compile(r"\bext\.([A-Za-z_]\w*)")
+_GENERATED_IMPORT = re.compile(r"^from (nb_[0-9a-f]+) import ", re.MULTILINE)
 _fingerprints = {}  # (path, mtime, size) of each source -> fingerprint
+_called_extensions = {}  # generated module file -> the extension kernel sources it reaches (its name is its content)
 
 
 def _stat(path):
@@ -104,9 +107,31 @@ def generated_cache_dir(gen_dir, module_file=None):
     and the registered extension kernels the module calls)."""
     sources = codegen_kernel_sources()
     if module_file is not None:
-        try:
-            with open(module_file) as f:
-                sources += extension_sources(f.read())
-        except OSError:
-            pass
+        sources += _reached_extension_sources(gen_dir, module_file)
     return os.path.join(gen_dir, "__pycache__", "kernels-" + fingerprint(sources)[:16])
+
+
+def _reached_extension_sources(gen_dir, module_file, seen=None):
+    """extension_sources of a generated module and of the generated modules it imports (an entry point
+    imports the module holding the model's body, whose machine code it links in); once per module file,
+    whose name is a digest of its text."""
+    if module_file in _called_extensions:
+        return _called_extensions[module_file]
+    seen = set() if seen is None else seen
+    seen.add(module_file)
+    try:
+        with open(module_file) as f:
+            text = f.read()
+    except OSError:
+        return []
+    sources = set(extension_sources(text))
+    registered = vars(sys.modules.get("autodiff.codegen.extensions") or sys)
+    complete = all(hasattr(registered.get(name), "py_func") for name in _EXT_CALL.findall(text))
+    for name in _GENERATED_IMPORT.findall(text):
+        imported = os.path.join(gen_dir, name + ".py")
+        if imported not in seen:
+            sources.update(_reached_extension_sources(gen_dir, imported, seen))
+            complete = complete and imported in _called_extensions
+    if complete:
+        _called_extensions[module_file] = sorted(sources)
+    return sorted(sources)

@@ -50,25 +50,29 @@ _SMALLEST_NORMALISER = 1e-280
 
 
 @numba.njit(**_KERNEL)
-def _normalised_forward(log_initial, transition, ll, alpha, emission, norm, log_norm):
-    """One sequence in normalised probabilities, one exponential per step and state.
+def _normalised_forward(log_initial, transition, ll, alpha, emission, inv_norm):
+    """One sequence in normalised probabilities, K - 1 exponentials per step (the most likely state's
+    emission is exp(0) = 1) and a logarithm every few hundred steps (of a product of normalisers).
 
-    alpha[t] = p(z_t | y_0..t); emission[t, j] = exp(ll[t, j] - max_j ll[t]); norm[t] scales
-    alpha[t]; log_norm[t] = log p(y_t | y_0..t-1). Returns False when a normaliser under- or
-    overflows (an emission far in the tails of every reachable state): then use log space."""
+    alpha[t] = p(z_t | y_0..t); emission[t, j] = exp(ll[t, j] - max_j ll[t]); inv_norm[t] = 1 / the
+    step's normaliser. Returns (True, log p(y)), or (False, 0) when a normaliser under- or overflows
+    (an emission far in the tails of every reachable state): then use log space."""
     T, K = ll.shape
     shift = -np.inf
     for j in range(K):
         shift = max(shift, log_initial[j])
+    total = shift  # log p(y) = sum_t (max_j ll[t] + log normaliser_t), plus the shift of the initial step
+    product = 1.0  # of the normalisers since the last logarithm: kept within [1e-200, 1e300]
     for t in range(T):
-        m = -np.inf
+        m, top = -np.inf, 0
         for j in range(K):
-            m = max(m, ll[t, j])
+            if ll[t, j] > m:
+                m, top = ll[t, j], j
         if not (m > -np.inf and m < np.inf and shift > -np.inf and shift < np.inf):
-            return False
+            return False, 0.0
         s = 0.0
         for j in range(K):
-            e = math.exp(ll[t, j] - m)
+            e = 1.0 if j == top else math.exp(ll[t, j] - m)
             emission[t, j] = e
             if t == 0:
                 p = math.exp(log_initial[j] - shift)
@@ -80,12 +84,20 @@ def _normalised_forward(log_initial, transition, ll, alpha, emission, norm, log_
             alpha[t, j] = a
             s += a
         if not (s >= _SMALLEST_NORMALISER and s < np.inf):
-            return False
+            return False, 0.0
+        r = 1.0 / s
         for j in range(K):
-            alpha[t, j] /= s
-        norm[t] = s
-        log_norm[t] = m + math.log(s) + (shift if t == 0 else 0.0)
-    return True
+            alpha[t, j] *= r
+        inv_norm[t] = r
+        total += m
+        if s < 1e-100:
+            total += math.log(s)
+        else:
+            product *= s
+            if product < 1e-200 or product > 1e200:
+                total += math.log(product)
+                product = 1.0
+    return True, total + math.log(product)
 
 
 @numba.njit(**_KERNEL)
@@ -120,11 +132,12 @@ def _logsumexp_row(x):
 
 
 @numba.njit(**_KERNEL)
-def _sequence_forward(log_initial, log_transition, transition, ll, alpha, emission, norm, log_norm):
+def _sequence_forward(log_initial, log_transition, transition, ll, alpha, emission, inv_norm):
     """The log marginal likelihood of one sequence ll (T, K); the buffers hold at least T rows."""
     T = ll.shape[0]
-    if _normalised_forward(log_initial, transition, ll, alpha, emission, norm, log_norm):
-        return np.sum(log_norm[:T])
+    ok, value = _normalised_forward(log_initial, transition, ll, alpha, emission, inv_norm)
+    if ok:
+        return value
     _log_space_forward(log_initial, log_transition, ll, alpha)
     return _logsumexp_row(alpha[T - 1])
 
@@ -141,12 +154,11 @@ def _exp_matrix(log_transition, transition):
 def hmm_forward_kernel(log_initial, log_transition, ll, out):
     """out[b] = log marginal likelihood of sequence b."""
     B, T, K = ll.shape
-    alpha, emission, norm, log_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T), np.empty(T)
+    alpha, emission, inv_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T)
     transition = np.empty((K, K))
     for b in range(B):
         _exp_matrix(log_transition[b], transition)
-        out[b] = _sequence_forward(log_initial[b], log_transition[b], transition, ll[b], alpha, emission, norm,
-                                   log_norm)
+        out[b] = _sequence_forward(log_initial[b], log_transition[b], transition, ll[b], alpha, emission, inv_norm)
 
 
 @numba.njit(**_KERNEL)
@@ -156,12 +168,12 @@ def hmm_concatenated_forward_kernel(log_initial, log_transition, ll, offsets, ou
     T = 1
     for s in range(offsets.size - 1):
         T = max(T, offsets[s + 1] - offsets[s])
-    alpha, emission, norm, log_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T), np.empty(T)
+    alpha, emission, inv_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T)
     transition = np.empty((K, K))
     _exp_matrix(log_transition, transition)
     for s in range(offsets.size - 1):
         out[s] = _sequence_forward(log_initial, log_transition, transition, ll[offsets[s]:offsets[s + 1]], alpha,
-                                   emission, norm, log_norm)
+                                   emission, inv_norm)
 
 
 @numba.njit(**_KERNEL)
@@ -197,32 +209,40 @@ def _log_space_marginals(log_initial, log_transition, ll, log_alpha, log_beta, g
 
 
 @numba.njit(**_KERNEL)
-def _sequence_marginals(log_initial, log_transition, transition, ll, alpha, emission, norm, log_norm, beta, u,
+def _sequence_marginals(log_initial, log_transition, transition, ll, alpha, emission, inv_norm, beta, work,
                         g_initial, g_transition, g_ll):
     """The log marginal likelihood of one sequence ll (T, K) and its gradient (written into g_initial,
-    g_transition, g_ll: the posterior of the states); the buffers hold at least T rows."""
+    g_transition, g_ll: the posterior of the states); the buffers hold at least T rows, work (3, K).
+
+    The backward pass keeps one row of beta, beta_t(i) = p(y_t+1.. | z_t = i) / p(y_t+1.. | y_..t),
+    writes gamma_t = alpha_t * beta_t as it goes, and sums the outer products alpha_t-1 u_t' (u_t =
+    emission_t * beta_t / norm_t), which times the transition matrix are the expected transition counts."""
     T, K = ll.shape
-    g_transition[:, :] = 0.0
-    ok = _normalised_forward(log_initial, transition, ll, alpha, emission, norm, log_norm)
-    value = 0.0
+    ok, value = _normalised_forward(log_initial, transition, ll, alpha, emission, inv_norm)
     if ok:
-        # beta[t, i] = p(y_t+1.. | z_t = i) / p(y_t+1.. | y_..t); gamma_t = alpha_t * beta_t
-        beta[T - 1, :] = 1.0
+        b, u, b_prev = work[0], work[1], work[2]
+        b[:] = 1.0
+        g_transition[:, :] = 0.0
+        check = 0.0
         for t in range(T - 1, 0, -1):
+            r = inv_norm[t]
             for j in range(K):
-                u[j] = emission[t, j] / norm[t] * beta[t, j]
+                g_ll[t, j] = alpha[t, j] * b[j]
+                u[j] = emission[t, j] * r * b[j]
             for i in range(K):
+                a = alpha[t - 1, i]
                 s = 0.0
                 for j in range(K):
-                    w = transition[i, j] * u[j]
-                    s += w
-                    g_transition[i, j] += alpha[t - 1, i] * w
-                beta[t - 1, i] = s
-        for t in range(T):
-            for j in range(K):
-                g_ll[t, j] = alpha[t, j] * beta[t, j]
-        ok = np.all(np.isfinite(beta[:T])) and np.all(np.isfinite(g_transition))
-        value = np.sum(log_norm[:T])
+                    s += transition[i, j] * u[j]
+                    g_transition[i, j] += a * u[j]
+                b_prev[i] = s
+                check += s
+            b, b_prev = b_prev, b
+        for j in range(K):
+            g_ll[0, j] = alpha[0, j] * b[j]
+            for i in range(K):
+                g_transition[i, j] *= transition[i, j]
+        ok = np.isfinite(check) and np.all(np.isfinite(g_transition))
     if not ok:
         g_transition[:, :] = 0.0
         return _log_space_marginals(log_initial, log_transition, ll, alpha, beta, g_initial, g_transition, g_ll)
@@ -235,12 +255,12 @@ def _sequence_marginals(log_initial, log_transition, transition, ll, alpha, emis
 def hmm_marginals_kernel(log_initial, log_transition, ll, value, g_initial, g_transition, g_ll):
     """value[b] and its gradient with respect to the three inputs (the posterior of the states)."""
     B, T, K = ll.shape
-    alpha, emission, norm, log_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T), np.empty(T)
-    beta, transition, u = np.empty((T, K)), np.empty((K, K)), np.empty(K)
+    alpha, emission, inv_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T)
+    beta, transition, work = np.empty((T, K)), np.empty((K, K)), np.empty((3, K))
     for b in range(B):
         _exp_matrix(log_transition[b], transition)
-        value[b] = _sequence_marginals(log_initial[b], log_transition[b], transition, ll[b], alpha, emission, norm,
-                                       log_norm, beta, u, g_initial[b], g_transition[b], g_ll[b])
+        value[b] = _sequence_marginals(log_initial[b], log_transition[b], transition, ll[b], alpha, emission,
+                                       inv_norm, beta, work, g_initial[b], g_transition[b], g_ll[b])
 
 
 @numba.njit(**_KERNEL)
@@ -252,13 +272,13 @@ def hmm_concatenated_marginals_kernel(log_initial, log_transition, ll, offsets, 
     T = 1
     for s in range(offsets.size - 1):
         T = max(T, offsets[s + 1] - offsets[s])
-    alpha, emission, norm, log_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T), np.empty(T)
-    beta, transition, u = np.empty((T, K)), np.empty((K, K)), np.empty(K)
+    alpha, emission, inv_norm = np.empty((T, K)), np.empty((T, K)), np.empty(T)
+    beta, transition, work = np.empty((T, K)), np.empty((K, K)), np.empty((3, K))
     _exp_matrix(log_transition, transition)
     for s in range(offsets.size - 1):
         a, b = offsets[s], offsets[s + 1]
-        value[s] = _sequence_marginals(log_initial, log_transition, transition, ll[a:b], alpha, emission, norm,
-                                       log_norm, beta, u, g_initial[s], g_transition[s], g_ll[a:b])
+        value[s] = _sequence_marginals(log_initial, log_transition, transition, ll[a:b], alpha, emission, inv_norm,
+                                       beta, work, g_initial[s], g_transition[s], g_ll[a:b])
 
 
 register_kernel("hmm_forward", hmm_forward_kernel)

@@ -71,6 +71,23 @@ def test_a_generated_module_calling_an_extension_kernel_is_keyed_by_its_source_t
     assert linked.generated_cache_dir("/gen", str(calling)) != linked.generated_cache_dir("/gen")
 
 
+def test_an_entry_importing_a_generated_module_is_keyed_by_the_kernels_that_module_calls(tmp_path):
+    # the entry point links in the model body's machine code, and with it the extension kernels the body
+    # calls: an edited kernel must not leave the entry's cached code running the old one
+    import ppl  # noqa: F401  registers the forward algorithm's kernels as ext.<name>
+    from autodiff.codegen import extensions
+    name = next(n for n, v in vars(extensions).items() if hasattr(v, "py_func"))
+    (tmp_path / "nb_00aa.py").write_text(f"def f(x):\n    return ext.{name}(x)\n")
+    (tmp_path / "nb_00bb.py").write_text("def f(x):\n    return x\n")
+    entry, other = tmp_path / "nb_11aa.py", tmp_path / "nb_11bb.py"
+    entry.write_text("from nb_00aa import f as inner\n\ndef lpg(x):\n    return inner(x)\n")
+    other.write_text("from nb_00bb import f as inner\n\ndef lpg(x):\n    return inner(x)\n")
+    gen = str(tmp_path)
+    assert linked.generated_cache_dir(gen, str(entry)) == linked.generated_cache_dir(gen, str(tmp_path / "nb_00aa.py"))
+    assert linked.generated_cache_dir(gen, str(other)) == linked.generated_cache_dir(gen)
+    assert linked.generated_cache_dir(gen, str(entry)) != linked.generated_cache_dir(gen)
+
+
 def test_importing_autodiff_drops_its_kernels_when_the_stamp_does_not_match(tmp_path):
     env = dict(os.environ, NUMBAYES_CACHE_DIR=str(tmp_path))
     script = "import autodiff, autodiff.cache as c, os; print(c.kernels_dir(os.path.join(c.linked.CODEGEN, 'cephes.py')))"

@@ -66,6 +66,15 @@ def test_maximum_likelihood_matches_em_from_the_same_starts(data, covariance, le
     np.testing.assert_allclose(fit.log_likelihood, hmm.score(X, lengths), rtol=1e-12)
 
 
+def test_the_fit_is_the_same_whatever_the_number_of_cores(data, fitted):
+    # restarts run side by side on `cores` threads; the fixture fitted with the default (all cores)
+    X, _ = data
+    one = GaussianHMM(3, "full", priors=None).fit(X, restarts=3, seed=0, cores=1)
+    assert one.optimize_result.runs == fitted.fit_.optimize_result.runs
+    for name, value in one.params.items():
+        np.testing.assert_array_equal(value, fitted.params[name])
+
+
 def test_a_start_on_the_boundary_of_the_simplex_is_moved_inside(data, fitted):
     X, _ = data
     params = dict(fitted.params_, initial=np.array([0.0, 1.0, 0.0]), transition=np.eye(3))

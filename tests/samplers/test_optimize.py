@@ -65,6 +65,17 @@ def test_restarts_keep_the_best_and_the_same_seed_gives_the_same_result(ld):
     assert not np.array_equal(a.x, c.x)
 
 
+@pytest.mark.parametrize("method", ["lbfgs", "adam"])
+def test_the_result_is_the_same_for_any_number_of_cores(ld, method):
+    # the starts run side by side on `cores` threads, each with its own buffers; L-BFGS's preconditioner
+    # is estimated once, before they start: every run, and so the result, is bit for bit the same
+    runs = [samplers.optimize(ld, restarts=5, seed=2, method=method, cores=cores, warn=False) for cores in (1, 2, 3)]
+    for other in runs[1:]:
+        np.testing.assert_array_equal(other.x, runs[0].x)
+        np.testing.assert_array_equal(other.history, runs[0].history)
+        assert other.runs == runs[0].runs and other.n_evals == runs[0].n_evals
+
+
 def test_several_given_starts_are_used_first(ld):
     x0 = np.stack([ld.unconstrain({"mu": m, "sigma": 1.0}) for m in (-3.0, 0.0, 3.0)])
     res = samplers.optimize(ld, x0=x0, restarts=2, method="gd", steps=1, warn=False)
@@ -113,6 +124,7 @@ def test_a_non_finite_region_slows_down_and_does_not_crash(method):
     ({"steps": 0}, "steps must be an int >= 1"),
     ({"method": "adam", "learning_rate": -0.1}, "learning_rate must be a finite number > 0"),
     ({"x0": np.zeros(3)}, r"expected \(2,\)"),
+    ({"cores": 0}, "cores must be None"),
 ])
 def test_bad_settings_raise(ld, kwargs, match):
     with pytest.raises(ValueError, match=match):
