@@ -5,22 +5,14 @@ import numba
 import numpy as np
 from numba.extending import overload
 
+from .vector_math import exp, log, log1p  # noqa: F401  (generated code's rt.log: branch-free, vectorisable)
+
 jit = numba.njit(cache=True, error_model="numpy", nogil=True)
-
-
-@jit
-def log(x):
-    return np.log(x)
 
 
 @jit
 def log10(x):
     return np.log10(x)
-
-
-@jit
-def log1p(x):
-    return np.log1p(x)
 
 
 @jit
@@ -143,4 +135,4 @@ def where(c, x, y):
 def logsumexp_finish(m, s):
     """m + log(s) for the max m of a set of values and s the sum of their exp(x - m); a NaN or
     infinite max is the result itself (scipy.special.logsumexp)."""
-    return m if (m != m or m == np.inf or m == -np.inf) else m + math.log(s)
+    return m if (m != m or m == np.inf or m == -np.inf) else m + log(s)

@@ -10,6 +10,7 @@ of the ``scipy.special`` / ``numpy`` function of the same name.
 
 import math
 
+from . import vector_math as vm
 from .cephes import kernel as _kernel
 
 __all__ = ["expit", "logit", "log_expit", "softplus", "log1mexp", "logaddexp", "xlogy", "xlog1py", "sign"]
@@ -17,10 +18,10 @@ __all__ = ["expit", "logit", "log_expit", "softplus", "log1mexp", "logaddexp", "
 _NAN = math.nan
 _LN2 = 0.69314718055994530942
 
-@_kernel("float64(float64)")
+@_kernel("float64(float64)", inline=True)
 def expit(x):
     """Logistic sigmoid 1/(1 + exp(-x)), like ``scipy.special.expit``."""
-    return 1.0 / (1.0 + math.exp(-x))
+    return 1.0 / (1.0 + vm.exp(-x))
 
 
 @_kernel("float64(float64)")
@@ -32,20 +33,18 @@ def logit(p):
     return math.log1p(s) - math.log1p(-s)
 
 
-@_kernel("float64(float64)")
+@_kernel("float64(float64)", inline=True)
 def softplus(x):
     """log(1 + exp(x)) without overflow or underflow."""
-    if x > 0.0:
-        return x + math.log1p(math.exp(-x))
-    return math.log1p(math.exp(x))
+    tail = vm.log1p(vm.exp(-abs(x)))  # both branches of the formula computed: a select, vectorisable
+    return x + tail if x > 0.0 else tail
 
 
-@_kernel("float64(float64)")
+@_kernel("float64(float64)", inline=True)
 def log_expit(x):
     """log(expit(x)) = -softplus(-x), like ``scipy.special.log_expit``."""
-    if x < 0.0:
-        return x - math.log1p(math.exp(x))
-    return -math.log1p(math.exp(-x))
+    tail = vm.log1p(vm.exp(-abs(x)))
+    return x - tail if x < 0.0 else -tail
 
 
 @_kernel("float64(float64)")

@@ -53,9 +53,11 @@ def _from_bits(typingctx, n):
 
 
 def _kernel(fn):
+    """Eager, cached, and marked `alwaysinline` for LLVM (Numba's forceinline): the bodies are longer
+    than LLVM's inlining threshold, and a loop calling a function that is not inlined stays scalar."""
     with own_flags():
         return numba.njit("float64(float64)", cache=True, error_model="numpy", nogil=True,
-                          fastmath={"contract"})(fn)
+                          fastmath={"contract"}, forceinline=True)(fn)
 
 
 _LN2_HI = 6.93147180369123816490e-01  # ln2's upper 32 bits: k * _LN2_HI is exact for |k| < 2^11
