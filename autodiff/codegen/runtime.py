@@ -3,11 +3,39 @@ import math
 
 import numba
 import numpy as np
+from numba import types
 from numba.extending import overload
 
-from .vector_math import exp, log, log1p  # noqa: F401  (generated code's rt.log: branch-free, vectorisable)
+from . import vector_math as vm
 
 jit = numba.njit(cache=True, error_model="numpy", nogil=True)
+
+
+# exp, log and log1p of a float64 are vector_math's (branch-free: a loop over them is vector code);
+# other types keep NumPy's function, and so their result type (float32 stays float32).
+def exp(x):
+    return np.exp(x)
+
+
+def log(x):
+    return np.log(x)
+
+
+def log1p(x):
+    return np.log1p(x)
+
+
+def _by_type(fn, vector_fn, numpy_fn):
+    @overload(fn)
+    def _impl(x):
+        if x == types.float64:
+            return lambda x: vector_fn(x)
+        return lambda x: numpy_fn(x)
+
+
+_by_type(exp, vm.exp, np.exp)
+_by_type(log, vm.log, np.log)
+_by_type(log1p, vm.log1p, np.log1p)
 
 
 @jit
@@ -135,4 +163,4 @@ def where(c, x, y):
 def logsumexp_finish(m, s):
     """m + log(s) for the max m of a set of values and s the sum of their exp(x - m); a NaN or
     infinite max is the result itself (scipy.special.logsumexp)."""
-    return m if (m != m or m == np.inf or m == -np.inf) else m + log(s)
+    return m if (m != m or m == np.inf or m == -np.inf) else m + vm.log(s)

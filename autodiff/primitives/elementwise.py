@@ -144,7 +144,7 @@ unbroadcast_vjps(power_p, lambda ct, ans, x, y: safe_mul(ct, _power_dx(x, y)),
 # -- exponentials and logarithms -------------------------------------------------------------------
 LN2, LN10 = math.log(2.0), math.log(10.0)
 
-exp_p = unary("exp", np.exp, "vm.exp({0})")
+exp_p = unary("exp", np.exp, "rt.exp({0})")
 exp_p.def_jvp(lambda g, ans, x: multiply_p.bind(g, ans))
 exp_p.def_vjp(lambda ct, ans, x: safe_mul(ct, ans))
 
@@ -156,7 +156,7 @@ expm1_p = unary("expm1", np.expm1, "math.expm1({0})")
 expm1_p.def_jvp(lambda g, ans, x: multiply_p.bind(g, add_p.bind(ans, 1.0)))
 expm1_p.def_vjp(lambda ct, ans, x: safe_mul(ct, add_p.bind(ans, 1.0)))
 
-log_p = unary("log", np.log, "vm.log({0})")
+log_p = unary("log", np.log, "rt.log({0})")
 log_p.def_jvp(lambda g, ans, x: divide_p.bind(g, x))
 log_p.def_vjp(lambda ct, ans, x: safe_mul(ct, reciprocal_p.bind(x)))
 
@@ -168,7 +168,7 @@ log10_p = unary("log10", np.log10, "rt.log10({0})")
 log10_p.def_jvp(lambda g, ans, x: divide_p.bind(g, multiply_p.bind(x, LN10)))
 log10_p.def_vjp(lambda ct, ans, x: safe_mul(ct, reciprocal_p.bind(multiply_p.bind(x, LN10))))
 
-log1p_p = unary("log1p", np.log1p, "vm.log1p({0})")
+log1p_p = unary("log1p", np.log1p, "rt.log1p({0})")
 log1p_p.def_jvp(lambda g, ans, x: divide_p.bind(g, add_p.bind(x, 1.0)))
 log1p_p.def_vjp(lambda ct, ans, x: safe_mul(ct, reciprocal_p.bind(add_p.bind(x, 1.0))))
 

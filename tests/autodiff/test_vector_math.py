@@ -114,3 +114,53 @@ def test_a_loop_calling_it_is_vectorised(name):
     loop(a, a.copy())
     ir = loop.inspect_llvm(loop.signatures[0])
     assert "x double>" in ir, f"no vector instructions in a loop over {name}"
+
+
+# -- what generated code calls that is built on them -------------------------------------------------
+
+def _sk_loop(name):
+    from autodiff.codegen import special_kernels as sk
+    return _loop(getattr(sk, name))
+
+
+@pytest.mark.parametrize("name", ["expit", "softplus", "log_expit"])
+def test_logistic_kernels_against_scipy(name):
+    import scipy.special as sc
+    ref_fn = {"expit": sc.expit, "log_expit": sc.log_expit, "softplus": lambda x: np.logaddexp(0.0, x)}[name]
+    rng = np.random.default_rng(7)
+    a = np.concatenate([rng.uniform(-800, 800, 200_000), rng.uniform(-40, 40, 200_000), rng.normal(0, 1e-8, 1000),
+                        [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-300, -1e-300, 36.0, -36.0, 709.8, -745.2]])
+    out = np.empty_like(a)
+    _sk_loop(name)(a, out)
+    with np.errstate(invalid="ignore"):
+        ref = ref_fn(a)
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(ref))
+    ok = ~np.isnan(ref)
+    np.testing.assert_array_equal(out[ok & ~np.isfinite(ref)], ref[ok & ~np.isfinite(ref)])
+    # 4: near expit(-36.8) = 1.04e-16 scipy (glibc's exp) and we (numpy's exp, to the bit) are 2 ulp
+    # off the true value (mpmath), on either side
+    assert _max_ulps(out[ok], ref[ok]) <= 4.0
+
+
+def test_logsumexp_over_many_short_rows_matches_scipy():
+    """runtime_indexing.reduce_logsumexp's row-vectorised pass (P >= n) with scipy's edge cases."""
+    from scipy.special import logsumexp
+
+    from autodiff.codegen import runtime_indexing as ri
+    x = np.random.default_rng(2).normal(0, 30, (500, 3))
+    x[1] = -np.inf
+    x[2, 1] = np.inf
+    x[3, 0] = np.nan
+    x[4, 2] = np.nan
+    x[5] = [np.inf, -np.inf, 0.0]
+    x[6] = [-800.0, -800.0, -900.0]
+    out = np.empty(500)
+    ri.reduce_logsumexp(x, 500, 3, 1, out)
+    with np.errstate(all="ignore"):
+        ref = logsumexp(x, axis=1)
+    np.testing.assert_allclose(out, ref, rtol=4e-16, atol=0)
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(ref))
+    xt = np.ascontiguousarray(x[:, :, None].transpose(1, 0, 2))  # reduce the leading axis of (3, 500)
+    out2 = np.empty(500)
+    ri.reduce_logsumexp(xt, 1, 3, 500, out2)
+    np.testing.assert_array_equal(out2, out)
