@@ -21,8 +21,9 @@ error below 1 ulp):
 * ``log1p``: fdlibm ``s_log1p.c`` in musl's form (``src/math/log1p.c``): the same reduction of
   u = 1 + x, with the rounding error of 1 + x carried as the correction c/u.
 
-They compile with ``fastmath={'contract'}`` only: a caller's 'reassoc' would undo the hi/lo splits
-and the rounding-error corrections, and LLVM's inlining keeps each instruction's own flags.
+They compile without fastmath flags, whatever their caller's: 'reassoc' would undo the hi/lo splits
+and the rounding-error corrections, and without 'contract' (no fused multiply-adds) every machine
+rounds them alike; LLVM's inlining keeps each instruction's own flags.
 """
 import math
 
@@ -57,7 +58,7 @@ def _kernel(fn):
     than LLVM's inlining threshold, and a loop calling a function that is not inlined stays scalar."""
     with own_flags():
         return numba.njit("float64(float64)", cache=True, error_model="numpy", nogil=True,
-                          fastmath={"contract"}, forceinline=True)(fn)
+                          forceinline=True)(fn)
 
 
 _LN2_HI = 6.93147180369123816490e-01  # ln2's upper 32 bits: k * _LN2_HI is exact for |k| < 2^11
@@ -108,7 +109,7 @@ _DBL_MIN = 2.2250738585072014e-308
 _LOW32 = 0xFFFFFFFF
 
 
-@numba.njit(inline="always", error_model="numpy", fastmath={"contract"})
+@numba.njit(inline="always", error_model="numpy")
 def _log_poly(f):
     """s (f^2/2 + R(s^2)) for s = f/(2 + f): log(1 + f) = f - f^2/2 + this, sqrt(2)/2 <= 1 + f < sqrt(2)."""
     hfsq = 0.5 * f * f
