@@ -23,7 +23,6 @@ import math
 import numba
 import numpy as np
 from autodiff.codegen import runtime as rt
-from autodiff.codegen import vector_math as vm
 from autodiff.codegen.runtime import as_blas
 from autodiff.codegen import runtime_linalg as rl
 from autodiff.codegen import runtime_indexing as ri

@@ -11,36 +11,19 @@ from . import vector_math as vm
 jit = numba.njit(cache=True, error_model="numpy", nogil=True)
 
 
-# exp, log and log1p of a float64 are vector_math's (branch-free: a loop over them is vector code);
-# other types keep NumPy's function, and so their result type (float32 stays float32).
-def exp(x):
-    return np.exp(x)
-
-
+@jit
 def log(x):
     return np.log(x)
-
-
-def log1p(x):
-    return np.log1p(x)
-
-
-def _by_type(fn, vector_fn, numpy_fn):
-    @overload(fn)
-    def _impl(x):
-        if x == types.float64:
-            return lambda x: vector_fn(x)
-        return lambda x: numpy_fn(x)
-
-
-_by_type(exp, vm.exp, np.exp)
-_by_type(log, vm.log, np.log)
-_by_type(log1p, vm.log1p, np.log1p)
 
 
 @jit
 def log10(x):
     return np.log10(x)
+
+
+@jit
+def log1p(x):
+    return np.log1p(x)
 
 
 @jit
@@ -163,4 +146,32 @@ def where(c, x, y):
 def logsumexp_finish(m, s):
     """m + log(s) for the max m of a set of values and s the sum of their exp(x - m); a NaN or
     infinite max is the result itself (scipy.special.logsumexp)."""
-    return m if (m != m or m == np.inf or m == -np.inf) else m + vm.log(s)
+    return m if (m != m or m == np.inf or m == -np.inf) else m + math.log(s)
+
+
+# Inside a long loop, generated code calls these instead of math.exp, rt.log and rt.log1p (emit.py):
+# for a float64, vector_math's branch-free functions, which LLVM inlines and vectorises; for other
+# types NumPy's, whose result type they keep (float32 stays float32).
+def vexp(x):
+    return np.exp(x)
+
+
+def vlog(x):
+    return np.log(x)
+
+
+def vlog1p(x):
+    return np.log1p(x)
+
+
+def _by_type(fn, vector_fn, numpy_fn):
+    @overload(fn)
+    def _impl(x):
+        if x == types.float64:
+            return lambda x: vector_fn(x)
+        return lambda x: numpy_fn(x)
+
+
+_by_type(vexp, vm.exp, np.exp)
+_by_type(vlog, vm.log, np.log)
+_by_type(vlog1p, vm.log1p, np.log1p)

@@ -395,8 +395,8 @@ def _lse(x3, p, n, q):
         return m
     s = 0.0
     for k in range(n):
-        s += vm.exp(x3[p, k, q] - m)
-    return m + vm.log(s)
+        s += math.exp(x3[p, k, q] - m)
+    return m + math.log(s)
 
 
 @jit

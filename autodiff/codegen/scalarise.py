@@ -230,7 +230,7 @@ def _logsumexp(ctx, elems):
     for c in elems[1:]:
         acc = f"rt.maximum({acc}, {c})"
     ctx.line(f"{m} = {acc}")
-    terms = " + ".join(f"vm.exp({c} - {m})" for c in elems)
+    terms = " + ".join(f"math.exp({c} - {m})" for c in elems)
     r = ctx.tmp("lse")
     ctx.line(f"{r} = rt.logsumexp_finish({m}, {terms})")
     return r

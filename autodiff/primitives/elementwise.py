@@ -144,7 +144,7 @@ unbroadcast_vjps(power_p, lambda ct, ans, x, y: safe_mul(ct, _power_dx(x, y)),
 # -- exponentials and logarithms -------------------------------------------------------------------
 LN2, LN10 = math.log(2.0), math.log(10.0)
 
-exp_p = unary("exp", np.exp, "rt.exp({0})")
+exp_p = unary("exp", np.exp, "math.exp({0})")
 exp_p.def_jvp(lambda g, ans, x: multiply_p.bind(g, ans))
 exp_p.def_vjp(lambda ct, ans, x: safe_mul(ct, ans))
 

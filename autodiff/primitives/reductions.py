@@ -301,8 +301,8 @@ def _emit_inline_reduction(ctx, name, x, shape, axes, out):
             ctx.line(f"{acc} = {m}")
         with ctx.block("else:"):
             ctx.line(f"{sm} = 0.0")
-            loops(lambda: ctx.line(f"{sm} += vm.exp({elem} - {m})"))
-            ctx.line(f"{acc} = {m} + vm.log({sm})")
+            loops(lambda: ctx.line(f"{sm} += math.exp({elem} - {m})"))
+            ctx.line(f"{acc} = {m} + math.log({sm})")
     else:
         init, update = _INLINE[name]
         ctx.line(f"{acc} = {init if init is not None else first}")
