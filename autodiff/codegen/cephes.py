@@ -14,10 +14,8 @@ MACHEP = 2.0 ** -53  # Cephes' MACHEP: half an ulp of 1
 MAXLOG = 7.09782712893383996843e2  # log(DBL_MAX)
 
 
-def kernel(signature, inline=False):
-    """The njit decorator of a kernel with a fixed signature (compiled eagerly, cached on disk);
-    inline=True marks it `alwaysinline` for LLVM (Numba's forceinline), for the short branch-free
-    kernels that loops in generated code call: a loop calling a function left out of line stays scalar.
+def kernel(signature):
+    """The njit decorator of a kernel with a fixed signature (compiled eagerly, cached on disk).
 
     Eager on purpose: typed lazily, a kernel is first compiled wherever it is first called, and when
     that is inside generated code (compiled with fastmath) Numba cached a fastmath variant that then
@@ -27,7 +25,7 @@ def kernel(signature, inline=False):
     """
     def decorate(fn):
         with own_flags():
-            return numba.njit(signature, cache=True, error_model="numpy", forceinline=inline)(fn)
+            return numba.njit(signature, cache=True, error_model="numpy")(fn)
     return decorate
 
 

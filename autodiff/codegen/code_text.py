@@ -58,12 +58,14 @@ def elementwise_code(eqn):
     return t(**eqn.params) if callable(t) else t
 
 
-# In a loop over a long innermost axis, exp, log and log1p become calls LLVM inlines and vectorises
-# (runtime.vexp, vlog, vlog1p: vector_math's, within 1 ulp of libm's). Elsewhere (scalar code, loops
+# In a loop over a long innermost axis, exp, log, log1p, expit, softplus, log_expit and logaddexp become
+# calls LLVM inlines and vectorises (runtime.vexp, vlog, ...: vector_math's, within 1 ulp of libm's). Elsewhere (scalar code, loops
 # over a few elements) libm's calls are as fast and compile to less code: a vectorised body with its
 # scalar remainder made gmm's loop over (N, 3) slower (44 -> 53 us per gradient).
 VECTOR_MIN_EXTENT = 8
-_VECTOR_CALLS = (("math.exp(", "rt.vexp("), ("rt.log(", "rt.vlog("), ("rt.log1p(", "rt.vlog1p("))
+_VECTOR_CALLS = (("math.exp(", "rt.vexp("), ("rt.log(", "rt.vlog("), ("rt.log1p(", "rt.vlog1p("),
+                 ("sk.expit(", "rt.vexpit("), ("sk.softplus(", "rt.vsoftplus("), ("sk.log_expit(", "rt.vlog_expit("),
+                 ("rt.logaddexp(", "rt.vlogaddexp("))
 
 
 def vectorisable_loop(shape):

@@ -190,7 +190,9 @@ def emit_group(ctx, group, materialised):
     for eqn in group.members:
         v = eqn.outvars[0]
         template = elementwise_code(eqn)
-        expr = (vector_calls(template) if vector else template).format(*[elem(x) for x in eqn.inputs])
+        if vector and all(x.aval.dtype == np.float64 for x in [*eqn.inputs, *eqn.outvars]):
+            template = vector_calls(template)
+        expr = template.format(*[elem(x) for x in eqn.inputs])
         if v not in materialised and scalarise._is_atom(expr):  # a copy or a constant: no line
             local[v] = expr
             continue

@@ -3,7 +3,6 @@ import math
 
 import numba
 import numpy as np
-from numba import types
 from numba.extending import overload
 
 from . import vector_math as vm
@@ -149,29 +148,8 @@ def logsumexp_finish(m, s):
     return m if (m != m or m == np.inf or m == -np.inf) else m + math.log(s)
 
 
-# Inside a long loop, generated code calls these instead of math.exp, rt.log and rt.log1p (emit.py):
-# for a float64, vector_math's branch-free functions, which LLVM inlines and vectorises; for other
-# types NumPy's, whose result type they keep (float32 stays float32).
-def vexp(x):
-    return np.exp(x)
-
-
-def vlog(x):
-    return np.log(x)
-
-
-def vlog1p(x):
-    return np.log1p(x)
-
-
-def _by_type(fn, vector_fn, numpy_fn):
-    @overload(fn)
-    def _impl(x):
-        if x == types.float64:
-            return lambda x: vector_fn(x)
-        return lambda x: numpy_fn(x)
-
-
-_by_type(vexp, vm.exp, np.exp)
-_by_type(vlog, vm.log, np.log)
-_by_type(vlog1p, vm.log1p, np.log1p)
+# Inside a loop over a long axis, generated code calls these float64 kernels instead of math.exp,
+# rt.log, sk.expit, ... on float64 operands (code_text.vector_calls): vector_math's branch-free
+# functions, which LLVM inlines and vectorises.
+vexp, vlog, vlog1p = vm.exp, vm.log, vm.log1p
+vexpit, vsoftplus, vlog_expit, vlogaddexp = vm.expit, vm.softplus, vm.log_expit, vm.logaddexp

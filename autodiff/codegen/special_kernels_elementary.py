@@ -10,7 +10,6 @@ of the ``scipy.special`` / ``numpy`` function of the same name.
 
 import math
 
-from . import vector_math as vm
 from .cephes import kernel as _kernel
 
 __all__ = ["expit", "logit", "log_expit", "softplus", "log1mexp", "logaddexp", "xlogy", "xlog1py", "sign"]
@@ -18,10 +17,10 @@ __all__ = ["expit", "logit", "log_expit", "softplus", "log1mexp", "logaddexp", "
 _NAN = math.nan
 _LN2 = 0.69314718055994530942
 
-@_kernel("float64(float64)", inline=True)
+@_kernel("float64(float64)")
 def expit(x):
     """Logistic sigmoid 1/(1 + exp(-x)), like ``scipy.special.expit``."""
-    return 1.0 / (1.0 + vm.exp(-x))
+    return 1.0 / (1.0 + math.exp(-x))
 
 
 @_kernel("float64(float64)")
@@ -33,18 +32,20 @@ def logit(p):
     return math.log1p(s) - math.log1p(-s)
 
 
-@_kernel("float64(float64)", inline=True)
+@_kernel("float64(float64)")
 def softplus(x):
     """log(1 + exp(x)) without overflow or underflow."""
-    tail = vm.log1p(vm.exp(-abs(x)))  # both branches of the formula computed: a select, vectorisable
-    return x + tail if x > 0.0 else tail
+    if x > 0.0:
+        return x + math.log1p(math.exp(-x))
+    return math.log1p(math.exp(x))
 
 
-@_kernel("float64(float64)", inline=True)
+@_kernel("float64(float64)")
 def log_expit(x):
     """log(expit(x)) = -softplus(-x), like ``scipy.special.log_expit``."""
-    tail = vm.log1p(vm.exp(-abs(x)))
-    return x - tail if x < 0.0 else -tail
+    if x < 0.0:
+        return x - math.log1p(math.exp(x))
+    return -math.log1p(math.exp(-x))
 
 
 @_kernel("float64(float64)")
