@@ -13,7 +13,7 @@ import numpy as np
 from ..graph import Literal, Var
 from . import scalarise
 from .code_text import (LITERAL_BUFFER, STRUCTURAL_FLOATS, _LIFTED_NAME, elementwise_code, dtype_code,  # noqa: F401
-                        is_lifted, literal_code, shape_code)
+                        is_lifted, literal_code, shape_code, vector_calls, vectorisable_loop)
 from .compile import DECORATOR
 from .fuse import FusedGroup, schedule
 
@@ -186,9 +186,13 @@ def emit_group(ctx, group, materialised):
         if d != 1:
             ctx.line(f"for {idx[k]} in range({d}):")
             ctx.depth += 1
+    vector = vectorisable_loop(shape)
     for eqn in group.members:
         v = eqn.outvars[0]
-        expr = elementwise_code(eqn).format(*[elem(x) for x in eqn.inputs])
+        template = elementwise_code(eqn)
+        if vector and all(x.aval.dtype == np.float64 for x in [*eqn.inputs, *eqn.outvars]):
+            template = vector_calls(template)
+        expr = template.format(*[elem(x) for x in eqn.inputs])
         if v not in materialised and scalarise._is_atom(expr):  # a copy or a constant: no line
             local[v] = expr
             continue

@@ -5,6 +5,8 @@ import numba
 import numpy as np
 from numba.extending import overload
 
+from . import vector_math as vm
+
 jit = numba.njit(cache=True, error_model="numpy", nogil=True)
 
 
@@ -144,3 +146,10 @@ def logsumexp_finish(m, s):
     """m + log(s) for the max m of a set of values and s the sum of their exp(x - m); a NaN or
     infinite max is the result itself (scipy.special.logsumexp)."""
     return m if (m != m or m == np.inf or m == -np.inf) else m + math.log(s)
+
+
+# Inside a loop over a long axis, generated code calls these float64 kernels instead of math.exp,
+# rt.log, sk.expit, ... on float64 operands (code_text.vector_calls): vector_math's branch-free
+# functions, which LLVM inlines and vectorises.
+vexp, vlog, vlog1p = vm.exp, vm.log, vm.log1p
+vexpit, vsoftplus, vlog_expit, vlogaddexp = vm.expit, vm.softplus, vm.log_expit, vm.logaddexp

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from . import vector_math as vm
 from .runtime import maximum, minimum
 
 jit = numba.njit(cache=True, error_model="numpy", nogil=True)
@@ -403,9 +404,33 @@ def reduce_logsumexp(x, P, n, Q, out):
     """log(sum(exp(x))) over the middle axis of x viewed as (P, n, Q), shifted by the maximum;
     scipy's edge cases: all -inf gives -inf, any +inf gives inf, nan gives nan."""
     x3, o = as3(x, P, n, Q), out2(out, P, Q)
+    if n == 0 or P < n:
+        for p in range(P):
+            for q in range(Q):
+                o[p, q] = _lse(x3, p, n, q)
+        return
+    for q in range(Q):  # many short rows (a mixture's components): p innermost, vectorised across rows
+        _lse_rows(x3, P, n, q, o)
+
+
+@jit
+def _lse_rows(x3, P, n, q, o):
+    """o[:, q] = logsumexp of x3[p, :, q] for every p, as _lse computes it (the same maximum, the same
+    sum in the same order), but each pass a loop over p: the exp of one pass is vector code."""
     for p in range(P):
-        for q in range(Q):
-            o[p, q] = _lse(x3, p, n, q)
+        o[p, q] = x3[p, 0, q]
+    for k in range(1, n):
+        for p in range(P):
+            v, m = x3[p, k, q], o[p, q]
+            o[p, q] = v if (v > m or v != v) else m
+    s = np.zeros(P)
+    for k in range(n):
+        for p in range(P):
+            m = o[p, q]
+            s[p] += vm.exp(x3[p, k, q] - (m if m - m == 0.0 else 0.0))  # a shift only by a finite max
+    for p in range(P):
+        m = o[p, q]
+        o[p, q] = m + vm.log(s[p]) if m - m == 0.0 else m  # nan, inf, -inf: the max itself
 
 
 @jit
