@@ -45,6 +45,24 @@ for seed in range({seeds}):
              step_size=np.asarray(extra["adapt_state.step_size"]), accept=np.asarray(extra["accept_prob"]))
 """
 
+NUTPIE_SCRIPT = """
+import sys, warnings
+sys.path.insert(0, {bench!r})
+import numpy as np
+import nutpie
+import models_pymc as MP
+warnings.simplefilter("ignore")
+compiled = nutpie.compile_pymc_model(MP.get({name!r}), backend="numba")
+for seed in range({seeds}):
+    idata = nutpie.sample(compiled, draws=1000, tune=1000, chains=4, seed=seed, progress_bar=False,
+                          **{kw!r})
+    post = MP.canonical({name!r}, idata.posterior)
+    flat = np.concatenate([np.asarray(v).reshape(4, 1000, -1) for v in post.values()], axis=2)
+    ss = idata.sample_stats
+    np.savez({out!r} + f"_{{seed}}.npz", draws=flat, steps=ss["n_steps"].values,
+             step_size=ss["step_size"].values, accept=ss["mean_tree_accept"].values)
+"""
+
 
 def score(draws, steps, step_size, accept):
     """min and mean bulk ESS per gradient, steps per iteration, mean step size and acceptance statistic
@@ -56,7 +74,7 @@ def score(draws, steps, step_size, accept):
                 steps_per_iter=total / steps.size, step_size=float(np.mean(step_size)), accept=float(np.mean(accept)))
 
 
-def ours(name, seeds):
+def ours(name, seeds, **options):
     import models_numbayes
     import ppl
     import samplers
@@ -65,7 +83,7 @@ def ours(name, seeds):
     ld = ppl.log_density(model, *args)
     runs = []
     for seed in range(seeds):
-        idata = samplers.nuts(ld, draws=1000, tune=1000, chains=4, seed=seed, progressbar=False)
+        idata = samplers.nuts(ld, draws=1000, tune=1000, chains=4, seed=seed, progressbar=False, **options)
         post, stats = idata.posterior, idata.sample_stats
         draws = np.concatenate([np.asarray(post[v]).reshape(4, 1000, -1) for v in post.data_vars], axis=2)
         runs.append(score(draws, np.asarray(stats["n_steps"]), np.asarray(stats["step_size"]),
@@ -77,6 +95,18 @@ def numpyro(name, seeds, python):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, name)
         script = NUMPYRO_SCRIPT.format(bench=SHARED_BENCH, name=name, seeds=seeds, out=out)
+        subprocess.run([python, "-c", script], check=True)
+        runs = []
+        for seed in range(seeds):
+            d = np.load(f"{out}_{seed}.npz")
+            runs.append(score(d["draws"], d["steps"], d["step_size"], d["accept"]))
+    return runs
+
+
+def nutpie(name, seeds, python, kw=None):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, name)
+        script = NUTPIE_SCRIPT.format(bench=SHARED_BENCH, name=name, seeds=seeds, out=out, kw=kw or {})
         subprocess.run([python, "-c", script], check=True)
         runs = []
         for seed in range(seeds):
@@ -97,17 +127,33 @@ def main():
     parser.add_argument("models", nargs="+")
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--numpyro", help="a Python interpreter with jax and numpyro")
+    parser.add_argument("--nutpie", help="a Python interpreter with pymc and nutpie (numba backend)")
+    parser.add_argument("--nutpie-kw", default="{}", help="JSON of nutpie.sample keyword arguments, e.g. "
+                        '\'{"use_grad_based_mass_matrix": false}\'')
+    parser.add_argument("--adapt-mass", nargs="+", default=["windowed"],
+                        help="our samplers.nuts(adapt_mass=...) variants to run, e.g. windowed gradient")
+    parser.add_argument("--save", default="ess_per_grad", help="results/NAME.json")
+    parser.add_argument("--only-anchors", action="store_true", help="skip our sampler")
     a = parser.parse_args()
     rows = []
     for name in a.models:
-        rows.append(summary("numbayes", name, ours(name, a.seeds)))
+        mine = []
+        if not a.only_anchors:
+            for variant in a.adapt_mass:
+                options = {} if variant == "windowed" else dict(adapt_mass=variant)
+                mine.append(summary(f"numbayes ({variant})", name, ours(name, a.seeds, **options)))
+        rows += mine
         if a.numpyro:
             rows.append(summary("numpyro", name, numpyro(name, a.seeds, a.numpyro)))
-            ratio = {k: rows[-2][k] / rows[-1][k] for k in ("min_ess_per_grad", "mean_ess_per_grad")}
-            rows[-2].update({f"{k}_vs_numpyro": v for k, v in ratio.items()})
+            for row in mine:
+                row.update({f"{k}_vs_numpyro": row[k] / rows[-1][k] for k in ("min_ess_per_grad", "mean_ess_per_grad")})
+        if a.nutpie:
+            kw = json.loads(a.nutpie_kw)
+            label = "nutpie" + (f" {kw}" if kw else "")
+            rows.append(summary(label, name, nutpie(name, a.seeds, a.nutpie, kw)))
     print_table(rows, ["model", "system", "seeds", "min_ess_per_grad", "mean_ess_per_grad", "steps_per_iter",
                        "step_size", "accept", "min_ess_per_grad_vs_numpyro", "mean_ess_per_grad_vs_numpyro"])
-    save("ess_per_grad", rows)
+    save(a.save, rows)
 
 
 if __name__ == "__main__":
