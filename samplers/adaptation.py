@@ -226,9 +226,11 @@ def learn_gradient_metric(state, q, grad, diverged, est, inv_diag):
     if state[FOREGROUND_N] < 3.0:
         return UNCHANGED
     for i in range(q.shape[0]):
-        v = np.sqrt(est[DRAW_M2, i] / est[GRAD_M2, i])  # the windows' 1/n cancels
-        if np.isfinite(v) and v != 0.0:
-            inv_diag[i] = min(max(v, MIN_INV_MASS), MAX_INV_MASS)
+        # a chain that has not moved leaves both sums 0: keep the entry (division by zero raises in Numba)
+        if est[DRAW_M2, i] > 0.0 and est[GRAD_M2, i] > 0.0:
+            v = np.sqrt(est[DRAW_M2, i] / est[GRAD_M2, i])  # the windows' 1/n cancels
+            if np.isfinite(v):
+                inv_diag[i] = min(max(v, MIN_INV_MASS), MAX_INV_MASS)
     if state[METRIC_MOVED] == 0.0:
         state[METRIC_MOVED] = 1.0
         return FIRST_CHANGE

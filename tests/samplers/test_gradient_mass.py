@@ -58,6 +58,14 @@ def test_metric_of_a_gaussian_is_sqrt_of_variance_over_precision():
     assert set(moves[2:850]) == {adapt.CHANGED} and set(moves[850:]) == {adapt.UNCHANGED}
 
 
+def test_a_chain_that_does_not_move_keeps_its_metric():
+    # every proposal rejected: the same draw and gradient again, zero variances (0/0 must not raise)
+    x = np.tile([1.0, -2.0], (31, 1))
+    inv_diag, moves = _feed(x, -x, 30)
+    np.testing.assert_array_equal(inv_diag, [1.0, 0.5])  # 1/|gradient| at the start, kept
+    assert moves[1] == adapt.FIRST_CHANGE
+
+
 @pytest.mark.parametrize("sampler", ["nuts", "hmc"])
 def test_gamma_poisson(sampler):
     y = RNG.poisson(4.0, size=15)
