@@ -16,6 +16,9 @@ beside ours. With --anchors PYTHON (an interpreter with jax, numpyro, pymc and n
 right after ours, in the same session (../shared/bench/run_numpyro.py, run_nutpie.py, --anchor-reps
 repetitions), and the best anchor is the best of what this run measured.
 
+A model name ending in "_gradient" (e.g. corr_gauss_100_gradient) runs that model with
+samplers.nuts(adapt_mass="gradient"), nutpie's diagonal adaptation, beside the default's row.
+
     python benchmarks/bench_samplers.py [MODEL ...] [--skip-cold] [--anchors PYTHON] [--anchor-reps 2]
 """
 import argparse
@@ -44,6 +47,12 @@ ANCHORS = {
                        "PyMC": (2746, 2142)},
 }
 MODELS = list(ANCHORS)
+GRADIENT_SUFFIX = "_gradient"  # MODEL_gradient: the model with adapt_mass="gradient"
+
+
+def base_name(name):
+    """The shared bench model and anchor entry a row name refers to."""
+    return name[:-len(GRADIENT_SUFFIX)] if name.endswith(GRADIENT_SUFFIX) else name
 # the hmm posterior has local modes: its chains start at the best of several optima (init="map")
 INIT = {"hmm": "map"}
 SEED = 20240601
@@ -59,6 +68,8 @@ def one_run(name, first_draw_only):
     import common
     import models_numbayes as M
     data, _ = common.shared_bench()
+    adapt_mass = "gradient" if name.endswith(GRADIENT_SUFFIX) else "windowed"
+    name = base_name(name)
     base = name.replace("_dense", "")
     model, args = M.get(base, data)
     if not first_draw_only:  # imported up front, as `import pymc` does: the anchors' totals exclude it
@@ -77,7 +88,7 @@ def one_run(name, first_draw_only):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         idata = samplers.nuts(ld, draws=1000, tune=1000, chains=4, seed=SEED, mass=mass, init=INIT.get(name),
-                              progressbar=False)
+                              progressbar=False, adapt_mass=adapt_mass)
     total = time.perf_counter() - t_model
     process = time.perf_counter() - T_START
     from samplers.convergence import rhat_and_ess
@@ -159,8 +170,8 @@ def main():
                            NUMBAYES_CACHE_DIR=os.path.join(tmp, "numbayes"))
                 cold = _fresh(name, "--first-draw", env=env)["first_draw_s"]
         r = _fresh(name)
-        anchors = run_anchors(name, a.anchors, a.anchor_reps) if a.anchors else {}
-        quoted = anchors or ANCHORS[name]  # this run's anchors when measured, else the README's
+        anchors = run_anchors(base_name(name), a.anchors, a.anchor_reps) if a.anchors else {}
+        quoted = anchors or ANCHORS[base_name(name)]  # this run's anchors when measured, else the README's
         best_total = max(v[1] for v in quoted.values())
         best_sampling = max(v[0] for v in quoted.values())
         row = dict(model=name, anchors_this_run={k: list(v) for k, v in anchors.items()},

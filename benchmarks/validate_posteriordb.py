@@ -67,7 +67,7 @@ def mcse_mean_and_sd(x):
     return sd / np.sqrt(ess_x), np.sqrt(dev2.var(ddof=1) / ess_dev2) / (2 * sd)
 
 
-def validate(row, seed, chains=CHAINS, tune=TUNE, draws=DRAWS):
+def validate(row, seed, chains=CHAINS, tune=TUNE, draws=DRAWS, adapt_mass="windowed"):
     raw, names, _, _ = load_raw(row.name)
     ref = reference_summary(row.name)
     adapt_delta, max_treedepth = reference_settings(row.name)
@@ -77,7 +77,8 @@ def validate(row, seed, chains=CHAINS, tune=TUNE, draws=DRAWS):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the table reports divergences; the funnel's warnings are expected
         idata = samplers.nuts(ld, draws=draws, tune=tune, chains=chains, seed=seed, target_accept=adapt_delta,
-                              max_tree_depth=max_treedepth, mass=mass, progressbar=False)
+                              max_tree_depth=max_treedepth, mass=mass, progressbar=False,
+                              adapt_mass=adapt_mass if mass == "diag" else "windowed")
     wall = time.perf_counter() - t0
     post = idata.posterior
     rows, worst = [], 0.0
@@ -106,6 +107,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("only", nargs="*")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--adapt-mass", default="windowed", help='"gradient": nutpie\'s diagonal metric adaptation '
+                    '(posteriors run with a dense metric keep the windowed one); results go to '
+                    'results/validate_posteriordb_gradient.json')
     a = ap.parse_args()
     results = []
     print(f"{'posterior':42s} {'pass':5s} {'max|z| mean':>11s} {'max sd err':>10s} {'div':>5s} {'depth':>5s} "
@@ -113,7 +117,7 @@ def main():
     for row in POSTERIORS:
         if row.skip or (a.only and not any(s in row.name for s in a.only)):
             continue
-        r = validate(row, a.seed)
+        r = validate(row, a.seed, adapt_mass=a.adapt_mass)
         results.append(r)
         print(f"{r['posterior']:42s} {'yes' if r['passed'] else 'NO':5s} {r['worst_z_mean']:11.2f} "
               f"{100 * r['worst_sd_rel']:9.1f}% {r['divergences']:5d} {r['mean_tree_depth']:5.2f} {r['wall_s']:7.1f}"
@@ -122,8 +126,9 @@ def main():
     print(f"\n{n_pass} of {len(results)} posteriors pass (seed {a.seed})")
     if not a.only:
         os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-        with open(os.path.join(HERE, "results", "validate_posteriordb.json"), "w") as f:
-            json.dump(dict(seed=a.seed, chains=CHAINS, tune=TUNE, draws=DRAWS, results=results), f, indent=1)
+        suffix = "" if a.adapt_mass == "windowed" else f"_{a.adapt_mass}"
+        with open(os.path.join(HERE, "results", f"validate_posteriordb{suffix}.json"), "w") as f:
+            json.dump(dict(seed=a.seed, adapt_mass=a.adapt_mass, chains=CHAINS, tune=TUNE, draws=DRAWS, results=results), f, indent=1)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,15 @@ doubling, the last one stretched to the terminal buffer) and a terminal buffer (
 window the metric is set from the window's draws, the step size is searched anew and dual
 averaging restarts. All state lives in one float64 vector (`state`, indices below) plus the
 Welford mean and second moment, so a chain can stop and resume between blocks of iterations.
+
+`adapt_mass="gradient"` replaces the windowed metric with nutpie's diagonal (Seyboldt et al. 2024,
+"preconditioning by gradient variance", as nuts-rs implements it): M^-1 = sqrt(var(draws) /
+var(gradients)) per coordinate, which is exact for any Gaussian with a diagonal covariance, from
+a foreground window of recent draws and gradients that a background window replaces every 10
+iterations in the first 30 % of warmup and every 80 later; the metric is updated after every
+iteration until the last 15 % of warmup, which tunes the step size alone. It starts from
+M^-1 = 1/|gradient| at the initial point, and dual averaging restarts only when the metric first
+changes (see learn_gradient_metric).
 """
 import numba
 import numpy as np
@@ -14,7 +23,24 @@ import numpy as np
 # state[...] of dual averaging and the window schedule
 (MU, S_BAR, X_BAR, COUNTER, STEP_SIZE, WINDOW_COUNTER, WINDOW_SIZE, NEXT_WINDOW,
  INIT_BUFFER, TERM_BUFFER, NUM_WARMUP, WELFORD_N) = range(12)
-STATE_SIZE = 12
+# state[...] of the gradient-based diagonal adaptation: draws in its foreground and background
+# windows, and whether the metric has changed since its start at the initial gradient
+FOREGROUND_N, BACKGROUND_N, METRIC_MOVED = 12, 13, 14
+STATE_SIZE = 15
+
+# the gradient-based adaptation's estimates live in rows of the `m2` array (shape (ESTIMATE_ROWS, dim)):
+# Welford mean and sum of squared deviations of the draws and of the gradients, foreground window
+# first, then the background window from row BACKGROUND on
+DRAW_MEAN, GRAD_MEAN, DRAW_M2, GRAD_M2 = range(4)
+BACKGROUND = 4
+ESTIMATE_ROWS = 8
+# nuts-rs's defaults: the early phase's share of warmup, the final step-size-only share, and how
+# many draws a background window collects before it replaces the foreground (early, later)
+EARLY_SHARE, STEP_SIZE_SHARE, EARLY_SWITCH, LATE_SWITCH = 0.3, 0.15, 10, 80
+# bounds of a metric entry (nuts-rs's); a metric entry that comes out 0 or not finite keeps its value
+MIN_INV_MASS, MAX_INV_MASS = 1e-20, 1e20
+# what learn_gradient_metric returns
+UNCHANGED, CHANGED, FIRST_CHANGE = 0, 1, 2
 
 
 def window_schedule(num_warmup, init_buffer=75, term_buffer=50, base_window=25):
@@ -141,3 +167,71 @@ def learn_metric(state, q, mean, m2, dense, inv_diag, inv_dense, chol):
         updated = True
     state[WINDOW_COUNTER] += 1.0
     return updated
+
+
+@numba.njit(cache=True, nogil=True)
+def _add_draw_and_gradient(state, count, est, row, q, grad):
+    """Welford update of the window whose rows start at `row` (count: its state index)."""
+    state[count] += 1.0
+    n = state[count]
+    for i in range(q.shape[0]):
+        delta = q[i] - est[row + DRAW_MEAN, i]
+        est[row + DRAW_MEAN, i] += delta / n
+        est[row + DRAW_M2, i] += delta * (q[i] - est[row + DRAW_MEAN, i])
+        delta = grad[i] - est[row + GRAD_MEAN, i]
+        est[row + GRAD_MEAN, i] += delta / n
+        est[row + GRAD_M2, i] += delta * (grad[i] - est[row + GRAD_MEAN, i])
+
+
+@numba.njit(cache=True, nogil=True)
+def start_gradient_metric(state, q, grad, est, inv_diag):
+    """nutpie's start: M^-1 = 1/|grad log p| at the initial point (the exact variance of a Gaussian whose
+    mode is at distance 1 along each axis); both windows begin with that point. A zero or non-finite
+    gradient entry gives 1 (nutpie would give 1e20 for a zero)."""
+    for i in range(q.shape[0]):
+        g = abs(grad[i])
+        inv_diag[i] = 1.0 / min(g, MAX_INV_MASS) if g > 0.0 and np.isfinite(g) else 1.0
+    est[:, :] = 0.0
+    state[FOREGROUND_N] = 0.0
+    state[BACKGROUND_N] = 0.0
+    state[METRIC_MOVED] = 0.0
+    _add_draw_and_gradient(state, FOREGROUND_N, est, 0, q, grad)
+    _add_draw_and_gradient(state, BACKGROUND_N, est, BACKGROUND, q, grad)
+
+
+@numba.njit(cache=True, nogil=True)
+def learn_gradient_metric(state, q, grad, diverged, est, inv_diag):
+    """After warmup iteration state[WINDOW_COUNTER]: add (q, grad) to both windows (unless the
+    transition diverged), let the background window replace the foreground when it is full and
+    enough warmup is left for another, and set M^-1 = sqrt(var(q) / var(grad)) from the foreground
+    once it holds 3 draws. Nothing changes in the last 15 % of warmup. Returns UNCHANGED, CHANGED,
+    or FIRST_CHANGE (the caller then searches a new step size and restarts dual averaging)."""
+    c = state[WINDOW_COUNTER]
+    n_warmup = state[NUM_WARMUP]
+    step_size_only_from = n_warmup - float(int(STEP_SIZE_SHARE * n_warmup))
+    state[WINDOW_COUNTER] += 1.0
+    if c >= step_size_only_from:
+        return UNCHANGED
+    switch = EARLY_SWITCH if c < float(int(EARLY_SHARE * n_warmup)) else LATE_SWITCH
+    if not diverged:
+        _add_draw_and_gradient(state, FOREGROUND_N, est, 0, q, grad)
+        _add_draw_and_gradient(state, BACKGROUND_N, est, BACKGROUND, q, grad)
+    if state[BACKGROUND_N] >= switch and switch + c <= step_size_only_from:
+        for r in range(BACKGROUND):
+            for i in range(q.shape[0]):
+                est[r, i] = est[BACKGROUND + r, i]
+                est[BACKGROUND + r, i] = 0.0
+        state[FOREGROUND_N] = state[BACKGROUND_N]
+        state[BACKGROUND_N] = 0.0
+    if state[FOREGROUND_N] < 3.0:
+        return UNCHANGED
+    for i in range(q.shape[0]):
+        # a chain that has not moved leaves both sums 0: keep the entry (division by zero raises in Numba)
+        if est[DRAW_M2, i] > 0.0 and est[GRAD_M2, i] > 0.0:
+            v = np.sqrt(est[DRAW_M2, i] / est[GRAD_M2, i])  # the windows' 1/n cancels
+            if np.isfinite(v):
+                inv_diag[i] = min(max(v, MIN_INV_MASS), MAX_INV_MASS)
+    if state[METRIC_MOVED] == 0.0:
+        state[METRIC_MOVED] = 1.0
+        return FIRST_CHANGE
+    return CHANGED

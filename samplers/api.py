@@ -25,13 +25,16 @@ _INIT_TRIES = 100
 
 def nuts(model, *args, draws=1000, tune=1000, chains=4, seed=None, target_accept=0.8, max_tree_depth=10,
          mass="diag", init=None, cores=None, progressbar=True, save_warmup=False, max_energy_error=1000.0,
-         coords=None, executor=None, **kwargs):
+         coords=None, executor=None, adapt_mass="windowed", **kwargs):
     """Draw from a model's posterior with the no-U-turn sampler (Stan's algorithm and warmup).
 
     model: a ppl.LogDensity, or a model function called as model(*args, **kwargs) (compiled here).
     draws, tune: iterations per chain kept after and spent in warmup. chains run on `cores`
     threads (default: all available); the same seed gives the same draws for any `cores`.
-    mass: "diag" (default) or "dense" metric adaptation. init: None (uniform(-2, 2) on the
+    mass: "diag" (default) or "dense" metric adaptation. adapt_mass: "windowed" (default: Stan's windows
+    of regularised Welford estimates of the draws' variance) or "gradient" (diagonal only: nutpie's
+    M^-1 = sqrt(var(draws) / var(gradients)) from short overlapping windows updated every iteration,
+    see samplers.adaptation). init: None (uniform(-2, 2) on the
     unconstrained space), a dict of site values on the model's scale (sites left out start at
     random), or "map": every chain starts at the best of several L-BFGS optima (multimodal
     posteriors: chains then explore the same mode). Returns an ArviZ InferenceData (arviz < 1) or DataTree (arviz >= 1).
@@ -46,14 +49,15 @@ def nuts(model, *args, draws=1000, tune=1000, chains=4, seed=None, target_accept
     _check_positive_int(max_tree_depth=max_tree_depth)
     if not 0.0 < target_accept < 1.0:
         raise ValueError(f"target_accept must be in (0, 1), got {target_accept}")
-    settings = _settings(target_accept, mass, max_energy_error, algorithm=ck.NUTS, max_tree_depth=max_tree_depth)
+    settings = _settings(target_accept, mass, max_energy_error, algorithm=ck.NUTS, max_tree_depth=max_tree_depth,
+                         adapt_mass=adapt_mass)
     return _sample(ld, "nuts", settings, draws, tune, chains, seed, mass, init, cores, progressbar, save_warmup,
                    max_tree_depth, executor)
 
 
 def hmc(model, *args, draws=1000, tune=1000, chains=4, seed=None, path_length=2.0, target_accept=0.8,
         max_steps=1024, mass="diag", init=None, cores=None, progressbar=True, save_warmup=False,
-        max_energy_error=1000.0, coords=None, executor=None, **kwargs):
+        max_energy_error=1000.0, coords=None, executor=None, adapt_mass="windowed", **kwargs):
     """Static HMC: each transition integrates for a path length drawn uniformly from
     (0, 2 * path_length) (at most max_steps leapfrog steps), then accepts by Metropolis.
     Warmup, arguments and output as in nuts()."""
@@ -62,7 +66,7 @@ def hmc(model, *args, draws=1000, tune=1000, chains=4, seed=None, path_length=2.
         raise ValueError(f"path_length must be positive, got {path_length}")
     _check_positive_int(max_steps=max_steps)
     settings = _settings(target_accept, mass, max_energy_error, algorithm=ck.HMC, path_length=path_length,
-                         max_steps=max_steps)
+                         max_steps=max_steps, adapt_mass=adapt_mass)
     return _sample(ld, "hmc", settings, draws, tune, chains, seed, mass, init, cores, progressbar, save_warmup, 1,
                    executor)
 
@@ -84,14 +88,23 @@ def _check_positive_int(**values):
             raise ValueError(f"{name} must be a positive integer, got {v!r}")
 
 
+_ADAPT_MASS = {"windowed": ck.WINDOWED, "gradient": ck.GRADIENT}
+
+
 def _settings(target_accept, mass, max_energy_error, algorithm, max_tree_depth=10, path_length=1.0,
-              max_steps=1024):
+              max_steps=1024, adapt_mass="windowed"):
     if mass not in ("diag", "dense"):
         raise ValueError(f'mass must be "diag" or "dense", got {mass!r}')
+    if adapt_mass not in _ADAPT_MASS:
+        raise ValueError(f'adapt_mass must be "windowed" or "gradient", got {adapt_mass!r}')
+    if adapt_mass == "gradient" and mass != "diag":
+        raise ValueError('adapt_mass="gradient" adapts a diagonal metric only; use mass="diag" with it, or '
+                         'adapt_mass="windowed" for a dense metric')
     s = np.zeros(ck.N_SETTINGS)
     s[ck.TARGET_ACCEPT], s[ck.GAMMA], s[ck.KAPPA], s[ck.T0] = target_accept, 0.05, 0.75, 10.0
     s[ck.MAX_TREE_DEPTH], s[ck.MAX_ENERGY_ERROR], s[ck.ALGORITHM] = max_tree_depth, max_energy_error, algorithm
     s[ck.PATH_LENGTH], s[ck.MAX_STEPS], s[ck.DENSE], s[ck.ADAPT_STEP_SIZE] = path_length, max_steps, mass == "dense", 1
+    s[ck.ADAPT_MASS] = _ADAPT_MASS[adapt_mass]
     return s
 
 
@@ -314,6 +327,7 @@ def _collect(states, tune, draws, complete, sampler, seed, settings, mass, chain
                       target_accept=float(settings[ck.TARGET_ACCEPT]),
                       max_tree_depth=int(settings[ck.MAX_TREE_DEPTH]),
                       max_energy_error=float(settings[ck.MAX_ENERGY_ERROR]),
+                      adapt_mass={v: k for k, v in _ADAPT_MASS.items()}[int(settings[ck.ADAPT_MASS])],
                       **({"path_length": float(settings[ck.PATH_LENGTH])} if sampler == "hmc" else {})),
         step_size=np.array([s.adapt_state[adapt.STEP_SIZE] for s in states]), inv_mass=inv_mass)
 

@@ -39,9 +39,11 @@ _drop_stale_cache()
 
 # settings[...]
 (TARGET_ACCEPT, GAMMA, KAPPA, T0, MAX_TREE_DEPTH, MAX_ENERGY_ERROR, ALGORITHM, PATH_LENGTH, MAX_STEPS,
- DENSE, ADAPT_STEP_SIZE) = range(11)
-N_SETTINGS = 11
+ DENSE, ADAPT_STEP_SIZE, ADAPT_MASS) = range(12)
+N_SETTINGS = 12
 NUTS, HMC = 0, 1
+# settings[ADAPT_MASS]: Stan's windowed Welford estimate, or nutpie's draw and gradient variances
+WINDOWED, GRADIENT = 0, 1
 # stats[i, ...], in the order of samplers.raw.STAT_NAMES
 LP, ACCEPT, STEP, DEPTH, N_STEPS, DIVERGING, ENERGY, ENERGY_ERROR, MAX_ERROR = range(9)
 N_STATS = 9
@@ -105,9 +107,12 @@ def _run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_dia
     work = (top, pool, slot_scalars, slot_ints, acc)
     lp = lp_box[0]
     adapting_step = settings[ADAPT_STEP_SIZE] != 0.0
+    gradient_mass = settings[ADAPT_MASS] == GRADIENT  # m2 then holds adaptation.ESTIMATE_ROWS rows
     for i in range(start, stop):
         metric = (dense, inv_diag, inv_dense, chol)
         if i == 0 and adapting_step:
+            if gradient_mass and num_warmup > 0:
+                adapt.start_gradient_metric(state, q, grad, m2, inv_diag)
             eps = find_step_size(lpg, fdata, idata, metric, state[adapt.STEP_SIZE], rng, q, grad, lp, work)
             if eps < 0.0:
                 return int(-eps)
@@ -137,7 +142,15 @@ def _run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_dia
         if i < num_warmup and adapting_step:
             eps = adapt.learn_step_size(state, out_s[0], settings[TARGET_ACCEPT], settings[GAMMA],
                                         settings[KAPPA], settings[T0])
-            if adapt.learn_metric(state, q, mean, m2, dense, inv_diag, inv_dense, chol):
+            if gradient_mass:
+                moved = adapt.learn_gradient_metric(state, q, grad, out_s[3] != 0.0, m2, inv_diag)
+                if moved == adapt.FIRST_CHANGE:
+                    eps = find_step_size(lpg, fdata, idata, metric, eps, rng, q, grad, lp, work)
+                    if eps < 0.0:
+                        return int(-eps)
+                    state[adapt.STEP_SIZE] = eps
+                    adapt.restart_dual_averaging(state, eps)
+            elif adapt.learn_metric(state, q, mean, m2, dense, inv_diag, inv_dense, chol):
                 metric = (dense, inv_diag, inv_dense, chol)
                 eps = find_step_size(lpg, fdata, idata, metric, eps, rng, q, grad, lp, work)
                 if eps < 0.0:

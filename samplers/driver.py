@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
 
 import numpy as np
 
+from . import adaptation as adapt
 from . import chain as ck
 
 _BLOCK_SECONDS = 0.1
@@ -29,7 +30,8 @@ class ChainState:
         self.q, self.grad, self.lp = x0.copy(), grad0.copy(), np.array([lp0])
         self.inv_diag, self.inv_dense, self.chol = inv_diag, inv_dense, chol
         self.mean = np.zeros(dim)
-        self.m2 = np.zeros((dim, dim) if dense else (1, dim))
+        gradient_mass = settings[ck.ADAPT_MASS] == ck.GRADIENT
+        self.m2 = np.zeros((dim, dim) if dense else (adapt.ESTIMATE_ROWS if gradient_mass else 1, dim))
         self.work = workspace  # nuts.workspace(...): the transitions' buffers
         # every row up to `done` is written by run_block (div_points: only rows whose transition diverged)
         self.draws, self.stats, self.div_points = [a[0] for a in chain_outputs(1, n_iter, dim)] if out is None else out
