@@ -50,16 +50,23 @@ _A2 = numba.float64[:, ::1]
 
 
 @numba.njit(**_KERNEL)
-def _invert_factors(scale_tril, inv, norm):
-    """inv[k] = scale_tril[k]^{-1} (lower triangular, by forward substitution on the identity) and
-    norm[k] = sum_i log scale_tril[k, i, i] + d/2 log(2 pi): once per call, so the loop over points
-    multiplies instead of dividing."""
+def _log_normalisers(scale_tril, norm):
+    """norm[k] = sum_i log scale_tril[k, i, i] + d/2 log(2 pi)."""
     K, d = scale_tril.shape[0], scale_tril.shape[1]
     for k in range(K):
         s = d * _HALF_LOG_2PI
         for i in range(d):
             s += math.log(scale_tril[k, i, i])
         norm[k] = s
+
+
+@numba.njit(**_KERNEL)
+def _invert_factors(scale_tril, inv):
+    """inv[k] = scale_tril[k]^{-1} (lower triangular, by forward substitution on the identity): d^3/6
+    multiply-adds per factor once per call, so that the loops over many points multiply instead of
+    dividing (used when there are at least as many points as dimensions)."""
+    K, d = scale_tril.shape[0], scale_tril.shape[1]
+    for k in range(K):
         for j in range(d):
             for i in range(j):
                 inv[k, i, j] = 0.0
@@ -69,6 +76,33 @@ def _invert_factors(scale_tril, inv, norm):
                 for m in range(j, i):
                     t += scale_tril[k, i, m] * inv[k, m, j]
                 inv[k, i, j] = -t / scale_tril[k, i, i]
+
+
+@numba.njit(**_KERNEL)
+def _forward_substitute(tril, diff, z):
+    """z = tril^{-1} diff by forward substitution, d^2/2 per point: for fewer points than dimensions
+    (a Gaussian process's one vector of d observations), where inverting the factor would cost more."""
+    d, N = diff.shape
+    for i in range(d):
+        r = 1.0 / tril[i, i]
+        for n in range(N):
+            t = diff[i, n]
+            for j in range(i):
+                t -= tril[i, j] * z[j, n]
+            z[i, n] = t * r
+
+
+@numba.njit(**_KERNEL)
+def _back_substitute(tril, z, w):
+    """w = tril^{-T} z by back substitution, d^2/2 per point."""
+    d, N = z.shape
+    for i in range(d - 1, -1, -1):
+        r = 1.0 / tril[i, i]
+        for n in range(N):
+            t = z[i, n]
+            for j in range(i + 1, d):
+                t -= tril[j, i] * w[j, n]
+            w[i, n] = t * r
 
 
 @numba.njit(**_KERNEL)
@@ -113,12 +147,18 @@ def mvn_tril_logpdf_kernel(x, loc, scale_tril, out):
     """out[n, k] = log N(x[n, k] | loc[n, k], scale_tril[k] scale_tril[k]^T), size-1 axes broadcast."""
     N, K = out.shape
     d = scale_tril.shape[1]
-    inv, norm = np.empty((K, d, d)), np.empty(K)
+    by_inverse = N >= d
+    inv, norm = np.empty((K if by_inverse else 0, d, d)), np.empty(K)
     diff, z, q = np.empty((d, N)), np.empty((d, N)), np.empty(N)
-    _invert_factors(scale_tril, inv, norm)
+    _log_normalisers(scale_tril, norm)
+    if by_inverse:
+        _invert_factors(scale_tril, inv)
     for k in range(K):
         _differences(x, loc, k, diff)
-        _solve(inv[k], diff, z)
+        if by_inverse:
+            _solve(inv[k], diff, z)
+        else:
+            _forward_substitute(scale_tril[k], diff, z)
         for n in range(N):
             q[n] = 0.0
         for i in range(d):
@@ -134,21 +174,28 @@ def mvn_tril_logpdf_grad_kernel(ct, x, loc, scale_tril, g_x, g_loc, g_tril):
     with z = L^{-1}(x - loc) and w = ct L^{-T} z, g_x = -w, g_loc = w, g_tril = tril(w z^T) - ct diag(1/L)."""
     N, K = ct.shape
     d = scale_tril.shape[1]
-    inv, norm = np.empty((K, d, d)), np.empty(K)
+    by_inverse = N >= d
+    inv = np.empty((K if by_inverse else 0, d, d))
     diff, z, w = np.empty((d, N)), np.empty((d, N)), np.empty((d, N))
-    _invert_factors(scale_tril, inv, norm)
+    if by_inverse:
+        _invert_factors(scale_tril, inv)
     g_x[:, :, :] = 0.0
     g_loc[:, :, :] = 0.0
     for k in range(K):
         _differences(x, loc, k, diff)
-        _solve(inv[k], diff, z)
-        for i in range(d):  # w = ct L^{-T} z
-            for n in range(N):
-                w[i, n] = 0.0
-            for j in range(i, d):
-                a = inv[k, j, i]
+        if by_inverse:
+            _solve(inv[k], diff, z)
+            for i in range(d):  # w = L^{-T} z
                 for n in range(N):
-                    w[i, n] += a * z[j, n]
+                    w[i, n] = 0.0
+                for j in range(i, d):
+                    a = inv[k, j, i]
+                    for n in range(N):
+                        w[i, n] += a * z[j, n]
+        else:
+            _forward_substitute(scale_tril[k], diff, z)
+            _back_substitute(scale_tril[k], z, w)
+        for i in range(d):  # w = ct L^{-T} z
             for n in range(N):
                 w[i, n] *= ct[n, k]
         kx, kl = (k if x.shape[1] > 1 else 0), (k if loc.shape[1] > 1 else 0)

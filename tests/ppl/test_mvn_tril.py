@@ -38,6 +38,8 @@ CASES = [
     ((2, 1, 1), (1, 3), (2, 3), 2),
     ((3,), (3,), (1,), 3),
     ((5, 1), (1, 3), (1, 3), 2),  # GaussianHMM: a size-1 time axis before the states
+    ((), (), (), 6),  # fewer points than dimensions (a Gaussian process): forward/back substitution
+    ((2, 1), (3,), (3,), 5),
 ]
 
 
@@ -48,7 +50,7 @@ def test_value_is_scipys(xb, lb, tb, d):
     np.testing.assert_allclose(mvn_tril_logpdf(x, loc, L), scipy_logpdf(x, loc, L), rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("xb, lb, tb, d", CASES[:1] + CASES[3:5])
+@pytest.mark.parametrize("xb, lb, tb, d", CASES[:1] + CASES[3:5] + CASES[-2:])
 def test_derivatives_match_finite_differences_to_second_order_in_both_modes(xb, lb, tb, d):
     rng = np.random.default_rng(3)
     args = (rng.normal(size=xb + (d,)), rng.normal(size=lb + (d,)), factors(tb, d, seed=4))
