@@ -140,7 +140,7 @@ def run_anchors(name, python, reps):
                 continue
             with open(path) as f:
                 rec = json.load(f)
-        measured[system] = (rec["ess_bulk_per_s_sampling"], rec["ess_bulk_per_s_total"])
+        measured[system] = (rec["ess_bulk_per_s_sampling"], rec.get("ess_bulk_per_s_total", float("nan")))
         print(f"  {system:14s} ESS/s sampling {measured[system][0]:10.1f}  total {measured[system][1]:9.1f}  "
               f"(min ESS {rec['min_ess_bulk']:.0f}, R-hat {rec['max_rhat']:.3f})", flush=True)
     return measured
