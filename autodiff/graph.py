@@ -64,6 +64,17 @@ class Graph:
         return pp_graph(self)
 
 
+def map_graphs(fn, value):
+    """fn applied to an equation parameter that is a Graph (a scan or while body) or to each of a tuple of
+    Graphs (cond's branches); any other parameter is returned as it is. For passes that rewrite nested
+    programs too."""
+    if isinstance(value, Graph):
+        return fn(value)
+    if isinstance(value, tuple) and value and all(isinstance(g, Graph) for g in value):
+        return tuple(fn(g) for g in value)
+    return value
+
+
 def _fmt_param(v):
     if isinstance(v, Graph):
         return "{ " + pp_graph(v).replace("\n", "\n    ") + " }"

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..avals import ShapedArray
 from ..core import Primitive
-from ..graph import Eqn, Graph, Literal, Var
+from ..graph import Eqn, Graph, Literal, Var, map_graphs
 from ..primitives.broadcasting import broadcast_to_p, reduce_sum_p, reshape_p
 from ..primitives.elementwise import multiply_p
 from ..primitives.shape import transpose_p
@@ -132,16 +132,8 @@ def lower_contractions(graph):
     eqns = []
     builder = _Builder(eqns)
     for eqn in graph.eqns:
-        params = {k: _nested(v) for k, v in eqn.params.items()}
+        params = {k: map_graphs(lower_contractions, v) for k, v in eqn.params.items()}
         if eqn.primitive.name == "matmul" and _rewrite_matmul(eqn, builder):
             continue
         eqns.append(Eqn(eqn.primitive, eqn.inputs, params, eqn.outvars))
     return prune(Graph(graph.constvars, graph.invars, eqns, graph.outs))
-
-
-def _nested(value):
-    if isinstance(value, Graph):
-        return lower_contractions(value)
-    if isinstance(value, tuple) and value and all(isinstance(g, Graph) for g in value):
-        return tuple(lower_contractions(g) for g in value)
-    return value

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..avals import ShapedArray
 from ..core import Primitive
-from ..graph import Eqn, Graph, Literal, Var
+from ..graph import Eqn, Graph, Literal, Var, map_graphs
 from ..primitives.broadcasting import reshape_p
 from ..primitives.elementwise import multiply_p
 from ..staging import prune
@@ -48,21 +48,14 @@ def lower_safe_mul(graph, consts=(), inputs_marked=True):
         any_marked = any(_may_hold_zero(x, marked, const_map) for x in eqn.inputs)
         if any(isinstance(v, Graph) for v in params.values()) or any(
                 isinstance(v, tuple) and v and all(isinstance(g, Graph) for g in v) for v in params.values()):
-            params = {k: _lower_nested(v, any_marked) for k, v in params.items()}
+            lower = lambda g: lower_safe_mul(g, inputs_marked=any_marked)  # noqa: E731
+            params = {k: map_graphs(lower, v) for k, v in params.items()}
         if prim.name == "safe_mul" and not _may_hold_zero(eqn.inputs[0], marked, const_map):
             prim = multiply_p
         eqns.append(Eqn(prim, eqn.inputs, params, eqn.outvars))
         if prim.routes_zeros or any_marked:
             marked.update(eqn.outvars)
     return Graph(graph.constvars, graph.invars, eqns, graph.outs)
-
-
-def _lower_nested(value, marked):
-    if isinstance(value, Graph):
-        return lower_safe_mul(value, inputs_marked=marked)
-    if isinstance(value, tuple) and value and all(isinstance(g, Graph) for g in value):
-        return tuple(lower_safe_mul(g, inputs_marked=marked) for g in value)
-    return value
 
 
 __all__ = ["lower_safe_mul", "simplify", "Var"]
@@ -132,7 +125,6 @@ def merge_padded_sums(graph):
             return list(zip(eqn.inputs, eqn.params["slices"]))
         return None
 
-    replaced = {}
     eqns = []
     for eqn in graph.eqns:
         if eqn.primitive.name == "add" and eqn.outvars[0].aval.dtype.kind == "f":
@@ -172,7 +164,7 @@ def drop_identities(graph):
     producer, sub, eqns = {}, {}, []
     for eqn in graph.eqns:
         inputs = [sub.get(x, x) if isinstance(x, Var) else x for x in eqn.inputs]
-        params = {k: _drop_nested(v) for k, v in eqn.params.items()}
+        params = {k: map_graphs(drop_identities, v) for k, v in eqn.params.items()}
         prim = eqn.primitive
         if prim.name == "safe_mul":
             c = _scalar_constant(inputs[1], producer)
@@ -199,14 +191,6 @@ def _is_value(c, unit):
     return c is not None and np.asarray(c).dtype.kind == "f" and c == unit
 
 
-def _drop_nested(value):
-    if isinstance(value, Graph):
-        return drop_identities(value)
-    if isinstance(value, tuple) and value and all(isinstance(g, Graph) for g in value):
-        return tuple(drop_identities(g) for g in value)
-    return value
-
-
 # -- reshapes of reshapes: one reshape of the original array, or none ------------------------------------
 def _keeps_order(eqn):
     """Does this shape equation only regroup its operand's elements, in C order (a reshape, a
@@ -229,7 +213,7 @@ def collapse_reshapes(graph):
     origin, sub, eqns = {}, {}, []  # origin: Var -> the array whose elements it holds, in C order
     for eqn in graph.eqns:
         inputs = [sub.get(x, x) if isinstance(x, Var) else x for x in eqn.inputs]
-        params = {k: _collapse_nested(v) for k, v in eqn.params.items()}
+        params = {k: map_graphs(collapse_reshapes, v) for k, v in eqn.params.items()}
         eqn = Eqn(eqn.primitive, inputs, params, eqn.outvars)
         if len(eqn.outvars) == 1 and isinstance(inputs[0], Var) and _keeps_order(eqn):
             out = eqn.outvars[0]
@@ -243,14 +227,6 @@ def collapse_reshapes(graph):
         eqns.append(eqn)
     outs = [sub.get(o, o) if isinstance(o, Var) else o for o in graph.outs]
     return prune(Graph(graph.constvars, graph.invars, eqns, outs))
-
-
-def _collapse_nested(value):
-    if isinstance(value, Graph):
-        return collapse_reshapes(value)
-    if isinstance(value, tuple) and value and all(isinstance(g, Graph) for g in value):
-        return tuple(collapse_reshapes(g) for g in value)
-    return value
 
 
 def simplify(graph, consts=()):
