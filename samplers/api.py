@@ -19,6 +19,7 @@ from . import distributed, driver, nuts as nuts_kernel
 from .progress import progress_bar
 from .raw import STAT_DTYPES, RawChains
 from .rng import chain_generators, chain_states
+from .threads import available_cores, one_blas_thread
 
 _INIT_TRIES = 100
 
@@ -120,7 +121,7 @@ def _sample(ld, sampler, settings, draws, tune, chains, seed, mass, init, cores,
     draws, tune, chains = int(draws), int(tune), int(chains)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2 ** 63))
-    cores = driver.default_cores() if cores is None else int(cores)
+    cores = available_cores() if cores is None else int(cores)
     t_start = time.perf_counter()
     plan = _ChainPlan(seed, init, None, settings, tune, draws, mass == "dense", max_tree_depth)
     use_map = _is_map(init)
@@ -140,7 +141,7 @@ def _sample(ld, sampler, settings, draws, tune, chains, seed, mass, init, cores,
     ld.prepare_constrain(background=True)  # compiles the draws' conversion while the chains run
     bar = progress_bar(chains * (tune + draws), f"{sampler.upper()} {chains} chains", progressbar)
     t_run = time.perf_counter()
-    with _one_blas_thread(cores > 1 and chains > 1):
+    with one_blas_thread(cores > 1 and chains > 1):
         # xarray, scipy.stats and arviz take seconds to import: once a core is free of chains (started with
         # the chains, the imports took 0.4 s of a 0.35 s iid_gauss_1000 run's two cores)
         complete, first_draw_at = driver.run_chains(states, lpg, fdata, idata, tune, tune + draws, cores, bar,
@@ -182,7 +183,7 @@ def _run_one_chain(job, chain):
     shipped, plan = job
     ld, compile_s = distributed.worker_log_density(shipped)
     state = plan.state(ld, chain)
-    with _one_blas_thread(True):
+    with one_blas_thread(True):
         driver.run_chains([state], ld.logp_and_grad_fn, *ld.data, plan.tune, plan.tune + plan.draws, cores=1)
     state.work = None
     return state, distributed.worker_name(), compile_s
@@ -277,25 +278,6 @@ def _with_user_values(ld, x, init):
     values = {k: values[k] for k in ld.spec.latent}
     values.update({k: np.asarray(v, dtype=np.float64) for k, v in init.items()})
     return ld.unconstrain(values)
-
-
-class _one_blas_thread(contextlib.ContextDecorator):
-    """Limit BLAS to one thread while chains run side by side (oversubscribed BLAS threads on
-    a busy machine slowed a GP log density 50x)."""
-
-    def __init__(self, active):
-        self.active, self.limiter = active, None
-
-    def __enter__(self):
-        if self.active:
-            from threadpoolctl import threadpool_limits
-            self.limiter = threadpool_limits(limits=1, user_api="blas")
-        return self
-
-    def __exit__(self, *exc):
-        if self.limiter is not None:
-            self.limiter.restore_original_limits()
-        return False
 
 
 def _collect(states, tune, draws, complete, sampler, seed, settings, mass, chains, shared=None):

@@ -8,12 +8,13 @@ Arrays are (chain, draw, param). References: Vehtari, Gelman, Simpson, Carpenter
 "Rank-normalization, folding, and localization: an improved R-hat", Bayesian Analysis; Geyer (1992)
 for the initial positive and monotone sequences.
 """
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
 from scipy import fft, special
+
+from .threads import available_cores as _available_cores
 
 
 def split_chains(x):
@@ -197,13 +198,6 @@ def _parameter_blocks(size, p):
     workers = min(_available_cores(), p) if size >= PARALLEL_MIN_VALUES else 1
     edges = np.linspace(0, p, workers + 1).round().astype(int)
     return list(zip(edges[:-1], edges[1:]))
-
-
-def _available_cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 TAIL_PROB = 0.05

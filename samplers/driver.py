@@ -5,7 +5,6 @@ Each chain owns all of its state (arrays prepared by `ChainSetup`), and `chain.r
 not take the GIL, so chains run truly in parallel. Blocks are sized to take about a tenth of a
 second; their sizes do not change the draws, so the results are the same for any `cores`.
 """
-import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
@@ -136,9 +135,3 @@ def run_chains(chains, lpg, fdata, idata, num_warmup, n_iter, cores, progress=No
     return not interrupted, (first_draw_at or [time.perf_counter()])[0]
 
 
-def default_cores():
-    """The cores this process may use (affinity-aware), for running chains side by side."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1

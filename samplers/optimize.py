@@ -12,8 +12,6 @@ loops do not take the GIL), each from its own point with its own buffers, so the
 any ``cores``. A run that does not converge is reported (``result.converged``, ``result.message``) and
 warned about (``ConvergenceWarning``).
 """
-import contextlib
-import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
@@ -25,6 +23,7 @@ from ppl import LogDensity, log_density
 
 from .descent import CONVERGED, NONFINITE_START, adam, gradient_descent
 from .lbfgs import diagonal_scale, lbfgs
+from .threads import available_cores, one_blas_thread
 
 __all__ = ["optimize", "OptimizeResult", "ConvergenceWarning"]
 
@@ -175,16 +174,6 @@ def _run(method, objective, x, steps, learning_rate, gtol, ftol, scale):
     return loss, n_iter, status, n_evals, message, history[:n_iter + 1]
 
 
-def _one_blas_thread():
-    """BLAS limited to one thread while starts run side by side (as samplers.nuts does for chains); a
-    no-op when the environment already asks for one BLAS thread (threadpoolctl's scan of the loaded
-    libraries costs a few milliseconds)."""
-    if all(os.environ.get(v) == "1" for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")):
-        return contextlib.nullcontext()
-    from threadpoolctl import threadpool_limits
-    return threadpool_limits(limits=1, user_api="blas")
-
-
 def _run_starts(method, objective, starts, steps, learning_rate, gtol, ftol, precondition, cores):
     """_run from every start, on up to `cores` threads; the results in the order of the starts."""
     scale, scaled_at = None, None
@@ -198,19 +187,11 @@ def _run_starts(method, objective, starts, steps, learning_rate, gtol, ftol, pre
             out = out[:3] + (out[3] + min(objective.dim, 8) + 1,) + out[4:]
         return out
 
-    workers = 1 if objective.shared_buffers else min(len(starts), _default_cores() if cores is None else cores)
+    workers = 1 if objective.shared_buffers else min(len(starts), available_cores() if cores is None else cores)
     if workers == 1:
         return [one(i) for i in range(len(starts))]
-    with _one_blas_thread(), ThreadPoolExecutor(workers, thread_name_prefix="numbayes-optimize") as pool:
+    with one_blas_thread(), ThreadPoolExecutor(workers, thread_name_prefix="numbayes-optimize") as pool:
         return list(pool.map(one, range(len(starts))))
-
-
-def _default_cores():
-    """The cores this process may use (affinity-aware)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 def optimize(target, x0=None, *, method="lbfgs", jacobian=False, args=(), restarts=1, seed=0, steps=None,
