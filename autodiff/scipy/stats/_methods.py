@@ -44,6 +44,19 @@ def _check_confidence(confidence):
         raise ValueError("alpha must be between 0 and 1 inclusive")
 
 
+def _median_and_interval(ppf):
+    """scipy's median (ppf(0.5)) and interval (the central `confidence` quantiles) of a family's ppf."""
+    def median(*args, **kwds):
+        return ppf(0.5, *args, **kwds)
+
+    def interval(confidence, *args, **kwds):
+        _check_confidence(confidence)
+        confidence = as_float(confidence)
+        return ppf((1.0 - confidence) / 2.0, *args, **kwds), ppf((1.0 + confidence) / 2.0, *args, **kwds)
+
+    return median, interval
+
+
 def continuous_methods(spec, module, shape_names, *, std_ppf=None, std_isf=None, std_mean=None, std_var=None,
                        std_entropy=None, **docs):
     """ppf, isf, mean, var, std, median, interval, entropy of a `Continuous` spec (a missing std_* gives None
@@ -80,13 +93,7 @@ def continuous_methods(spec, module, shape_names, *, std_ppf=None, std_isf=None,
         shapes, loc, scale = _split("isf", args, kwds, shape_names, ("loc", "scale"))
         return spec.ppf(q, shapes, loc, scale, with_ends(std_isf or (lambda q, *s: std_ppf(1.0 - q, *s)), upper=True))
 
-    def median(*args, **kwds):
-        return ppf(0.5, *args, **kwds)
-
-    def interval(confidence, *args, **kwds):
-        _check_confidence(confidence)
-        confidence = as_float(confidence)
-        return ppf((1.0 - confidence) / 2.0, *args, **kwds), ppf((1.0 + confidence) / 2.0, *args, **kwds)
+    median, interval = _median_and_interval(ppf)
 
     mean = moment(std_mean, lambda m, loc, scale: loc + scale * m, "mean") if std_mean else None
     var = moment(std_var, lambda v, loc, scale: scale * scale * v, "var") if std_var else None
@@ -152,13 +159,7 @@ def discrete_methods(spec, module, shape_names, cdf, sf, *, std_mean, std_var, s
 
     ppf, isf = quantile("ppf", upper=False), quantile("isf", upper=True)
 
-    def median(*args, **kwds):
-        return ppf(0.5, *args, **kwds)
-
-    def interval(confidence, *args, **kwds):
-        _check_confidence(confidence)
-        confidence = as_float(confidence)
-        return ppf((1.0 - confidence) / 2.0, *args, **kwds), ppf((1.0 + confidence) / 2.0, *args, **kwds)
+    median, interval = _median_and_interval(ppf)
 
     methods = {"ppf": ppf, "isf": isf, "mean": moment(std_mean, lambda m, loc: loc + m, "mean"),
                "var": moment(std_var, lambda v, loc: v, "var"), "std": moment(std_var, lambda v, loc: anp.sqrt(v), "std"),
