@@ -209,7 +209,7 @@ def _sample_on(executor, ld, plan, sampler, chains, progressbar, save_warmup, t_
                        plan.settings, mass, chains)
         raw.timing = dict(compile_s=compile_s, sampling_s=run_s, total_s=time.perf_counter() - t_start,
                           worker_compile_s={w: round(s, 3) for w, s in sorted(worker_compile_s.items())})
-        idata = _to_arviz(raw, ld, save_warmup, stacklevel=5)  # warnings point at the caller of nuts/hmc
+        idata = _to_arviz(raw, ld, save_warmup, stacklevel=6)  # warnings point at the caller of nuts/hmc
     if failures:
         raise distributed.ChainsFailed(
             f"{len(failures)} of {chains} chains failed: {distributed.describe_failures(failures, 'chain')}. "
@@ -327,9 +327,10 @@ def _prepare_output(module):
     xr.Dataset({"x": ("i", np.zeros(1))}, coords={"i": np.arange(1)})
 
 
-def _to_arviz(raw, ld, save_warmup, stacklevel=4):
+def _to_arviz(raw, ld, save_warmup, stacklevel=5):
     from . import diagnostics
     from .to_arviz import to_arviz
     idata = to_arviz(raw, ld, warmup=save_warmup)
-    diagnostics.warn(idata, stacklevel=stacklevel)  # an interrupted run is reported there too
+    diagnostics.warn(idata, unconstrained=(raw.draws, ld.param_names),
+                     stacklevel=stacklevel)  # an interrupted run is reported there too
     return idata

@@ -5,6 +5,7 @@
     E-BFMI < 0.3 (per chain)   -> poor energy exploration: reparameterise
     R-hat > 1.01               -> chains disagree: run longer, look for multimodality
     bulk / tail ESS < 100 per chain -> too few effective draws for means / intervals
+    any of these with a diagonal metric on a strongly correlated posterior -> try mass="dense"
 
 `report` takes the ArviZ output of `to_arviz` (InferenceData or DataTree) or a RawChains (then the
 convergence checks run on the unconstrained coordinates) and returns the messages; `warn` also
@@ -21,30 +22,38 @@ from .to_arviz import DIVERGENCE_PREFIX, group
 RHAT_MAX = 1.01
 ESS_PER_CHAIN_MIN = 100
 EBFMI_MIN = 0.3
+CORRELATION_CONDITION_MAX = 100.0  # of the within-chain correlation matrix of the unconstrained draws
+CORRELATION_MAX_DIM = 300  # above this the check costs more than it is worth after a run
 
 
 class SamplerWarning(UserWarning):
     """A sampling diagnostic (divergences, tree depth, E-BFMI, R-hat, ESS) failed its threshold."""
 
 
-def warn(result, *, stacklevel=2):
-    """Emit report(result)'s messages as SamplerWarning; returns them."""
-    messages = report(result)
+def warn(result, *, unconstrained=None, stacklevel=2):
+    """Emit report(result, unconstrained)'s messages as SamplerWarning; returns them."""
+    messages = report(result, unconstrained)
     for m in messages:
         warnings.warn(m, SamplerWarning, stacklevel=stacklevel)
     return messages
 
 
-def report(result):
-    """Messages for every failed check, [] when all pass. result: to_arviz output or a RawChains."""
+def report(result, unconstrained=None):
+    """Messages for every failed check, [] when all pass. result: to_arviz output or a RawChains.
+    unconstrained: (draws (chain, draw, dim), names) on the unconstrained scale, for the correlation
+    check of an ArviZ result (a RawChains carries its own)."""
     run = _Run.of(result)
     messages = []
-    if not run.complete:
-        messages.append(f"The run was interrupted ({run.status}); the checks below use only the draws made.")
     messages += divergence_messages(run.stats, run.settings)
     messages += tree_depth_messages(run.stats, run.settings, run.sampler)
     messages += ebfmi_messages(run.stats)
     messages += convergence_messages(run.params, run.names)
+    if unconstrained is None and isinstance(result, RawChains):
+        unconstrained = (run.params, run.names)
+    if messages and unconstrained is not None and run.settings.get("mass") == "diag":
+        messages += correlation_messages(*unconstrained)
+    if not run.complete:
+        messages.insert(0, f"The run was interrupted ({run.status}); the checks below use only the draws made.")
     return messages
 
 
@@ -124,6 +133,36 @@ def convergence_messages(params, names):
     return messages
 
 
+def correlation_messages(draws, names):
+    """A hint to use a dense metric when the posterior's correlations, which a diagonal mass matrix
+    cannot adapt to, are strong: the condition number of the within-chain correlation matrix of the
+    unconstrained draws (averaged over chains, so chains in different modes don't fake a correlation)
+    above CORRELATION_CONDITION_MAX. NUTS's trajectories grow with its square root. Called only when
+    another check failed, so a correlated posterior sampled well stays quiet."""
+    draws = np.asarray(draws, dtype=np.float64)
+    dim = draws.shape[-1]
+    if not 2 <= dim <= CORRELATION_MAX_DIM:
+        return []
+    finite = [c[np.all(np.isfinite(c), axis=1)] for c in draws]  # an interrupted run leaves NaN rows
+    covariances = [np.cov(rows, rowvar=False) for rows in finite if len(rows) > 2 * dim]
+    if not covariances:
+        return []
+    covariance = np.mean(covariances, axis=0)
+    scale = np.sqrt(np.diag(covariance))
+    if not np.all(scale > 0):
+        return []
+    eigenvalues, eigenvectors = np.linalg.eigh(covariance / np.outer(scale, scale))
+    condition = eigenvalues[-1] / max(eigenvalues[0], 1e-300)
+    if condition <= CORRELATION_CONDITION_MAX:
+        return []
+    tightest = eigenvectors[:, 0]
+    leading = ", ".join(names[i] for i in np.argsort(-np.abs(tightest))[:3])
+    return [f"The posterior is strongly correlated (the within-chain correlation matrix of the unconstrained "
+            f"parameters has condition number {condition:.0f}; its narrowest direction mostly moves {leading}): "
+            "a diagonal mass matrix cannot adapt to correlations, so trajectories are long and mixing slow. Sample "
+            'with mass="dense", or reparameterise those parameters.']
+
+
 class _Run:
     """What the checks need, read from an ArviZ result or a RawChains."""
 
@@ -165,4 +204,5 @@ def _flatten(posterior):
     return (np.concatenate(columns, axis=-1) if len(columns) > 1 else columns[0]), names
 
 
-__all__ = ["report", "warn", "SamplerWarning", "ebfmi", "RHAT_MAX", "ESS_PER_CHAIN_MIN", "EBFMI_MIN"]
+__all__ = ["report", "warn", "SamplerWarning", "ebfmi", "RHAT_MAX", "ESS_PER_CHAIN_MIN", "EBFMI_MIN",
+           "CORRELATION_CONDITION_MAX"]

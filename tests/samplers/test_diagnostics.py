@@ -1,6 +1,7 @@
 """Diagnostics: quiet on well-behaved chains, each warning fires on a chain built to fail it (from RawChains and
 from the ArviZ output alike), and the vectorised R-hat / ESS equal ArviZ's per-parameter functions."""
 
+import re
 import warnings
 
 import arviz as az
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from samplers import convergence
-from samplers.diagnostics import SamplerWarning, ebfmi, report, warn
+from samplers.diagnostics import CORRELATION_CONDITION_MAX, SamplerWarning, ebfmi, report, warn
 from samplers.to_arviz import to_arviz
 from synthetic_chains import diverge, eight_schools_density, synthetic_raw
 
@@ -92,6 +93,46 @@ def test_messages_say_what_to_do(ld):
     assert "Increase target_accept (now 0.8" in messages[0] and "reparameterise" in messages[0]
     rhat_message = next(m for m in messages if m.startswith("R-hat"))
     assert "Run longer" in rhat_message and ("for mu" in rhat_message or "for z[" in rhat_message)
+
+
+def correlated(raw, condition):
+    """Draws mixed so that coordinates 1 and 2 are correlated with condition number `condition` of the
+    correlation matrix (eigenvalues 1 +- rho), every other coordinate independent."""
+    rho = (condition - 1) / (condition + 1)
+    a, b = np.sqrt((1 + rho) / 2), np.sqrt((1 - rho) / 2)
+    x1, x2 = raw.draws[..., 1].copy(), raw.draws[..., 2].copy()
+    raw.draws[..., 1], raw.draws[..., 2] = a * x1 + b * x2, a * x1 - b * x2
+    return raw
+
+
+@pytest.mark.parametrize("source", ["raw", "arviz"])
+def test_dense_metric_suggested_for_a_correlated_posterior_that_mixed_badly(ld, source):
+    raw = with_a_shifted_chain(correlated(good(ld), condition=5 * CORRELATION_CONDITION_MAX))
+    if source == "raw":
+        messages = report(raw)
+    else:
+        messages = report(to_arviz(raw, ld), unconstrained=(raw.draws, ld.param_names))
+    hint = [m for m in messages if 'mass="dense"' in m]
+    assert len(hint) == 1, messages
+    condition = float(re.search(r"condition number (\d+)", hint[0]).group(1))
+    assert 0.8 < condition / (5 * CORRELATION_CONDITION_MAX) < 1.25, hint  # to sampling noise
+    names = ld.param_names[1:3] if source == "arviz" else ["unconstrained coordinate 1", "unconstrained coordinate 2"]
+    assert all(name in hint[0] for name in names), hint
+
+
+@pytest.mark.parametrize("spoil, condition", [
+    (with_a_shifted_chain, 0.5 * CORRELATION_CONDITION_MAX),   # mixed badly, but correlations are mild
+    (lambda raw: raw, 5 * CORRELATION_CONDITION_MAX),         # strongly correlated, but sampled well
+])
+def test_no_dense_hint_unless_correlated_and_mixing_badly(ld, spoil, condition):
+    messages = report(spoil(correlated(good(ld), condition)))
+    assert not any('mass="dense"' in m for m in messages), messages
+
+
+def test_no_dense_hint_when_the_metric_is_dense(ld):
+    raw = with_a_shifted_chain(correlated(good(ld), condition=5 * CORRELATION_CONDITION_MAX))
+    raw.settings["mass"] = "dense"
+    assert not any('mass="dense"' in m for m in report(raw))
 
 
 def test_hmc_has_no_tree_depth_check(ld):

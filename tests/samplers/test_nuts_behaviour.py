@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -92,6 +93,14 @@ def test_nan_log_density_is_a_divergence_not_a_crash():
     assert diverging.sum() > 0
     points = np.asarray(idata.sample_stats["divergence_point_x"])
     assert np.all(np.isfinite(points[diverging])) and np.all(np.isnan(points[~diverging]))
+
+
+@pytest.mark.parametrize("sample, executor", [(samplers.nuts, None), (samplers.hmc, None),
+                                              (samplers.nuts, ThreadPoolExecutor(2))])
+def test_warnings_point_at_the_callers_line(schools, sample, executor):
+    with pytest.warns(samplers.diagnostics.SamplerWarning) as caught:  # too few draws: ESS warnings
+        sample(schools, draws=30, tune=30, chains=2, seed=0, progressbar=False, executor=executor)
+    assert {os.path.abspath(w.filename) for w in caught} == {os.path.abspath(__file__)}
 
 
 def test_hmc_reports_steps_and_no_tree():
