@@ -5,7 +5,6 @@ the mean log likelihood per sample, and plots the clusters with their ellipses a
 
 Run: python examples/fit_gmm.py [--small] [--out DIR]      (writes DIR/fit_gmm.png)
 """
-import argparse
 import os
 import time
 
@@ -13,6 +12,7 @@ import numpy as np
 
 from models import GaussianMixture
 
+from _cli import run_example
 from _plotting import COLORS, covariance_ellipse, loss_curve, plt, save
 
 
@@ -45,8 +45,4 @@ def main(small=False, out_dir="."):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="a small data set (for the smoke test)")
-    parser.add_argument("--out", default=".", help="directory for the figure")
-    args = parser.parse_args()
-    main(args.small, args.out)
+    run_example(main, __doc__)

@@ -5,7 +5,6 @@ Simulates data from a known HMM, fits GaussianHMM from five k-means++ starts, de
 
 Run: python examples/fit_hmm.py [--small] [--out DIR]      (writes DIR/fit_hmm.png)
 """
-import argparse
 import os
 import time
 
@@ -13,6 +12,7 @@ import numpy as np
 
 from models import GaussianHMM
 
+from _cli import run_example
 from _plotting import COLORS, covariance_ellipse, loss_curve, plt, save
 
 TRUTH = {
@@ -51,8 +51,4 @@ def main(small=False, out_dir="."):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="a small data set (for the smoke test)")
-    parser.add_argument("--out", default=".", help="directory for the figure")
-    args = parser.parse_args()
-    main(args.small, args.out)
+    run_example(main, __doc__)

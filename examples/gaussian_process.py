@@ -8,7 +8,6 @@ The figure shows the posterior mean and 90 % band of f with the data and the tru
 
 Run: python examples/gaussian_process.py [--small] [--out DIR]   (writes DIR/gaussian_process.png)
 """
-import argparse
 import os
 
 import numpy as np
@@ -18,6 +17,7 @@ import ppl
 import ppl.distributions as dist
 import samplers
 
+from _cli import run_example
 from _plotting import COLORS, plt, save
 
 JITTER = 1e-6  # keeps the kernel matrix numerically positive definite
@@ -93,8 +93,4 @@ def main(small=False, out_dir="."):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="fewer draws (for the smoke test)")
-    parser.add_argument("--out", default=".", help="directory for the figure")
-    args = parser.parse_args()
-    main(args.small, args.out)
+    run_example(main, __doc__, "fewer draws (for the smoke test)")

@@ -8,7 +8,6 @@ of the simulated means, R-hat 1.00.)
 
 Run: python examples/hmm_posterior.py [--small] [--out DIR]      (writes DIR/hmm_posterior.png)
 """
-import argparse
 import os
 
 import arviz as az
@@ -17,6 +16,7 @@ import numpy as np
 import samplers
 from models import GaussianHMM
 
+from _cli import run_example
 from _plotting import plt, save
 
 TRUTH = {
@@ -45,8 +45,4 @@ def main(small=False, out_dir="."):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="a small data set (for the smoke test)")
-    parser.add_argument("--out", default=".", help="directory for the figure")
-    args = parser.parse_args()
-    main(args.small, args.out)
+    run_example(main, __doc__)

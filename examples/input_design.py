@@ -12,7 +12,6 @@ onto the 95 % line) checks the result.
 
 Run: python examples/input_design.py [--small] [--out DIR]      (writes DIR/input_design.png)
 """
-import argparse
 import os
 
 import numpy as np
@@ -22,6 +21,7 @@ import autodiff.numpy as anp
 import samplers
 from models import LogisticRegression
 
+from _cli import run_example
 from _plotting import plt, save
 
 TARGET = 0.95
@@ -67,8 +67,4 @@ def main(small=False, out_dir="."):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="a small data set (for the smoke test)")
-    parser.add_argument("--out", default=".", help="directory for the figure")
-    args = parser.parse_args()
-    main(args.small, args.out)
+    run_example(main, __doc__)

@@ -9,7 +9,6 @@ the covariance ellipse at the posterior mean.
 
 Run: python examples/lkj_mvn.py [--small] [--out DIR]      (writes DIR/lkj_mvn.png)
 """
-import argparse
 import os
 
 import numpy as np
@@ -18,6 +17,7 @@ import ppl
 import ppl.distributions as dist
 import samplers
 
+from _cli import run_example
 from _plotting import COLORS, covariance_ellipse, plt, save
 
 TRUE_SCALES = np.array([1.0, 2.0, 0.5])
@@ -75,8 +75,4 @@ def main(small=False, out_dir="."):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="fewer data and draws (for the smoke test)")
-    parser.add_argument("--out", default=".", help="directory for the figure")
-    args = parser.parse_args()
-    main(args.small, args.out)
+    run_example(main, __doc__, "fewer data and draws (for the smoke test)")

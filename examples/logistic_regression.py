@@ -6,7 +6,6 @@ boundary when NUTS ran).
 
 Run: python examples/logistic_regression.py [--small] [--out DIR]   (writes DIR/logistic_regression.png)
 """
-import argparse
 import os
 
 import numpy as np
@@ -15,6 +14,7 @@ from scipy.special import expit
 import samplers
 from models import LogisticRegression
 
+from _cli import run_example
 from _plotting import plt, save
 
 COEF, INTERCEPT = np.array([2.0, -1.0]), 0.5
@@ -55,8 +55,4 @@ def main(small=False, out_dir="."):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="a small data set (for the smoke test)")
-    parser.add_argument("--out", default=".", help="directory for the figure")
-    args = parser.parse_args()
-    main(args.small, args.out)
+    run_example(main, __doc__)

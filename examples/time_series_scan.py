@@ -11,7 +11,6 @@ and the posteriors of the two scales against the values used to simulate.
 
 Run: python examples/time_series_scan.py [--small] [--out DIR]   (writes DIR/time_series_scan.png)
 """
-import argparse
 import os
 
 import numpy as np
@@ -22,6 +21,7 @@ import ppl
 import ppl.distributions as dist
 import samplers
 
+from _cli import run_example
 from _plotting import COLORS, plt, save
 
 LEVEL0_SD = 10.0  # prior sd of the first level (mean 0)
@@ -97,8 +97,4 @@ def main(small=False, out_dir="."):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="fewer draws (for the smoke test)")
-    parser.add_argument("--out", default=".", help="directory for the figure")
-    args = parser.parse_args()
-    main(args.small, args.out)
+    run_example(main, __doc__, "fewer draws (for the smoke test)")
