@@ -22,7 +22,7 @@ mixed-dtype products are left alone (their result dtypes follow matmul's rules).
 
 Products that differ only by scalar factors of their operands, such as `P @ x` and `P @ (-0.5 * x)`
 in the gradient of `-0.5 * x @ (P @ x)` with a symmetric P (constants.py makes `P.T` read `P`),
-become one product scaled afterwards (`share_scaled_products`), which common-subexpression
+and likewise solves `solve(K, r)` and `solve(K, -0.5 * r)`, become one product scaled afterwards (`share_scaled_products`), which common-subexpression
 elimination (simplify.py) then computes once: one gemv where there were two. A factor is a
 multiply by a size-1 operand (a 0-d value, a literal, a (1, 1) cotangent seed) or a negation, seen
 through reshapes; anything else (a vector factor, a scalar inside a nonlinear function) stops the
@@ -148,7 +148,8 @@ def lower_contractions(graph):
 
 
 # -- products that differ only by scalar factors: one product, scaled -----------------------------------
-_BILINEAR = ("matmul", "matvec")
+# primitive -> the operands it is linear in, each on its own: a scalar factor of one comes out
+_LINEAR_IN = {"matmul": (0, 1), "matvec": (0, 1), "solve": (1,), "triangular_solve": (1,)}
 
 
 def _scalar_factors(x, producer):
@@ -226,14 +227,15 @@ def _product_key(eqn, bases):
 
 
 def share_scaled_products(graph):
-    """A copy of graph where products (matmul, matvec) whose operands are the same arrays up to
-    scalar factors are each the product of the unscaled operands times the factors, so that they
-    become equal equations (nested graphs too)."""
+    """A copy of graph where products (matmul, matvec; and solves, in their right-hand side) whose
+    operands are the same arrays up to scalar factors are each the product of the unscaled operands
+    times the factors, so that they become equal equations (nested graphs too)."""
     producer = {v: eqn for eqn in graph.eqns for v in eqn.outvars}
     groups, parts = {}, {}
     for eqn in graph.eqns:
-        if eqn.primitive.name in _BILINEAR and eqn.outvars[0].aval.dtype.kind == "f":
-            split = [_scalar_factors(x, producer) for x in eqn.inputs]
+        linear = _LINEAR_IN.get(eqn.primitive.name, ())
+        if linear and len(eqn.outvars) == 1 and eqn.outvars[0].aval.dtype.kind == "f":
+            split = [_scalar_factors(x, producer) if i in linear else (x, []) for i, x in enumerate(eqn.inputs)]
             key = _product_key(eqn, [base for base, _ in split]) if all(
                 isinstance(base, Var) for base, _ in split) else None
             if key is not None:
