@@ -21,12 +21,14 @@ is numerically the same up to the order of the additions in a sum. Integer and
 mixed-dtype products are left alone (their result dtypes follow matmul's rules).
 
 Products that differ only by scalar factors of their operands, such as `P @ x` and `P @ (-0.5 * x)`
-in the gradient of `-0.5 * x @ (P @ x)` with a symmetric P (constants.py makes `P.T` read `P`),
-and likewise solves `solve(K, r)` and `solve(K, -0.5 * r)`, become one product scaled afterwards (`share_scaled_products`), which common-subexpression
-elimination (simplify.py) then computes once: one gemv where there were two. A factor is a
-multiply by a size-1 operand (a 0-d value, a literal, a (1, 1) cotangent seed) or a negation, seen
-through reshapes; anything else (a vector factor, a scalar inside a nonlinear function) stops the
-search. Moving the scalar changes the result only by rounding (not at all for powers of two).
+in the gradient of `-0.5 * x @ (P @ x)` with a symmetric P (constants.py makes `P.T` read `P`), and
+likewise `solve(K, r)` and `solve(K, -0.5 * r)`, become one product scaled afterwards
+(`share_scaled_products`), which common-subexpression elimination (simplify.py) then computes once:
+one gemv where there were two. A factor is a multiply by a size-1 operand (a 0-d value, a literal,
+a (1, 1) cotangent seed) or a negation, seen through reshapes; anything else (a vector factor, a
+scalar inside a nonlinear function) stops the search. Moving a finite scalar changes the result
+only by rounding (not at all for a power of two); a non-finite one (an overflowed exp) can turn an
+infinite element into a NaN, which a log density rejects either way.
 """
 import numpy as np
 
@@ -205,7 +207,8 @@ def scale_before_reshape(graph):
             for i, (s, r) in enumerate((eqn.inputs, eqn.inputs[::-1])):
                 src = producer.get(r) if isinstance(r, Var) else None
                 if (src is not None and src.primitive.name == "reshape" and s.aval.size == 1
-                        and src.inputs[0].aval.ndim < r.aval.ndim and r.aval.shape == out.aval.shape and s.aval.dtype == r.aval.dtype == out.aval.dtype):
+                        and src.inputs[0].aval.ndim < r.aval.ndim and r.aval.shape == out.aval.shape
+                        and s.aval.dtype == r.aval.dtype == out.aval.dtype):
                     y, s0 = src.inputs[0], _as_scalar(s, producer, b_)
                     scaled = b_.multiply(*((s0, y) if i == 0 else (y, s0)))
                     b_.reshape(scaled, out.aval.shape, out=out)
