@@ -9,10 +9,10 @@ import pytest
 
 import autodiff as ad
 import autodiff.numpy as anp
+from autodiff.avals import ShapedArray
 from autodiff.codegen.constants import merge_equal_constants
 from autodiff.codegen.simplify import eliminate_common_subexpressions
 from autodiff.staging import make_graph
-from autodiff.avals import ShapedArray
 
 N = 12
 RNG = np.random.default_rng(11)
@@ -139,7 +139,8 @@ def test_hessian_of_symmetric_quadratic_form():
     np.testing.assert_allclose(hess, -0.5 * (NONSYM + NONSYM.T), rtol=1e-12, atol=1e-12)
 
 
-def _graph_with_consts(f, consts):
+def _traced(f):
+    """f's graph on an (N,) float64 argument, and the arrays it captured."""
     graph, captured, _ = make_graph(f, [ShapedArray((N,), np.dtype(np.float64))])
     return graph, captured
 
@@ -151,7 +152,7 @@ def test_equal_captured_arrays_are_compared_bit_for_bit():
     b = a.copy()
     b[3, 4] = -0.0
     c = a.copy()
-    graph, consts = _graph_with_consts(lambda x: (a @ x) * (b @ x) + (c @ x), None)
+    graph, consts = _traced(lambda x: (a @ x) * (b @ x) + (c @ x))
     assert len(consts) == 3
     merged = merge_equal_constants(graph, consts)
     read = {x for e in merged.eqns for x in e.inputs if x in merged.constvars}
@@ -159,6 +160,6 @@ def test_equal_captured_arrays_are_compared_bit_for_bit():
 
 
 def test_common_subexpressions_match_commuted_operands():
-    graph, consts = _graph_with_consts(lambda x: anp.sin(x) * 2.0 + 2.0 * anp.sin(x), None)
+    graph, _ = _traced(lambda x: anp.sin(x) * 2.0 + 2.0 * anp.sin(x))
     names = [e.primitive.name for e in eliminate_common_subexpressions(graph).eqns]
     assert names.count("multiply") == 1 and names.count("sin") == 1
