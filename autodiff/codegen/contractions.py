@@ -19,6 +19,16 @@ products). The float products whose shapes allow it become:
 A product over an empty contracted axis is zeros (Numba's np.dot left it uninitialised). The result
 is numerically the same up to the order of the additions in a sum. Integer and
 mixed-dtype products are left alone (their result dtypes follow matmul's rules).
+
+Products that differ only by scalar factors of their operands, such as `P @ x` and `P @ (-0.5 * x)`
+in the gradient of `-0.5 * x @ (P @ x)` with a symmetric P (constants.py makes `P.T` read `P`), and
+likewise `solve(K, r)` and `solve(K, -0.5 * r)`, become one product scaled afterwards
+(`share_scaled_products`), which common-subexpression elimination (simplify.py) then computes once:
+one gemv where there were two. A factor is a multiply by a size-1 operand (a 0-d value, a literal,
+a (1, 1) cotangent seed) or a negation, seen through reshapes; anything else (a vector factor, a
+scalar inside a nonlinear function) stops the search. Moving a finite scalar changes the result
+only by rounding (not at all for a power of two); a non-finite one (an overflowed exp) can turn an
+infinite element into a NaN, which a log density rejects either way.
 """
 import numpy as np
 
@@ -136,4 +146,120 @@ def lower_contractions(graph):
         if eqn.primitive.name == "matmul" and _rewrite_matmul(eqn, builder):
             continue
         eqns.append(Eqn(eqn.primitive, eqn.inputs, params, eqn.outvars))
+    return prune(Graph(graph.constvars, graph.invars, eqns, graph.outs))
+
+
+# -- products that differ only by scalar factors: one product, scaled -----------------------------------
+# primitive -> the operands it is linear in, each on its own: a scalar factor of one comes out
+_LINEAR_IN = {"matmul": (0, 1), "matvec": (0, 1), "solve": (1,), "triangular_solve": (1,)}
+
+
+def _scalar_factors(x, producer):
+    """(base, factors): x is base (reshaped to x's shape) times the product of the size-1 `factors`,
+    found through reshapes, negations and multiplies by a size-1 operand of the same dtype that do
+    not broadcast the other operand."""
+    factors = []
+    while isinstance(x, Var) and x in producer:
+        eqn = producer[x]
+        name, out = eqn.primitive.name, eqn.outvars[0]
+        if name == "reshape":
+            x = eqn.inputs[0]
+        elif name == "negative" and out.aval.dtype.kind == "f":
+            factors.append(Literal(out.aval.dtype.type(-1)))
+            x = eqn.inputs[0]
+        elif name == "multiply":
+            for s, y in (eqn.inputs, eqn.inputs[::-1]):
+                if (s.aval.size == 1 and isinstance(y, Var) and y.aval.shape == out.aval.shape
+                        and s.aval.dtype == y.aval.dtype == out.aval.dtype):
+                    factors.append(s)
+                    x = y
+                    break
+            else:
+                break
+        else:
+            break
+    return x, factors
+
+
+def _as_scalar(s, producer, b_):
+    """A 0-d atom with the value of the size-1 atom s (its 0-d origin through reshapes and broadcasts)."""
+    while s.aval.shape and isinstance(s, Var) and s in producer:
+        eqn = producer[s]
+        if eqn.primitive.name not in ("reshape", "broadcast_to") or eqn.inputs[0].aval.size != 1:
+            break
+        s = eqn.inputs[0]
+    return b_.reshape(s, ()) if s.aval.shape else s
+
+
+def scale_before_reshape(graph):
+    """A copy of graph where a multiply by a size-1 operand of an array reshaped to more axes (reverse
+    mode's (1, 1) cotangent seed times a vector made a (1, n) row) is the multiply of the array
+    itself by the 0-d value, reshaped after: collapse_reshapes then removes the reshapes, and the
+    product keeps the shape its neighbours loop over (nested graphs too)."""
+    producer = {v: eqn for eqn in graph.eqns for v in eqn.outvars}
+    eqns = []
+    b_ = _Builder(eqns)
+    for eqn in graph.eqns:
+        params = {k: map_graphs(scale_before_reshape, v) for k, v in eqn.params.items()}
+        new = Eqn(eqn.primitive, eqn.inputs, params, eqn.outvars)
+        if eqn.primitive.name == "multiply":
+            out = eqn.outvars[0]
+            for i, (s, r) in enumerate((eqn.inputs, eqn.inputs[::-1])):
+                src = producer.get(r) if isinstance(r, Var) else None
+                if (src is not None and src.primitive.name == "reshape" and s.aval.size == 1
+                        and src.inputs[0].aval.ndim < r.aval.ndim and r.aval.shape == out.aval.shape
+                        and s.aval.dtype == r.aval.dtype == out.aval.dtype):
+                    y, s0 = src.inputs[0], _as_scalar(s, producer, b_)
+                    scaled = b_.multiply(*((s0, y) if i == 0 else (y, s0)))
+                    b_.reshape(scaled, out.aval.shape, out=out)
+                    break
+            else:
+                eqns.append(new)
+        else:
+            eqns.append(new)
+    return prune(Graph(graph.constvars, graph.invars, eqns, graph.outs))
+
+
+def _product_key(eqn, bases):
+    try:
+        params = tuple(sorted(eqn.params.items()))
+        hash(params)
+    except TypeError:
+        return None
+    return (eqn.primitive, params, tuple(b.id for b in bases), tuple(x.aval.shape for x in eqn.inputs))
+
+
+def share_scaled_products(graph):
+    """A copy of graph where products (matmul, matvec; and solves, in their right-hand side) whose
+    operands are the same arrays up to scalar factors are each the product of the unscaled operands
+    times the factors, so that they become equal equations (nested graphs too)."""
+    producer = {v: eqn for eqn in graph.eqns for v in eqn.outvars}
+    groups, parts = {}, {}
+    for eqn in graph.eqns:
+        linear = _LINEAR_IN.get(eqn.primitive.name, ())
+        if linear and len(eqn.outvars) == 1 and eqn.outvars[0].aval.dtype.kind == "f":
+            split = [_scalar_factors(x, producer) if i in linear else (x, []) for i, x in enumerate(eqn.inputs)]
+            key = _product_key(eqn, [base for base, _ in split]) if all(
+                isinstance(base, Var) for base, _ in split) else None
+            if key is not None:
+                groups.setdefault(key, []).append(eqn)
+                parts[eqn] = split
+    scaled = {eqn for group in groups.values() if len(group) > 1 for eqn in group
+              if any(factors for _, factors in parts[eqn])}
+    eqns = []
+    b_ = _Builder(eqns)
+    for eqn in graph.eqns:
+        params = {k: map_graphs(share_scaled_products, v) for k, v in eqn.params.items()}
+        if eqn not in scaled:
+            eqns.append(Eqn(eqn.primitive, eqn.inputs, params, eqn.outvars))
+            continue
+        out = eqn.outvars[0]
+        operands = [b_.reshape(base, x.aval.shape) for (base, _), x in zip(parts[eqn], eqn.inputs)]
+        product = b_.bind(eqn.primitive, operands, params, out.aval)
+        scale = None
+        for _, factors in parts[eqn]:
+            for f in factors:
+                f = _as_scalar(f, producer, b_)
+                scale = f if scale is None else b_.multiply(scale, f)
+        b_.multiply(product, scale, out=out)
     return prune(Graph(graph.constvars, graph.invars, eqns, graph.outs))

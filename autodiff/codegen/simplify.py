@@ -8,8 +8,10 @@ dataflow pass marks those values and everything computed from them; safe_mul of 
 cotangent becomes multiply.
 
 Then products with unit or tiny shapes take cheaper forms (contractions.py), equations that return
-an operand unchanged are dropped, chains of reshapes become one reshape, and sums of padded slices
-one `assemble`.
+an operand unchanged are dropped, captured arrays with equal values (a symmetric matrix and its
+transpose) become one (constants.py), chains of reshapes become one reshape, products that differ
+only by scalar factors one product (contractions.py) and equal equations one (common-subexpression
+elimination), and sums of padded slices one `assemble`.
 """
 import numpy as np
 
@@ -19,7 +21,8 @@ from ..graph import Eqn, Graph, Literal, Var, map_graphs
 from ..primitives.broadcasting import reshape_p
 from ..primitives.elementwise import multiply_p
 from ..staging import prune
-from .contractions import lower_contractions
+from .constants import merge_equal_constants
+from .contractions import lower_contractions, scale_before_reshape, share_scaled_products
 from .emit import dtype_code, shape_code
 
 def _may_hold_zero(x, marked, consts):
@@ -229,9 +232,52 @@ def collapse_reshapes(graph):
     return prune(Graph(graph.constvars, graph.invars, eqns, outs))
 
 
+# -- common subexpressions: equal equations computed once ------------------------------------------------
+_COMMUTATIVE = ("add", "multiply")
+
+
+def _cse_key(eqn):
+    """Equations with equal keys compute the same value: the same primitive and parameters of the same
+    inputs (literals compared bit for bit; the operands of add and multiply in either order)."""
+    try:
+        params = tuple(sorted(eqn.params.items()))
+        hash(params)
+    except TypeError:
+        return None
+    ins = [("lit", x.aval.dtype.str, np.asarray(x.val).tobytes()) if isinstance(x, Literal) else x.id
+           for x in eqn.inputs]
+    if eqn.primitive.name in _COMMUTATIVE:
+        ins.sort(key=repr)
+    return eqn.primitive, tuple(ins), params
+
+
+def eliminate_common_subexpressions(graph):
+    """A copy of graph where an equation equal to an earlier one is dropped and its outputs read the
+    earlier one's (nested graphs too). Tracing does this as it builds a graph; the rewrites here
+    make new equal pairs (the products share_scaled_products rewrites)."""
+    seen, sub, eqns = {}, {}, []
+    for eqn in graph.eqns:
+        inputs = [sub.get(x, x) if isinstance(x, Var) else x for x in eqn.inputs]
+        params = {k: map_graphs(eliminate_common_subexpressions, v) for k, v in eqn.params.items()}
+        eqn = Eqn(eqn.primitive, inputs, params, eqn.outvars)
+        key = _cse_key(eqn)
+        if key is not None and key in seen:
+            sub.update(zip(eqn.outvars, seen[key].outvars))
+            continue
+        if key is not None:
+            seen[key] = eqn
+        eqns.append(eqn)
+    outs = [sub.get(o, o) if isinstance(o, Var) else o for o in graph.outs]
+    return prune(Graph(graph.constvars, graph.invars, eqns, outs))
+
+
 def simplify(graph, consts=()):
     """Every rewrite before code generation, in order: plain multiplies for safe_mul where zeros cannot
-    be routed, cheaper forms of products with unit axes, identities, reshape chains, padded sums."""
+    be routed, cheaper forms of products with unit axes, identities, equal captured arrays, reshape
+    chains, products equal up to scalar factors and equal equations, padded sums."""
     graph = lower_safe_mul(graph, consts, inputs_marked=False)
     graph = drop_identities(lower_contractions(graph))
-    return merge_padded_sums(collapse_reshapes(graph))
+    graph = collapse_reshapes(merge_equal_constants(graph, consts))
+    graph = collapse_reshapes(scale_before_reshape(graph))
+    graph = eliminate_common_subexpressions(share_scaled_products(graph))
+    return merge_padded_sums(graph)
