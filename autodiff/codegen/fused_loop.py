@@ -20,28 +20,7 @@ import numpy as np
 from ..graph import Literal, Var
 from . import scalarise
 from .code_text import dtype_code, elementwise_code, shape_code, vector_calls, vectorisable_loop
-
-# Largest product of the trailing axes written out in a loop body instead of looped over.
-UNROLL_MAX = 8
-
-
-def _is_int(d):
-    return isinstance(d, (int, np.integer))
-
-
-def unrolled_axes(shape):
-    """How many trailing axes of a loop nest over `shape` are written out in its body: the short
-    constant ones behind a long looped axis, when the innermost axis is too short to vectorise."""
-    n, size = 0, 1
-    for d in reversed(shape):
-        if not _is_int(d) or size * d > UNROLL_MAX:
-            break
-        size *= d
-        n += 1
-    if size == 1 or n == len(shape) or vectorisable_loop(shape):
-        return 0
-    return n if vectorisable_loop(shape[:len(shape) - n]) else 0
-
+from .fuse import unrolled_axes
 
 def emit_group(ctx, group, materialised):
     """Emit the group's loop: members' values as locals, `materialised` ones also stored to arrays,
@@ -123,7 +102,7 @@ def emit_group(ctx, group, materialised):
     for eqn in group.members:
         v = eqn.outvars[0]
         if v in materialised:
-            ctx.line(f"{ctx.name(v)} = np.empty({shape_code(shape)}, {dtype_code(v.aval.dtype)})")
+            ctx.line(f"{ctx.name(v)} = np.empty({shape_code(v.aval.shape)}, {dtype_code(v.aval.dtype)})")
     if flat:
         for eqn in group.members + group.reductions:
             for x in eqn.inputs:
@@ -131,7 +110,7 @@ def emit_group(ctx, group, materialised):
                         and not (x in ctx.elems and x not in ctx.arrays)):
                     view(x)
         for eqn in group.members:
-            if eqn.outvars[0] in materialised:
+            if eqn.outvars[0] in materialised and eqn.outvars[0] not in group.rows:
                 view(eqn.outvars[0])
     accumulators = _start_reductions(ctx, group, shape, looped, steps)
 
@@ -141,8 +120,28 @@ def emit_group(ctx, group, materialised):
             ctx.line(f"for {loop_idx[k]} in range({d}):")
             ctx.depth += 1
     vector = vectorisable_loop(shape[:looped] if flat else shape)
+
+    def store(v, step, name):
+        if v not in materialised:
+            return
+        if v in group.rows:
+            ctx.line(f"{ctx.name(v)}[{', '.join(loop_idx)}] = {name}")
+        elif flat:
+            ctx.line(f"{views[v]}[{flat_index(v, subscripts(v, step))}] = {name}")
+        else:
+            ctx.line(f"{ctx.name(v)}[{', '.join(loop_idx)}] = {name}")
+
     for eqn in group.members:
         v = eqn.outvars[0]
+        if eqn.primitive.scalar_template is None:  # a row reduction, or a reshape of one
+            if eqn.primitive.name == "reshape":
+                name = elem(eqn.inputs[0], steps[0])
+            else:
+                name = _row_reduction(ctx, eqn.primitive.name, [elem(eqn.inputs[0], step) for step in steps])
+            for step in steps:
+                local[(v, step)] = name
+            store(v, steps[0], name)
+            continue
         template = elementwise_code(eqn)
         if vector and all(x.aval.dtype == np.float64 for x in [*eqn.inputs, *eqn.outvars]):
             template = vector_calls(template)
@@ -157,17 +156,50 @@ def emit_group(ctx, group, materialised):
                 ctx.line(f"{name} = {expr}")
                 computed[expr] = name
             local[(v, step)] = name
-            if v in materialised:
-                if flat:
-                    ctx.line(f"{views[v]}[{flat_index(v, subscripts(v, step))}] = {name}")
-                else:
-                    ctx.line(f"{ctx.name(v)}[{', '.join(loop_idx)}] = {name}")
+            store(v, step, name)
     for red, acc_of in zip(group.reductions, accumulators):
-        for step in steps:
-            x = elem(red.inputs[0], step)
-            ctx.line(red.primitive.reduction[1].format(acc=acc_of(step, loop_idx), x=x))
+        x = red.inputs[0]
+        for step in _distinct_steps(x, group, steps):
+            ctx.line(red.primitive.reduction[1].format(acc=acc_of(step, loop_idx), x=elem(x, step)))
     ctx.depth = depth0
     _finish_reductions(ctx, group, shape, looped, steps)
+
+
+def _distinct_steps(x, group, steps):
+    """The written-out indices at which x's elements differ: all of them for a value of the group's
+    shape, one for a row reduction's value or a value broadcast along those axes."""
+    if x in group.rows:
+        return steps[:1]
+    s = x.aval.shape
+    lead = len(group.shape) - len(s)
+    looped = len(group.shape) - len(steps[0])
+    unit = [j for j in range(len(steps[0])) if looped + j < lead or s[looped + j - lead] == 1]
+    return [step for step in steps if all(step[j] == 0 for j in unit)]
+
+
+def _row_reduction(ctx, name, xs):
+    """A local holding the reduction `name` of the codes xs (one row's elements), written for a loop
+    LLVM vectorises; logsumexp as ri.reduce_logsumexp computes it (the same maximum, shift and sum)."""
+    if name == "reduce_sum":
+        return _local(ctx, "r", "(" + " + ".join(xs) + ")")
+    if name in ("reduce_max", "reduce_min", "reduce_logsumexp"):
+        fn = "rt.minimum" if name == "reduce_min" else "rt.maximum"
+        acc = xs[0]
+        for x in xs[1:]:
+            acc = f"{fn}({acc}, {x})"
+        m = _local(ctx, "m", acc)
+        if name != "reduce_logsumexp":
+            return m
+    finite = f"{m} - {m} == 0.0"  # a NaN or infinite maximum is the result itself (scipy)
+    shift = _local(ctx, "sh", f"({m} if {finite} else 0.0)")
+    total = _local(ctx, "se", "(" + " + ".join(f"rt.vexp({x} - {shift})" for x in xs) + ")")
+    return _local(ctx, "lse", f"({m} + rt.vlog({total}) if {finite} else {m})")
+
+
+def _local(ctx, prefix, expr):
+    name = ctx.tmp(prefix)
+    ctx.line(f"{name} = {expr}")
+    return name
 
 
 def _kept_in_body(red, shape, looped):
