@@ -49,6 +49,7 @@ class FusedGroup:
         self.defined.update(eqn.outvars)
 
     def add_row(self, eqn):
+        """A row reduction, an elementwise equation on row values, or a keepdims reshape of a row value."""
         self.add(eqn)
         if eqn.primitive.name != "reshape":
             self.rows.update(eqn.outvars)
@@ -98,6 +99,16 @@ def is_row_reshape(eqn, group):
     return eqn.outvars[0].aval.shape == tuple(shape[:looped]) + (1,) * (len(shape) - looped)
 
 
+def is_row_member(eqn, group):
+    """An elementwise equation of the loop's shape on row values (a row reduction's value times a
+    weight per data point): computed once per iteration of the loop."""
+    n = unrolled_axes(group.shape)
+    if not n or not is_elementwise(eqn) or eqn.outvars[0].aval.shape != tuple(group.shape[:len(group.shape) - n]):
+        return False
+    read = [x for x in eqn.inputs if isinstance(x, Var) and x in group.defined]
+    return bool(read) and all(x in group.rows for x in read)
+
+
 def _size(shape):
     n = 1
     for d in shape:
@@ -134,7 +145,8 @@ def schedule(eqns):
             if (is_elementwise(eqn) and eqn.outvars[0].aval.shape == group.shape and not reads_blocked):
                 group.add(eqn)
                 continue
-            if not reads_blocked and (is_row_reduction(eqn, group) or is_row_reshape(eqn, group)):
+            if not reads_blocked and (is_row_reduction(eqn, group) or is_row_reshape(eqn, group)
+                                      or is_row_member(eqn, group)):
                 group.add_row(eqn)
                 continue
             if (eqn.primitive.reduction is not None and not reads_blocked

@@ -150,3 +150,25 @@ def test_row_values_returned_as_arrays():
     np.testing.assert_allclose(out[0], sp_logsumexp(lp, axis=1), rtol=1e-13)
     np.testing.assert_array_equal(out[1], lp.max(axis=1))
     np.testing.assert_allclose(out[2], (lp * WT).sum(axis=1, keepdims=True), rtol=1e-13)
+
+
+def test_softmax_weights_of_rows_with_infinities_and_nans_match_eager_evaluation():
+    """logsumexp's gradient in the loop is exp(x - max) / sum; rows whose max is -inf, +inf (with a
+    finite value that would overflow exp) or NaN must give exp(x - logsumexp) as numpy does."""
+    p = RNG.standard_normal((N, 3)) * 3.0
+    p[3] = -np.inf
+    p[5] = [np.inf, 800.0, 1.0]
+    p[7, 1] = np.nan
+    p[9] = [np.inf, np.inf, -np.inf]
+    p[11] = [-np.inf, 2.0, -np.inf]
+    p[13] = [710.0, 709.0, -800.0]
+
+    def f(p):
+        return anp.sum(logsumexp(p * WT, axis=1) * anp.arange(1.0, N + 1.0))
+
+    eager = ad.value_and_grad(f)(p)
+    with np.errstate(invalid="ignore"):
+        jitted = ad.jit(ad.value_and_grad(f))(p)
+    np.testing.assert_allclose(jitted[0], eager[0], rtol=1e-12)
+    np.testing.assert_allclose(jitted[1], eager[1], rtol=1e-12, atol=0)
+    assert "rse" in ad.jit(ad.value_and_grad(f)).lower(p).source  # the weights from the logsumexp's terms
