@@ -8,7 +8,6 @@ primitive has an emitter next to its rules.
 import re
 from contextlib import contextmanager
 
-
 from ..graph import Literal, Var
 from . import scalarise
 from .code_text import (LITERAL_BUFFER, STRUCTURAL_FLOATS, _LIFTED_NAME, elementwise_code, dtype_code,  # noqa: F401

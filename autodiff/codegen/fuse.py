@@ -5,6 +5,11 @@ Equations that read the group's values but cannot join it (a matmul of a group v
 scalar that uses a reduction) are deferred until the group is emitted; equations independent
 of the group are emitted before it. So a forward pass and its backward pass over the same
 shape usually share one loop, and values that never leave the loop are never stored.
+
+When the loop writes its short trailing axes out in the body (an (N, 3) group looped over N only,
+fused_loop.py), reductions over exactly those axes join it as row values, one per iteration, and so
+do elementwise equations on row values and keepdims reshapes of them: a mixture's logsumexp over
+components and its gradient are then one loop over data points.
 """
 import numpy as np
 
@@ -42,7 +47,7 @@ class FusedGroup:
         self.members = []       # elementwise eqns, row reductions and their reshapes, in order
         self.reductions = []    # reductions over a member's value: full, or sums over some axes
         self.defined = set()
-        self.rows = set()       # values of row reductions: one per iteration of the looped axes
+        self.rows = set()       # row values (row reductions, elementwise work on them): one per iteration
 
     def add(self, eqn):
         self.members.append(eqn)
