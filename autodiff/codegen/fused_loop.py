@@ -71,8 +71,10 @@ class _LoopWriter:
                 subs.append(str(step[axis - self.looped]))
         return subs
 
-    def varies_in_loop(self, x):
-        return any(not i.isdigit() for i in self.subscripts(x, self.steps[0]))
+    def read_varies(self, x, row):
+        """Does x's element read by a member (`row`: a row member) change from one iteration to the next?"""
+        subs = self.row_subscripts(x) if row else self.subscripts(x, self.steps[0])
+        return any(not i.isdigit() for i in subs)
 
     @staticmethod
     def flat_index(x, subs):
@@ -135,8 +137,8 @@ class _LoopWriter:
     def write(self):
         ctx, group = self.ctx, self.group
         outside = self.inputs()
-        for x in outside:  # scalarised values the loop indexes: built before it
-            if x in ctx.elems and self.varies_in_loop(x) and x.aval.shape:
+        for x, rows in outside.items():  # scalarised values the loop indexes: built before it
+            if x in ctx.elems and x.aval.shape and any(self.read_varies(x, row) for row in rows):
                 scalarise.materialise(ctx, x)
         for eqn in group.members:
             v = eqn.outvars[0]
@@ -173,8 +175,7 @@ class _LoopWriter:
             if not x.aval.shape or (x in ctx.elems and x not in ctx.arrays):
                 continue
             for row in dict.fromkeys(rows):
-                subs = self.row_subscripts(x) if row else self.subscripts(x, self.steps[0])
-                if any(not i.isdigit() for i in subs):
+                if self.read_varies(x, row):
                     if x not in self.views:
                         self.views[x] = f"{ctx.name(x)}_f"
                         ctx.line(f"{self.views[x]} = ri.flat({ctx.name(x)})")
@@ -201,7 +202,7 @@ class _LoopWriter:
         """Is x the same in every iteration: a literal, a scalar, or an element at a fixed index?"""
         if isinstance(x, Literal) or not x.aval.shape:
             return True
-        return x not in self.group.defined and not self.varies_in_loop(x)
+        return x not in self.group.defined and not self.read_varies(x, False)
 
     def store(self, v, step, name):
         if v not in self.materialised:
