@@ -79,8 +79,25 @@ def long_inner_np(xt, w):
     return np.sum(sp_logsumexp(lp, axis=0) * xt[1]) + np.sum(sp_logsumexp(lp, axis=1) * w)
 
 
+X3 = RNG.standard_normal((2, N, 3))
+SCALE = np.array([[0.7], [-1.3]])
+
+
+def two_loop_axes(x, scale):
+    """(2, N, 3): two looped axes; a row value times a small value kept as scalars that varies with the
+    first of them."""
+    lp = x * WT - x * x
+    return anp.sum(logsumexp(lp, axis=2) * (scale * 2.0 + 1.0)) + anp.sum(anp.max(lp, axis=2) * scale)
+
+
+def two_loop_axes_np(x, scale):
+    lp = x * WT - x * x
+    return np.sum(sp_logsumexp(lp, axis=2) * (scale * 2.0 + 1.0)) + np.sum(lp.max(axis=2) * scale)
+
+
 CASES = [(mixture, mixture_np, (MU, LOG_SIGMA, LOG_W, Y)), (row_reductions, row_reductions_np, (MU, Y)),
-         (blocks, blocks_np, (A, B)), (long_inner, long_inner_np, (XT, WT))]
+         (blocks, blocks_np, (A, B)), (long_inner, long_inner_np, (XT, WT)),
+         (two_loop_axes, two_loop_axes_np, (X3, SCALE))]
 
 
 def _central_differences(f, args, argnum, h=1e-6):
