@@ -8,14 +8,13 @@ primitive has an emitter next to its rules.
 import re
 from contextlib import contextmanager
 
-import numpy as np
-
 from ..graph import Literal, Var
 from . import scalarise
 from .code_text import (LITERAL_BUFFER, STRUCTURAL_FLOATS, _LIFTED_NAME, elementwise_code, dtype_code,  # noqa: F401
                         is_lifted, literal_code, shape_code, vector_calls, vectorisable_loop)
 from .compile import DECORATOR
 from .fuse import FusedGroup, schedule
+from .fused_loop import emit_group
 
 
 class Context:
@@ -138,76 +137,6 @@ def emit_eqn(ctx, eqn):
     if not getattr(prim.emitter, "reads_elements", False):  # emitters that know scalarised inputs
         scalarise.materialise_inputs(ctx, eqn)
     prim.emitter(ctx, eqn)
-
-
-def emit_group(ctx, group, materialised):
-    shape = group.shape
-    idx = [f"i{k}" if d != 1 else "0" for k, d in enumerate(shape)]  # no `for i in range(1)`
-    local = {}
-
-    def subscripts(x):
-        s = x.aval.shape
-        lead = len(shape) - len(s)
-        return [idx[lead + k] if d != 1 or shape[lead + k] == 1 else "0" for k, d in enumerate(s)]
-
-    def elem(x):
-        if isinstance(x, Literal):
-            return ctx.name(x)
-        if x in local:
-            return local[x]
-        s = x.aval.shape
-        if not s:
-            return ctx.name(x)
-        subs = subscripts(x)
-        if x in ctx.elems and x not in ctx.arrays:  # a scalarised value read at a fixed index
-            return ctx.elems[x][scalarise._flat_index(tuple(int(i) for i in subs), s)]
-        return f"{ctx.name(x)}[{', '.join(subs)}]"
-
-    for eqn in group.members + group.reductions:  # scalarised values the loop indexes: built before it
-        for x in eqn.inputs:
-            if (isinstance(x, Var) and x in ctx.elems and x not in group.defined
-                    and not all(i == "0" for i in subscripts(x))):
-                scalarise.materialise(ctx, x)
-
-    for eqn in group.members:
-        v = eqn.outvars[0]
-        if v in materialised:
-            ctx.line(f"{ctx.name(v)} = np.empty({shape_code(shape)}, {dtype_code(v.aval.dtype)})")
-    for red in group.reductions:
-        out = red.outvars[0]
-        if out.aval.ndim:  # a partial sum: one accumulator per kept index
-            ctx.line(f"{ctx.name(out)} = np.zeros({shape_code(out.aval.shape)}, {dtype_code(out.aval.dtype)})")
-            continue
-        ctx.line(f"{ctx.name(out)} = {red.primitive.reduction[0]}")
-        if out.aval.dtype.kind == "f" and red.primitive.reduction[0] == "0":
-            ctx.lines[-1] += ".0"
-    depth0 = ctx.depth
-    for k, d in enumerate(shape):
-        if d != 1:
-            ctx.line(f"for {idx[k]} in range({d}):")
-            ctx.depth += 1
-    vector = vectorisable_loop(shape)
-    for eqn in group.members:
-        v = eqn.outvars[0]
-        template = elementwise_code(eqn)
-        if vector and all(x.aval.dtype == np.float64 for x in [*eqn.inputs, *eqn.outvars]):
-            template = vector_calls(template)
-        expr = template.format(*[elem(x) for x in eqn.inputs])
-        if v not in materialised and scalarise._is_atom(expr):  # a copy or a constant: no line
-            local[v] = expr
-            continue
-        name = "s" + ctx.name(v)[1:]
-        ctx.line(f"{name} = {expr}")
-        local[v] = name
-        if v in materialised:
-            ctx.line(f"{ctx.name(v)}[{', '.join(idx)}] = {name}")
-    for red in group.reductions:
-        acc = ctx.name(red.outvars[0])
-        if red.outvars[0].aval.ndim:
-            axes = red.params["axes"]
-            acc += "[" + ", ".join(i for k, i in enumerate(idx) if k not in axes) + "]"
-        ctx.line(red.primitive.reduction[1].format(acc=acc, x=elem(red.inputs[0])))
-    ctx.depth = depth0
 
 
 # Numba's compile time grows roughly quadratically with a function's length (its SSA and
