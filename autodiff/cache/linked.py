@@ -27,8 +27,7 @@ __all__ = ["fingerprint", "drop_if_changed", "codegen_kernel_sources", "extensio
 
 CODEGEN = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "codegen")
 # the autodiff/codegen modules whose compiled functions generated code calls (and that call each other)
-CODEGEN_KERNELS = ("cephes", "runtime", "runtime_blas", "runtime_indexing", "runtime_linalg", "special_kernels_*",
-                   "vector_math")
+CODEGEN_KERNELS = ("cephes", "runtime", "runtime_indexing", "runtime_linalg", "special_kernels_*", "vector_math")
 
 _EXT_CALL = re.compile(r"\bext\.([A-Za-z_]\w*)")
 GENERATED_IMPORT = re.compile(r"^from (nb_[0-9a-f]+) import ", re.MULTILINE)

@@ -1,13 +1,11 @@
 """Code generation: a Graph becomes the source of one @njit function, compiled and cached by Numba.
 
-Generated modules import the helper modules ``runtime`` (as ``rt``, and its ``as_blas``),
-``runtime_linalg`` (``rl``) and ``runtime_indexing`` (``ri``) in their header. Importing them creates
-some 140 cached Numba dispatchers (~10 ms), which a generated module whose machine code comes from the
-cache never calls (a cached caller holds its callees' code): a fresh process fitting a stored model
-spent that on every fit. So they are deferred: ``import`` gives the module object at once, and its
-code runs at the first access to a name it does not have yet (Numba typing generated code that calls
-``rt.safe_mul``, a test importing a helper). ``as_blas``, the one name a header imports from
-``runtime``, lives in ``runtime_blas`` and is in the deferred ``runtime`` from the start.
+Generated modules import the helper modules ``runtime_linalg`` (as ``rl``) and ``runtime_indexing``
+(as ``ri``) in their header. Importing them creates some 60 cached Numba dispatchers (~7 ms), which a
+generated module whose machine code comes from the cache never calls (a cached caller holds its
+callees' code): a fresh process fitting a stored model spent that on every fit. So they are deferred:
+``import`` gives the module object at once, and its code runs at the first access to a name it does
+not have yet (Numba typing generated code that calls ``rl.cholesky``, a test importing a helper).
 """
 import importlib.util
 import sys
@@ -15,11 +13,7 @@ import types
 
 from numba.core.compiler_lock import global_compiler_lock
 
-from .runtime_blas import as_blas
-
-__all__ = ["DEFERRED"]
-
-DEFERRED = ("runtime", "runtime_linalg", "runtime_indexing")
+DEFERRED = ("runtime_linalg", "runtime_indexing")
 
 
 class _DeferredModule(types.ModuleType):
@@ -31,31 +25,25 @@ class _DeferredModule(types.ModuleType):
         # Numba's compiler lock before the import: the module's code compiles its eager kernels (the
         # compiler lock inside), and a thread typing generated code reaches here holding that lock.
         with global_compiler_lock:
-            if type(self) is _DeferredModule:
-                if self.__dict__.get("_deferred_running"):  # its own code, still running, asks for it
-                    raise AttributeError(f"module {self.__name__!r} has no attribute {name!r} (yet)")
+            if type(self) is _DeferredModule and not self.__dict__.get("_deferred_running"):
                 self._deferred_running = True
                 try:
                     self.__spec__.loader.exec_module(self)
                     self.__class__ = types.ModuleType
                 finally:
-                    del self._deferred_running
-        return getattr(self, name)  # a plain module now: its own __getattr__ (PEP 562) applies
+                    self.__dict__.pop("_deferred_running", None)
+        return object.__getattribute__(self, name)
 
 
-def _defer(name, **present):
-    """Put module `name` of this package in sys.modules, its code not run; `present`: attributes it
-    has from the start (its code defines the same objects again when it runs)."""
+def _defer(name):
     full = f"{__name__}.{name}"
     if full in sys.modules:
         return
     module = importlib.util.module_from_spec(importlib.util.find_spec(full))
-    module.__dict__.update(present)
     module.__class__ = _DeferredModule
     sys.modules[full] = module
     globals()[name] = module
 
 
-_defer("runtime", as_blas=as_blas)
-_defer("runtime_linalg")
-_defer("runtime_indexing")
+for _name in DEFERRED:
+    _defer(_name)

@@ -5,6 +5,7 @@ import math
 import numba
 import numpy as np
 from numba.core.compiler_lock import global_compiler_lock
+from numba.extending import overload
 
 jit = numba.njit(cache=True, error_model="numpy", nogil=True)
 
@@ -107,7 +108,16 @@ def mod(a, b):
     return np.mod(a, b)
 
 
-from .runtime_blas import as_blas  # noqa: E402,F401 - rt.as_blas; its own module: see runtime_blas
+def as_blas(a):
+    """A BLAS-compatible (C or F contiguous) view of `a`, copying only when needed."""
+    return a
+
+
+@overload(as_blas)
+def _as_blas_impl(a):
+    if a.layout in ("C", "F"):
+        return lambda a: a
+    return lambda a: np.ascontiguousarray(a)
 
 
 @jit
