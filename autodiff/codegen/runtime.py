@@ -1,11 +1,11 @@
 """Small @njit helpers that generated code calls (scalar math with numpy semantics, BLAS-safe layouts)."""
-import importlib
 import math
 
 import numba
 import numpy as np
-from numba.core.compiler_lock import global_compiler_lock
 from numba.extending import overload
+
+from . import vector_math as vm
 
 jit = numba.njit(cache=True, error_model="numpy", nogil=True)
 
@@ -150,16 +150,6 @@ def logsumexp_finish(m, s):
 
 # Inside a loop over a long axis, generated code calls these float64 kernels instead of math.exp,
 # rt.log, sk.expit, ... on float64 operands (code_text.vector_calls): vector_math's branch-free
-# functions, which LLVM inlines and vectorises. vector_math loads at the first access to one of them
-# (loading its cached kernels at import took ~9 ms of every fresh process running cached code).
-_VECTOR_MATH = {"vexp": "exp", "vlog": "log", "vlog1p": "log1p", "vexpit": "expit", "vsoftplus": "softplus",
-                "vlog_expit": "log_expit", "vlogaddexp": "logaddexp"}
-
-
-def __getattr__(name):
-    if name not in _VECTOR_MATH:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    with global_compiler_lock:  # before the import lock, as special_kernels.load_family
-        kernel = getattr(importlib.import_module(f"{__package__}.vector_math"), _VECTOR_MATH[name])
-    globals()[name] = kernel
-    return kernel
+# functions, which LLVM inlines and vectorises.
+vexp, vlog, vlog1p = vm.exp, vm.log, vm.log1p
+vexpit, vsoftplus, vlog_expit, vlogaddexp = vm.expit, vm.softplus, vm.log_expit, vm.logaddexp

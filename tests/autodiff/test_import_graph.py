@@ -71,7 +71,6 @@ def import_graph():
         visit(tree, False)
     facade = "autodiff.codegen.special_kernels"
     graph[facade].update(f"autodiff.codegen.{family}" for family in special_kernels.FAMILIES)
-    graph["autodiff.codegen.runtime"].add("autodiff.codegen.vector_math")  # rt.vexp, ...: loaded when first asked for
     return graph, in_functions
 
 
