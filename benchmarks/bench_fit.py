@@ -3,13 +3,15 @@ models.GaussianMixture with L-BFGS) against EM (hmmlearn, scikit-learn, and dyna
 from the same starts, on the same data, in the same process.
 
 Usage: python benchmarks/bench_fit.py [hmm] [hmm_one_core] [hmm_lengths] [hmm_default_init] [gmm] [gmm_default_init]
-                                      [--cold]
+                                      [--cold] [--repeat N]
 Each case runs in a fresh process: EM runs first, then our first fit, whose time includes loading the
 model's compiled code from the warm cache (and, the first time a model is fitted, tracing it; a fresh
 process with a stored build skips the tracing: ppl/stored_builds.py); --cold adds a run with an empty
-NUMBAYES_CACHE_DIR (trace + Numba compile). ours_again_s: a second fit in the same process.
+NUMBAYES_CACHE_DIR (trace + Numba compile); --repeat N: N warm runs of each case (N fresh processes).
+ours_again_s: a second fit in the same process.
 speedup = em_s / ours_s (wall clock), speedup_cpu = em_cpu_s / ours_cpu_s (CPU seconds of the process:
 on a loaded machine the wall clock also counts waiting for a core). Imports are outside every timing.
+load: the 1-minute load average before and after the case's process (others' work on a shared machine).
 Both sides use one BLAS thread. hmmlearn and scikit-learn run single-threaded numpy; our restarts run
 side by side on all the process's cores (``cores=None``, the default; ``hmm_one_core``: ``cores=1``), so
 our wall clock can gain from a second core where our CPU seconds cannot. The worker processes write
@@ -241,15 +243,18 @@ def main(args):
         return
     all_cases = ["hmm", "hmm_one_core", "hmm_lengths", "hmm_default_init", "gmm", "gmm_default_init"]
     cases = [a for a in args if a in all_cases] or all_cases
+    repeat = int(args[args.index("--repeat") + 1]) if "--repeat" in args else 1
     rows = []
     for case in cases:
-        runs = [("warm", None)]
+        runs = [("warm", None)] * repeat
         if "--cold" in args:
             runs.insert(0, ("cold", tempfile.mkdtemp(prefix="numbayes-cold-")))
         run_case(case, dynamax=False)  # make sure the default cache is warm
         for label, cache in runs:
+            load_before = os.getloadavg()[0]
             r = run_case(case, cache, dynamax=label == "warm")
-            r.update(cache=label, cores=1 if case == "hmm_one_core" else len(os.sched_getaffinity(0)),
+            r.update(cache=label, load=f"{load_before:.1f}-{os.getloadavg()[0]:.1f}",
+                     cores=1 if case == "hmm_one_core" else len(os.sched_getaffinity(0)),
                      speedup=r["em_s"] / r["ours_s"], speedup_cpu=r["em_cpu_s"] / r["ours_cpu_s"],
                      ll_diff_per_sample=(r["ours_ll"] - r["em_ll"]) / r["n"])
             if "dynamax_s" in r:
@@ -257,8 +262,8 @@ def main(args):
             rows.append(r)
             if cache:
                 shutil.rmtree(cache, ignore_errors=True)
-    print_table(rows, ["case", "cache", "cores", "ours_s", "ours_cpu_s", "ours_again_s", "em_s", "em_cpu_s", "speedup",
-                       "speedup_cpu", "ours_ll", "em_ll", "ll_diff_per_sample", "baseline", "dynamax_s"])
+    print_table(rows, ["case", "cache", "cores", "load", "ours_s", "ours_cpu_s", "ours_again_s", "em_s", "em_cpu_s",
+                       "speedup", "speedup_cpu", "ours_ll", "em_ll", "ll_diff_per_sample", "baseline", "dynamax_s"])
     for r in rows:
         print(f"{r['case']} ({r['cache']}, cores={r['cores']}): iterations per start ours {r['ours_iters']}, "
               f"EM {r['em_iters']}")

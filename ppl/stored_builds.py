@@ -17,7 +17,6 @@ test) and functions defined inside other functions are never stored: the code th
 fingerprinted. A stored build that cannot be loaded (a cleared cache, a corrupt file) is built again.
 """
 import hashlib
-import importlib
 import os
 import pickle
 import sys
@@ -96,8 +95,7 @@ def load(build_key, dim):
         with np.load(path, allow_pickle=False) as stored:
             fdata, idata = np.ascontiguousarray(stored["fdata"]), np.ascontiguousarray(stored["idata"])
             module_name, function_name = str(stored["module"]), str(stored["function"])
-        cache.generated_dir()  # puts the generated modules on sys.path
-        lpg = getattr(importlib.import_module(module_name), function_name)
+        lpg = getattr(cache.import_generated(module_name), function_name)
         lpg(np.zeros(dim), np.empty(dim), fdata, idata)  # raises if the data do not belong to this entry
     except Exception:  # noqa: BLE001 - a cleared or corrupt cache: build it again
         try:
