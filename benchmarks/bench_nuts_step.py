@@ -3,7 +3,9 @@
 Runs one chain of `samplers.chain.run_block` (warmup + draws) per model and reports process CPU
 seconds per leapfrog step, so the machine's load matters little. With --base DIR, DIR holds a copy
 of an older samplers package named `samplers_base` (e.g. `git archive BASE samplers`, renamed);
-both run back to back, alternating, `--repeats` times, and the minimum of each is kept.
+both run back to back, alternating, `--repeats` times, and the minimum of each is kept. The two
+chains of each repeat start from the same seed: "same draws" says whether their draws (warmup
+included) are bit-identical, i.e. every transition of the two kernels agreed.
 
     python benchmarks/bench_nuts_step.py [MODEL ...] [--base DIR] [--repeats 3]
 """
@@ -63,15 +65,18 @@ def main():
             one_chain(pkg, ld, 20, 20, 1)
         best = {k: np.inf for k in pkgs}
         steps = {}
+        same = True
         for r in range(args.repeats):
+            draws = {}
             for k, pkg in pkgs.items():
-                cpu, n, _ = one_chain(pkg, ld, args.tune, args.draws, 100 + r)
+                cpu, n, draws[k] = one_chain(pkg, ld, args.tune, args.draws, 100 + r)
                 best[k] = min(best[k], cpu / n * 1e6)
                 steps[k] = n
+            same = same and all(np.array_equal(d, draws["new"]) for d in draws.values())
         row = {"model": name, "dim": ld.dim, "us/step new": best["new"], "steps new": steps["new"]}
         if "base" in pkgs:
             row.update({"us/step base": best["base"], "steps base": steps["base"],
-                        "base/new": best["base"] / best["new"]})
+                        "base/new": best["base"] / best["new"], "same draws": same})
         rows.append(row)
         print(json.dumps(row), flush=True)
     common.print_table(rows, list(rows[0]))

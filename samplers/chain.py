@@ -21,7 +21,7 @@ from ppl import LPG_TYPE
 from . import adaptation as adapt
 from . import hmc, nuts
 from .buffers import copy_into
-from .integrator import draw_momentum, kinetic_energy, leapfrog
+from .integrator import draw_momentum, kinetic_energy, leapfrog, set_root
 
 
 _KERNEL_MODULES = ("rng", "buffers", "integrator", "nuts", "hmc", "adaptation", "chain")
@@ -108,11 +108,14 @@ def _run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_dia
     lp = lp_box[0]
     adapting_step = settings[ADAPT_STEP_SIZE] != 0.0
     gradient_mass = settings[ADAPT_MASS] == GRADIENT  # m2 then holds adaptation.ESTIMATE_ROWS rows
+    root = np.empty(dim)  # sqrt(inv_diag), renewed whenever inv_diag changes
+    set_root(inv_diag, root)
     for i in range(start, stop):
-        metric = (dense, inv_diag, inv_dense, chol)
+        metric = (dense, inv_diag, inv_dense, chol, root)
         if i == 0 and adapting_step:
             if gradient_mass and num_warmup > 0:
                 adapt.start_gradient_metric(state, q, grad, m2, inv_diag)
+                set_root(inv_diag, root)
             eps = find_step_size(lpg, fdata, idata, metric, state[adapt.STEP_SIZE], rng, q, grad, lp, work)
             if eps < 0.0:
                 return int(-eps)
@@ -144,6 +147,8 @@ def _run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_dia
                                         settings[KAPPA], settings[T0])
             if gradient_mass:
                 moved = adapt.learn_gradient_metric(state, q, grad, out_s[3] != 0.0, m2, inv_diag)
+                if moved != adapt.UNCHANGED:
+                    set_root(inv_diag, root)
                 if moved == adapt.FIRST_CHANGE:
                     eps = find_step_size(lpg, fdata, idata, metric, eps, rng, q, grad, lp, work)
                     if eps < 0.0:
@@ -151,7 +156,8 @@ def _run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_dia
                     state[adapt.STEP_SIZE] = eps
                     adapt.restart_dual_averaging(state, eps)
             elif adapt.learn_metric(state, q, mean, m2, dense, inv_diag, inv_dense, chol):
-                metric = (dense, inv_diag, inv_dense, chol)
+                set_root(inv_diag, root)
+                metric = (dense, inv_diag, inv_dense, chol, root)
                 eps = find_step_size(lpg, fdata, idata, metric, eps, rng, q, grad, lp, work)
                 if eps < 0.0:
                     return int(-eps)
