@@ -9,11 +9,11 @@ Cholesky factor of M, used to draw momenta p ~ N(0, M).
 import numba
 import numpy as np
 
-from .buffers import VECTORISE_SUMS
+from .buffers import ALLOCATES, NO_REFCOUNTS, VECTORISE_SUMS
 from .rng import fill_normal
 
 
-@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS, **ALLOCATES)  # dense: M^-1 p is a new array
 def velocity(metric, p, out):
     """out = M^-1 p (Stan's dtau_dp, the 'sharp' momentum)."""
     dense, inv_diag, inv_dense, _, _ = metric
@@ -24,7 +24,7 @@ def velocity(metric, p, out):
             out[i] = inv_diag[i] * p[i]
 
 
-@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS, **ALLOCATES)  # dense: M^-1 p is a new array
 def kinetic_energy(metric, p):
     dense, inv_diag, inv_dense, _, _ = metric
     if dense:
@@ -59,7 +59,7 @@ def set_root(inv_diag, root):
         root[i] = np.sqrt(inv_diag[i])
 
 
-@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS, **NO_REFCOUNTS)
 def leapfrog(lpg, fdata, idata, metric, eps, q, p, grad, scratch, q_start):
     """One leapfrog step of size eps, in place on (q, p, grad); returns the new logp and leaves
     the step's starting position in q_start (where a divergence is reported).

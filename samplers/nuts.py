@@ -11,11 +11,17 @@ new point into a free slot, a subtree returns the slots of its first point, last
 proposal, and a slot goes back to the free list when no role (end, beginning, proposal) holds it
 any more. `c` is the running sum of momenta along the integration, so a subtree's summed momentum
 (Stan's rho) is a difference of two slots' `c` and no per-level rho buffer has to be kept.
+
+At high dimension a step's cost is its passes over the vectors (at 1000-D each vector read or
+written costs ~0.08 us, the gradient of an iid Gaussian ~0.2 us), so a leapfrog step inside a
+subtree is one pass after the gradient: the second momentum half step, kinetic energy and momentum
+sum, and already the next step's first half step and position (_finish); only a top-level
+subtree's first step, whose direction is drawn later, takes a pass of its own (_begin).
 """
 import numba
 import numpy as np
 
-from .buffers import VECTORISE_SUMS, copy_into, fill, fmuladd
+from .buffers import NO_REFCOUNTS, VECTORISE_SUMS, copy_into, fill, fmuladd
 from .integrator import kinetic_energy, velocity
 from .rng import uniform
 
@@ -52,13 +58,18 @@ def workspace(dim, max_tree_depth):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _reset_slots(ints):
-    """Every slot free, no references. ints = [stack height, free stack (n), reference counts (n)]."""
+def _reset_slots(ints, keep):
+    """Every slot free but `keep`, which holds 3 references. ints = [stack height, free stack (n),
+    reference counts (n)]."""
     n = (ints.shape[0] - 1) // 2
-    ints[0] = n
+    ints[0] = n - 1
+    top = 0
     for s in range(n):
-        ints[1 + s] = s
         ints[1 + n + s] = 0
+        if s != keep:
+            top += 1
+            ints[top] = s
+    ints[1 + n + keep] = 3
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -92,7 +103,7 @@ def _logaddexp(a, b):
     return m + np.log(np.exp(a - m) + np.exp(b - m))
 
 
-@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS, **NO_REFCOUNTS)
 def _begin(metric, eps, pool, tip, new, scratch):
     """The first half of a leapfrog step of size eps from slot `tip`: the half-step momentum and the
     new position into slot `new` (its gradient is still to come)."""
@@ -113,7 +124,7 @@ def _begin(metric, eps, pool, tip, new, scratch):
             q[i] = q0[i] + eps * inv_diag[i] * ph
 
 
-@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS, **NO_REFCOUNTS)
 def _finish(lpg, fdata, idata, metric, eps, pool, new, prev, c_from, nxt, role, scratch):
     """The rest of the leapfrog step from slot `prev` into slot `new` (begun by _begin): the gradient,
     the second momentum half step and the momentum sum, and, when nxt >= 0, the first half of the
@@ -197,7 +208,7 @@ def _finish(lpg, fdata, idata, metric, eps, pool, new, prev, c_from, nxt, role, 
     return lp, 0.5 * kinetic, product, True
 
 
-@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS, **NO_REFCOUNTS)
 def _no_u_turn_merged(metric, pool, b1, e1, b2, e2, ra, rb, rc, top):
     """Stan's U-turn checks on the merge of two adjacent subtrees, (b1..e1) then (b2..e2) along
     the integration, in one pass: the whole, and each half extended by the other's nearest
@@ -245,7 +256,7 @@ def _no_u_turn_merged(metric, pool, b1, e1, b2, e2, ra, rb, rc, top):
             and right_beg > 0.0 and right_end > 0.0)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, **NO_REFCOUNTS)
 def _step(sign, tip, begun, more, role, c_from, lpg, fdata, idata, metric, eps, H0, max_energy_error, top, pool,
           slot_scalars, ints, acc, div_point):
     """A subtree of depth 0: one leapfrog step from slot `tip`, with its energy error, divergence and
@@ -284,7 +295,7 @@ def _step(sign, tip, begun, more, role, c_from, lpg, fdata, idata, metric, eps, 
     return not divergent, H0 - h, new, nxt
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, **NO_REFCOUNTS)
 def build_tree(depth, sign, tip, begun, more, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
                top, pool, slot_scalars, ints, acc, div_point):
     """Extend the trajectory by 2**depth leapfrog steps from the point in slot `tip`.
@@ -346,22 +357,21 @@ def build_tree(depth, sign, tip, begun, more, lpg, fdata, idata, metric, eps, H0
     return not turned, lsw, b1, e2, prop, nxt
 
 
-@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS)
-def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error, rng,
-               q, grad, lp, p0, work, div_point, out_s):
-    """One NUTS transition from (q, grad, lp) with initial momentum p0 (already drawn).
+@numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS, **NO_REFCOUNTS)
+def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error, rng, z, lp, work, div_point,
+               out_s):
+    """One NUTS transition from the point in slot `z` of the pool (work[1][z]: q, its gradient, and
+    the initial momentum, already drawn into its P row; lp: its logp).
 
-    Updates q and grad in place to the selected point and returns its logp. out_s receives
-    [acceptance_rate, tree_depth, n_steps, diverging, energy, energy_error, max_energy_error].
-    div_point receives the start of the first divergent leapfrog step (left alone otherwise).
+    Returns (the selected point's logp, its slot): the chain's point stays in the pool, so neither
+    it nor the selection is copied. out_s receives [acceptance_rate, tree_depth, n_steps, diverging,
+    energy, energy_error, max_energy_error]. div_point receives the start of the first divergent
+    leapfrog step (left alone otherwise).
     """
     top, pool, slot_scalars, ints, acc = work
     fill(acc, 0.0)
-    _reset_slots(ints)
-    z = _take_slot(ints, 3)  # the initial point: both ends of the trajectory and its sample
-    copy_into(pool[z, Q], q)
-    copy_into(pool[z, P], p0)
-    copy_into(pool[z, GRAD], grad)
+    _reset_slots(ints, z)  # z: both ends of the trajectory and its sample
+    p0 = pool[z, P]
     fill(pool[z, CUM_P], 0.0)
     dense = metric[0]
     if dense:
@@ -406,8 +416,6 @@ def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error,
         _drop_ref(ints, beg)
         if not persist:
             break
-    copy_into(q, pool[sample, Q])
-    copy_into(grad, pool[sample, GRAD])
     n_steps = acc[N_LEAPFROG]
     out_s[0] = acc[SUM_METRO] / n_steps if n_steps > 0 else 0.0
     out_s[1] = depth
@@ -416,4 +424,4 @@ def transition(lpg, fdata, idata, metric, eps, max_tree_depth, max_energy_error,
     out_s[4] = slot_scalars[sample, H]
     out_s[5] = slot_scalars[sample, H] - H0
     out_s[6] = acc[MAX_ERROR]
-    return slot_scalars[sample, LP]
+    return slot_scalars[sample, LP], sample
