@@ -38,8 +38,9 @@ RHO, SCRATCH = 0, 2
 N_TOP_ROWS = 5  # find_step_size and hmc use rows 0..4 as their own scratch
 # the accumulators of one transition, acc[...]
 N_LEAPFROG, SUM_METRO, DIVERGENT, MAX_ERROR = range(4)
-# a leaf's role (see _finish): the first or second leaf of a two-leaf subtree (diagonal metric), or any other
-FIRST, SECOND, ALONE = range(3)
+# a leaf's role (see _finish): the first or second leaf of a two-leaf subtree (diagonal metric), any other,
+# or the last leaf of a four-leaf subtree (diagonal metric), which also computes that subtree's U-turn checks
+FIRST, SECOND, ALONE, CLOSING = range(4)
 
 
 def n_slots(max_tree_depth):
@@ -125,16 +126,20 @@ def _begin(metric, eps, pool, tip, new, scratch):
 
 
 @numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS, **NO_REFCOUNTS)
-def _finish(lpg, fdata, idata, metric, eps, pool, new, prev, c_from, nxt, role, scratch):
+def _finish(lpg, fdata, idata, metric, eps, pool, new, prev, c_from, nxt, role, first, outer, scratch):
     """The rest of the leapfrog step from slot `prev` into slot `new` (begun by _begin): the gradient,
     the second momentum half step and the momentum sum, and, when nxt >= 0, the first half of the
-    next step into slot nxt, all in one pass. Returns (logp, kinetic energy, p_prev' M^-1 p_new, ok):
-    the product only for role SECOND (else 0); ok is False when logp or the gradient is not finite
-    (logp is then -inf, so the energy error is infinite: a divergence) and nxt was not begun.
+    next step into slot nxt, all in one pass. Returns (logp, kinetic energy, p_prev' M^-1 p_new, ok,
+    no_turn): the product only for roles SECOND and CLOSING (else 0); ok is False when logp or the
+    gradient is not finite (logp is then -inf, so the energy error is infinite: a divergence) and nxt
+    was not begun; no_turn is True except for a CLOSING leaf whose four-leaf subtree U-turns.
 
     role (diagonal metric; a dense one always takes ALONE): FIRST of a two-leaf subtree keeps no
     momentum sum (no U-turn check reads it); SECOND sums c_from's, prev's and its own momenta in the
     order the two steps would have (c_from: the subtree's tip); ALONE adds its momentum to prev's sum.
+    CLOSING is a SECOND that ends a four-leaf subtree (first, c_from | prev, new) started from slot
+    `outer`: its pass also makes _no_u_turn_merged's sums for that subtree, the same arithmetic, three
+    vectors read instead of a pass over eight.
     """
     dense, inv_diag, _, _, _ = metric
     q, p, g, c = pool[new, Q], pool[new, P], pool[new, GRAD], pool[new, CUM_P]
@@ -142,12 +147,13 @@ def _finish(lpg, fdata, idata, metric, eps, pool, new, prev, c_from, nxt, role, 
     half = 0.5 * eps
     lp = lpg(q, g, fdata, idata)
     if not np.isfinite(lp):
-        return -np.inf, 0.0, 0.0, False
+        return -np.inf, 0.0, 0.0, False, True
     checksum = 0.0   # NaN or infinite if any component is: vectorises, unlike a test per element
     kinetic = 0.0
     product = 0.0
     q_next, p_next = pool[max(nxt, 0), Q], pool[max(nxt, 0), P]
-    c0, p_prev = pool[c_from if role == SECOND else prev, CUM_P], pool[prev, P]
+    c0, p_prev = pool[c_from if role == SECOND or role == CLOSING else prev, CUM_P], pool[prev, P]
+    whole_beg = whole_end = left_beg = left_end = right_beg = right_end = 1.0
     if dense:
         for i in range(n):
             checksum += 0.0 * g[i]
@@ -196,6 +202,57 @@ def _finish(lpg, fdata, idata, metric, eps, pool, new, prev, c_from, nxt, role, 
             mp = inv_diag[i] * pi
             kinetic += mp * pi
             product += mp * p_prev[i]
+    elif role == CLOSING:
+        p_a, p_b, c_t = pool[first, P], pool[c_from, P], pool[outer, CUM_P]
+        whole_beg = whole_end = left_beg = left_end = right_beg = right_end = 0.0
+        if nxt >= 0:
+            for i in range(n):
+                checksum += 0.0 * g[i]
+                gi = g[i]
+                pi = fmuladd(half, gi, p[i])
+                p[i] = pi
+                ci = c0[i] + p_prev[i] + pi
+                c[i] = ci
+                m = inv_diag[i]
+                mp = m * pi
+                kinetic += mp * pi
+                product += mp * p_prev[i]
+                rho_init = c0[i] - (c_t[i] + p_a[i]) + p_a[i]  # as _no_u_turn_merged(first, c_from, prev, new)
+                rho_final = ci - c0[i]
+                merged = rho_init + rho_final
+                whole_beg += m * p_a[i] * merged
+                whole_end += m * pi * merged
+                left = rho_init + p_prev[i]
+                left_beg += m * p_a[i] * left
+                left_end += m * p_prev[i] * left
+                right = rho_final + p_b[i]
+                right_beg += m * p_b[i] * right
+                right_end += m * pi * right
+                ph = fmuladd(half, gi, pi)
+                p_next[i] = ph
+                q_next[i] = q[i] + eps * inv_diag[i] * ph
+        else:
+            for i in range(n):
+                checksum += 0.0 * g[i]
+                pi = fmuladd(half, g[i], p[i])
+                p[i] = pi
+                ci = c0[i] + p_prev[i] + pi
+                c[i] = ci
+                m = inv_diag[i]
+                mp = m * pi
+                kinetic += mp * pi
+                product += mp * p_prev[i]
+                rho_init = c0[i] - (c_t[i] + p_a[i]) + p_a[i]
+                rho_final = ci - c0[i]
+                merged = rho_init + rho_final
+                whole_beg += m * p_a[i] * merged
+                whole_end += m * pi * merged
+                left = rho_init + p_prev[i]
+                left_beg += m * p_a[i] * left
+                left_end += m * p_prev[i] * left
+                right = rho_final + p_b[i]
+                right_beg += m * p_b[i] * right
+                right_end += m * pi * right
     else:  # ALONE, diagonal: the top-level tree of depth 0, never continued
         for i in range(n):
             checksum += 0.0 * g[i]
@@ -204,8 +261,10 @@ def _finish(lpg, fdata, idata, metric, eps, pool, new, prev, c_from, nxt, role, 
             c[i] = c0[i] + pi
             kinetic += inv_diag[i] * pi * pi
     if checksum != 0.0:
-        return -np.inf, 0.0, 0.0, False
-    return lp, 0.5 * kinetic, product, True
+        return -np.inf, 0.0, 0.0, False, True
+    no_turn = (whole_beg > 0.0 and whole_end > 0.0 and left_beg > 0.0 and left_end > 0.0
+               and right_beg > 0.0 and right_end > 0.0)
+    return lp, 0.5 * kinetic, product, True, no_turn
 
 
 @numba.njit(cache=True, nogil=True, fastmath=VECTORISE_SUMS, **NO_REFCOUNTS)
@@ -257,20 +316,20 @@ def _no_u_turn_merged(metric, pool, b1, e1, b2, e2, ra, rb, rc, top):
 
 
 @numba.njit(cache=True, nogil=True, **NO_REFCOUNTS)
-def _step(sign, tip, begun, more, role, c_from, lpg, fdata, idata, metric, eps, H0, max_energy_error, top, pool,
-          slot_scalars, ints, acc, div_point):
+def _step(sign, tip, begun, more, role, c_from, first, outer, lpg, fdata, idata, metric, eps, H0, max_energy_error,
+          top, pool, slot_scalars, ints, acc, div_point):
     """A subtree of depth 0: one leapfrog step from slot `tip`, with its energy error, divergence and
     acceptance bookkeeping. `begun`: the slot where the step's first half is already done, or -1;
     `more`: begin the next step from the new point too. Returns (valid, H0 - H, the new slot, the
-    begun next slot or -1). role, c_from: see _finish (the product of a SECOND leaf's momentum with
-    its predecessor's goes into the slot's CROSS scalar)."""
+    begun next slot or -1, no_turn). role, c_from, first, outer, no_turn: see _finish (the product of
+    a SECOND leaf's momentum with its predecessor's goes into the slot's CROSS scalar)."""
     new = begun
     if new < 0:
         new = _take_slot(ints, 3)  # the leaf is its subtree's first point, last point and proposal
         _begin(metric, sign * eps, pool, tip, new, top[SCRATCH])
     nxt = _take_slot(ints, 3) if more else -1
-    lp, kinetic, product, ok = _finish(lpg, fdata, idata, metric, sign * eps, pool, new, tip, c_from, nxt, role,
-                                       top[SCRATCH])
+    lp, kinetic, product, ok, no_turn = _finish(lpg, fdata, idata, metric, sign * eps, pool, new, tip, c_from, nxt,
+                                                role, first, outer, top[SCRATCH])
     if nxt >= 0 and not ok:  # not begun: the next step (if the tree goes on) starts from scratch
         _drop_ref(ints, nxt)
         _drop_ref(ints, nxt)
@@ -292,7 +351,47 @@ def _step(sign, tip, begun, more, role, c_from, lpg, fdata, idata, metric, eps, 
     slot_scalars[new, H] = h
     slot_scalars[new, KINETIC] = kinetic
     slot_scalars[new, CROSS] = product
-    return not divergent, H0 - h, new, nxt
+    return not divergent, H0 - h, new, nxt, no_turn
+
+
+@numba.njit(cache=True, nogil=True, **NO_REFCOUNTS)
+def _choose(lsw_init, lsw_final, prop1, prop2, rng, ints):
+    """Multinomial choice between two halves' proposals, biased towards the second (Stan's
+    progressive sampling inside a subtree); drops the other's reference. Returns (log of the
+    summed weights, the proposal)."""
+    lsw = _logaddexp(lsw_init, lsw_final)
+    if lsw_final > lsw or uniform(rng) < np.exp(lsw_final - lsw):
+        _drop_ref(ints, prop1)
+        return lsw, prop2
+    _drop_ref(ints, prop2)
+    return lsw, prop1
+
+
+@numba.njit(cache=True, nogil=True, **NO_REFCOUNTS)
+def _pair(sign, tip, begun, more, first, outer, lpg, fdata, idata, metric, eps, H0, max_energy_error, rng,
+          top, pool, slot_scalars, ints, acc, div_point):
+    """A subtree of two leaves a, then b, for a diagonal metric (build_tree's contract, plus no_turn:
+    with first >= 0, b closes the four-leaf subtree (first, its successor | a, b) started from slot
+    `outer`, and no_turn is that subtree's U-turn verdict, see _finish)."""
+    valid, lsw_init, b1, nxt, _ = _step(sign, tip, begun, True, FIRST, tip, first, outer, lpg, fdata, idata, metric,
+                                        eps, H0, max_energy_error, top, pool, slot_scalars, ints, acc, div_point)
+    if not valid:
+        return False, lsw_init, b1, b1, b1, nxt, True
+    role = CLOSING if first >= 0 else SECOND
+    valid, lsw_final, b2, nxt, no_turn = _step(sign, b1, nxt, more, role, tip, first, outer, lpg, fdata, idata,
+                                               metric, eps, H0, max_energy_error, top, pool, slot_scalars, ints,
+                                               acc, div_point)
+    if not valid:
+        return False, lsw_final, b2, b2, b2, nxt, True
+    lsw, prop = _choose(lsw_init, lsw_final, b1, b2, rng, ints)
+    # all three of Stan's checks are a'M^-1(a + b) > 0 and b'M^-1(a + b) > 0: two kinetic energies and
+    # the cross term that b's leapfrog step computed, instead of a pass over the vectors
+    a_dot_ab = 2.0 * slot_scalars[b1, KINETIC] + slot_scalars[b2, CROSS]
+    b_dot_ab = slot_scalars[b2, CROSS] + 2.0 * slot_scalars[b2, KINETIC]
+    turned = not (a_dot_ab > 0.0 and b_dot_ab > 0.0)
+    _drop_ref(ints, b1)  # a and b: no longer the end or the beginning of the other half
+    _drop_ref(ints, b2)
+    return not turned, lsw, b1, b2, prop, nxt, no_turn
 
 
 @numba.njit(cache=True, nogil=True, **NO_REFCOUNTS)
@@ -307,19 +406,25 @@ def build_tree(depth, sign, tip, begun, more, lpg, fdata, idata, metric, eps, H0
     slots are meaningless (the transition stops and frees every slot).
     """
     if depth == 0:
-        valid, lsw, new, nxt = _step(sign, tip, begun, more, ALONE, tip, lpg, fdata, idata, metric, eps, H0,
-                                     max_energy_error, top, pool, slot_scalars, ints, acc, div_point)
+        valid, lsw, new, nxt, _ = _step(sign, tip, begun, more, ALONE, tip, -1, -1, lpg, fdata, idata, metric, eps,
+                                        H0, max_energy_error, top, pool, slot_scalars, ints, acc, div_point)
         return valid, lsw, new, new, new, nxt
-    two_leaves = depth == 1 and not metric[0]
-    if two_leaves:  # the halves are single leaves a, then b: no recursion
-        valid, lsw_init, b1, nxt = _step(sign, tip, begun, True, FIRST, tip, lpg, fdata, idata, metric, eps, H0,
-                                         max_energy_error, top, pool, slot_scalars, ints, acc, div_point)
-        e1 = prop1 = b1
+    diagonal = not metric[0]
+    if diagonal and depth == 1:
+        valid, lsw, b1, e2, prop, nxt, _ = _pair(sign, tip, begun, more, -1, -1, lpg, fdata, idata, metric, eps, H0,
+                                                 max_energy_error, rng, top, pool, slot_scalars, ints, acc,
+                                                 div_point)
+        return valid, lsw, b1, e2, prop, nxt
+    no_turn = True
+    if diagonal and depth == 2:  # two pairs, the second's last step making this subtree's U-turn checks
+        valid, lsw_init, b1, e1, prop1, nxt, _ = _pair(sign, tip, begun, True, -1, -1, lpg, fdata, idata, metric,
+                                                       eps, H0, max_energy_error, rng, top, pool, slot_scalars,
+                                                       ints, acc, div_point)
         if not valid:
             return False, lsw_init, b1, e1, prop1, nxt
-        valid, lsw_final, b2, nxt = _step(sign, e1, nxt, more, SECOND, tip, lpg, fdata, idata, metric, eps, H0,
-                                          max_energy_error, top, pool, slot_scalars, ints, acc, div_point)
-        e2 = prop2 = b2
+        valid, lsw_final, b2, e2, prop2, nxt, no_turn = _pair(sign, e1, nxt, more, b1, tip, lpg, fdata, idata,
+                                                              metric, eps, H0, max_energy_error, rng, top, pool,
+                                                              slot_scalars, ints, acc, div_point)
         if not valid:
             return False, lsw_final, b2, e2, prop2, nxt
     else:
@@ -334,21 +439,10 @@ def build_tree(depth, sign, tip, begun, more, lpg, fdata, idata, metric, eps, H0
                                                           slot_scalars, ints, acc, div_point)
         if not valid:
             return False, lsw_final, b2, e2, prop2, nxt
-
-    lsw = _logaddexp(lsw_init, lsw_final)
-    if lsw_final > lsw or uniform(rng) < np.exp(lsw_final - lsw):
-        _drop_ref(ints, prop1)
-        prop = prop2
-    else:
-        _drop_ref(ints, prop2)
-        prop = prop1
+    lsw, prop = _choose(lsw_init, lsw_final, prop1, prop2, rng, ints)
     # U-turn around the merged subtree, and across the boundary between its halves (Stan's extra checks)
-    if two_leaves:
-        # all three checks are a'M^-1(a + b) > 0 and b'M^-1(a + b) > 0: two kinetic energies and the
-        # cross term that b's leapfrog step computed, instead of a pass over the vectors
-        a_dot_ab = 2.0 * slot_scalars[b1, KINETIC] + slot_scalars[b2, CROSS]
-        b_dot_ab = slot_scalars[b2, CROSS] + 2.0 * slot_scalars[b2, KINETIC]
-        turned = not (a_dot_ab > 0.0 and b_dot_ab > 0.0)
+    if diagonal and depth == 2:
+        turned = not no_turn
     else:
         turned = not _no_u_turn_merged(metric, pool, b1, e1, b2, e2, pool[e1, CUM_P], pool[tip, CUM_P],
                                        pool[b1, P], False)
