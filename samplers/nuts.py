@@ -16,7 +16,10 @@ At high dimension a step's cost is its passes over the vectors (at 1000-D each v
 written costs ~0.08 us, the gradient of an iid Gaussian ~0.2 us), so a leapfrog step inside a
 subtree is one pass after the gradient: the second momentum half step, kinetic energy and momentum
 sum, and already the next step's first half step and position (_finish); only a top-level
-subtree's first step, whose direction is drawn later, takes a pass of its own (_begin).
+subtree's first step, whose direction is drawn later, takes a pass of its own (_begin). With a
+diagonal metric a two-leaf subtree's U-turn checks need no pass at all (_pair) and a four-leaf
+subtree's are made in its last step's pass (role CLOSING). The kernels run without Numba's
+reference counting (buffers.NO_REFCOUNTS), which cost more than a step's passes at low dimension.
 """
 import numba
 import numpy as np
@@ -29,8 +32,8 @@ from .rng import uniform
 # sharp momentum M^-1 p (written for a dense metric only; the diagonal case multiplies on the fly)
 Q, P, GRAD, CUM_P, P_SHARP = range(5)
 N_SLOT_ARRAYS = 5
-# scalars of a slot, slot_scalars[slot, ...]: logp, Hamiltonian, kinetic energy, and
-# for the second leaf of a two-leaf subtree the metric product of its momentum with the first's, p_a' M^-1 p_b
+# scalars of a slot, slot_scalars[slot, ...]: logp, Hamiltonian, kinetic energy, and for the second leaf
+# of a two-leaf subtree the metric product of its momentum with the first's, p_a' M^-1 p_b
 LP, H, KINETIC, CROSS = range(4)
 N_SLOT_SCALARS = 4
 # rows of the per-transition work array top[row, :]
@@ -46,7 +49,7 @@ FIRST, SECOND, ALONE, CLOSING = range(4)
 def n_slots(max_tree_depth):
     """Slots a transition can hold at once: the trajectory's two ends and its sample, three per
     level of an unfinished subtree (its first half's first point, last point and proposal), the
-    leaf being written, and spares."""
+    leaf being written, the next one begun ahead, and spares."""
     return 3 * max_tree_depth + 8
 
 
