@@ -21,7 +21,7 @@ from ppl import LPG_TYPE
 from . import adaptation as adapt
 from . import hmc, nuts
 from .buffers import copy_into
-from .integrator import draw_momentum, kinetic_energy, leapfrog
+from .integrator import draw_momentum, kinetic_energy, leapfrog, set_root
 
 
 _KERNEL_MODULES = ("rng", "buffers", "integrator", "nuts", "hmc", "adaptation", "chain")
@@ -98,35 +98,49 @@ _SIGNATURE = types.int64(
 
 def _run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_diag, inv_dense, chol,
               mean, m2, top, pool, slot_scalars, slot_ints, acc, start, stop, num_warmup, draws, stats, div_points):
-    """Iterations [start, stop) of one chain (warmup first); rows i of draws/stats/div_points."""
+    """Iterations [start, stop) of one chain (warmup first); rows i of draws/stats/div_points.
+
+    Within the block the chain's point lives in a slot of the NUTS pool (`here`), where the momentum is
+    drawn and which a transition returns as its selection, so no point is copied in or out of the tree;
+    q, grad and lp_box receive it at the end of the block (or when it stops with an error status)."""
     dense = settings[DENSE] != 0.0
     dim = q.shape[0]
-    p0 = np.empty(dim)
     out_s = np.empty(7)
     div_point = np.empty(dim)
     work = (top, pool, slot_scalars, slot_ints, acc)
+    here = 0
+    copy_into(pool[here, nuts.Q], q)
+    copy_into(pool[here, nuts.GRAD], grad)
     lp = lp_box[0]
     adapting_step = settings[ADAPT_STEP_SIZE] != 0.0
     gradient_mass = settings[ADAPT_MASS] == GRADIENT  # m2 then holds adaptation.ESTIMATE_ROWS rows
+    root = np.empty(dim)  # sqrt(inv_diag), renewed whenever inv_diag changes
+    set_root(inv_diag, root)
+    status = OK
     for i in range(start, stop):
-        metric = (dense, inv_diag, inv_dense, chol)
+        metric = (dense, inv_diag, inv_dense, chol, root)
+        x, g = pool[here, nuts.Q], pool[here, nuts.GRAD]
         if i == 0 and adapting_step:
             if gradient_mass and num_warmup > 0:
-                adapt.start_gradient_metric(state, q, grad, m2, inv_diag)
-            eps = find_step_size(lpg, fdata, idata, metric, state[adapt.STEP_SIZE], rng, q, grad, lp, work)
+                adapt.start_gradient_metric(state, x, g, m2, inv_diag)
+                set_root(inv_diag, root)
+            eps = find_step_size(lpg, fdata, idata, metric, state[adapt.STEP_SIZE], rng, x, g, lp, work)
             if eps < 0.0:
-                return int(-eps)
+                status = int(-eps)
+                break
             state[adapt.STEP_SIZE] = eps
             adapt.restart_dual_averaging(state, eps)
         eps = state[adapt.STEP_SIZE]
+        p0 = pool[here, nuts.P]
         draw_momentum(metric, rng, p0, div_point)  # div_point: scratch until a transition fills it
         if settings[ALGORITHM] == NUTS:
-            lp = nuts.transition(lpg, fdata, idata, metric, eps, int(settings[MAX_TREE_DEPTH]),
-                                 settings[MAX_ENERGY_ERROR], rng, q, grad, lp, p0, work, div_point, out_s)
-        else:
+            lp, here = nuts.transition(lpg, fdata, idata, metric, eps, int(settings[MAX_TREE_DEPTH]),
+                                       settings[MAX_ENERGY_ERROR], rng, here, lp, work, div_point, out_s)
+            x, g = pool[here, nuts.Q], pool[here, nuts.GRAD]
+        else:  # in place on x, g (HMC's own buffers are rows of `top`, not slots of the pool)
             lp = hmc.transition(lpg, fdata, idata, metric, eps, settings[PATH_LENGTH], int(settings[MAX_STEPS]),
-                                settings[MAX_ENERGY_ERROR], rng, q, grad, lp, p0, work, div_point, out_s)
-        copy_into(draws[i], q)
+                                settings[MAX_ENERGY_ERROR], rng, x, g, lp, p0, work, div_point, out_s)
+        copy_into(draws[i], x)
         row = stats[i]
         row[LP] = lp
         row[ACCEPT] = out_s[0]
@@ -143,24 +157,31 @@ def _run_block(lpg, fdata, idata, settings, state, rng, q, grad, lp_box, inv_dia
             eps = adapt.learn_step_size(state, out_s[0], settings[TARGET_ACCEPT], settings[GAMMA],
                                         settings[KAPPA], settings[T0])
             if gradient_mass:
-                moved = adapt.learn_gradient_metric(state, q, grad, out_s[3] != 0.0, m2, inv_diag)
+                moved = adapt.learn_gradient_metric(state, x, g, out_s[3] != 0.0, m2, inv_diag)
+                if moved != adapt.UNCHANGED:
+                    set_root(inv_diag, root)
                 if moved == adapt.FIRST_CHANGE:
-                    eps = find_step_size(lpg, fdata, idata, metric, eps, rng, q, grad, lp, work)
+                    eps = find_step_size(lpg, fdata, idata, metric, eps, rng, x, g, lp, work)
                     if eps < 0.0:
-                        return int(-eps)
+                        status = int(-eps)
+                        break
                     state[adapt.STEP_SIZE] = eps
                     adapt.restart_dual_averaging(state, eps)
-            elif adapt.learn_metric(state, q, mean, m2, dense, inv_diag, inv_dense, chol):
-                metric = (dense, inv_diag, inv_dense, chol)
-                eps = find_step_size(lpg, fdata, idata, metric, eps, rng, q, grad, lp, work)
+            elif adapt.learn_metric(state, x, mean, m2, dense, inv_diag, inv_dense, chol):
+                set_root(inv_diag, root)
+                metric = (dense, inv_diag, inv_dense, chol, root)
+                eps = find_step_size(lpg, fdata, idata, metric, eps, rng, x, g, lp, work)
                 if eps < 0.0:
-                    return int(-eps)
+                    status = int(-eps)
+                    break
                 state[adapt.STEP_SIZE] = eps
                 adapt.restart_dual_averaging(state, eps)
             if i == num_warmup - 1:
                 state[adapt.STEP_SIZE] = adapt.final_step_size(state)
+    copy_into(q, pool[here, nuts.Q])
+    copy_into(grad, pool[here, nuts.GRAD])
     lp_box[0] = lp
-    return OK
+    return status
 
 
 # compiled here, with the explicit signature, so one machine-code version serves every model; with
