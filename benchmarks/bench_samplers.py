@@ -176,7 +176,8 @@ def main():
         r = _fresh(name)
         anchors = run_anchors(base_name(name), a.anchors, a.anchor_reps) if a.anchors else {}
         quoted = anchors or ANCHORS[base_name(name)]  # this run's anchors when measured, else the README's
-        best_total = max(v[1] for v in quoted.values())
+        # NumPyro's total is NaN at --anchor-reps 1 (its first run only counts gradients)
+        best_total = max((v[1] for v in quoted.values() if v[1] == v[1]), default=float("nan"))
         best_sampling = max(v[0] for v in quoted.values())
         row = dict(model=name, anchors_this_run={k: list(v) for k, v in anchors.items()},
                    ess_per_s_total=r["min_ess_bulk"] / r["total_s"],
