@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 
-from common import print_table, save
+from common import merge_previous, print_table, save
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -126,18 +126,7 @@ def main():
     print_table(rows, ["model", "base_us", "new_us", "new_over_base", "base_ratio_to_hand", "new_ratio_to_hand",
                        "base_lines", "new_lines", "base_cold_compile_cpu_s", "new_cold_compile_cpu_s",
                        "new_matches_ref", "base_error", "new_error"])
-    save("bench_codegen_ab", merge_previous(rows), dict(base=base))
-
-
-def merge_previous(rows):
-    """Keep the previous run's rows for the models not measured now (runs of a subset of models)."""
-    path = os.path.join(HERE, "results", "bench_codegen_ab.json")
-    if not os.path.exists(path):
-        return rows
-    with open(path) as fh:
-        old = {r["model"]: r for r in json.load(fh).get("rows", [])}
-    old.update({r["model"]: r for r in rows})
-    return [old[name] for name in MODELS if name in old]
+    save("bench_codegen_ab", merge_previous("bench_codegen_ab", rows, MODELS), dict(base=base))
 
 
 if __name__ == "__main__":

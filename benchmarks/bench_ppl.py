@@ -22,7 +22,7 @@ import numba
 import numpy as np
 
 import ppl
-from common import print_table, save, shared_bench, time_calls
+from common import merge_previous, print_table, save, shared_bench, time_calls
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALL = ["eight_schools", "logistic", "hier_linreg", "gmm", "hmm", "corr_gauss_100", "iid_gauss_1000"]
@@ -258,19 +258,7 @@ def main():
     print_table(rows, ["model", "dim", "ref", "matches_ref", "us_python", "ref_us_python", "ratio_python", "us_loop",
                        "ref_us_loop", "ratio_loop", "cold_compile_s", "cold_compile_cpu_s", "warm_compile_s",
                        "warm_compile_cpu_s", "error"])
-    save("bench_ppl", merge_previous(rows))
-
-
-def merge_previous(rows):
-    """Keep the previous run's rows for the models not measured now (runs of a subset of models)."""
-    import json
-    path = os.path.join(HERE, "results", "bench_ppl.json")
-    if not os.path.exists(path):
-        return rows
-    with open(path) as fh:
-        old = {r["model"]: r for r in json.load(fh).get("rows", [])}
-    old.update({r["model"]: r for r in rows})
-    return [old[name] for name in ALL if name in old]
+    save("bench_ppl", merge_previous("bench_ppl", rows, ALL))
 
 
 if __name__ == "__main__":

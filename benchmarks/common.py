@@ -63,3 +63,15 @@ def save(name, rows, extra=None):
     with open(path, "w") as fh:
         json.dump(out, fh, indent=1, default=float)
     print(f"[saved] {path}")
+
+
+def merge_previous(name, rows, order):
+    """rows plus the rows of results/<name>.json for models not measured now (a run of a subset of
+    models), in the order of the model names `order`."""
+    path = os.path.join(RESULTS, f"{name}.json")
+    if not os.path.exists(path):
+        return rows
+    with open(path) as fh:
+        old = {r["model"]: r for r in json.load(fh).get("rows", [])}
+    old.update({r["model"]: r for r in rows})
+    return [old[model] for model in order if model in old]
